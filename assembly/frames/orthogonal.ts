@@ -1,0 +1,98 @@
+/**
+ * Minimal frames for O(d), SO(d), E(d) and SE(d) (DESIGN.md §2).
+ *
+ * For each input X (n×d rows): t = centroid (E, SE) or 0; the first maximal set of
+ * independent rows of X − t, in row order, is orthonormalized by Gram–Schmidt into
+ * u_0..u_{k-1} (this is the QR of those rows taken as columns, with R's diagonal
+ * positive), Q = [u_0 … u_{d-1}] (columns), and the canonical form is c = (X − t)·Q.
+ * The frame element is h = (Q, t): X = c·Qᵀ + t.
+ *
+ * Rank k < d: for O(d), and for SO(d) when k <= d−2, u_k.. are zero, which is the
+ * closed-form Haar average over the stabilizer O(d−k) / SO(d−k) (components outside
+ * the span average to zero). SO(d), k = d−1: u_{d-1} is the unique unit vector
+ * orthogonal to the span with det Q = +1, found deterministically. SO(d), k = d:
+ * u_{d-1} is negated when det Q < 0.
+ */
+import { selectBasis, rankThreshold, orthogonalize } from '../linalg/qr';
+import { centroid, applyRows } from '../linalg/apply';
+import { det } from '../linalg/lu';
+import { scaleTo } from '../linalg/vec';
+
+/** Flag bits of ortho_frames. */
+export const ORTHO_SPECIAL: i32 = 1; // SO / SE: det Q = +1
+export const ORTHO_CENTER: i32 = 2; // E / SE: translate by the centroid
+
+/** Bytes of scratch ortho_frames needs for dimension d. */
+export function ortho_work(d: i32): i32 {
+  return (3 * d * d + 2 * d) * 8 + d * 4;
+}
+
+/**
+ * Batched frames. Inputs in the batch layout of linalg_apply; for input i writes
+ * q[i·d²..] (Q, d×d row-major: Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32),
+ * and its rows of canonical (layout of x; must not overlap x). tol is the relative
+ * rank tolerance (see rankThreshold). `work` holds ortho_work(d) bytes.
+ */
+export function ortho_frames(
+  x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
+  work: usize, q: usize, shift: usize, rank: usize, canonical: usize,
+): void {
+  const rowBytes = <usize>d << 3;
+  const matBytes = <usize>d * rowBytes;
+  const u = work;
+  const w = u + matBytes;
+  const scratch = w + rowBytes; // d² + d f64 + d i32, for det and the centred row
+  const special = (flags & ORTHO_SPECIAL) != 0;
+  const center = (flags & ORTHO_CENTER) != 0;
+  for (let i = 0; i < count; i++) {
+    const r0 = load<i32>(offsets + (<usize>i << 2));
+    const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
+    const xi = x + <usize>r0 * rowBytes;
+    const t = shift + <usize>i * rowBytes;
+    if (center) centroid(xi, rows, d, t);
+    else memory.fill(t, 0, rowBytes);
+    const tp: usize = center ? t : 0;
+    memory.fill(u, 0, matBytes);
+    const thr2 = rankThreshold(xi, rows, d, tp, tol, w);
+    const k = selectBasis(xi, rows, d, tp, thr2, u, w, 0);
+    store<i32>(rank + (<usize>i << 2), k);
+    if (special && k == d - 1) completeLast(u, d, w);
+    if (special && k >= d - 1 && det(u, d, scratch) < 0) {
+      const last = u + <usize>(d - 1) * rowBytes;
+      scaleTo(last, -1.0, last, d);
+    }
+    // Q = Uᵀ
+    const qi = q + <usize>i * matBytes;
+    for (let a = 0; a < d; a++) {
+      for (let j = 0; j < d; j++) {
+        store<f64>(qi + <usize>a * rowBytes + (<usize>j << 3), load<f64>(u + <usize>j * rowBytes + (<usize>a << 3)));
+      }
+    }
+    applyRows(xi, rows, d, qi, tp, 0, canonical + <usize>r0 * rowBytes, scratch);
+  }
+}
+
+/**
+ * u_0..u_{d-2} orthonormal: set u_{d-1} to a unit vector orthogonal to them (its
+ * sign is fixed afterwards by det Q = +1). The standard basis vector with the
+ * largest residual (squared residual of e_j is 1 − Σ_i u_i[j]² >= 1/d) is
+ * orthogonalized; the result is unique up to sign, so the choice of j does not
+ * affect the frame beyond round-off.
+ */
+function completeLast(u: usize, d: i32, w: usize): void {
+  const rowBytes = <usize>d << 3;
+  let best = -1.0;
+  let jb = 0;
+  for (let j = 0; j < d; j++) {
+    let s: f64 = 1;
+    for (let i = 0; i < d - 1; i++) {
+      const v = load<f64>(u + <usize>i * rowBytes + (<usize>j << 3));
+      s -= v * v;
+    }
+    if (s > best) { best = s; jb = j; }
+  }
+  memory.fill(w, 0, rowBytes);
+  store<f64>(w + (<usize>jb << 3), 1.0);
+  const n2 = orthogonalize(u, d - 1, w, d, 0);
+  scaleTo(u + <usize>(d - 1) * rowBytes, 1.0 / sqrt<f64>(n2), w, d);
+}

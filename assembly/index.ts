@@ -1,0 +1,22 @@
+/**
+ * The kernel ABI of minframe.wasm. Every export is named family_operation and takes
+ * pointers into this module's memory (owned and laid out by the TypeScript side),
+ * element counts and strides; no export allocates. Batches of point sets use one
+ * layout everywhere: rows back to back, d f64 per row, and an i32 offsets array of
+ * count+1 row indices.
+ */
+export { linalg_apply, linalg_centroid } from './linalg/apply';
+export { linalg_gram } from './linalg/gram';
+export { linalg_qr, linalg_select } from './linalg/qr';
+export { linalg_det } from './linalg/lu';
+export { ortho_frames, ortho_work } from './frames/orthogonal';
+
+/** First byte the TypeScript arena may use (end of static data). */
+export function mem_base(): usize {
+  return __heap_base;
+}
+
+/** 1 when this build uses SIMD instructions. */
+export function mem_simd(): i32 {
+  return ASC_FEATURE_SIMD ? 1 : 0;
+}

@@ -1,0 +1,66 @@
+/**
+ * LU factorization with partial pivoting (Golub & Van Loan, Alg. 3.4.1) and the
+ * determinant built on it.
+ */
+
+/**
+ * Factor the d×d row-major matrix at `a` in place into P·A = L·U (unit L below
+ * the diagonal, U on and above it). Pivot rows are written to piv[0..d-1] (i32).
+ * Returns the permutation's sign (±1), or 0 when a pivot column is exactly zero
+ * (the factorization then stops: the matrix is singular).
+ */
+export function luFactor(a: usize, d: i32, piv: usize): i32 {
+  const rowBytes = <usize>d << 3;
+  let sign = 1;
+  for (let k = 0; k < d; k++) {
+    let p = k;
+    let best = abs<f64>(load<f64>(a + <usize>k * rowBytes + (<usize>k << 3)));
+    for (let r = k + 1; r < d; r++) {
+      const v = abs<f64>(load<f64>(a + <usize>r * rowBytes + (<usize>k << 3)));
+      if (v > best) { best = v; p = r; }
+    }
+    store<i32>(piv + (<usize>k << 2), p);
+    if (best == 0) return 0;
+    if (p != k) {
+      sign = -sign;
+      const rk = a + <usize>k * rowBytes;
+      const rp = a + <usize>p * rowBytes;
+      for (let j = 0; j < d; j++) {
+        const o = <usize>j << 3;
+        const t = load<f64>(rk + o);
+        store<f64>(rk + o, load<f64>(rp + o));
+        store<f64>(rp + o, t);
+      }
+    }
+    const rk = a + <usize>k * rowBytes;
+    const pivot = load<f64>(rk + (<usize>k << 3));
+    for (let r = k + 1; r < d; r++) {
+      const rr = a + <usize>r * rowBytes;
+      const l = load<f64>(rr + (<usize>k << 3)) / pivot;
+      store<f64>(rr + (<usize>k << 3), l);
+      for (let j = k + 1; j < d; j++) {
+        const o = <usize>j << 3;
+        store<f64>(rr + o, load<f64>(rr + o) - l * load<f64>(rk + o));
+      }
+    }
+  }
+  return sign;
+}
+
+/** det of the d×d row-major matrix at `a`; `work` holds d² f64 + d i32 (a is not modified). */
+export function det(a: usize, d: i32, work: usize): f64 {
+  const bytes = (<usize>d * <usize>d) << 3;
+  memory.copy(work, a, bytes);
+  const sign = luFactor(work, d, work + bytes);
+  if (sign == 0) return 0;
+  let p: f64 = <f64>sign;
+  const step = (<usize>d + 1) << 3;
+  for (let k = 0; k < d; k++) p *= load<f64>(work + <usize>k * step);
+  return p;
+}
+
+/** Batched determinant: out[i] = det of the i-th d×d matrix at a (count·d² f64). */
+export function linalg_det(a: usize, count: i32, d: i32, work: usize, out: usize): void {
+  const bytes = (<usize>d * <usize>d) << 3;
+  for (let i = 0; i < count; i++) store<f64>(out + (<usize>i << 3), det(a + <usize>i * bytes, d, work));
+}

@@ -1,0 +1,169 @@
+/**
+ * The single WASM loader and the memory arena.
+ *
+ * One module instance per thread. TypeScript owns the module's linear memory: an
+ * arena bump-allocates from the end of the module's static data, grows the memory
+ * when needed, and hands out typed views. Growing detaches old views, so callers
+ * take views only after their last allocation (or call the view helpers again).
+ */
+import { wasmBytes, syncCompile } from './bytes.js';
+
+/** The kernel ABI exported by assembly/index.ts (pointers are byte offsets). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  mem_base(): number;
+  mem_simd(): number;
+  linalg_apply(x: number, offsets: number, count: number, d: number, m: number, mStride: number,
+    pre: number, preStride: number, post: number, postStride: number, out: number, work: number): void;
+  linalg_centroid(x: number, offsets: number, count: number, d: number, out: number): void;
+  linalg_gram(x: number, offsets: number, count: number, d: number, metric: number, out: number): void;
+  linalg_qr(a: number, count: number, k: number, d: number, u: number, r: number): void;
+  linalg_select(x: number, offsets: number, count: number, d: number, tol: number, work: number,
+    picked: number, rank: number): void;
+  linalg_det(a: number, count: number, d: number, work: number, out: number): void;
+  ortho_work(d: number): number;
+  ortho_frames(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
+    work: number, q: number, shift: number, rank: number, canonical: number): void;
+}
+
+const PAGE = 65536;
+
+/** Bump allocator over the module memory. */
+export class Arena {
+  private top: number;
+  constructor(readonly exports: KernelExports) {
+    this.top = exports.mem_base();
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.exports.memory;
+  }
+
+  /** Current allocation mark, for `release`. */
+  mark(): number {
+    return this.top;
+  }
+
+  /** Free everything allocated since `mark`. */
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Reserve `bytes` (16-byte aligned), growing memory as needed. */
+  alloc(bytes: number): number {
+    const ptr = (this.top + 15) & ~15;
+    const end = ptr + Math.max(0, bytes);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      try {
+        this.memory.grow(pages);
+      } catch {
+        throw new RangeError(`minframe: the batch needs ${Math.ceil(end / 2 ** 20)} MiB of WASM memory, more than this runtime grants (at most 4096 MiB); split it into smaller batches`);
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  /** Copy `src` into fresh arena memory as f64 (converting Float32 input). */
+  putF64(src: ArrayLike<number>): number {
+    const ptr = this.alloc(src.length * 8);
+    const view = this.f64(ptr, src.length);
+    if (src instanceof Float64Array || src instanceof Float32Array) view.set(src);
+    else for (let i = 0; i < src.length; i++) view[i] = src[i];
+    return ptr;
+  }
+
+  putI32(src: ArrayLike<number>): number {
+    const ptr = this.alloc(src.length * 4);
+    this.i32(ptr, src.length).set(src);
+    return ptr;
+  }
+}
+
+export interface Kernels {
+  exports: KernelExports;
+  arena: Arena;
+  simd: boolean;
+}
+
+/** A tiny module that uses a v128 instruction: validates only where SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/** Whether this runtime runs WebAssembly SIMD (fixed-width, not relaxed). */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+function instantiate(module: WebAssembly.Module, simd: boolean): Kernels {
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new Error(`minframe: WASM kernel aborted at ${line}:${col}`);
+      },
+    },
+  });
+  const exports = instance.exports as unknown as KernelExports;
+  return { exports, arena: new Arena(exports), simd };
+}
+
+let current: Kernels | undefined;
+let pending: Promise<Kernels> | undefined;
+
+/**
+ * Compile and instantiate the kernels (SIMD where supported, else the scalar build).
+ * Needed once before the synchronous API in browsers; optional in Node.
+ */
+export function ready(options: { simd?: boolean } = {}): Promise<Kernels> {
+  if (current && options.simd === undefined) return Promise.resolve(current);
+  if (pending && options.simd === undefined) return pending;
+  const simd = options.simd ?? simdSupported();
+  const p = WebAssembly.compile(wasmBytes(simd) as BufferSource).then((m) => (current = instantiate(m, simd)));
+  if (options.simd === undefined) pending = p;
+  return p;
+}
+
+/** The kernels of this thread, loading them synchronously where the runtime allows. */
+export function kernels(): Kernels {
+  if (current) return current;
+  if (!syncCompile) {
+    throw new Error('minframe: the WASM kernels are not loaded yet; await ready() before the synchronous API in browsers');
+  }
+  current = loadKernels({ simd: simdSupported() });
+  return current;
+}
+
+/** A separate instance of either build (tests compare the SIMD and scalar builds with it). */
+export function loadKernels(options: { simd: boolean }): Kernels {
+  return instantiate(new WebAssembly.Module(wasmBytes(options.simd) as BufferSource), options.simd);
+}
+
+/**
+ * Run `fn` with arena allocations released afterwards. WASM traps (RuntimeError)
+ * are re-thrown naming the kernel that trapped.
+ */
+export function withArena<T>(k: Kernels, kernel: string, fn: (arena: Arena) => T): T {
+  const mark = k.arena.mark();
+  try {
+    return fn(k.arena);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      throw new Error(`minframe: WASM kernel ${kernel} trapped: ${e.message}`, { cause: e });
+    }
+    throw e;
+  } finally {
+    k.arena.release(mark);
+  }
+}

@@ -21,6 +21,7 @@ import { scaleTo } from '../linalg/vec';
 /** Flag bits of ortho_frames. */
 export const ORTHO_SPECIAL: i32 = 1; // SO / SE: det Q = +1
 export const ORTHO_CENTER: i32 = 2; // E / SE: translate by the centroid
+export const ORTHO_COMPLETE: i32 = 4; // also complete rank d−1 for O(d) (to list frame elements)
 
 /** Bytes of scratch ortho_frames needs for dimension d. */
 export function ortho_work(d: i32): i32 {
@@ -56,7 +57,7 @@ export function ortho_frames(
     const thr2 = rankThreshold(xi, rows, d, tp, tol, w);
     const k = selectBasis(xi, rows, d, tp, thr2, u, w, 0);
     store<i32>(rank + (<usize>i << 2), k);
-    if (special && k == d - 1) completeLast(u, d, w);
+    if (k == d - 1 && (special || (flags & ORTHO_COMPLETE) != 0)) completeLast(u, d, w);
     if (special && k >= d - 1 && det(u, d, scratch) < 0) {
       const last = u + <usize>(d - 1) * rowBytes;
       scaleTo(last, -1.0, last, d);

@@ -1,0 +1,128 @@
+/**
+ * Batches: one flat typed array of rows plus its shape, checked before any WASM call.
+ *
+ * `{ data, dim, count }` holds `count` inputs of equal size; `{ data, dim, offsets }`
+ * holds ragged ones, offsets (count+1 row indices) marking where each input starts.
+ * Complex groups interleave (re, im), so a row has dim·2 values.
+ */
+import type { Group } from './groups.js';
+import { describe, inputRangeError, inputTypeError, optionError, optionRangeError } from './errors.js';
+
+export type Real = Float64Array | Float32Array;
+
+export interface BatchInput {
+  data: Real;
+  dim: number;
+  count?: number;
+  offsets?: Int32Array | ArrayLike<number>;
+}
+
+export interface CheckedBatch {
+  data: Real;
+  dim: number;
+  count: number;
+  /** count+1 row indices. */
+  offsets: Int32Array;
+  /** Per input: the error that keeps it out of the computation, or null. */
+  errors: (Error | null)[];
+  /** 1 where errors[i] is set (the kernels skip those inputs). */
+  skip: Uint8Array;
+  /** Number of skipped inputs. */
+  bad: number;
+}
+
+function isReal(x: unknown): x is Real {
+  return x instanceof Float64Array || x instanceof Float32Array;
+}
+
+/** The first non-finite value of input `i`, described, or null. */
+function nonFinite(data: Real, from: number, to: number, rowLen: number): string | null {
+  for (let j = from; j < to; j++) {
+    const v = data[j];
+    if (v - v !== 0) {
+      const r = Math.floor((j - from) / rowLen);
+      return `row ${r} holds ${v} at column ${(j - from) % rowLen}; every value must be finite`;
+    }
+  }
+  return null;
+}
+
+/** Check a batch's shape (throws for the batch) and each input (collected per input). */
+export function checkBatch(G: Group, input: BatchInput): CheckedBatch {
+  if (typeof input !== 'object' || input === null) throw optionError(`a batch must be { data, dim, count } or { data, dim, offsets }, got ${describe(input)}`);
+  const { data, dim } = input;
+  if (!isReal(data)) throw optionError(`batch.data must be a Float64Array or Float32Array, got ${describe(data)}`);
+  if (dim !== G.d) throw optionRangeError(`batch.dim is ${String(dim)}, but ${G.spec} acts on d = ${G.d}`);
+  const rowLen = dim * G.width;
+  let offsets: Int32Array;
+  if (input.offsets !== undefined) {
+    const o = input.offsets;
+    if (!(o instanceof Int32Array) && !Array.isArray(o)) throw optionError(`batch.offsets must be an Int32Array or an array of row indices, got ${describe(o)}`);
+    offsets = o instanceof Int32Array ? o : Int32Array.from(o);
+    if (offsets.length < 1) throw optionRangeError('batch.offsets must hold count+1 row indices, starting at 0');
+    if (input.count !== undefined && input.count !== offsets.length - 1) {
+      throw optionRangeError(`batch.count is ${input.count} but offsets describe ${offsets.length - 1} inputs`);
+    }
+    if (offsets[0] !== 0) throw optionRangeError(`batch.offsets[0] must be 0, got ${offsets[0]}`);
+    for (let i = 1; i < offsets.length; i++) {
+      if (offsets[i] < offsets[i - 1]) throw optionRangeError(`batch.offsets must not decrease (offsets[${i}] = ${offsets[i]} < offsets[${i - 1}] = ${offsets[i - 1]})`);
+    }
+    const rows = offsets[offsets.length - 1];
+    if (rows * rowLen !== data.length) {
+      throw optionRangeError(`batch.offsets end at row ${rows}, so data needs ${rows * rowLen} values (${rows}×${rowLen}), but it has ${data.length}`);
+    }
+  } else {
+    const count = input.count;
+    if (!Number.isSafeInteger(count) || (count as number) < 0) throw optionRangeError(`batch.count must be a whole number >= 0, got ${String(count)}`);
+    const c = count as number;
+    const per = c === 0 ? 0 : data.length / (c * rowLen);
+    if (c === 0 ? data.length !== 0 : !Number.isInteger(per)) {
+      throw optionRangeError(`batch.data has ${data.length} values, not a multiple of count×dim${G.width === 2 ? '×2' : ''} = ${c * rowLen}`);
+    }
+    offsets = new Int32Array(c + 1);
+    for (let i = 0; i <= c; i++) offsets[i] = i * per;
+  }
+  const count = offsets.length - 1;
+  const errors: (Error | null)[] = new Array(count).fill(null);
+  const skip = new Uint8Array(count);
+  let bad = 0;
+  for (let i = 0; i < count; i++) {
+    const r0 = offsets[i];
+    const r1 = offsets[i + 1];
+    let err: Error | null = null;
+    if (r1 === r0) err = inputRangeError(i, `has no rows; every input needs n >= 1`);
+    else {
+      const msg = nonFinite(data, r0 * rowLen, r1 * rowLen, rowLen);
+      if (msg) err = inputRangeError(i, msg);
+    }
+    if (err) {
+      errors[i] = err;
+      skip[i] = 1;
+      bad++;
+    }
+  }
+  return { data, dim, count, offsets, errors, skip, bad };
+}
+
+/** Check one input given as (x, { n, d }) and return it as a batch of one. */
+export function checkSingle(G: Group, x: unknown, shape: { n: number; d: number } | undefined): CheckedBatch {
+  if (!isReal(x)) throw inputTypeError(0, `x must be a Float64Array or Float32Array, got ${describe(x)}`);
+  if (typeof shape !== 'object' || shape === null) throw optionError('the shape { n, d } is required');
+  const { n, d } = shape;
+  if (d !== G.d) throw inputRangeError(0, `d is ${String(d)}, but ${G.spec} acts on d = ${G.d}`);
+  if (!Number.isSafeInteger(n) || n < 1) throw inputRangeError(0, `n must be a whole number >= 1, got ${String(n)}`);
+  const rowLen = d * G.width;
+  if (x.length !== n * rowLen) {
+    throw inputRangeError(0, `x has ${x.length} values, but n×d${G.width === 2 ? '×2 (complex)' : ''} = ${n * rowLen}`);
+  }
+  const b = checkBatch(G, { data: x, dim: d, offsets: Int32Array.of(0, n) });
+  if (b.errors[0]) throw b.errors[0];
+  return b;
+}
+
+/** Check `tol`: a finite number in [0, 1). */
+export function checkTol(tol: unknown, fallback: number): number {
+  if (tol === undefined) return fallback;
+  if (typeof tol !== 'number' || !(tol >= 0 && tol < 1)) throw optionRangeError(`tol must be a number in [0, 1), got ${String(tol)}`);
+  return tol;
+}

@@ -1,0 +1,91 @@
+/**
+ * Canonical forms and frames, synchronously on the calling thread.
+ */
+import { group as parseGroup, DEFAULT_TOL, type Group } from './groups.js';
+import { checkBatch, checkSingle, checkTol, type BatchInput, type CheckedBatch } from './batch.js';
+import { computeFrames, type FrameBatch } from './frames/index.js';
+import { elements } from './frames/orthogonal.js';
+import { optionRangeError, withBatchResult } from './errors.js';
+import { kernels } from './wasm/module.js';
+
+export interface CanonicalizeOptions {
+  /** Relative tolerance for rank decisions and ties (default 1e-9). */
+  tol?: number;
+}
+
+/** The minimal frame of one input. */
+export interface Frame {
+  group: string;
+  n: number;
+  d: number;
+  /** c = h⁻¹·x, n×d row-major (what the model sees). */
+  canonical: Float64Array;
+  /** |Stab(c)| = |frame|: 1 for generic input, Infinity when continuous. */
+  size: number;
+  rank: number;
+  /** h = (matrix, shift): x = c·matrixᵀ + shift. Outside the input's span the matrix is zero (Haar average). */
+  matrix: Float64Array;
+  shift: Float64Array;
+  /** Every group element of a finite frame (size d×d matrices and size shifts), or null. */
+  elements: { matrices: Float64Array; shifts: Float64Array } | null;
+}
+
+export function canonicalize(G: string | Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: CanonicalizeOptions = {}): Frame {
+  const g = parseGroup(G);
+  const tol = checkTol(options.tol, DEFAULT_TOL);
+  const b = checkSingle(g, x, shape);
+  const k = kernels();
+  const f = computeFrames(g, b, tol, k);
+  const d = g.d;
+  return {
+    group: g.spec,
+    n: shape.n,
+    d,
+    canonical: f.canonical,
+    size: f.sizes[0],
+    rank: f.ranks[0],
+    matrix: f.matrices,
+    shift: f.shifts,
+    elements: elements(k, g, b, tol, f),
+  };
+}
+
+export type ErrorMode = 'throw' | 'status';
+
+export interface BatchOptions extends CanonicalizeOptions {
+  /**
+   * 'throw' (default): a bad input throws its own TypeError/RangeError, which carries
+   * `.errors` (every bad input) and `.result` (the whole batch, bad inputs as NaN).
+   * 'status': never throw for bad inputs; read `result.errors`.
+   */
+  errors?: ErrorMode;
+}
+
+/** Frames of a batch plus per-input status (null where the input was fine). */
+export interface BatchResult extends FrameBatch {
+  errors: (Error | null)[];
+}
+
+export function checkErrorMode(mode: unknown): ErrorMode {
+  if (mode === undefined) return 'throw';
+  if (mode !== 'throw' && mode !== 'status') throw optionRangeError(`errors must be 'throw' or 'status', got ${String(mode)}`);
+  return mode;
+}
+
+/** Throw in 'throw' mode when the batch had bad inputs; else hand the result back. */
+export function settle(result: BatchResult, mode: ErrorMode): BatchResult {
+  if (mode === 'throw') {
+    const bad = result.errors.filter((e): e is Error => e !== null);
+    if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
+  }
+  return result;
+}
+
+/** Frames of a whole batch on this thread (the engine spreads the same work over workers). */
+export function canonicalizeBatch(G: string | Group, batch: BatchInput, options: BatchOptions = {}): BatchResult {
+  const g = parseGroup(G);
+  const tol = checkTol(options.tol, DEFAULT_TOL);
+  const mode = checkErrorMode(options.errors);
+  const b: CheckedBatch = checkBatch(g, batch);
+  return settle({ ...computeFrames(g, b, tol), errors: b.errors }, mode);
+}

@@ -1,0 +1,66 @@
+/**
+ * Every error minframe raises is built here, so messages follow one form:
+ * "input 17: GL(3) needs 3 independent rows, found rank 2" — the input index,
+ * then the rule. Bad arguments are TypeError (wrong kind) or RangeError (right
+ * kind, value out of bounds), raised in TypeScript before any WASM call.
+ */
+
+/** Where in a batch an error belongs, so callers can act per input. */
+export interface InputErrorInfo {
+  readonly input: number;
+}
+
+function tag<E extends Error>(e: E, input: number): E & InputErrorInfo {
+  return Object.assign(e, { input });
+}
+
+/** The input holds the wrong kind of value (not a typed array, wrong field). */
+export function inputTypeError(input: number, rule: string): TypeError & InputErrorInfo {
+  return tag(new TypeError(`input ${input}: ${rule}`), input);
+}
+
+/** The input has the right kind but breaks a rule (length, finiteness, rank). */
+export function inputRangeError(input: number, rule: string): RangeError & InputErrorInfo {
+  return tag(new RangeError(`input ${input}: ${rule}`), input);
+}
+
+/** A bad option or argument that belongs to no single input. */
+export function optionError(rule: string): TypeError {
+  return new TypeError(`minframe: ${rule}`);
+}
+
+export function optionRangeError(rule: string): RangeError {
+  return new RangeError(`minframe: ${rule}`);
+}
+
+/** A worker died or failed while computing inputs [first, last]. */
+export class WorkerFailedError extends Error {
+  override readonly name = 'WorkerFailedError';
+  constructor(readonly first: number, readonly last: number, cause: unknown) {
+    super(`minframe: the worker computing inputs ${first}..${last} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** A call stopped by its AbortSignal. */
+export function abortError(reason?: unknown): Error {
+  if (reason instanceof Error) return reason;
+  const e = new Error(reason === undefined ? 'minframe: the call was aborted' : `minframe: the call was aborted: ${String(reason)}`);
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * A batch call in `errors: 'throw'` mode that met bad inputs throws the first
+ * input's own TypeError/RangeError, carrying every input error and the complete
+ * result of the valid inputs, so nothing computed is lost.
+ */
+export function withBatchResult<E extends Error>(first: E, errors: ReadonlyArray<Error>, result: unknown): E {
+  return Object.assign(first, { errors, result });
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (Array.isArray(value)) return 'Array';
+  return typeof value;
+}

@@ -1,0 +1,9 @@
+/**
+ * minframe: exact symmetry for any model by Minimal Frame Averaging.
+ */
+export { group, DEFAULT_TOL, MAX_DIM, type Group } from './groups.js';
+export { canonicalize, canonicalizeBatch, type Frame, type BatchResult, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
+export { equivariant, invariant, type Model, type BatchModel, type EquivariantFn, type InvariantFn, type EquivariantOptions, type AverageOptions } from './average.js';
+export { ready } from './wasm/module.js';
+export type { BatchInput } from './batch.js';
+export type { FrameBatch, OutputKind } from './frames/index.js';

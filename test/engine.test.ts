@@ -1,46 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalizeBatch, createEngine, WorkerFailedError, type BatchResult, type Engine } from '../src/index.js';
 import type { Worker } from 'node:worker_threads';
-
-/** mulberry32: a small seeded PRNG, so every run sees the same batches. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * A ragged batch of `count` point sets in d = 3 with 1..maxN rows each; every
- * fifth is planar and every seventh collinear, so ranks 1..3 all occur.
- */
-function raggedBatch(count: number, maxN: number, seed: number): { data: Float64Array; dim: number; offsets: Int32Array } {
-  const rnd = prng(seed);
-  const offsets = new Int32Array(count + 1);
-  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + 1 + Math.floor(rnd() * maxN);
-  const data = new Float64Array(offsets[count] * 3);
-  for (let i = 0; i < count; i++) {
-    for (let r = offsets[i]; r < offsets[i + 1]; r++) {
-      const p = [rnd() * 2 - 1, rnd() * 2 - 1, rnd() * 2 - 1];
-      if (i % 7 === 0) p[1] = p[2] = p[0] * 0.5;
-      else if (i % 5 === 0) p[2] = p[0] - p[1];
-      data.set(p, r * 3);
-    }
-  }
-  return { data, dim: 3, offsets };
-}
+import { denseBatch as dense3, raggedBatch } from './batches.js';
 
 /** Equal-sized SO(3) inputs with n = 64 rows (the engine's main use). */
-function denseBatch(count: number, seed: number): { data: Float64Array; dim: number; count: number } {
-  const rnd = prng(seed);
-  const data = new Float64Array(count * 64 * 3);
-  for (let j = 0; j < data.length; j++) data[j] = rnd() * 2 - 1;
-  return { data, dim: 3, count };
-}
+const denseBatch = (count: number, seed: number) => dense3(count, 64, seed);
 
 const FIELDS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'offsets'] as const;
 

@@ -2,7 +2,8 @@
  * The browser bundle in Debian's Chromium (driven by playwright-core; never a
  * downloaded browser): a page served with COOP/COEP runs a seeded batch on 2 Web
  * Workers through SharedArrayBuffer, and a page without them (no cross-origin
- * isolation) runs it by transfer. Both must equal Node's result bit for bit.
+ * isolation) runs it by transfer. Both must equal Node's result bit for bit, also
+ * after a call broken by a worker error or an abort.
  * `npm test` builds dist/browser/ first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,7 @@ function serve(pageJs: string): Promise<Server> {
 }
 
 interface PageResult {
+  interrupted: { name: string; message: string } | null;
   crossOriginIsolated: boolean;
   threads: number;
   sharedResult: boolean;
@@ -93,14 +95,14 @@ describe('browser: Chromium, 2 Web Workers', () => {
   });
 
   /** Load a page variant, run the batch there, and hand back what it reports. */
-  async function runIn(variant: 'isolated' | 'plain'): Promise<PageResult> {
+  async function runIn(variant: 'isolated' | 'plain', scenario: 'plain' | 'abort' | 'fault' = 'plain'): Promise<PageResult> {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
       await page.goto(`${origin}/${variant}/`);
       await page.waitForFunction(() => 'run' in globalThis);
-      const result = await page.evaluate(() => (globalThis as unknown as { run(): Promise<PageResult> }).run());
+      const result = await page.evaluate((s) => (globalThis as unknown as { run(s: string): Promise<PageResult> }).run(s), scenario);
       expect(errors).toEqual([]);
       return result;
     } finally {
@@ -132,5 +134,17 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(r.sharedResult).toBe(false);
     expect(r.workersThatRan).toBe(2);
     expectNodeBytes(r.arrays);
+  }, 60_000);
+
+  it('a worker error fails its call with WorkerFailedError; an abort rejects; the engine stays usable', async () => {
+    const fault = await runIn('isolated', 'fault');
+    expect(fault.interrupted?.name).toBe('WorkerFailedError');
+    expect(fault.interrupted?.message).toMatch(/^minframe: the worker computing inputs \d+\.\.\d+ failed: minframe: simulated crash$/);
+    expect(fault.workersThatRan).toBe(2);
+    expectNodeBytes(fault.arrays);
+    const abort = await runIn('plain', 'abort');
+    expect(abort.interrupted?.name).toBe('AbortError');
+    expect(abort.workersThatRan).toBe(2);
+    expectNodeBytes(abort.arrays);
   }, 60_000);
 });

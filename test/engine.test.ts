@@ -59,6 +59,15 @@ describe('engine: results', () => {
     for (const threads of [0, 2]) expectIdentical(await (await engine(threads, 13)).canonicalize('SO(3)', f32), ref);
   });
 
+  it('rows already in a SharedArrayBuffer are read in place, f64 or f32', async () => {
+    const e = await engine(2, 50);
+    const len = batch.data.length;
+    for (const data of [new Float64Array(new SharedArrayBuffer(len * 8)), new Float32Array(new SharedArrayBuffer(len * 4))]) {
+      data.set(batch.data);
+      expectIdentical(await e.canonicalize('E(3)', { ...batch, data }), canonicalizeBatch('E(3)', { ...batch, data: Float64Array.from(data) }));
+    }
+  });
+
   it('a batch of { data, dim, count } and an empty batch', async () => {
     const e = await engine(2);
     const dense = denseBatch(300, 2);

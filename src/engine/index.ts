@@ -9,14 +9,14 @@
  * canonicalizeBatch whatever the thread count and chunking.
  */
 import { group as parseGroup, DEFAULT_TOL, type Group } from '../groups.js';
-import { checkBatch, checkTol, type BatchInput } from '../batch.js';
+import { checkBatch, checkTol, type BatchInput, type Real } from '../batch.js';
 import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
 import { inlinePool, type Pool } from './pool.js';
 // The browser bundle swaps this import for pool.browser.ts (scripts/bundle.mjs).
 import { createPool, defaultThreads } from './pool.node.js';
-import { batchIO, chunkIO, mergeChunk, type BatchIO, type Task } from './task.js';
+import { batchIO, chunkIO, mergeChunk, stageRows, type BatchIO, type Task } from './task.js';
 
 export interface EngineOptions {
   /**
@@ -63,6 +63,12 @@ const MAX_CHUNK_WORK = 1 << 16;
 const INPUT_WORK_ROWS = 8;
 /** Chunks per thread: more than one, so a thread that finishes early takes another. */
 const CHUNKS_PER_THREAD = 4;
+/**
+ * Tasks handed to the pool per thread: 2, so a worker that finishes one finds the
+ * next already queued (and its rows already staged) instead of waiting for this
+ * thread's turn of the event loop.
+ */
+const IN_FLIGHT_PER_THREAD = 2;
 
 /**
  * Where chunks start: bounds[j] .. bounds[j+1]-1 are the inputs of chunk j, and the
@@ -120,20 +126,20 @@ class PoolEngine implements Engine {
     if (run.signal?.aborted) throw abortError(run.signal.reason);
     const b = checkBatch(g, batch);
     const io = batchIO(g, b, this.pool.memory === 'shared');
-    await this.runChunks(g, tol, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run);
+    await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run);
     const { canonical, matrices, shifts, ranks, sizes } = io;
     return settle({ group: g.spec, dim: g.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, errors: b.errors }, mode);
   }
 
   /**
-   * Run every chunk, at most one per thread at a time (the rest wait here, so a
-   * failure or an abort only has to drop them), and settle when all are done or
-   * the first one fails.
+   * Run every chunk, at most IN_FLIGHT_PER_THREAD per thread at a time (the rest
+   * wait here, so a failure or an abort only has to drop them), and settle when all
+   * are done or the first one fails.
    */
-  private runChunks(g: Group, tol: number, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions): Promise<void> {
+  private runChunks(g: Group, tol: number, source: Real, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions): Promise<void> {
     const chunks = bounds.length - 1;
     const total = bounds[chunks];
-    const width = Math.max(1, this.pool.threads);
+    const width = Math.max(1, this.pool.threads * IN_FLIGHT_PER_THREAD);
     const transfer = this.pool.memory === 'transfer';
     const call = new AbortController();
     return new Promise<void>((resolve, reject) => {
@@ -165,6 +171,7 @@ class PoolEngine implements Engine {
         while (!finished && next < chunks && next - completed < width) {
           const first = bounds[next];
           const end = bounds[++next];
+          stageRows(g, io, source, first, end);
           const task: Task = transfer
             ? { group: g.spec, tol, io: chunkIO(g, io, first, end), first: 0, end: end - first, transfer }
             : { group: g.spec, tol, io, first, end, transfer };

@@ -80,25 +80,31 @@ function outputs(G: Group, rows: number, count: number, alloc: Alloc): Outputs {
 const plain: Alloc = (bytes) => new ArrayBuffer(bytes);
 
 /**
- * The IO of a whole checked batch. With `shared`, the rows (as f64) and the results
- * live in SharedArrayBuffers that every worker sees; otherwise the input's own rows
- * are used as they are and the results are plain arrays.
+ * The IO of a whole checked batch. With `shared`, the rows and the results live in
+ * SharedArrayBuffers that every worker sees: the input's own rows when they already
+ * do, else a shared f64 copy that `stageRows` fills chunk by chunk (so copying
+ * overlaps the workers' compute). Otherwise the input's rows are used as they are
+ * and the results are plain arrays.
  */
 export function batchIO(G: Group, b: CheckedBatch, shared: boolean): BatchIO {
   const rows = b.offsets[b.count];
-  const alloc: Alloc = shared ? (bytes) => new SharedArrayBuffer(bytes) : plain;
-  let data: Real = b.data;
-  let offsets = b.offsets;
-  let skip = b.skip;
-  if (shared) {
-    data = new Float64Array(alloc(b.data.length * 8), 0, b.data.length);
-    data.set(b.data);
-    offsets = new Int32Array(alloc(offsets.byteLength), 0, offsets.length);
-    offsets.set(b.offsets);
-    skip = new Uint8Array(alloc(skip.byteLength), 0, skip.length);
-    skip.set(b.skip);
-  }
-  return { data, offsets, skip, ...outputs(G, rows, b.count, alloc) };
+  if (!shared) return { data: b.data, offsets: b.offsets, skip: b.skip, ...outputs(G, rows, b.count, plain) };
+  const alloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
+  const copy = <T extends Int32Array | Uint8Array>(a: T): T => {
+    const c = new (a.constructor as new (buffer: ArrayBufferLike) => T)(alloc(a.byteLength));
+    c.set(a);
+    return c;
+  };
+  const data = b.data.buffer instanceof SharedArrayBuffer ? b.data : new Float64Array(alloc(b.data.length * 8));
+  return { data, offsets: copy(b.offsets), skip: copy(b.skip), ...outputs(G, rows, b.count, alloc) };
+}
+
+/** Copy the rows of inputs first .. end-1 from the batch's own data into io.data (when that is a copy). */
+export function stageRows(G: Group, io: BatchIO, source: Real, first: number, end: number): void {
+  if (io.data === source) return;
+  const rowLen = G.d * G.width;
+  const from = io.offsets[first] * rowLen;
+  io.data.set(source.subarray(from, io.offsets[end] * rowLen), from);
 }
 
 /** A copy of inputs first .. end-1 of `io`, rows renumbered from 0, with empty results. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalizeBatch, createEngine, WorkerFailedError, type BatchResult, type Engine } from '../src/index.js';
+import { canonicalizeBatch, createEngine, equivariant, WorkerFailedError, type BatchResult, type Engine } from '../src/index.js';
 import type { Worker } from 'node:worker_threads';
 import { denseBatch as dense3, raggedBatch } from './batches.js';
 
@@ -84,6 +84,16 @@ describe('engine: results', () => {
     await e.canonicalize('SO(3)', denseBatch(2000, 3), { onProgress: (d) => calls.push(d) });
     expect(calls.length).toBeGreaterThanOrEqual(8);
     expect(calls.at(-1)).toBe(2000);
+  });
+});
+
+describe('engine: averaging wrappers', () => {
+  it('equivariant(…, { engine }) computes frames on the workers, bit-identical to inline', async () => {
+    const batch = raggedBatch(200, 20, 6);
+    const model = (x: Float64Array) => x.map((v, j) => Math.sin(v) * (1 + (j % 3)));
+    const inline = await equivariant('SE(3)', model, { output: 'points' }).batch(batch);
+    const pooled = await equivariant('SE(3)', model, { output: 'points', engine: await engine(2, 16) }).batch(batch);
+    expect(bytes(pooled.data).equals(bytes(inline.data))).toBe(true);
   });
 });
 

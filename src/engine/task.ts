@@ -21,7 +21,7 @@ import { internalError } from '../errors.js';
 
 /** A batch's rows and result arrays, all plain typed arrays (cloneable, transferable). */
 export interface BatchIO {
-  /** Rows of every input, laid out as in the batch (f64 once in shared memory). */
+  /** Rows of every input, laid out as in the batch: the input's own array, or a shared f64 copy. */
   data: Real;
   /** count+1 row indices. */
   offsets: Int32Array;
@@ -35,7 +35,7 @@ export interface BatchIO {
   sizes: Float64Array;
 }
 
-/** The FrameBatch output fields, with the values each input owns (per row for canonical). */
+/** The FrameBatch arrays a task writes: values per input (per row for canonical). */
 const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes'] as const;
 
 export interface Task {

@@ -19,7 +19,6 @@ await Promise.all([
     entryPoints: { index: 'src/index.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts' },
     outdir: 'dist/node',
     packages: 'external',
-    banner: { js: '' },
   }),
   build({
     ...common,

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `minframe` command. `minframe bunny` is the demo job: random rigid copies of
  * the Stanford bunny canonicalized under SE(3) on the worker pool, then a summary

@@ -3,7 +3,7 @@
 // (worker.js next to index.js, where the pools look for it).
 import { build } from 'esbuild';
 
-const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
+const common = { bundle: true, splitting: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 
 /**
  * The browser bundles swap the Node-only modules for their browser versions:
@@ -24,14 +24,14 @@ await Promise.all([
   build({
     ...common,
     platform: 'node',
-    entryPoints: { index: 'src/index.ts', worker: 'src/engine/worker.node.ts' },
+    entryPoints: { index: 'src/index.ts', worker: 'src/engine/worker.node.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts' },
     outdir: 'dist/node',
     packages: 'external',
   }),
   build({
     ...common,
     platform: 'browser',
-    entryPoints: { index: 'src/index.ts', worker: 'src/engine/worker.browser.ts' },
+    entryPoints: { index: 'src/index.ts', worker: 'src/engine/worker.browser.ts', testing: 'src/testing/index.ts' },
     outdir: 'dist/browser',
     loader: { '.wasm': 'binary' },
     plugins: [browserModules],

@@ -10,7 +10,7 @@ import { group as parseGroup, DEFAULT_TOL, type Group } from './groups.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
 import { computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
 import { checkErrorMode, type BatchResult, type ErrorMode } from './canonicalize.js';
-import { describe, inputTypeError, optionError, optionRangeError, withBatchResult } from './errors.js';
+import { describe, inputTypeError, modelError, optionError, optionRangeError, withBatchResult } from './errors.js';
 import { ready } from './wasm/module.js';
 import type { Engine, RunOptions } from './engine/index.js';
 
@@ -83,6 +83,15 @@ function outputValues(y: unknown, expected: number, i: number): ArrayLike<number
   return v;
 }
 
+/** Run the model on input i's canonical form; its failures name the input. */
+async function callModel<T>(model: Model<T>, c: Float64Array, n: number, d: number, i: number): Promise<T> {
+  try {
+    return await model(c, { n, d });
+  } catch (e) {
+    throw modelError(i, e);
+  }
+}
+
 async function frameBatch(G: Group, batch: BatchInput, tol: number, engine: Engine | undefined, options: BatchCallOptions): Promise<BatchResult> {
   if (engine) return engine.canonicalize(G, batch, { ...options, tol, errors: 'status' });
   await ready();
@@ -108,6 +117,8 @@ function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offse
  * Wrap `model` into an exactly G-equivariant function. Outputs have the input's
  * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d).
  */
+export function equivariant(G: string | Group, model: Model, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
+export function equivariant(G: string | Group, model: BatchModel, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
 export function equivariant(G: string | Group, model: Model | BatchModel, options: EquivariantOptions = {}): EquivariantFn {
   const g = parseGroup(G);
   checkModel(model);
@@ -143,7 +154,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
         const hi = f.offsets[i + 1] * rowLen;
         const n = f.offsets[i + 1] - f.offsets[i];
         try {
-          y.set(outputValues(await (model as Model)(f.canonical.slice(lo, hi), { n, d: g.d }), hi - lo, i), lo);
+          y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i), lo);
         } catch (e) {
           if (mode === 'throw') throw e;
           errors[i] = e as Error;
@@ -185,7 +196,7 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
       opts.signal?.throwIfAborted();
       const n = f.offsets[i + 1] - f.offsets[i];
       try {
-        outputs[i] = await model(f.canonical.slice(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), { n, d: g.d });
+        outputs[i] = await callModel(model, f.canonical.slice(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), n, g.d, i);
       } catch (e) {
         if (mode === 'throw') throw e;
         errors[i] = e as Error;

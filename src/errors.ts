@@ -33,6 +33,12 @@ export function optionRangeError(rule: string): RangeError {
   return new RangeError(`minframe: ${rule}`);
 }
 
+/** The user's model threw (or rejected) on input i. */
+export function modelError(input: number, cause: unknown): Error & InputErrorInfo {
+  const msg = cause instanceof Error ? cause.message : String(cause);
+  return tag(new Error(`input ${input}: the model failed: ${msg}`, { cause }), input);
+}
+
 /** A worker died or failed while computing inputs [first, last]. */
 export class WorkerFailedError extends Error {
   override readonly name = 'WorkerFailedError';

@@ -2,6 +2,7 @@
  * LU factorization with partial pivoting (Golub & Van Loan, Alg. 3.4.1) and the
  * determinant built on it.
  */
+import { copy } from './vec';
 
 /**
  * Factor the d×d row-major matrix at `a` in place into P·A = L·U (unit L below
@@ -47,10 +48,22 @@ export function luFactor(a: usize, d: i32, piv: usize): i32 {
   return sign;
 }
 
-/** det of the d×d row-major matrix at `a`; `work` holds d² f64 + d i32 (a is not modified). */
+/**
+ * det of the d×d row-major matrix at `a`; `work` holds d² f64 + d i32 (a is not
+ * modified). d <= 3 use the cofactor formulas: frames take a determinant per input,
+ * and for small d the elimination's bookkeeping would dominate.
+ */
 export function det(a: usize, d: i32, work: usize): f64 {
+  if (d == 1) return load<f64>(a);
+  if (d == 2) return load<f64>(a) * load<f64>(a + 24) - load<f64>(a + 8) * load<f64>(a + 16);
+  if (d == 3) {
+    const a00 = load<f64>(a), a01 = load<f64>(a + 8), a02 = load<f64>(a + 16);
+    const a10 = load<f64>(a + 24), a11 = load<f64>(a + 32), a12 = load<f64>(a + 40);
+    const a20 = load<f64>(a + 48), a21 = load<f64>(a + 56), a22 = load<f64>(a + 64);
+    return a00 * (a11 * a22 - a12 * a21) - a01 * (a10 * a22 - a12 * a20) + a02 * (a10 * a21 - a11 * a20);
+  }
   const bytes = (<usize>d * <usize>d) << 3;
-  memory.copy(work, a, bytes);
+  copy(work, a, d * d);
   const sign = luFactor(work, d, work + bytes);
   if (sign == 0) return 0;
   let p: f64 = <f64>sign;

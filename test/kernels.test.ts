@@ -1,0 +1,204 @@
+/**
+ * Each exported kernel against a plain TypeScript reference, over sizes that cross
+ * the SIMD width (d odd and even, 1..9) and batch edges (empty inputs, one row);
+ * and the SIMD and scalar builds against each other, bit for bit.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadKernels, withArena, type Kernels } from '../src/wasm/module.js';
+import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
+import { determinant } from '../src/testing/haar.js';
+
+const simd = loadKernels({ simd: true });
+const scalar = loadKernels({ simd: false });
+const normal = gaussian(rng(42));
+const dims = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/** Ragged batch: inputs of 0, 1, 2, d+1 and 17 rows. */
+function batch(d: number) {
+  const sizes = [0, 1, 2, d + 1, 17];
+  const offsets = new Int32Array(sizes.length + 1);
+  sizes.forEach((s, i) => (offsets[i + 1] = offsets[i] + s));
+  return { x: gaussianMatrix(normal, offsets[sizes.length], d), offsets, count: sizes.length };
+}
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `index ${i}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i])));
+};
+
+/** Run fn on both builds and require identical bits. */
+function both<T extends Float64Array | Int32Array>(fn: (k: Kernels) => T): T {
+  const a = fn(simd);
+  const b = fn(scalar);
+  expect(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).toEqual(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  return a;
+}
+
+describe('builds', () => {
+  it('the SIMD build uses SIMD and the scalar build does not', () => {
+    expect(simd.exports.mem_simd()).toBe(1);
+    expect(scalar.exports.mem_simd()).toBe(0);
+  });
+});
+
+describe.each(dims)('kernels, d = %i', (d) => {
+  const { x, offsets, count } = batch(d);
+  const rows = x.length / d;
+
+  it('linalg_apply: (x − pre)·M + post, per-input and fixed matrices', () => {
+    const m = gaussianMatrix(normal, count, d * d);
+    const pre = gaussianMatrix(normal, count, d);
+    const post = gaussianMatrix(normal, count, d);
+    for (const fixed of [false, true]) {
+      const got = both((k) => withArena(k, 'linalg_apply', (a) => {
+        const xp = a.putF64(x), op = a.putI32(offsets), mp = a.putF64(m), pp = a.putF64(pre), qp = a.putF64(post);
+        const out = a.alloc(x.length * 8), work = a.alloc(d * 8);
+        k.exports.linalg_apply(xp, op, count, d, mp, fixed ? 0 : d * d, pp, d, qp, d, out, work);
+        return a.f64(out, x.length).slice();
+      }));
+      const want = new Float64Array(x.length);
+      for (let i = 0; i < count; i++) {
+        const mi = fixed ? 0 : i * d * d;
+        for (let r = offsets[i]; r < offsets[i + 1]; r++) {
+          for (let j = 0; j < d; j++) {
+            let s = post[i * d + j];
+            for (let a = 0; a < d; a++) s += (x[r * d + a] - pre[i * d + a]) * m[mi + a * d + j];
+            want[r * d + j] = s;
+          }
+        }
+      }
+      close(got, want);
+    }
+  });
+
+  it('linalg_centroid: mean of each input, zero for an empty input', () => {
+    const got = both((k) => withArena(k, 'linalg_centroid', (a) => {
+      const xp = a.putF64(x), op = a.putI32(offsets), out = a.alloc(count * d * 8);
+      k.exports.linalg_centroid(xp, op, count, d, out);
+      return a.f64(out, count * d).slice();
+    }));
+    for (let i = 0; i < count; i++) {
+      const n = offsets[i + 1] - offsets[i];
+      for (let a = 0; a < d; a++) {
+        let s = 0;
+        for (let r = offsets[i]; r < offsets[i + 1]; r++) s += x[r * d + a];
+        expect(got[i * d + a]).toBeCloseTo(n ? s / n : 0, 13);
+      }
+    }
+  });
+
+  it('linalg_gram: Euclidean and Minkowski inner products, symmetric', () => {
+    for (const metric of [0, 1]) {
+      const total = Array.from({ length: count }, (_, i) => (offsets[i + 1] - offsets[i]) ** 2).reduce((p, v) => p + v, 0);
+      const got = both((k) => withArena(k, 'linalg_gram', (a) => {
+        const xp = a.putF64(x), op = a.putI32(offsets), out = a.alloc(total * 8);
+        k.exports.linalg_gram(xp, op, count, d, metric, out);
+        return a.f64(out, total).slice();
+      }));
+      let o = 0;
+      for (let i = 0; i < count; i++) {
+        const n = offsets[i + 1] - offsets[i];
+        for (let r = 0; r < n; r++) {
+          for (let s = 0; s < n; s++) {
+            let g = 0;
+            for (let a = 0; a < d; a++) g += (metric === 1 && a > 0 ? -1 : 1) * x[(offsets[i] + r) * d + a] * x[(offsets[i] + s) * d + a];
+            expect(got[o + r * n + s]).toBeCloseTo(g, 12);
+            expect(got[o + r * n + s]).toBe(got[o + s * n + r]);
+          }
+        }
+        o += n * n;
+      }
+    }
+  });
+
+  it('linalg_select: first independent rows in order, with dependent rows skipped', () => {
+    // input 0: row 1 = row 0, row 2 = −3·row 0, generic after; input 1: all zero
+    const n = d + 3;
+    const y = gaussianMatrix(normal, 2 * n, d);
+    y.copyWithin(d, 0, d);
+    for (let a = 0; a < d; a++) y[2 * d + a] = -3 * y[a];
+    y.fill(0, n * d);
+    const off = Int32Array.of(0, n, 2 * n);
+    const [picked, rank] = [0, 1].map((which) => both((k) => withArena(k, 'linalg_select', (a) => {
+      const xp = a.putF64(y), op = a.putI32(off), work = a.alloc((d * d + d) * 8), pk = a.alloc(2 * d * 4), rk = a.alloc(8);
+      k.exports.linalg_select(xp, op, 2, d, 1e-9, work, pk, rk);
+      return which === 0 ? a.i32(pk, 2 * d).slice() : a.i32(rk, 2).slice();
+    })));
+    const want = d === 1 ? [0] : [0, ...Array.from({ length: d - 1 }, (_, j) => j + 3)];
+    expect(Array.from(rank)).toEqual([d, 0]);
+    expect(Array.from(picked.subarray(0, d))).toEqual(want);
+    expect(Array.from(picked.subarray(d))).toEqual(new Array(d).fill(-1));
+  });
+
+  it('linalg_qr: a = Rᵀ·U with orthonormal U and upper-triangular R, positive diagonal', () => {
+    for (const k of [1, Math.max(1, d - 1), d]) {
+      const c = 3;
+      const a = gaussianMatrix(normal, c * k, d);
+      const [u, r] = [0, 1].map((which) => both((K) => withArena(K, 'linalg_qr', (ar) => {
+        const ap = ar.putF64(a), up = ar.alloc(c * k * d * 8), rp = ar.alloc(c * k * k * 8);
+        K.exports.linalg_qr(ap, c, k, d, up, rp);
+        return which === 0 ? ar.f64(up, c * k * d).slice() : ar.f64(rp, c * k * k).slice();
+      })));
+      for (let i = 0; i < c; i++) {
+        for (let p = 0; p < k; p++) {
+          for (let q = 0; q < k; q++) {
+            let dotpq = 0;
+            for (let s = 0; s < d; s++) dotpq += u[(i * k + p) * d + s] * u[(i * k + q) * d + s];
+            expect(dotpq).toBeCloseTo(p === q ? 1 : 0, 13);
+            if (q < p) expect(r[i * k * k + p * k + q]).toBe(0);
+          }
+          expect(r[i * k * k + p * k + p]).toBeGreaterThan(0);
+          for (let s = 0; s < d; s++) {
+            let v = 0;
+            for (let q = 0; q <= p; q++) v += r[i * k * k + q * k + p] * u[(i * k + q) * d + s];
+            expect(v).toBeCloseTo(a[(i * k + p) * d + s], 12);
+          }
+        }
+      }
+    }
+  });
+
+  it('linalg_det: determinants against elimination, singular matrices give 0', () => {
+    const c = 4;
+    const m = gaussianMatrix(normal, c, d * d);
+    m.fill(0, 3 * d * d); // the last matrix is singular
+    const got = both((k) => withArena(k, 'linalg_det', (a) => {
+      const mp = a.putF64(m), work = a.alloc(d * d * 8 + d * 4 + 16), out = a.alloc(c * 8);
+      k.exports.linalg_det(mp, c, d, work, out);
+      return a.f64(out, c).slice();
+    }));
+    for (let i = 0; i < c; i++) expect(got[i]).toBeCloseTo(determinant(m.subarray(i * d * d, (i + 1) * d * d), d), 11);
+    expect(got[3]).toBe(0);
+  });
+
+  it('ortho_frames: the same bits from both builds for every flag combination', () => {
+    for (const flags of [0, 1, 2, 3]) {
+      both((k) => withArena(k, 'ortho_frames', (a) => {
+        const xp = a.putF64(x), op = a.putI32(offsets), work = a.alloc(k.exports.ortho_work(d));
+        const q = a.alloc(count * d * d * 8), t = a.alloc(count * d * 8), rk = a.alloc(count * 4), c = a.alloc(rows * d * 8);
+        k.exports.ortho_frames(xp, op, count, d, flags, 1e-9, work, q, t, rk, c);
+        const out = new Float64Array(count * d * d + count * d + rows * d);
+        out.set(a.f64(q, count * d * d));
+        out.set(a.f64(t, count * d), count * d * d);
+        out.set(a.f64(c, rows * d), count * d * d + count * d);
+        return out;
+      }));
+    }
+  });
+});
+
+describe('arena', () => {
+  it('grows the memory for large batches and keeps results correct', () => {
+    const k = loadKernels({ simd: true });
+    const before = k.exports.memory.buffer.byteLength;
+    const n = 300_000;
+    const x = new Float64Array(n * 3).fill(1);
+    const got = withArena(k, 'linalg_centroid', (a) => {
+      const xp = a.putF64(x), op = a.putI32(Int32Array.of(0, n)), out = a.alloc(24);
+      k.exports.linalg_centroid(xp, op, 1, 3, out);
+      return a.f64(out, 3).slice();
+    });
+    expect(k.exports.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(Array.from(got)).toEqual([1, 1, 1]);
+  });
+});

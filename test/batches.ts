@@ -2,18 +2,7 @@
  * Seeded batches shared by the Node tests and the browser page (test/browser/page.ts),
  * so both sides build the same bytes without shipping data.
  */
-
-/** mulberry32: a small seeded PRNG, so every run sees the same batches. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../src/testing/random.js';
 
 /** `count` equal-sized inputs of n rows in d = 3, uniform in [-1, 1). */
 export function denseBatch(count: number, n: number, seed: number): { data: Float64Array; dim: number; count: number } {

@@ -8,7 +8,7 @@
  */
 import { group as parseGroup, DEFAULT_TOL, type Group } from './groups.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
-import { computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
+import { computeFrame, computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
 import { checkErrorMode, type BatchResult, type ErrorMode } from './canonicalize.js';
 import { describe, inputTypeError, modelError, optionError, optionRangeError, withBatchResult } from './errors.js';
 import { ready } from './wasm/module.js';
@@ -52,6 +52,8 @@ export interface EquivariantBatchResult {
   count: number;
   offsets: Int32Array;
   errors: (Error | null)[];
+  /** Per-input warnings of the frames (see FrameBatch.warnings), when any family gives them. */
+  warnings?: (string | null)[];
 }
 
 export interface EquivariantFn {
@@ -129,7 +131,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
   const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<Float64Array> => {
     await ready();
     const b = checkSingle(g, x, shape);
-    const f = computeFrames(g, b, tol);
+    const f = computeFrame(g, b, tol);
     const n = shape.n;
     const y = options.batchModel
       ? await (model as BatchModel)({ data: f.canonical, dim: g.d, offsets: f.offsets, count: 1 })
@@ -163,6 +165,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
     }
     const data = restoreOutputs(g, f as FrameBatch, y, kind);
     const result: EquivariantBatchResult = { data, dim: g.d, count: f.count, offsets: f.offsets, errors };
+    if (f.warnings) result.warnings = f.warnings;
     if (mode === 'throw') {
       const bad = errors.filter((e): e is Error => e !== null);
       if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
@@ -182,7 +185,7 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
 
   const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<T> => {
     await ready();
-    const f = computeFrames(g, checkSingle(g, x, shape), tol);
+    const f = computeFrame(g, checkSingle(g, x, shape), tol);
     return model(f.canonical, { n: shape.n, d: g.d });
   };
 

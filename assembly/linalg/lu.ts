@@ -1,7 +1,8 @@
 /**
- * LU factorization with partial pivoting (Golub & Van Loan, Alg. 3.4.1) and the
- * determinant built on it.
+ * LU factorization with partial pivoting (Golub & Van Loan, Alg. 3.4.1) and what is
+ * built on it: determinant, solve, inverse and the 1-norm condition number.
  */
+import { dot } from './vec';
 
 /**
  * Factor the d×d row-major matrix at `a` in place into P·A = L·U (unit L below
@@ -63,4 +64,82 @@ export function det(a: usize, d: i32, work: usize): f64 {
 export function linalg_det(a: usize, count: i32, d: i32, work: usize, out: usize): void {
   const bytes = (<usize>d * <usize>d) << 3;
   for (let i = 0; i < count; i++) store<f64>(out + (<usize>i << 3), det(a + <usize>i * bytes, d, work));
+}
+
+/**
+ * Solve A·z = b in place (b: d f64, overwritten by z) from luFactor's output: the
+ * row swaps in order, then forward substitution with unit L and back substitution
+ * with U, each as a dot product over a contiguous row segment (so it uses SIMD).
+ * A must be non-singular (every U_kk ≠ 0).
+ */
+export function luSolve(lu: usize, piv: usize, d: i32, b: usize): void {
+  const rowBytes = <usize>d << 3;
+  for (let k = 0; k < d; k++) {
+    const p = load<i32>(piv + (<usize>k << 2));
+    if (p != k) {
+      const t = load<f64>(b + (<usize>k << 3));
+      store<f64>(b + (<usize>k << 3), load<f64>(b + (<usize>p << 3)));
+      store<f64>(b + (<usize>p << 3), t);
+    }
+  }
+  for (let i = 1; i < d; i++) {
+    const o = <usize>i << 3;
+    store<f64>(b + o, load<f64>(b + o) - dot(lu + <usize>i * rowBytes, b, i));
+  }
+  for (let i = d - 1; i >= 0; i--) {
+    const o = <usize>i << 3;
+    const ri = lu + <usize>i * rowBytes;
+    const s = load<f64>(b + o) - dot(ri + o + 8, b + o + 8, d - 1 - i);
+    store<f64>(b + o, s / load<f64>(ri + o));
+  }
+}
+
+/**
+ * A⁻¹ (d×d row-major, to `out`) from luFactor's output, one column e_j at a time
+ * through luSolve; `col` is scratch for d f64.
+ */
+export function luInverse(lu: usize, piv: usize, d: i32, out: usize, col: usize): void {
+  const rowBytes = <usize>d << 3;
+  for (let j = 0; j < d; j++) {
+    memory.fill(col, 0, rowBytes);
+    store<f64>(col + (<usize>j << 3), 1.0);
+    luSolve(lu, piv, d, col);
+    for (let a = 0; a < d; a++) store<f64>(out + <usize>a * rowBytes + (<usize>j << 3), load<f64>(col + (<usize>a << 3)));
+  }
+}
+
+/** ‖A‖₁ = max over columns of Σ |A_ij| (d×d row-major). */
+export function norm1(a: usize, d: i32): f64 {
+  const rowBytes = <usize>d << 3;
+  let best: f64 = 0;
+  for (let j = 0; j < d; j++) {
+    let s: f64 = 0;
+    for (let i = 0; i < d; i++) s += abs<f64>(load<f64>(a + <usize>i * rowBytes + (<usize>j << 3)));
+    if (s > best) best = s;
+  }
+  return best;
+}
+
+/**
+ * Batched inverse: for each of `count` d×d row-major matrices at a, its inverse
+ * to out (same layout) and cond[i] = ‖A‖₁·‖A⁻¹‖₁ (exact, since the inverse is at
+ * hand). A singular matrix (an exactly zero pivot column) gives NaN entries and
+ * cond = Infinity. `work` holds d² + d f64 + d i32.
+ */
+export function linalg_inverse(a: usize, count: i32, d: i32, work: usize, out: usize, cond: usize): void {
+  const bytes = (<usize>d * <usize>d) << 3;
+  const col = work + bytes;
+  const piv = col + (<usize>d << 3);
+  for (let i = 0; i < count; i++) {
+    const ai = a + <usize>i * bytes;
+    const oi = out + <usize>i * bytes;
+    memory.copy(work, ai, bytes);
+    if (luFactor(work, d, piv) == 0) {
+      for (let j = 0; j < d * d; j++) store<f64>(oi + (<usize>j << 3), NaN);
+      store<f64>(cond + (<usize>i << 3), Infinity);
+      continue;
+    }
+    luInverse(work, piv, d, oi, col);
+    store<f64>(cond + (<usize>i << 3), norm1(ai, d) * norm1(oi, d));
+  }
 }

@@ -6,26 +6,32 @@
  * Giraud, Langou, Rozložník 2005), which keeps the basis orthonormal to round-off
  * even for nearly dependent rows.
  */
-import { dot, axmy, scaleTo, subTo } from './vec';
+import { dot, dotEta, axmy, scaleTo, subTo } from './vec';
 
 /**
  * Orthogonalize w (d f64) against u_0..u_{k-1} in place, twice; return ‖w‖².
  * If `rcol` != 0, the projection coefficients (summed over both passes) are
  * written to rcol[0..k-1] — column k of R in v = U^T R.
+ *
+ * With `eps` != 0 the metric is Minkowski (η = diag(1, −1, …, −1)): u_i are
+ * η-orthonormal with ⟨u_i, u_i⟩_η = eps[i] ∈ {+1, −1} (f64; 0 marks a zero row,
+ * which projects nothing), the projection is w −= eps[i]·⟨u_i, w⟩_η·u_i, and
+ * ⟨w, w⟩_η is returned (the generalized Gram–Schmidt of Lin et al. 2024, Alg. 1,
+ * here applied twice like the Euclidean one).
  */
 // @ts-ignore: decorator
-@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize): f64 {
+@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0): f64 {
   const rowBytes = <usize>d << 3;
   if (rcol != 0) memory.fill(rcol, 0, <usize>k << 3);
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < k; i++) {
       const ui = u + <usize>i * rowBytes;
-      const c = dot(ui, w, d);
+      const c = eps == 0 ? dot(ui, w, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, w, d);
       axmy(w, c, ui, d);
       if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
     }
   }
-  return dot(w, w, d);
+  return eps == 0 ? dot(w, w, d) : dotEta(w, w, d);
 }
 
 /**

@@ -7,6 +7,10 @@ import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import * as orthogonal from './orthogonal.js';
+import * as lorentz from './lorentz.js';
+import * as unitary from './unitary.js';
+import * as linear from './linear.js';
+import { inputRangeError } from '../errors.js';
 
 /**
  * The frames of a batch: input i has the canonical form c_i (rows offsets[i]..),
@@ -28,23 +32,57 @@ export interface FrameBatch {
   ranks: Int32Array;
   /** |Stab(c_i)|: 1 for generic inputs, Infinity for continuous stabilizers. */
   sizes: Float64Array;
+  /**
+   * Per input, a warning about a frame that was built but may be inaccurate
+   * (GL/SL/Aff: condition number past 1e12), or null; absent when no family warns.
+   */
+  warnings?: (string | null)[];
 }
 
 /** Output kinds of equivariant functions. */
 export type OutputKind = 'vectors' | 'points';
 
+/** The frame's group elements for one input, or null when the stabilizer is continuous. */
+export type Elements = { matrices: Float64Array; shifts: Float64Array } | null;
+
+/**
+ * A family's frames may reject inputs the batch check let through (a rank or a
+ * metric the group cannot build a frame for) with `reject`; computeFrames then
+ * fills their results with NaN like any other bad input.
+ */
 interface Family {
   frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): FrameBatch;
   restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind): Float64Array;
+  elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: FrameBatch): Elements;
 }
 
-const families: Record<Group['family'], Family> = { orthogonal };
+const families: Record<Group['family'], Family> = { orthogonal, lorentz, unitary, linear };
 
-/** Frames of every input of a checked batch (skipped inputs get NaN results). */
+/** Frames of every input of a checked batch (skipped and rejected inputs get NaN results). */
 export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels()): FrameBatch {
   const f = families[G.family].frames(k, G, b, tol);
   if (b.bad > 0) markSkipped(f, b.skip, G.width);
   return f;
+}
+
+/** The frame of a batch of one (checkSingle): throws that input's error, if any. */
+export function computeFrame(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels()): FrameBatch {
+  const f = computeFrames(G, b, tol, k);
+  if (b.errors[0]) throw b.errors[0];
+  return f;
+}
+
+/** The group elements of a batch of one's frame (see Frame.elements). */
+export function frameElements(G: Group, b: CheckedBatch, tol: number, f: FrameBatch, k: Kernels = kernels()): Elements {
+  return families[G.family].elements(k, G, b, tol, f);
+}
+
+/** Keep input i out of the results: it breaks `rule` (a family found no frame for it). */
+export function reject(b: CheckedBatch, i: number, rule: string): void {
+  if (b.skip[i]) return;
+  b.errors[i] = inputRangeError(i, rule);
+  b.skip[i] = 1;
+  b.bad++;
 }
 
 /** Map model outputs on the canonical forms back through each input's frame element. */
@@ -62,6 +100,7 @@ function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {
     f.shifts.fill(NaN, i * rowLen, (i + 1) * rowLen);
     f.sizes[i] = NaN;
     f.ranks[i] = -1;
+    if (f.warnings) f.warnings[i] = null;
   }
 }
 

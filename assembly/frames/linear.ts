@@ -8,8 +8,11 @@
  * element is h = (M, t) with M = Aᵀ, so X = c·Mᵀ + t; g·X = X·gᵀ maps A to A·gᵀ and
  * leaves c unchanged.
  *
- * SL(d): A is scaled to A/κ, κ = sign(det A)·|det A|^{1/d}, which has det +1; so
- * c = κ·(X − t)·A⁻¹ and M = Aᵀ/κ (the reference's convention).
+ * SL(d): A is scaled to A/κ, κ = sign(det A)·|det A|^{1/d}; so c = κ·(X − t)·A⁻¹
+ * and M = Aᵀ/κ (the reference's convention, which the reference vectors fix). det M
+ * = +1, except for even d with det A < 0, where it is −1: κ is still SL-invariant,
+ * so c is still an exact SL-invariant canonical form (c(X) = c(Y) only when Y = X·gᵀ
+ * with det g = 1) and outputs are exactly equivariant, but M lies in GL(d), not SL(d).
  *
  * Rank < d: the matrices fixing the span form a non-compact group, which has no
  * average, so there is no frame: rank[i] < d tells the caller to reject the input

@@ -35,6 +35,9 @@ function noFrame(G: Group, code: number, row: number, rank: number): string {
   if (code === NULL_PIVOT) {
     return `${head} row ${row} is light-like after projection onto the rows before it, so their span is degenerate (its stabilizer is not compact)`;
   }
+  if (code === NONCOMPACT && rank === 0) {
+    return `${head} every row is light-like or zero, so no row fixes a frame (the stabilizer is not compact)`;
+  }
   if (code === NONCOMPACT) {
     return `${head} its rows that are not light-like span a space-like subspace of dimension ${rank}, whose stabilizer O(1,${G.d - rank - 1}) is not compact`;
   }

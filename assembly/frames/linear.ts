@@ -19,10 +19,10 @@
  * (its M and canonical rows are zero). cond[i] = ‖A‖₁·‖A⁻¹‖₁ (exact; NaN when
  * rejected) lets the caller flag ill-conditioned frames.
  */
-import { selectBasis, rankThreshold } from '../linalg/qr';
+import { selectBasis, meanSquare } from '../linalg/qr';
 import { centroid, applyRows } from '../linalg/apply';
 import { luFactor, luInverse, norm1 } from '../linalg/lu';
-import { subTo, scaleTo } from '../linalg/vec';
+import { subTo, scaleTo, copy, zero } from '../linalg/vec';
 
 /** Flag bits of linear_frames. */
 export const LINEAR_SPECIAL: i32 = 1; // SL: det M = +1
@@ -37,7 +37,7 @@ export function linear_work(d: i32): i32 {
  * Batched frames. Inputs in the batch layout of linalg_apply; for input i writes
  * m[i·d²..] (M, d×d row-major), shift[i·d..] (t), rank[i] (i32), cond[i] (f64) and
  * its rows of canonical (layout of x; must not overlap x). tol is the relative rank
- * tolerance (see rankThreshold). `work` holds linear_work(d) bytes.
+ * tolerance (residual² > tol²·mean squared norm, as ortho_frames). `work` holds linear_work(d) bytes.
  */
 export function linear_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
@@ -62,24 +62,30 @@ export function linear_frames(
     const ci = canonical + <usize>r0 * rowBytes;
     const mi = m + <usize>i * matBytes;
     const t = shift + <usize>i * rowBytes;
-    if (center) centroid(xi, rows, d, t);
-    else memory.fill(t, 0, rowBytes);
+    // the rank tolerance's scale: as ortho_frames, translation-invariant for Aff
+    let scale2: f64;
+    if (center) {
+      scale2 = rows == 0 ? 0 : centroid(xi, rows, d, t) / <f64>rows;
+    } else {
+      zero(t, d);
+      scale2 = meanSquare(xi, rows, d);
+    }
     const tp: usize = center ? t : 0;
-    const thr2 = rankThreshold(xi, rows, d, tp, tol, w);
+    const thr2 = tol * tol * scale2;
     let k = selectBasis(xi, rows, d, tp, thr2, u, w, picked);
     let sign = 0;
     if (k == d) {
       for (let j = 0; j < d; j++) {
         subTo(a + <usize>j * rowBytes, xi + <usize>load<i32>(picked + (<usize>j << 2)) * rowBytes, tp, d);
       }
-      memory.copy(lu, a, matBytes);
+      copy(lu, a, d * d);
       sign = luFactor(lu, d, piv);
       if (sign == 0) k = d - 1; // an exactly zero pivot column: singular after all
     }
     store<i32>(rank + (<usize>i << 2), k);
     if (sign == 0) {
-      memory.fill(mi, 0, matBytes);
-      memory.fill(ci, 0, <usize>rows * rowBytes);
+      zero(mi, d * d);
+      zero(ci, rows * d);
       store<f64>(cond + (<usize>i << 3), NaN);
       continue;
     }

@@ -24,10 +24,10 @@
  * O(1, d−k−1) has no average), LORENTZ_OUTSIDE (a light-like row lies outside the
  * span of the others, so the stabilizer would move it).
  */
-import { orthogonalize, rankThreshold } from '../linalg/qr';
+import { orthogonalizeEta, meanSquare } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
-import { dot, dotEta, scaleTo } from '../linalg/vec';
+import { dot, dotEta, scaleTo, copy, zero } from '../linalg/vec';
 
 /** Flag bits of lorentz_frames (the values of ortho_frames). */
 export const LORENTZ_SPECIAL: i32 = 1; // SO(1,d−1): det Q = +1
@@ -70,17 +70,17 @@ export function lorentz_frames(
     const xi = x + <usize>r0 * rowBytes;
     const ci = canonical + <usize>r0 * rowBytes;
     const qi = q + <usize>i * matBytes;
-    memory.fill(u, 0, matBytes);
-    memory.fill(eps, 0, rowBytes);
-    const thr2 = rankThreshold(xi, rows, d, 0, tol, w);
+    zero(u, d * d);
+    zero(eps, d);
+    const thr2 = tol * tol * meanSquare(xi, rows, d);
     let code = LORENTZ_OK;
     let bad = -1;
     let k = 0;
     for (let r = 0; r < rows && k < d; r++) {
       const xr = xi + <usize>r * rowBytes;
       if (lightLike(xr, d, tol)) continue;
-      memory.copy(w, xr, rowBytes);
-      const n = orthogonalize(u, k, w, d, 0, eps);
+      copy(w, xr, d);
+      const n = orthogonalizeEta(u, eps, k, w, d);
       const e = dot(w, w, d);
       if (e <= thr2) continue;
       if (abs<f64>(n) <= tol * e) { code = LORENTZ_NULL_PIVOT; bad = r; break; }
@@ -99,8 +99,8 @@ export function lorentz_frames(
       for (let r = 0; r < rows; r++) {
         const xr = xi + <usize>r * rowBytes;
         if (!lightLike(xr, d, tol)) continue;
-        memory.copy(w, xr, rowBytes);
-        orthogonalize(u, k, w, d, 0, eps);
+        copy(w, xr, d);
+        orthogonalizeEta(u, eps, k, w, d);
         if (dot(w, w, d) > thr2) { code = LORENTZ_OUTSIDE; bad = r; break; }
       }
     }
@@ -108,8 +108,8 @@ export function lorentz_frames(
     store<i32>(status + (<usize>i << 3), code);
     store<i32>(status + (<usize>i << 3) + 4, bad);
     if (code != LORENTZ_OK) {
-      memory.fill(qi, 0, matBytes);
-      memory.fill(ci, 0, <usize>rows * rowBytes);
+      zero(qi, d * d);
+      zero(ci, rows * d);
       continue;
     }
     if (tj != 0) swapRows(u, eps, d, 0, tj);
@@ -166,11 +166,11 @@ function completeEta(u: usize, eps: usize, d: i32, slot: i32, w: usize, best: us
   let top = -1.0;
   let nb: f64 = 0;
   for (let j = 0; j < d; j++) {
-    memory.fill(w, 0, rowBytes);
+    zero(w, d);
     store<f64>(w + (<usize>j << 3), 1.0);
-    const n = orthogonalize(u, d, w, d, 0, eps);
+    const n = orthogonalizeEta(u, eps, d, w, d);
     const e = dot(w, w, d);
-    if (e > top) { top = e; nb = n; memory.copy(best, w, rowBytes); }
+    if (e > top) { top = e; nb = n; copy(best, w, d); }
   }
   scaleTo(u + <usize>slot * rowBytes, 1.0 / sqrt<f64>(abs<f64>(nb)), best, d);
   store<f64>(eps + (<usize>slot << 3), slot == 0 ? 1.0 : -1.0);

@@ -14,8 +14,8 @@
  * Any other rank k < d: u_k.. are zero, the closed-form Haar average over the
  * stabilizer U(d−k) / SU(d−k) (the reference zeroes the span's columns instead).
  */
-import { rankThreshold } from '../linalg/qr';
-import { scaleTo } from '../linalg/vec';
+import { meanSquare } from '../linalg/qr';
+import { scaleTo, zero } from '../linalg/vec';
 import { conjTo, corthogonalize, cscale, capplyRows, cdet } from '../linalg/complex';
 
 /** Flag bits of unitary_frames. */
@@ -30,7 +30,7 @@ export function unitary_work(d: i32): i32 {
  * Batched frames. Inputs in the batch layout of linalg_apply with rows of d complex
  * values (2d f64); for input i writes m[i·2d²..] (M = conj(Q), d×d complex row-major),
  * rank[i] (i32) and its rows of canonical (layout of x; must not overlap x). tol is
- * the relative rank tolerance (see rankThreshold). `work` holds unitary_work(d) bytes.
+ * the relative rank tolerance (residual² > tol²·mean |x_r|²). `work` holds unitary_work(d) bytes.
  */
 export function unitary_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
@@ -49,9 +49,9 @@ export function unitary_frames(
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
     const xi = x + <usize>r0 * rowBytes;
-    memory.fill(u, 0, matBytes);
+    zero(u, 2 * d * d);
     // a complex row's squared modulus is that of its 2d reals
-    const thr2 = rankThreshold(xi, rows, 2 * d, 0, tol, w);
+    const thr2 = tol * tol * meanSquare(xi, rows, 2 * d);
     let k = 0;
     for (let r = 0; r < rows && k < d; r++) {
       conjTo(w, xi + <usize>r * rowBytes, d);
@@ -116,7 +116,7 @@ function completeLast(u: usize, d: i32, w: usize, z: usize): void {
     }
     if (s > best) { best = s; jb = j; }
   }
-  memory.fill(w, 0, rowBytes);
+  zero(w, 2 * d);
   store<f64>(w + (<usize>jb << 4), 1.0);
   const n2 = corthogonalize(u, d - 1, w, d, 0, z);
   scaleTo(u + <usize>(d - 1) * rowBytes, 1.0 / sqrt<f64>(n2), w, 2 * d);

@@ -2,7 +2,7 @@
  * LU factorization with partial pivoting (Golub & Van Loan, Alg. 3.4.1) and what is
  * built on it: determinant, solve, inverse and the 1-norm condition number.
  */
-import { dot } from './vec';
+import { copy, dot, zero } from './vec';
 
 /**
  * Factor the d×d row-major matrix at `a` in place into P·A = L·U (unit L below
@@ -48,10 +48,22 @@ export function luFactor(a: usize, d: i32, piv: usize): i32 {
   return sign;
 }
 
-/** det of the d×d row-major matrix at `a`; `work` holds d² f64 + d i32 (a is not modified). */
+/**
+ * det of the d×d row-major matrix at `a`; `work` holds d² f64 + d i32 (a is not
+ * modified). d <= 3 use the cofactor formulas: frames take a determinant per input,
+ * and for small d the elimination's bookkeeping would dominate.
+ */
 export function det(a: usize, d: i32, work: usize): f64 {
+  if (d == 1) return load<f64>(a);
+  if (d == 2) return load<f64>(a) * load<f64>(a + 24) - load<f64>(a + 8) * load<f64>(a + 16);
+  if (d == 3) {
+    const a00 = load<f64>(a), a01 = load<f64>(a + 8), a02 = load<f64>(a + 16);
+    const a10 = load<f64>(a + 24), a11 = load<f64>(a + 32), a12 = load<f64>(a + 40);
+    const a20 = load<f64>(a + 48), a21 = load<f64>(a + 56), a22 = load<f64>(a + 64);
+    return a00 * (a11 * a22 - a12 * a21) - a01 * (a10 * a22 - a12 * a20) + a02 * (a10 * a21 - a11 * a20);
+  }
   const bytes = (<usize>d * <usize>d) << 3;
-  memory.copy(work, a, bytes);
+  copy(work, a, d * d);
   const sign = luFactor(work, d, work + bytes);
   if (sign == 0) return 0;
   let p: f64 = <f64>sign;
@@ -101,7 +113,7 @@ export function luSolve(lu: usize, piv: usize, d: i32, b: usize): void {
 export function luInverse(lu: usize, piv: usize, d: i32, out: usize, col: usize): void {
   const rowBytes = <usize>d << 3;
   for (let j = 0; j < d; j++) {
-    memory.fill(col, 0, rowBytes);
+    zero(col, d);
     store<f64>(col + (<usize>j << 3), 1.0);
     luSolve(lu, piv, d, col);
     for (let a = 0; a < d; a++) store<f64>(out + <usize>a * rowBytes + (<usize>j << 3), load<f64>(col + (<usize>a << 3)));
@@ -133,7 +145,7 @@ export function linalg_inverse(a: usize, count: i32, d: i32, work: usize, out: u
   for (let i = 0; i < count; i++) {
     const ai = a + <usize>i * bytes;
     const oi = out + <usize>i * bytes;
-    memory.copy(work, ai, bytes);
+    copy(work, ai, d * d);
     if (luFactor(work, d, piv) == 0) {
       for (let j = 0; j < d * d; j++) store<f64>(oi + (<usize>j << 3), NaN);
       store<f64>(cond + (<usize>i << 3), Infinity);

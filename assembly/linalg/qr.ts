@@ -2,36 +2,63 @@
  * Gram–Schmidt orthogonalization and greedy selection of independent rows.
  *
  * Vectors are rows: a basis u_0..u_{k-1} is k rows of d f64 (row-major, stride d).
- * Orthogonalization is modified Gram–Schmidt applied twice ("twice is enough":
- * Giraud, Langou, Rozložník 2005), which keeps the basis orthonormal to round-off
- * even for nearly dependent rows.
+ * Orthogonalization is modified Gram–Schmidt with re-orthogonalization when needed
+ * (Giraud, Langou, Rozložník 2005: twice is enough), which keeps the basis
+ * orthonormal to round-off even for nearly dependent rows.
  */
-import { dot, dotEta, axmy, scaleTo, subTo } from './vec';
+import { dot, dotEta, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
 
 /**
- * Orthogonalize w (d f64) against u_0..u_{k-1} in place, twice; return ‖w‖².
- * If `rcol` != 0, the projection coefficients (summed over both passes) are
- * written to rcol[0..k-1] — column k of R in v = U^T R.
- *
- * With `eps` != 0 the metric is Minkowski (η = diag(1, −1, …, −1)): u_i are
- * η-orthonormal with ⟨u_i, u_i⟩_η = eps[i] ∈ {+1, −1} (f64; 0 marks a zero row,
- * which projects nothing), the projection is w −= eps[i]·⟨u_i, w⟩_η·u_i, and
- * ⟨w, w⟩_η is returned (the generalized Gram–Schmidt of Lin et al. 2024, Alg. 1,
- * here applied twice like the Euclidean one).
+ * Orthogonalize w (d f64) against u_0..u_{k-1} in place; return ‖w‖².
+ * One modified Gram–Schmidt pass, and a second one when the first removed more
+ * than three quarters of ‖w‖² (the Daniel–Gragg–Kaufman–Stewart criterion: a
+ * pass that cancels that much may leave a residual that is not orthogonal to
+ * round-off; a second pass always does — "twice is enough").
+ * If `rcol` != 0, the projection coefficients (summed over the passes) are
+ * written to rcol[0..k-1] — column k of R in v = Uᵀ·R.
  */
 // @ts-ignore: decorator
-@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0): f64 {
-  const rowBytes = <usize>d << 3;
-  if (rcol != 0) memory.fill(rcol, 0, <usize>k << 3);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < k; i++) {
-      const ui = u + <usize>i * rowBytes;
-      const c = eps == 0 ? dot(ui, w, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, w, d);
-      axmy(w, c, ui, d);
-      if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
-    }
+@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize): f64 {
+  if (rcol != 0) zero(rcol, k);
+  const before = dot(w, w, d);
+  if (k == 0) return before;
+  project(u, k, w, d, rcol);
+  let n2 = dot(w, w, d);
+  if (n2 < 0.25 * before) {
+    project(u, k, w, d, rcol);
+    n2 = dot(w, w, d);
   }
-  return eps == 0 ? dot(w, w, d) : dotEta(w, w, d);
+  return n2;
+}
+
+/**
+ * One MGS pass: w −= (u_i·w)·u_i for i < k, adding the coefficients to rcol. With
+ * `eps` != 0 the product is Minkowski's (see orthogonalizeEta): w −= eps[i]·⟨u_i, w⟩_η·u_i.
+ */
+// @ts-ignore: decorator
+@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0): void {
+  const rowBytes = <usize>d << 3;
+  for (let i = 0; i < k; i++) {
+    const ui = u + <usize>i * rowBytes;
+    const c = eps == 0 ? dot(ui, w, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, w, d);
+    axmy(w, c, ui, d);
+    if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
+  }
+}
+
+/**
+ * Generalized Gram–Schmidt in the Minkowski metric η = diag(1, −1, …, −1) (Lin et al.
+ * 2024, Alg. 1): orthogonalize w (d f64) in place against u_0..u_{k-1}, which are
+ * η-orthonormal with ⟨u_i, u_i⟩_η = eps[i] ∈ {+1, −1} (f64; 0 marks a zero row, which
+ * projects nothing); return ⟨w, w⟩_η. Both passes always run: the re-orthogonalization
+ * test of `orthogonalize` compares Euclidean norms, which a projection in an
+ * indefinite metric need not decrease.
+ */
+// @ts-ignore: decorator
+@inline export function orthogonalizeEta(u: usize, eps: usize, k: i32, w: usize, d: i32): f64 {
+  project(u, k, w, d, 0, eps);
+  project(u, k, w, d, 0, eps);
+  return dotEta(w, w, d);
 }
 
 /**
@@ -59,29 +86,17 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
 }
 
 /**
- * Squared tolerance for rank decisions: (tol·s)² with s² the mean squared norm
- * of the rows (minus t). s is invariant under the groups acting on the rows,
- * so the same rows are chosen for X and g·X.
+ * Mean squared row norm, Σ_r ‖x_r‖² / rows: the O(d)-invariant scale that rank
+ * tolerances are relative to (one flat pass over rows·d values).
  */
-export function rankThreshold(x: usize, rows: i32, d: i32, t: usize, tol: f64, w: usize): f64 {
-  if (rows == 0) return 0;
-  const rowBytes = <usize>d << 3;
-  let s: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const xr = x + <usize>r * rowBytes;
-    if (t == 0) {
-      s += dot(xr, xr, d);
-    } else {
-      subTo(w, xr, t, d);
-      s += dot(w, w, d);
-    }
-  }
-  return tol * tol * (s / <f64>rows);
+// @ts-ignore: decorator
+@inline export function meanSquare(x: usize, rows: i32, d: i32): f64 {
+  return rows == 0 ? 0 : sumSquares(x, rows * d) / <f64>rows;
 }
 
 /**
  * Batched greedy selection: for input i (batch layout of linalg_apply), write the
- * indices of its first independent rows (relative tolerance tol, as rankThreshold)
+ * indices of its first independent rows (residual² > tol²·meanSquare), −1 padded,
  * to picked[i·d ..], −1 padded, and its rank to rank[i]. `work` holds d² + d f64.
  */
 export function linalg_select(x: usize, offsets: usize, count: i32, d: i32, tol: f64, work: usize, picked: usize, rank: usize): void {
@@ -93,7 +108,7 @@ export function linalg_select(x: usize, offsets: usize, count: i32, d: i32, tol:
     const xi = x + <usize>r0 * rowBytes;
     const pi = picked + ((<usize>i * <usize>d) << 2);
     for (let j = 0; j < d; j++) store<i32>(pi + (<usize>j << 2), -1);
-    const thr2 = rankThreshold(xi, r1 - r0, d, 0, tol, w);
+    const thr2 = tol * tol * meanSquare(xi, r1 - r0, d);
     store<i32>(rank + (<usize>i << 2), selectBasis(xi, r1 - r0, d, 0, thr2, work, w, pi));
   }
 }
@@ -111,16 +126,16 @@ export function linalg_qr(a: usize, count: i32, k: i32, d: i32, u: usize, r: usi
     const ai = a + <usize>i * <usize>k * rowBytes;
     const ui = u + <usize>i * <usize>k * rowBytes;
     const ri = r + ((<usize>i * <usize>k * <usize>k) << 3);
-    memory.fill(ri, 0, (<usize>k * <usize>k) << 3);
+    zero(ri, k * k);
     for (let j = 0; j < k; j++) {
       const w = ui + <usize>j * rowBytes;
-      memory.copy(w, ai + <usize>j * rowBytes, rowBytes);
+      copy(w, ai + <usize>j * rowBytes, d);
       const col = ri + ((<usize>j * <usize>k) << 3); // row j of R^T, transposed below
       const n2 = orthogonalize(ui, j, w, d, col);
       const nrm = sqrt<f64>(n2);
       store<f64>(col + (<usize>j << 3), nrm);
       if (nrm > 0) scaleTo(w, 1.0 / nrm, w, d);
-      else memory.fill(w, 0, rowBytes);
+      else zero(w, d);
     }
     // the loop wrote R^T (row j = column j of R); transpose in place
     for (let p = 0; p < k; p++) {

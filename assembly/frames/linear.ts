@@ -4,7 +4,8 @@
  * For each input X (n×d rows): t = centroid (Aff) or 0; A = the first d linearly
  * independent rows of X − t in row order (the greedy selection of orthogonal.ts,
  * which is the lexicographically first basis the reference finds by brute force);
- * the canonical form is c = (X − t)·A⁻¹, through LU with partial pivoting. The frame
+ * the canonical form is c = (X − t)·A⁻¹, through LU with partial pivoting (the
+ * adjugate for d <= 3). The frame
  * element is h = (M, t) with M = Aᵀ, so X = c·Mᵀ + t; g·X = X·gᵀ maps A to A·gᵀ and
  * leaves c unchanged.
  *
@@ -21,7 +22,7 @@
  */
 import { selectBasis, meanSquare } from '../linalg/qr';
 import { centroid, applyRows } from '../linalg/apply';
-import { luFactor, luInverse, norm1 } from '../linalg/lu';
+import { luFactor, luInverse, inverseSmall, norm1 } from '../linalg/lu';
 import { subTo, scaleTo, copy, zero } from '../linalg/vec';
 
 /** Flag bits of linear_frames. */
@@ -73,28 +74,34 @@ export function linear_frames(
     const tp: usize = center ? t : 0;
     const thr2 = tol * tol * scale2;
     let k = selectBasis(xi, rows, d, tp, thr2, u, w, picked);
-    let sign = 0;
+    let det: f64 = 0;
     if (k == d) {
       for (let j = 0; j < d; j++) {
         subTo(a + <usize>j * rowBytes, xi + <usize>load<i32>(picked + (<usize>j << 2)) * rowBytes, tp, d);
       }
-      copy(lu, a, d * d);
-      sign = luFactor(lu, d, piv);
-      if (sign == 0) k = d - 1; // an exactly zero pivot column: singular after all
+      if (d <= 3) {
+        det = inverseSmall(a, d, inv);
+      } else {
+        copy(lu, a, d * d);
+        const sign = luFactor(lu, d, piv);
+        if (sign != 0) {
+          luInverse(lu, piv, d, inv, col);
+          det = <f64>sign;
+          for (let j = 0; j < d; j++) det *= load<f64>(lu + <usize>j * rowBytes + (<usize>j << 3));
+        }
+      }
+      if (det == 0) k = d - 1; // singular after all (an exactly zero pivot)
     }
     store<i32>(rank + (<usize>i << 2), k);
-    if (sign == 0) {
+    if (det == 0) {
       zero(mi, d * d);
       zero(ci, rows * d);
       store<f64>(cond + (<usize>i << 3), NaN);
       continue;
     }
-    luInverse(lu, piv, d, inv, col);
     store<f64>(cond + (<usize>i << 3), norm1(a, d) * norm1(inv, d));
     let kappa: f64 = 1;
     if (special) {
-      let det: f64 = <f64>sign;
-      for (let j = 0; j < d; j++) det *= load<f64>(lu + <usize>j * rowBytes + (<usize>j << 3));
       const root = Math.pow(abs<f64>(det), 1.0 / <f64>d);
       kappa = det < 0 ? -root : root;
       scaleTo(inv, kappa, inv, d * d);

@@ -120,6 +120,48 @@ export function luInverse(lu: usize, piv: usize, d: i32, out: usize, col: usize)
   }
 }
 
+/**
+ * A⁻¹ for d <= 3 by the adjugate, A⁻¹ = adj(A)/det A, to `out` (d×d row-major);
+ * returns det A (0: singular, `out` untouched). For these sizes the elimination's
+ * pivoting and loop bookkeeping cost more than the arithmetic (as for `det`).
+ */
+export function inverseSmall(a: usize, d: i32, out: usize): f64 {
+  if (d == 1) {
+    const v = load<f64>(a);
+    if (v != 0) store<f64>(out, 1.0 / v);
+    return v;
+  }
+  if (d == 2) {
+    const a00 = load<f64>(a), a01 = load<f64>(a + 8), a10 = load<f64>(a + 16), a11 = load<f64>(a + 24);
+    const det = a00 * a11 - a01 * a10;
+    if (det != 0) {
+      store<f64>(out, a11 / det);
+      store<f64>(out + 8, -a01 / det);
+      store<f64>(out + 16, -a10 / det);
+      store<f64>(out + 24, a00 / det);
+    }
+    return det;
+  }
+  const a00 = load<f64>(a), a01 = load<f64>(a + 8), a02 = load<f64>(a + 16);
+  const a10 = load<f64>(a + 24), a11 = load<f64>(a + 32), a12 = load<f64>(a + 40);
+  const a20 = load<f64>(a + 48), a21 = load<f64>(a + 56), a22 = load<f64>(a + 64);
+  const c00 = a11 * a22 - a12 * a21, c01 = a12 * a20 - a10 * a22, c02 = a10 * a21 - a11 * a20;
+  const det = a00 * c00 + a01 * c01 + a02 * c02;
+  if (det != 0) {
+    // adj(A) is the transpose of the cofactor matrix
+    store<f64>(out, c00 / det);
+    store<f64>(out + 8, (a02 * a21 - a01 * a22) / det);
+    store<f64>(out + 16, (a01 * a12 - a02 * a11) / det);
+    store<f64>(out + 24, c01 / det);
+    store<f64>(out + 32, (a00 * a22 - a02 * a20) / det);
+    store<f64>(out + 40, (a02 * a10 - a00 * a12) / det);
+    store<f64>(out + 48, c02 / det);
+    store<f64>(out + 56, (a01 * a20 - a00 * a21) / det);
+    store<f64>(out + 64, (a00 * a11 - a01 * a10) / det);
+  }
+  return det;
+}
+
 /** ‖A‖₁ = max over columns of Σ |A_ij| (d×d row-major). */
 export function norm1(a: usize, d: i32): f64 {
   const rowBytes = <usize>d << 3;

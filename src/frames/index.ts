@@ -24,9 +24,12 @@ export interface FrameBatch {
   offsets: Int32Array;
   /** Canonical forms, laid out like the input rows. */
   canonical: Float64Array;
-  /** count d×d row-major matrices. */
+  /**
+   * count d×d row-major matrices. Complex groups: 2d² values each, interleaved, holding
+   * h = conj(Q), so that X = c·hᵀ as for the real groups.
+   */
   matrices: Float64Array;
-  /** count d-vectors (zero for groups without translations). */
+  /** count d-vectors (zero for groups without translations; 2d values for complex groups). */
   shifts: Float64Array;
   /** Rank of each input (of its rows minus the shift). */
   ranks: Int32Array;

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalize, canonicalizeBatch, equivariant, group, invariant } from '../src/index.js';
+import { checkBatch } from '../src/batch.js';
+import { applyStatus, computeFrames } from '../src/frames/index.js';
 
 describe('group specs', () => {
   it('parses the new groups, with the Lorentz dimension from the signature', () => {
@@ -56,6 +58,7 @@ describe('linear groups: rank < d has no frame', () => {
     expect((r.errors[1] as RangeError & { input: number }).input).toBe(1);
     expect(r.errors[2]).toBeNull();
     expect(r.canonical.subarray(12, 24).every(Number.isNaN)).toBe(true);
+    expect(Array.from(r.ranks)).toEqual([3, 2, 3]); // a rejected input keeps its rank
     expect(Array.from(r.canonical.subarray(24, 33))).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     // throw mode: the first bad input's error, carrying every result
     try {
@@ -114,5 +117,28 @@ describe('Lorentz groups: inputs without a frame', () => {
     expect(r.errors[0]?.message).toMatch(/^input 0: O\(1,3\) has no frame for this input: its rows that are not light-like span a space-like subspace of dimension 2/);
     expect(r.errors[1]).toBeNull();
     expect(r.ranks[1]).toBe(2);
+  });
+});
+
+describe('remarks travel as data', () => {
+  it('an engine re-applies a worker’s status on the calling thread: same errors, warnings and ranks', () => {
+    // input 0 invalid (NaN), 1 rank-deficient, 2 ill-conditioned, 3 fine
+    const data = Float64Array.of(NaN, 0, 0, 1, 1, 0, 2, 0, 1, 0, 1, 1e-13, 3, 0, 0, 3);
+    const G = group('GL(2)');
+    const worker = computeFrames(G, checkBatch(G, { data, dim: 2, count: 4 }), 1e-15);
+    // the calling thread has only its own checked batch and the worker's plain arrays
+    const b = checkBatch(G, { data, dim: 2, count: 4 });
+    const f = { ...worker, warnings: undefined, status: worker.status.slice() };
+    applyStatus(G, b, f);
+    expect(b.errors[0]?.message).toMatch(/^input 0: row 0 holds NaN/);
+    expect(b.errors[1]?.message).toBe('input 1: GL(2) needs 2 independent rows, found rank 1');
+    expect(b.errors[2]).toBeNull();
+    expect(b.errors[3]).toBeNull();
+    expect(f.warnings?.[2]).toMatch(/^input 2: GL\(2\) frame is ill-conditioned/);
+    expect(f.warnings?.[3]).toBeNull();
+    expect(Array.from(f.ranks)).toEqual([-1, 1, 2, 2]);
+    const single = canonicalizeBatch(G, { data, dim: 2, count: 4 }, { errors: 'status', tol: 1e-15 });
+    expect(single.errors.map((e) => e?.message ?? null)).toEqual(b.errors.map((e) => e?.message ?? null));
+    expect(single.warnings).toEqual(f.warnings);
   });
 });

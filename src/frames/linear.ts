@@ -9,7 +9,7 @@
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
 import { withArena, type Kernels } from '../wasm/module.js';
-import { putRows, reject, type Elements, type FrameBatch } from './index.js';
+import { putRows, type Elements, type FrameBatch, type Remark } from './index.js';
 
 export { restore } from './orthogonal.js';
 
@@ -18,6 +18,18 @@ const CENTER = 2;
 
 /** Condition number ‖A‖₁·‖A⁻¹‖₁ past which a frame carries a warning. */
 export const CONDITION_LIMIT = 1e12;
+
+/** Status codes (FrameBatch.status): too few independent rows; an ill-conditioned A (value: its condition number). */
+const RANK = 1;
+const ILL_CONDITIONED = 2;
+
+export function explain(G: Group, code: number, value: number, rank: number): Remark {
+  if (code === RANK) {
+    const after = G.translations ? ' after subtracting the centroid' : '';
+    return { error: `${G.spec} needs ${G.d} independent rows${after}, found rank ${rank}` };
+  }
+  return { warning: `${G.spec} frame is ill-conditioned (condition number ${value.toExponential(2)} > ${CONDITION_LIMIT.toExponential(0)}); the canonical form may be inaccurate` };
+}
 
 export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): FrameBatch {
   const d = G.d;
@@ -34,12 +46,12 @@ export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): Fram
     k.exports.linear_frames(x, offsets, b.count, d, flags, tol, work, m, shift, rank, cond, canon);
     const ranks = a.i32(rank, b.count).slice();
     const conds = a.f64(cond, b.count);
-    const warnings: (string | null)[] = new Array(b.count).fill(null);
-    const after = G.translations ? ' after subtracting the centroid' : '';
+    const status = new Float64Array(2 * b.count);
     for (let i = 0; i < b.count; i++) {
-      if (ranks[i] < d) reject(b, i, `${G.spec} needs ${d} independent rows${after}, found rank ${ranks[i]}`);
+      if (ranks[i] < d) status[2 * i] = RANK;
       else if (conds[i] > CONDITION_LIMIT) {
-        warnings[i] = `input ${i}: ${G.spec} frame is ill-conditioned (condition number ${conds[i].toExponential(2)} > ${CONDITION_LIMIT.toExponential(0)}); the canonical form may be inaccurate`;
+        status[2 * i] = ILL_CONDITIONED;
+        status[2 * i + 1] = conds[i];
       }
     }
     return {
@@ -52,7 +64,7 @@ export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): Fram
       shifts: a.f64(shift, b.count * d).slice(),
       ranks,
       sizes: new Float64Array(b.count).fill(1),
-      warnings,
+      status,
     };
   });
 }

@@ -9,7 +9,7 @@
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
 import { withArena, type Kernels } from '../wasm/module.js';
-import { putRows, reject, type Elements, type FrameBatch } from './index.js';
+import { putRows, type Elements, type FrameBatch, type Remark } from './index.js';
 
 export { restore } from './orthogonal.js';
 
@@ -29,22 +29,22 @@ export function stabilizerSize(G: Group, rank: number): number {
   return Infinity;
 }
 
-/** Why input i has no frame, from the kernel's status. */
-function noFrame(G: Group, code: number, row: number, rank: number): string {
+/** Why an input has no frame, from the kernel's status code and row. */
+export function explain(G: Group, code: number, row: number, rank: number): Remark {
   const head = `${G.spec} has no frame for this input:`;
   if (code === NULL_PIVOT) {
-    return `${head} row ${row} is light-like after projection onto the rows before it, so their span is degenerate (its stabilizer is not compact)`;
+    return { error: `${head} row ${row} is light-like after projection onto the rows before it, so their span is degenerate (its stabilizer is not compact)` };
   }
   if (code === NONCOMPACT && rank === 0) {
-    return `${head} every row is light-like or zero, so no row fixes a frame (the stabilizer is not compact)`;
+    return { error: `${head} every row is light-like or zero, so no row fixes a frame (the stabilizer is not compact)` };
   }
   if (code === NONCOMPACT) {
-    return `${head} its rows that are not light-like span a space-like subspace of dimension ${rank}, whose stabilizer O(1,${G.d - rank - 1}) is not compact`;
+    return { error: `${head} its rows that are not light-like span a space-like subspace of dimension ${rank}, whose stabilizer O(1,${G.d - rank - 1}) is not compact` };
   }
   if (code === OUTSIDE) {
-    return `${head} light-like row ${row} lies outside the span of the other rows (rank ${rank}), so the frame's stabilizer would move it`;
+    return { error: `${head} light-like row ${row} lies outside the span of the other rows (rank ${rank}), so the frame's stabilizer would move it` };
   }
-  return `${head} unknown status ${code}`;
+  return { error: `${head} unknown status ${code}` };
 }
 
 export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0): FrameBatch {
@@ -59,12 +59,8 @@ export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extra
     const canon = a.alloc(n * 8);
     k.exports.lorentz_frames(x, offsets, b.count, d, (G.special ? SPECIAL : 0) | extraFlags, tol, work, q, rank, status, canon);
     const ranks = a.i32(rank, b.count).slice();
-    const st = a.i32(status, 2 * b.count);
     const sizes = new Float64Array(b.count);
-    for (let i = 0; i < b.count; i++) {
-      if (st[2 * i] !== 0) reject(b, i, noFrame(G, st[2 * i], st[2 * i + 1], ranks[i]));
-      sizes[i] = stabilizerSize(G, ranks[i]);
-    }
+    for (let i = 0; i < b.count; i++) sizes[i] = stabilizerSize(G, ranks[i]);
     return {
       group: G.spec,
       dim: d,
@@ -75,6 +71,7 @@ export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extra
       shifts: new Float64Array(b.count * d),
       ranks,
       sizes,
+      status: Float64Array.from(a.i32(status, 2 * b.count)),
     };
   });
 }

@@ -43,6 +43,7 @@ export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): Fram
       shifts: new Float64Array(b.count * 2 * d),
       ranks,
       sizes,
+      status: new Float64Array(2 * b.count),
     };
   });
 }

@@ -164,6 +164,10 @@ function rotate(m: usize, d: i32, out: usize): void {
  */
 // @ts-ignore: decorator
 @inline export function capplyRows(x: usize, rows: i32, d: i32, m: usize, mrot: usize, out: usize): void {
+  if (ASC_FEATURE_SIMD && d == 3) {
+    capplyRows3(x, rows, m, mrot, out);
+    return;
+  }
   const rowBytes = <usize>d << 4;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes;
@@ -194,6 +198,42 @@ function rotate(m: usize, d: i32, out: usize): void {
         store<f64>(yr + oj + 8, im);
       }
     }
+  }
+}
+
+/**
+ * capplyRows for d = 3 with M and rot(M) held in registers (the U(3) case; as
+ * applyRows3 in apply.ts, loop control and reloading M cost more than the arithmetic
+ * otherwise). Same operation order as the general path: per output j, acc = 0, then
+ * + x_a.re·M[a][j] and + x_a.im·rot[a][j] for a = 0, 1, 2.
+ */
+// @ts-ignore: decorator
+@inline function capplyRows3(x: usize, rows: i32, m: usize, mrot: usize, out: usize): void {
+  const m00 = v128.load(m), m01 = v128.load(m + 16), m02 = v128.load(m + 32);
+  const m10 = v128.load(m + 48), m11 = v128.load(m + 64), m12 = v128.load(m + 80);
+  const m20 = v128.load(m + 96), m21 = v128.load(m + 112), m22 = v128.load(m + 128);
+  const r00 = v128.load(mrot), r01 = v128.load(mrot + 16), r02 = v128.load(mrot + 32);
+  const r10 = v128.load(mrot + 48), r11 = v128.load(mrot + 64), r12 = v128.load(mrot + 80);
+  const r20 = v128.load(mrot + 96), r21 = v128.load(mrot + 112), r22 = v128.load(mrot + 128);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * 48;
+    const x0 = v128.load(x + o), x1 = v128.load(x + o + 16), x2 = v128.load(x + o + 32);
+    const a0 = v128.shuffle<f64>(x0, x0, 0, 0), b0 = v128.shuffle<f64>(x0, x0, 1, 1);
+    const a1 = v128.shuffle<f64>(x1, x1, 0, 0), b1 = v128.shuffle<f64>(x1, x1, 1, 1);
+    const a2 = v128.shuffle<f64>(x2, x2, 0, 0), b2 = v128.shuffle<f64>(x2, x2, 1, 1);
+    const z0 = f64x2.splat(0);
+    let y0 = f64x2.add(f64x2.add(z0, f64x2.mul(a0, m00)), f64x2.mul(b0, r00));
+    let y1 = f64x2.add(f64x2.add(z0, f64x2.mul(a0, m01)), f64x2.mul(b0, r01));
+    let y2 = f64x2.add(f64x2.add(z0, f64x2.mul(a0, m02)), f64x2.mul(b0, r02));
+    y0 = f64x2.add(f64x2.add(y0, f64x2.mul(a1, m10)), f64x2.mul(b1, r10));
+    y1 = f64x2.add(f64x2.add(y1, f64x2.mul(a1, m11)), f64x2.mul(b1, r11));
+    y2 = f64x2.add(f64x2.add(y2, f64x2.mul(a1, m12)), f64x2.mul(b1, r12));
+    y0 = f64x2.add(f64x2.add(y0, f64x2.mul(a2, m20)), f64x2.mul(b2, r20));
+    y1 = f64x2.add(f64x2.add(y1, f64x2.mul(a2, m21)), f64x2.mul(b2, r21));
+    y2 = f64x2.add(f64x2.add(y2, f64x2.mul(a2, m22)), f64x2.mul(b2, r22));
+    v128.store(out + o, y0);
+    v128.store(out + o + 16, y1);
+    v128.store(out + o + 32, y2);
   }
 }
 

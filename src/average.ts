@@ -63,7 +63,7 @@ export interface EquivariantFn {
 
 export interface InvariantFn<T> {
   (x: Float64Array | Float32Array, shape: Shape): Promise<T>;
-  batch(batch: BatchInput, options?: BatchCallOptions): Promise<{ outputs: (T | undefined)[]; count: number; errors: (Error | null)[] }>;
+  batch(batch: BatchInput, options?: BatchCallOptions): Promise<{ outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] }>;
 }
 
 function checkModel(model: unknown): void {
@@ -205,7 +205,8 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
         errors[i] = e as Error;
       }
     }
-    const result = { outputs, count: f.count, errors };
+    const result: { outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] } = { outputs, count: f.count, errors };
+    if (f.warnings) result.warnings = f.warnings;
     if (mode === 'throw') {
       const bad = errors.filter((e): e is Error => e !== null);
       if (bad.length > 0) throw withBatchResult(bad[0], bad, result);

@@ -84,6 +84,16 @@ describe('linear groups: rank < d has no frame', () => {
     expect(r.warnings?.[1]).toBeNull();
     expect(canonicalize('O(2)', Float64Array.of(1, 0, 0, 1), { n: 2, d: 2 }).warning).toBeNull();
   });
+  it('the averaging wrappers pass the warnings on', async () => {
+    const data = Float64Array.of(1, 0, 1, 1e-13, 1, 0, 0, 1);
+    const f = await equivariant('GL(2)', (y: Float64Array) => y, { tol: 1e-15 }).batch({ data, dim: 2, count: 2 });
+    expect(f.warnings?.[0]).toMatch(/^input 0: GL\(2\) frame is ill-conditioned/);
+    expect(f.warnings?.[1]).toBeNull();
+    const g = await invariant('GL(2)', () => 1, { tol: 1e-15 }).batch({ data, dim: 2, count: 2 });
+    expect(g.warnings).toEqual(f.warnings);
+    const h = await invariant('GL(2)', () => 1).batch({ data: data.subarray(4), dim: 2, count: 1 });
+    expect(h.warnings).toBeUndefined();
+  });
 });
 
 describe('Lorentz groups: inputs without a frame', () => {

@@ -38,7 +38,7 @@ export interface AverageOptions {
 export interface EquivariantOptions extends AverageOptions {
   /** The model takes the whole stacked batch at once (a BatchModel), not one input. */
   batchModel?: boolean;
-  /** 'vectors' (default): outputs rotate; 'points': they also translate (E, SE). */
+  /** 'vectors' (default): outputs rotate; 'points': they also translate (E, SE, Aff). */
   output?: OutputKind;
 }
 
@@ -77,11 +77,11 @@ function checkOutput(kind: unknown): OutputKind {
 }
 
 /** Model output for input i as f64, checked against the expected length. */
-function outputValues(y: unknown, expected: number, i: number): ArrayLike<number> {
+function outputValues(y: unknown, expected: number, i: number, complex = false): ArrayLike<number> {
   const ok = y instanceof Float64Array || y instanceof Float32Array || Array.isArray(y);
   if (!ok) throw inputTypeError(i, `the model must return a Float64Array, Float32Array or number[], got ${describe(y)}`);
   const v = y as ArrayLike<number>;
-  if (v.length !== expected) throw inputTypeError(i, `the model returned ${v.length} values, expected n×d = ${expected}`);
+  if (v.length !== expected) throw inputTypeError(i, `the model returned ${v.length} values, expected n×d${complex ? '×2 (complex)' : ''} = ${expected}`);
   return v;
 }
 
@@ -117,7 +117,7 @@ function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offse
 
 /**
  * Wrap `model` into an exactly G-equivariant function. Outputs have the input's
- * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d).
+ * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d)/Aff(d).
  */
 export function equivariant(G: string | Group, model: Model, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
 export function equivariant(G: string | Group, model: BatchModel, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
@@ -136,7 +136,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
     const y = options.batchModel
       ? await (model as BatchModel)({ data: f.canonical, dim: g.d, offsets: f.offsets, count: 1 })
       : await (model as Model)(f.canonical, { n, d: g.d });
-    return restoreOutputs(g, f, Float64Array.from(outputValues(y, n * rowLen, 0)), kind);
+    return restoreOutputs(g, f, Float64Array.from(outputValues(y, n * rowLen, 0, g.width === 2)), kind);
   };
 
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}): Promise<EquivariantBatchResult> => {
@@ -146,7 +146,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
     const y = new Float64Array(f.canonical.length).fill(NaN);
     if (options.batchModel) {
       const s = stackValid(f, rowLen);
-      const out = outputValues(await (model as BatchModel)({ data: s.data, dim: g.d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0);
+      const out = outputValues(await (model as BatchModel)({ data: s.data, dim: g.d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0, g.width === 2);
       s.index.forEach((i, j) => y.set(Array.prototype.slice.call(out, s.offsets[j] * rowLen, s.offsets[j + 1] * rowLen), f.offsets[i] * rowLen));
     } else {
       for (let i = 0; i < f.count; i++) {
@@ -156,7 +156,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
         const hi = f.offsets[i + 1] * rowLen;
         const n = f.offsets[i + 1] - f.offsets[i];
         try {
-          y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i), lo);
+          y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i, g.width === 2), lo);
         } catch (e) {
           if (mode === 'throw') throw e;
           errors[i] = e as Error;

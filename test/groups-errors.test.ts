@@ -31,6 +31,10 @@ describe('complex shapes', () => {
     expect(() => canonicalize('U(3)', new Float64Array(9), { n: 3, d: 3 })).toThrow(/input 0: x has 9 values, but n×d×2 \(complex\) = 18/);
     expect(() => canonicalizeBatch('SU(2)', { data: new Float64Array(6), dim: 2, count: 1 })).toThrow(/batch.data has 6 values, not a multiple of count×dim×2 = 4/);
   });
+  it('a model must return n×d×2 values for complex groups', async () => {
+    const f = equivariant('U(2)', () => new Float64Array(4));
+    await expect(f(new Float64Array(8).fill(1), { n: 2, d: 2 })).rejects.toThrow('input 0: the model returned 4 values, expected n×d×2 (complex) = 8');
+  });
   it('NaN in an imaginary part names row and interleaved column', () => {
     expect(() => canonicalize('U(2)', Float64Array.of(1, 0, 0, 1, 0, 0, 1, NaN), { n: 2, d: 2 })).toThrow(/input 0: row 1 holds NaN at column 3/);
   });

@@ -106,9 +106,10 @@ export function linear_frames(
       kappa = det < 0 ? -root : root;
       scaleTo(inv, kappa, inv, d * d);
     }
+    const inverseKappa = 1.0 / kappa;
     for (let p = 0; p < d; p++) {
       for (let q = 0; q < d; q++) {
-        store<f64>(mi + <usize>p * rowBytes + (<usize>q << 3), load<f64>(a + <usize>q * rowBytes + (<usize>p << 3)) / kappa);
+        store<f64>(mi + <usize>p * rowBytes + (<usize>q << 3), load<f64>(a + <usize>q * rowBytes + (<usize>p << 3)) * inverseKappa);
       }
     }
     applyRows(xi, rows, d, inv, tp, 0, ci, w);

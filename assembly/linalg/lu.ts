@@ -135,10 +135,11 @@ export function inverseSmall(a: usize, d: i32, out: usize): f64 {
     const a00 = load<f64>(a), a01 = load<f64>(a + 8), a10 = load<f64>(a + 16), a11 = load<f64>(a + 24);
     const det = a00 * a11 - a01 * a10;
     if (det != 0) {
-      store<f64>(out, a11 / det);
-      store<f64>(out + 8, -a01 / det);
-      store<f64>(out + 16, -a10 / det);
-      store<f64>(out + 24, a00 / det);
+      const r = 1.0 / det;
+      store<f64>(out, a11 * r);
+      store<f64>(out + 8, -a01 * r);
+      store<f64>(out + 16, -a10 * r);
+      store<f64>(out + 24, a00 * r);
     }
     return det;
   }
@@ -148,16 +149,17 @@ export function inverseSmall(a: usize, d: i32, out: usize): f64 {
   const c00 = a11 * a22 - a12 * a21, c01 = a12 * a20 - a10 * a22, c02 = a10 * a21 - a11 * a20;
   const det = a00 * c00 + a01 * c01 + a02 * c02;
   if (det != 0) {
-    // adj(A) is the transpose of the cofactor matrix
-    store<f64>(out, c00 / det);
-    store<f64>(out + 8, (a02 * a21 - a01 * a22) / det);
-    store<f64>(out + 16, (a01 * a12 - a02 * a11) / det);
-    store<f64>(out + 24, c01 / det);
-    store<f64>(out + 32, (a00 * a22 - a02 * a20) / det);
-    store<f64>(out + 40, (a02 * a10 - a00 * a12) / det);
-    store<f64>(out + 48, c02 / det);
-    store<f64>(out + 56, (a01 * a20 - a00 * a21) / det);
-    store<f64>(out + 64, (a00 * a11 - a01 * a10) / det);
+    // adj(A) is the transpose of the cofactor matrix; one division, nine products
+    const r = 1.0 / det;
+    store<f64>(out, c00 * r);
+    store<f64>(out + 8, (a02 * a21 - a01 * a22) * r);
+    store<f64>(out + 16, (a01 * a12 - a02 * a11) * r);
+    store<f64>(out + 24, c01 * r);
+    store<f64>(out + 32, (a00 * a22 - a02 * a20) * r);
+    store<f64>(out + 40, (a02 * a10 - a00 * a12) * r);
+    store<f64>(out + 48, c02 * r);
+    store<f64>(out + 56, (a01 * a20 - a00 * a21) * r);
+    store<f64>(out + 64, (a00 * a11 - a01 * a10) * r);
   }
   return det;
 }

@@ -1,14 +1,22 @@
 // Bundles the TypeScript sources with esbuild: ESM for Node (dist/node/) and for
-// browsers (dist/browser/, the WASM embedded as bytes).
+// browsers (dist/browser/, the WASM embedded as bytes), each with its worker entry
+// (worker.js next to index.js, where the pools look for it).
 import { build } from 'esbuild';
 
 const common = { bundle: true, splitting: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 
-/** In the browser bundle, src/wasm/bytes.ts is replaced by bytes.browser.ts. */
-const browserBytes = {
-  name: 'browser-bytes',
+/**
+ * The browser bundles swap the Node-only modules for their browser versions:
+ * src/wasm/bytes.ts → bytes.browser.ts and src/engine/pool.node.ts → pool.browser.ts,
+ * so no node: module is ever pulled in.
+ */
+const browserModules = {
+  name: 'browser-modules',
   setup(b) {
-    b.onResolve({ filter: /\/bytes\.js$/ }, (args) => ({ path: new URL(`../src/wasm/bytes.browser.ts`, import.meta.url).pathname }));
+    const swap = (filter, file) =>
+      b.onResolve({ filter }, () => ({ path: new URL(`../src/${file}`, import.meta.url).pathname }));
+    swap(/\/bytes\.js$/, 'wasm/bytes.browser.ts');
+    swap(/\/pool\.node\.js$/, 'engine/pool.browser.ts');
   },
 };
 
@@ -16,16 +24,16 @@ await Promise.all([
   build({
     ...common,
     platform: 'node',
-    entryPoints: { index: 'src/index.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts' },
+    entryPoints: { index: 'src/index.ts', worker: 'src/engine/worker.node.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts' },
     outdir: 'dist/node',
     packages: 'external',
   }),
   build({
     ...common,
     platform: 'browser',
-    entryPoints: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entryPoints: { index: 'src/index.ts', worker: 'src/engine/worker.browser.ts', testing: 'src/testing/index.ts' },
     outdir: 'dist/browser',
     loader: { '.wasm': 'binary' },
-    plugins: [browserBytes],
+    plugins: [browserModules],
   }),
 ]);

@@ -6,7 +6,7 @@
  * (Giraud, Langou, Rozložník 2005: twice is enough), which keeps the basis
  * orthonormal to round-off even for nearly dependent rows.
  */
-import { dot, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
+import { dot, dotEta, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
 
 /**
  * Orthogonalize w (d f64) against u_0..u_{k-1} in place; return ‖w‖².
@@ -31,16 +31,34 @@ import { dot, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
   return n2;
 }
 
-/** One MGS pass: w −= (u_i·w)·u_i for i < k, adding the coefficients to rcol. */
+/**
+ * One MGS pass: w −= (u_i·w)·u_i for i < k, adding the coefficients to rcol. With
+ * `eps` != 0 the product is Minkowski's (see orthogonalizeEta): w −= eps[i]·⟨u_i, w⟩_η·u_i.
+ */
 // @ts-ignore: decorator
-@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize): void {
+@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0): void {
   const rowBytes = <usize>d << 3;
   for (let i = 0; i < k; i++) {
     const ui = u + <usize>i * rowBytes;
-    const c = dot(ui, w, d);
+    const c = eps == 0 ? dot(ui, w, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, w, d);
     axmy(w, c, ui, d);
     if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
   }
+}
+
+/**
+ * Generalized Gram–Schmidt in the Minkowski metric η = diag(1, −1, …, −1) (Lin et al.
+ * 2024, Alg. 1): orthogonalize w (d f64) in place against u_0..u_{k-1}, which are
+ * η-orthonormal with ⟨u_i, u_i⟩_η = eps[i] ∈ {+1, −1} (f64; 0 marks a zero row, which
+ * projects nothing); return ⟨w, w⟩_η. Both passes always run: the re-orthogonalization
+ * test of `orthogonalize` compares Euclidean norms, which a projection in an
+ * indefinite metric need not decrease.
+ */
+// @ts-ignore: decorator
+@inline export function orthogonalizeEta(u: usize, eps: usize, k: i32, w: usize, d: i32): f64 {
+  project(u, k, w, d, 0, eps);
+  project(u, k, w, d, 0, eps);
+  return dotEta(w, w, d);
 }
 
 /**

@@ -48,6 +48,7 @@ export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extra
       shifts: a.f64(shift, b.count * d).slice(),
       ranks,
       sizes,
+      status: new Float64Array(2 * b.count),
     };
   });
 }

@@ -21,9 +21,22 @@ export interface KernelExports {
   linalg_select(x: number, offsets: number, count: number, d: number, tol: number, work: number,
     picked: number, rank: number): void;
   linalg_det(a: number, count: number, d: number, work: number, out: number): void;
+  linalg_inverse(a: number, count: number, d: number, work: number, out: number, cond: number): void;
+  cplx_apply(x: number, offsets: number, count: number, d: number, m: number, mStride: number, out: number, work: number): void;
+  cplx_gram(x: number, offsets: number, count: number, d: number, out: number): void;
+  cplx_qr(a: number, count: number, k: number, d: number, work: number, u: number, r: number): void;
   ortho_work(d: number): number;
   ortho_frames(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
     work: number, q: number, shift: number, rank: number, canonical: number): void;
+  lorentz_work(d: number): number;
+  lorentz_frames(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
+    work: number, q: number, rank: number, status: number, canonical: number): void;
+  unitary_work(d: number): number;
+  unitary_frames(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
+    work: number, m: number, rank: number, canonical: number): void;
+  linear_work(d: number): number;
+  linear_frames(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
+    work: number, m: number, shift: number, rank: number, cond: number, canonical: number): void;
 }
 
 const PAGE = 65536;

@@ -21,20 +21,20 @@ function kernelTime(spec, d, width, data) {
   return withArena(k, 'bench', (a) => {
     const x = a.putF64(data);
     const offsets = a.putI32(Int32Array.from({ length: SETS + 1 }, (_, i) => i * N));
-    const m = a.alloc(SETS * d * d * width * 8), t = a.alloc(SETS * d * 8), r = a.alloc(SETS * 4);
-    const status = a.alloc(SETS * 8), cond = a.alloc(SETS * 8), c = a.alloc(data.length * 8);
+    const m = a.alloc(SETS * d * d * width * 8), t = a.alloc(SETS * d * width * 8), r = a.alloc(SETS * 4);
+    const status = a.alloc(SETS * 16), c = a.alloc(data.length * 8);
     const fixed = a.putF64(Float64Array.from({ length: d * d * width }, (_, i) => (i % (width * (d + 1)) === 0 ? 1 : 0.25)));
     const applyWork = a.alloc(2 * d * d * 8);
     let frames;
     if (spec === 'O(1,3)') {
       const work = a.alloc(e.lorentz_work(d));
-      frames = () => e.lorentz_frames(x, offsets, SETS, d, 0, 1e-9, work, m, r, status, c);
+      frames = () => e.lorentz_frames(x, offsets, SETS, d, 0, 1e-9, work, m, t, r, status, c);
     } else if (spec === 'U(3)') {
       const work = a.alloc(e.unitary_work(d));
-      frames = () => e.unitary_frames(x, offsets, SETS, d, 0, 1e-9, work, m, r, c);
+      frames = () => e.unitary_frames(x, offsets, SETS, d, 0, 1e-9, work, m, t, r, status, c);
     } else {
       const work = a.alloc(e.linear_work(d));
-      frames = () => e.linear_frames(x, offsets, SETS, d, 0, 1e-9, work, m, t, r, cond, c);
+      frames = () => e.linear_frames(x, offsets, SETS, d, 0, 1e-9, work, m, t, r, status, c);
     }
     const floor = width === 2
       ? () => e.cplx_apply(x, offsets, SETS, d, fixed, 0, c, applyWork)

@@ -247,8 +247,8 @@ describe.each(dims)('group kernels, d = %i', (d) => {
     for (const flags of [0, 1, 2, 3]) {
       const out = both((k) => withArena(k, 'linear_frames', (a) => {
         const xp = a.putF64(x), op = a.putI32(offsets), work = a.alloc(k.exports.linear_work(d));
-        const m = a.alloc(count * d * d * 8), t = a.alloc(count * d * 8), rk = a.alloc(count * 4), cond = a.alloc(count * 8), c = a.alloc(rows * d * 8);
-        k.exports.linear_frames(xp, op, count, d, flags, 1e-9, work, m, t, rk, cond, c);
+        const m = a.alloc(count * d * d * 8), t = a.alloc(count * d * 8), rk = a.alloc(count * 4), st = a.alloc(count * 16), c = a.alloc(rows * d * 8);
+        k.exports.linear_frames(xp, op, count, d, flags, 1e-9, work, m, t, rk, st, c);
         return collect([a.f64(m, count * d * d), a.f64(t, count * d), Float64Array.from(a.i32(rk, count)), a.f64(c, rows * d)]);
       }));
       const ranks = out.subarray(count * d * d + count * d, count * d * d + count * d + count);
@@ -294,8 +294,8 @@ describe.each(dims)('group kernels, d = %i', (d) => {
     for (const flags of [0, 1]) {
       const out = both((k) => withArena(k, 'unitary_frames', (a) => {
         const xp = a.putF64(x), op = a.putI32(offsets), work = a.alloc(k.exports.unitary_work(d));
-        const m = a.alloc(count * 2 * d * d * 8), rk = a.alloc(count * 4), c = a.alloc(rows * 2 * d * 8);
-        k.exports.unitary_frames(xp, op, count, d, flags, 1e-9, work, m, rk, c);
+        const m = a.alloc(count * 2 * d * d * 8), t = a.alloc(count * 2 * d * 8), rk = a.alloc(count * 4), st = a.alloc(count * 16), c = a.alloc(rows * 2 * d * 8);
+        k.exports.unitary_frames(xp, op, count, d, flags, 1e-9, work, m, t, rk, st, c);
         return collect([a.f64(m, count * 2 * d * d), Float64Array.from(a.i32(rk, count)), a.f64(c, rows * 2 * d)]);
       }));
       if (flags === 1) continue; // SU: the det normalization is checked by the property tests
@@ -325,9 +325,9 @@ describe.each(dims)('group kernels, d = %i', (d) => {
     for (const flags of [0, 1, 4]) {
       const out = both((k) => withArena(k, 'lorentz_frames', (a) => {
         const xp = a.putF64(x), op = a.putI32(offsets), work = a.alloc(k.exports.lorentz_work(d));
-        const q = a.alloc(count * d * d * 8), rk = a.alloc(count * 4), st = a.alloc(count * 8), c = a.alloc(rows * d * 8);
-        k.exports.lorentz_frames(xp, op, count, d, flags, 1e-9, work, q, rk, st, c);
-        return collect([a.f64(q, count * d * d), Float64Array.from(a.i32(rk, count)), Float64Array.from(a.i32(st, 2 * count)), a.f64(c, rows * d)]);
+        const q = a.alloc(count * d * d * 8), t = a.alloc(count * d * 8), rk = a.alloc(count * 4), st = a.alloc(count * 16), c = a.alloc(rows * d * 8);
+        k.exports.lorentz_frames(xp, op, count, d, flags, 1e-9, work, q, t, rk, st, c);
+        return collect([a.f64(q, count * d * d), Float64Array.from(a.i32(rk, count)), a.f64(st, 2 * count), a.f64(c, rows * d)]);
       }));
       const qs = out.subarray(0, count * d * d);
       const ranks = out.subarray(count * d * d, count * d * d + count);

@@ -29,20 +29,29 @@ import { subTo, scaleTo, copy, zero } from '../linalg/vec';
 export const LINEAR_SPECIAL: i32 = 1; // SL: det M = +1
 export const LINEAR_CENTER: i32 = 2; // Aff: translate by the centroid
 
+/** Status codes: too few independent rows; an ill-conditioned A (value: κ₁(A)). */
+export const LINEAR_RANK: i32 = 1;
+export const LINEAR_ILL_CONDITIONED: i32 = 2;
+/** κ₁(A) = ‖A‖₁·‖A⁻¹‖₁ past which a frame carries a warning (src/frames/linear.ts words it). */
+export const LINEAR_CONDITION_LIMIT: f64 = 1e12;
+
 /** Bytes of scratch linear_frames needs for dimension d. */
 export function linear_work(d: i32): i32 {
   return (4 * d * d + 2 * d) * 8 + 2 * d * 4;
 }
 
 /**
- * Batched frames. Inputs in the batch layout of linalg_apply; for input i writes
- * m[i·d²..] (M, d×d row-major), shift[i·d..] (t), rank[i] (i32), cond[i] (f64) and
- * its rows of canonical (layout of x; must not overlap x). tol is the relative rank
- * tolerance (residual² > tol²·mean squared norm, as ortho_frames). `work` holds linear_work(d) bytes.
+ * Batched frames, with the ABI every family_frames shares. Inputs in the batch
+ * layout of linalg_apply; for input i writes m[i·d²..] (M, d×d row-major),
+ * shift[i·d..] (t), rank[i] (i32), its rows of canonical (layout of x; must not
+ * overlap x) and status[2i..2i+1] (f64): [LINEAR_RANK, 0] when A is singular,
+ * [LINEAR_ILL_CONDITIONED, κ₁(A)] when ‖A‖₁·‖A⁻¹‖₁ > LINEAR_CONDITION_LIMIT, else
+ * left as the caller set it. tol is the relative rank tolerance (residual² >
+ * tol²·mean squared norm, as ortho_frames). `work` holds linear_work(d) bytes.
  */
 export function linear_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
-  work: usize, m: usize, shift: usize, rank: usize, cond: usize, canonical: usize,
+  work: usize, m: usize, shift: usize, rank: usize, status: usize, canonical: usize,
 ): void {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
@@ -96,10 +105,14 @@ export function linear_frames(
     if (det == 0) {
       zero(mi, d * d);
       zero(ci, rows * d);
-      store<f64>(cond + (<usize>i << 3), NaN);
+      store<f64>(status + (<usize>i << 4), <f64>LINEAR_RANK);
       continue;
     }
-    store<f64>(cond + (<usize>i << 3), norm1(a, d) * norm1(inv, d));
+    const cond = norm1(a, d) * norm1(inv, d);
+    if (cond > LINEAR_CONDITION_LIMIT) {
+      store<f64>(status + (<usize>i << 4), <f64>LINEAR_ILL_CONDITIONED);
+      store<f64>(status + (<usize>i << 4) + 8, cond);
+    }
     let kappa: f64 = 1;
     if (special) {
       const root = Math.pow(abs<f64>(det), 1.0 / <f64>d);

@@ -45,15 +45,16 @@ export function lorentz_work(d: i32): i32 {
 }
 
 /**
- * Batched frames. Inputs in the batch layout of linalg_apply; for input i writes
- * q[i·d²..] (Q, d×d row-major), rank[i] (i32), status[2i] (a status code) and
- * status[2i+1] (the row it concerns, or −1), and its rows of canonical (layout of
- * x; must not overlap x). Rejected inputs get zero Q and canonical rows. tol is
- * the relative tolerance. `work` holds lorentz_work(d) bytes.
+ * Batched frames, with the ABI every family_frames shares. Inputs in the batch
+ * layout of linalg_apply; for input i writes q[i·d²..] (Q, d×d row-major), rank[i]
+ * (i32), status[2i] (a status code, f64) and status[2i+1] (the row it concerns, or
+ * −1), and its rows of canonical (layout of x; must not overlap x). `shift` is not
+ * used (Lorentz frames have no translation). Rejected inputs get zero Q and
+ * canonical rows. tol is the relative tolerance. `work` holds lorentz_work(d) bytes.
  */
 export function lorentz_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
-  work: usize, q: usize, rank: usize, status: usize, canonical: usize,
+  work: usize, q: usize, shift: usize, rank: usize, status: usize, canonical: usize,
 ): void {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
@@ -105,8 +106,8 @@ export function lorentz_frames(
       }
     }
     store<i32>(rank + (<usize>i << 2), k);
-    store<i32>(status + (<usize>i << 3), code);
-    store<i32>(status + (<usize>i << 3) + 4, bad);
+    store<f64>(status + (<usize>i << 4), <f64>code);
+    store<f64>(status + (<usize>i << 4) + 8, <f64>bad);
     if (code != LORENTZ_OK) {
       zero(qi, d * d);
       zero(ci, rows * d);

@@ -29,14 +29,16 @@ export function ortho_work(d: i32): i32 {
 }
 
 /**
- * Batched frames. Inputs in the batch layout of linalg_apply; for input i writes
- * q[i·d²..] (Q, d×d row-major: Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32),
- * and its rows of canonical (layout of x; must not overlap x). tol is the relative
- * rank tolerance (relative to the invariant scale below). `work` holds ortho_work(d) bytes.
+ * Batched frames, with the ABI every family_frames shares. Inputs in the batch
+ * layout of linalg_apply; for input i writes q[i·d²..] (Q, d×d row-major:
+ * Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32), and its rows of canonical
+ * (layout of x; must not overlap x); `status` is not used (every input has a
+ * frame). tol is the relative rank tolerance (relative to the invariant scale
+ * below). `work` holds ortho_work(d) bytes.
  */
 export function ortho_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
-  work: usize, q: usize, shift: usize, rank: usize, canonical: usize,
+  work: usize, q: usize, shift: usize, rank: usize, status: usize, canonical: usize,
 ): void {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;

@@ -29,12 +29,14 @@ export function unitary_work(d: i32): i32 {
 /**
  * Batched frames. Inputs in the batch layout of linalg_apply with rows of d complex
  * values (2d f64); for input i writes m[i·2d²..] (M = conj(Q), d×d complex row-major),
- * rank[i] (i32) and its rows of canonical (layout of x; must not overlap x). tol is
- * the relative rank tolerance (residual² > tol²·mean |x_r|²). `work` holds unitary_work(d) bytes.
+ * rank[i] (i32) and its rows of canonical (layout of x; must not overlap x); with the
+ * ABI every family_frames shares, `shift` and `status` are not used (no translations,
+ * every input has a frame). tol is the relative rank tolerance (residual² >
+ * tol²·mean |x_r|²). `work` holds unitary_work(d) bytes.
  */
 export function unitary_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
-  work: usize, m: usize, rank: usize, canonical: usize,
+  work: usize, m: usize, shift: usize, rank: usize, status: usize, canonical: usize,
 ): void {
   const rowBytes = <usize>d << 4;
   const matBytes = <usize>d * rowBytes;

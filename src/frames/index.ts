@@ -5,7 +5,7 @@
  */
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
-import { kernels, type Kernels } from '../wasm/module.js';
+import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import * as orthogonal from './orthogonal.js';
 import * as lorentz from './lorentz.js';
 import * as unitary from './unitary.js';
@@ -59,11 +59,15 @@ export type Elements = { matrices: Float64Array; shifts: Float64Array } | null;
 export type Remark = { error: string } | { warning: string };
 
 /**
- * A family's frames report inputs the batch check let through but the group has no
- * frame for (a rank or a metric) in FrameBatch.status; `explain` words the remark.
+ * A family: its kernel (prefix of assembly's `<prefix>_frames` / `<prefix>_work`),
+ * the kernel flags for a group, |Stab| by rank, how outputs map back, its frame
+ * elements, and — for families that reject or warn about inputs — the words for a
+ * status code (FrameBatch.status).
  */
 interface Family {
-  frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): FrameBatch;
+  kernel: 'ortho' | 'lorentz' | 'unitary' | 'linear';
+  flags(G: Group): number;
+  stabilizerSize(G: Group, rank: number): number;
   restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind): Float64Array;
   elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: FrameBatch): Elements;
   explain?(G: Group, code: number, value: number, rank: number): Remark;
@@ -73,7 +77,7 @@ const families: Record<Group['family'], Family> = { orthogonal, lorentz, unitary
 
 /** Frames of every input of a checked batch (skipped and rejected inputs get NaN results). */
 export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels()): FrameBatch {
-  const f = families[G.family].frames(k, G, b, tol);
+  const f = runFrames(k, G, b, tol);
   applyStatus(G, b, f);
   if (b.bad > 0) markSkipped(f, b.skip, G.width);
   return f;
@@ -141,19 +145,47 @@ function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {
 }
 
 /**
- * Copy a batch's rows into the arena as f64, writing zeros for skipped inputs so
- * that no invalid value reaches a kernel. Returns the data and offsets pointers.
+ * Run the family's frames kernel over a checked batch (every family_frames kernel
+ * shares one ABI: src/wasm/module.ts FramesKernel) and copy the results out of the
+ * arena. Rows of skipped inputs reach the kernel as zeros, never as invalid values.
+ * `extraFlags` adds kernel flags (the families' frame-element listings use it).
  */
-export function putRows(k: Kernels, b: CheckedBatch, rowLen: number): { x: number; offsets: number } {
-  const a = k.arena;
-  const x = a.alloc(b.data.length * 8);
-  const offsets = a.putI32(b.offsets);
-  const view = a.f64(x, b.data.length);
-  view.set(b.data);
-  if (b.bad > 0) {
-    for (let i = 0; i < b.count; i++) {
-      if (b.skip[i]) view.fill(0, b.offsets[i] * rowLen, b.offsets[i + 1] * rowLen);
+export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0): FrameBatch {
+  const family = families[G.family];
+  const d = G.d;
+  const rowLen = d * G.width;
+  const count = b.count;
+  return withArena(k, `${family.kernel}_frames`, (a) => {
+    const x = a.alloc(b.data.length * 8);
+    const offsets = a.putI32(b.offsets);
+    const work = a.alloc(k.exports[`${family.kernel}_work`](d));
+    const m = a.alloc(count * d * rowLen * 8);
+    const shift = a.alloc(count * rowLen * 8);
+    const rank = a.alloc(count * 4);
+    const status = a.alloc(count * 16);
+    const canon = a.alloc(b.data.length * 8);
+    const rows = a.f64(x, b.data.length);
+    rows.set(b.data);
+    if (b.bad > 0) {
+      for (let i = 0; i < count; i++) if (b.skip[i]) rows.fill(0, b.offsets[i] * rowLen, b.offsets[i + 1] * rowLen);
     }
-  }
-  return { x, offsets };
+    a.f64(shift, count * rowLen).fill(0);
+    a.f64(status, 2 * count).fill(0);
+    k.exports[`${family.kernel}_frames`](x, offsets, count, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, status, canon);
+    const ranks = a.i32(rank, count).slice();
+    const sizes = new Float64Array(count);
+    for (let i = 0; i < count; i++) sizes[i] = family.stabilizerSize(G, ranks[i]);
+    return {
+      group: G.spec,
+      dim: d,
+      count,
+      offsets: b.offsets,
+      canonical: a.f64(canon, b.data.length).slice(),
+      matrices: a.f64(m, count * d * rowLen).slice(),
+      shifts: a.f64(shift, count * rowLen).slice(),
+      ranks,
+      sizes,
+      status: a.f64(status, 2 * count).slice(),
+    };
+  });
 }

@@ -8,20 +8,30 @@
  */
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
-import { withArena, type Kernels } from '../wasm/module.js';
-import { putRows, type Elements, type FrameBatch, type Remark } from './index.js';
+import type { Kernels } from '../wasm/module.js';
+import type { Elements, FrameBatch, Remark } from './index.js';
 
 export { restore } from './orthogonal.js';
 
 const SPECIAL = 1;
 const CENTER = 2;
 
-/** Condition number ‖A‖₁·‖A⁻¹‖₁ past which a frame carries a warning. */
+/** κ₁(A) = ‖A‖₁·‖A⁻¹‖₁ past which a frame carries a warning (the kernel's LINEAR_CONDITION_LIMIT). */
 export const CONDITION_LIMIT = 1e12;
 
-/** Status codes (FrameBatch.status): too few independent rows; an ill-conditioned A (value: its condition number). */
+/** The kernel's status codes (FrameBatch.status): too few independent rows; an ill-conditioned A (value: κ₁(A)). */
 const RANK = 1;
-const ILL_CONDITIONED = 2;
+
+export const kernel = 'linear';
+
+export function flags(G: Group): number {
+  return (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0);
+}
+
+/** Every frame is one element (rank-deficient inputs are rejected). */
+export function stabilizerSize(): number {
+  return 1;
+}
 
 export function explain(G: Group, code: number, value: number, rank: number): Remark {
   if (code === RANK) {
@@ -29,44 +39,6 @@ export function explain(G: Group, code: number, value: number, rank: number): Re
     return { error: `${G.spec} needs ${G.d} independent rows${after}, found rank ${rank}` };
   }
   return { warning: `${G.spec} frame is ill-conditioned (condition number ${value.toExponential(2)} > ${CONDITION_LIMIT.toExponential(0)}); the canonical form may be inaccurate` };
-}
-
-export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): FrameBatch {
-  const d = G.d;
-  return withArena(k, 'linear_frames', (a) => {
-    const { x, offsets } = putRows(k, b, d);
-    const n = b.data.length;
-    const work = a.alloc(k.exports.linear_work(d));
-    const m = a.alloc(b.count * d * d * 8);
-    const shift = a.alloc(b.count * d * 8);
-    const rank = a.alloc(b.count * 4);
-    const cond = a.alloc(b.count * 8);
-    const canon = a.alloc(n * 8);
-    const flags = (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0);
-    k.exports.linear_frames(x, offsets, b.count, d, flags, tol, work, m, shift, rank, cond, canon);
-    const ranks = a.i32(rank, b.count).slice();
-    const conds = a.f64(cond, b.count);
-    const status = new Float64Array(2 * b.count);
-    for (let i = 0; i < b.count; i++) {
-      if (ranks[i] < d) status[2 * i] = RANK;
-      else if (conds[i] > CONDITION_LIMIT) {
-        status[2 * i] = ILL_CONDITIONED;
-        status[2 * i + 1] = conds[i];
-      }
-    }
-    return {
-      group: G.spec,
-      dim: d,
-      count: b.count,
-      offsets: b.offsets,
-      canonical: a.f64(canon, n).slice(),
-      matrices: a.f64(m, b.count * d * d).slice(),
-      shifts: a.f64(shift, b.count * d).slice(),
-      ranks,
-      sizes: new Float64Array(b.count).fill(1),
-      status,
-    };
-  });
 }
 
 /** The frame's one group element (M, t). */

@@ -8,8 +8,8 @@
  */
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
-import { withArena, type Kernels } from '../wasm/module.js';
-import { putRows, type Elements, type FrameBatch, type Remark } from './index.js';
+import type { Kernels } from '../wasm/module.js';
+import { runFrames, type Elements, type FrameBatch, type Remark } from './index.js';
 
 export { restore } from './orthogonal.js';
 
@@ -20,6 +20,12 @@ const COMPLETE = 4;
 const NULL_PIVOT = 1;
 const NONCOMPACT = 2;
 const OUTSIDE = 3;
+
+export const kernel = 'lorentz';
+
+export function flags(G: Group): number {
+  return G.special ? SPECIAL : 0;
+}
 
 /** |Stab(c)| for rank r (the kernel rejects the non-compact cases): O(d−r) or SO(d−r), or O(1) at r = d−1. */
 export function stabilizerSize(G: Group, rank: number): number {
@@ -47,35 +53,6 @@ export function explain(G: Group, code: number, row: number, rank: number): Rema
   return { error: `${head} unknown status ${code}` };
 }
 
-export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0): FrameBatch {
-  const d = G.d;
-  return withArena(k, 'lorentz_frames', (a) => {
-    const { x, offsets } = putRows(k, b, d);
-    const n = b.data.length;
-    const work = a.alloc(k.exports.lorentz_work(d));
-    const q = a.alloc(b.count * d * d * 8);
-    const rank = a.alloc(b.count * 4);
-    const status = a.alloc(b.count * 8);
-    const canon = a.alloc(n * 8);
-    k.exports.lorentz_frames(x, offsets, b.count, d, (G.special ? SPECIAL : 0) | extraFlags, tol, work, q, rank, status, canon);
-    const ranks = a.i32(rank, b.count).slice();
-    const sizes = new Float64Array(b.count);
-    for (let i = 0; i < b.count; i++) sizes[i] = stabilizerSize(G, ranks[i]);
-    return {
-      group: G.spec,
-      dim: d,
-      count: b.count,
-      offsets: b.offsets,
-      canonical: a.f64(canon, n).slice(),
-      matrices: a.f64(q, b.count * d * d).slice(),
-      shifts: new Float64Array(b.count * d),
-      ranks,
-      sizes,
-      status: Float64Array.from(a.i32(status, 2 * b.count)),
-    };
-  });
-}
-
 /**
  * The frame's group elements for one input, or null when the stabilizer is
  * continuous. Rank d−1 under O(1,d−1) has two: h and h with the complement column
@@ -86,7 +63,7 @@ export function elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: 
   if (!Number.isFinite(size)) return null;
   const d = G.d;
   if (size === 1) return { matrices: f.matrices.slice(0, d * d), shifts: new Float64Array(d) };
-  const h = frames(k, G, b, tol, COMPLETE).matrices;
+  const h = runFrames(k, G, b, tol, COMPLETE).matrices;
   let zero = 0;
   while (zero < d - 1 && !isZeroColumn(f.matrices, d, zero)) zero++;
   const matrices = new Float64Array(2 * d * d);

@@ -9,43 +9,21 @@
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
 import { withArena, type Kernels } from '../wasm/module.js';
-import { putRows, type Elements, type FrameBatch, type OutputKind } from './index.js';
+import type { Elements, FrameBatch, OutputKind } from './index.js';
 
 const SPECIAL = 1;
+
+export const kernel = 'unitary';
+
+export function flags(G: Group): number {
+  return G.special ? SPECIAL : 0;
+}
 
 /** |Stab(c)| for rank r: trivial at full rank (and for SU at rank d−1), else U(d−r) / SU(d−r). */
 export function stabilizerSize(G: Group, rank: number): number {
   const free = G.d - rank;
   if (free === 0 || (free === 1 && G.special)) return 1;
   return Infinity;
-}
-
-export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): FrameBatch {
-  const d = G.d;
-  return withArena(k, 'unitary_frames', (a) => {
-    const { x, offsets } = putRows(k, b, 2 * d);
-    const n = b.data.length;
-    const work = a.alloc(k.exports.unitary_work(d));
-    const m = a.alloc(b.count * 2 * d * d * 8);
-    const rank = a.alloc(b.count * 4);
-    const canon = a.alloc(n * 8);
-    k.exports.unitary_frames(x, offsets, b.count, d, G.special ? SPECIAL : 0, tol, work, m, rank, canon);
-    const ranks = a.i32(rank, b.count).slice();
-    const sizes = new Float64Array(b.count);
-    for (let i = 0; i < b.count; i++) sizes[i] = stabilizerSize(G, ranks[i]);
-    return {
-      group: G.spec,
-      dim: d,
-      count: b.count,
-      offsets: b.offsets,
-      canonical: a.f64(canon, n).slice(),
-      matrices: a.f64(m, b.count * 2 * d * d).slice(),
-      shifts: new Float64Array(b.count * 2 * d),
-      ranks,
-      sizes,
-      status: new Float64Array(2 * b.count),
-    };
-  });
 }
 
 /** y_i·M_iᵀ (complex): outputs on canonical forms back to the inputs' frames. */

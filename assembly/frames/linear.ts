@@ -17,11 +17,11 @@
  *
  * Rank < d: the matrices fixing the span form a non-compact group, which has no
  * average, so there is no frame: rank[i] < d tells the caller to reject the input
- * (its M and canonical rows are zero). cond[i] = ‖A‖₁·‖A⁻¹‖₁ (exact; NaN when
- * rejected) lets the caller flag ill-conditioned frames.
+ * (its M and canonical rows are zero). κ₁(A) = ‖A‖₁·‖A⁻¹‖₁ past a limit puts a
+ * warning status on the input.
  */
-import { selectBasis, meanSquare } from '../linalg/qr';
-import { centroid, applyRows } from '../linalg/apply';
+import { selectBasis, rankThreshold } from '../linalg/qr';
+import { applyRows } from '../linalg/apply';
 import { luFactor, luInverse, inverseSmall, norm1 } from '../linalg/lu';
 import { subTo, scaleTo, copy, zero } from '../linalg/vec';
 
@@ -72,16 +72,8 @@ export function linear_frames(
     const ci = canonical + <usize>r0 * rowBytes;
     const mi = m + <usize>i * matBytes;
     const t = shift + <usize>i * rowBytes;
-    // the rank tolerance's scale: as ortho_frames, translation-invariant for Aff
-    let scale2: f64;
-    if (center) {
-      scale2 = rows == 0 ? 0 : centroid(xi, rows, d, t) / <f64>rows;
-    } else {
-      zero(t, d);
-      scale2 = meanSquare(xi, rows, d);
-    }
+    const thr2 = rankThreshold(xi, rows, d, center, tol, t);
     const tp: usize = center ? t : 0;
-    const thr2 = tol * tol * scale2;
     let k = selectBasis(xi, rows, d, tp, thr2, u, w, picked);
     let det: f64 = 0;
     if (k == d) {

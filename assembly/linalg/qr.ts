@@ -7,6 +7,7 @@
  * orthonormal to round-off even for nearly dependent rows.
  */
 import { dot, dotEta, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
+import { centroid } from './apply';
 
 /**
  * Orthogonalize w (d f64) against u_0..u_{k-1} in place; return ‖w‖².
@@ -92,6 +93,24 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
 // @ts-ignore: decorator
 @inline export function meanSquare(x: usize, rows: i32, d: i32): f64 {
   return rows == 0 ? 0 : sumSquares(x, rows * d) / <f64>rows;
+}
+
+/**
+ * The squared rank threshold (tol·s)² for one input, with s² an invariant scale:
+ * for `center`, t = the centroid and s² the mean squared distance from the first
+ * point (translation- and rotation-invariant, from the same pass); otherwise t = 0
+ * and s² the mean squared norm. Shared by every frame family that picks rows.
+ */
+// @ts-ignore: decorator
+@inline export function rankThreshold(x: usize, rows: i32, d: i32, center: bool, tol: f64, t: usize): f64 {
+  let scale2: f64;
+  if (center) {
+    scale2 = rows == 0 ? 0 : centroid(x, rows, d, t) / <f64>rows;
+  } else {
+    zero(t, d);
+    scale2 = meanSquare(x, rows, d);
+  }
+  return tol * tol * scale2;
 }
 
 /**

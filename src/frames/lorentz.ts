@@ -27,13 +27,8 @@ export function flags(G: Group): number {
   return G.special ? SPECIAL : 0;
 }
 
-/** |Stab(c)| for rank r (the kernel rejects the non-compact cases): O(d−r) or SO(d−r), or O(1) at r = d−1. */
-export function stabilizerSize(G: Group, rank: number): number {
-  const free = G.d - rank;
-  if (free === 0) return 1;
-  if (free === 1) return G.special ? 1 : 2;
-  return Infinity;
-}
+/** |Stab(c)| for rank r is as for O(d) / SO(d) (the kernel rejects the non-compact cases). */
+export { stabilizerSize } from './orthogonal.js';
 
 /** Why an input has no frame, from the kernel's status code and row. */
 export function explain(G: Group, code: number, row: number, rank: number): Remark {

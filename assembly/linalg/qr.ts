@@ -72,6 +72,7 @@ import { centroid } from './apply';
  * `w` is scratch for d f64. Returns the rank k; u_k..u_{d-1} are left untouched.
  */
 export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u: usize, w: usize, picked: usize): i32 {
+  if (d == 3) return selectBasis3(x, rows, t, thr2, u, picked);
   const rowBytes = <usize>d << 3;
   let k = 0;
   for (let r = 0; r < rows && k < d; r++) {
@@ -82,6 +83,60 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
       if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
       k++;
     }
+  }
+  return k;
+}
+
+/**
+ * selectBasis for d = 3 in registers (both builds): the general loop's bookkeeping
+ * costs more than the arithmetic at this size. The same Gram–Schmidt steps, except
+ * that the third vector is ±u_0×u_1 (the unique unit vector orthogonal to both,
+ * signed towards the row), whose residual is |(u_0×u_1)·v| — equal to Gram–Schmidt's
+ * up to round-off and orthonormal by construction.
+ */
+function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize): i32 {
+  const t0: f64 = t == 0 ? 0 : load<f64>(t);
+  const t1: f64 = t == 0 ? 0 : load<f64>(t + 8);
+  const t2: f64 = t == 0 ? 0 : load<f64>(t + 16);
+  let a0: f64 = 0, a1: f64 = 0, a2: f64 = 0; // u_0
+  let b0: f64 = 0, b1: f64 = 0, b2: f64 = 0; // u_1
+  let k = 0;
+  for (let r = 0; r < rows && k < 3; r++) {
+    const p = x + <usize>r * 24;
+    let v0 = load<f64>(p) - t0, v1 = load<f64>(p + 8) - t1, v2 = load<f64>(p + 16) - t2;
+    if (k == 2) {
+      const n0 = a1 * b2 - a2 * b1, n1 = a2 * b0 - a0 * b2, n2 = a0 * b1 - a1 * b0;
+      const c = n0 * v0 + n1 * v1 + n2 * v2;
+      if (c * c <= thr2) continue;
+      const s: f64 = c > 0 ? 1 : -1;
+      store<f64>(u + 48, s * n0);
+      store<f64>(u + 56, s * n1);
+      store<f64>(u + 64, s * n2);
+    } else {
+      const before = v0 * v0 + v1 * v1 + v2 * v2;
+      let n2 = before;
+      if (k == 1) {
+        // one projection, and a second when the first cancelled most of v (DGKS)
+        let c = a0 * v0 + a1 * v1 + a2 * v2;
+        v0 -= c * a0; v1 -= c * a1; v2 -= c * a2;
+        n2 = v0 * v0 + v1 * v1 + v2 * v2;
+        if (n2 < 0.25 * before) {
+          c = a0 * v0 + a1 * v1 + a2 * v2;
+          v0 -= c * a0; v1 -= c * a1; v2 -= c * a2;
+          n2 = v0 * v0 + v1 * v1 + v2 * v2;
+        }
+      }
+      if (n2 <= thr2) continue;
+      const inv = 1.0 / sqrt<f64>(n2);
+      v0 *= inv; v1 *= inv; v2 *= inv;
+      if (k == 0) { a0 = v0; a1 = v1; a2 = v2; } else { b0 = v0; b1 = v1; b2 = v2; }
+      const o = <usize>k * 24;
+      store<f64>(u + o, v0);
+      store<f64>(u + o + 8, v1);
+      store<f64>(u + o + 16, v2);
+    }
+    if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
+    k++;
   }
   return k;
 }

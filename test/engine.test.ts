@@ -78,6 +78,16 @@ describe('engine: results', () => {
     expect(seen).toEqual([[0, 0]]);
   });
 
+  it('concurrent and consecutive calls on one engine each get their own results', async () => {
+    const e = await engine(2, 25);
+    const batches = [denseBatch(300, 7), raggedBatch(500, 30, 8), denseBatch(200, 9)];
+    const wants = batches.map((b) => canonicalizeBatch('SO(3)', b));
+    for (let round = 0; round < 2; round++) {
+      const got = await Promise.all(batches.map((b) => e.canonicalize('SO(3)', b)));
+      got.forEach((r, i) => expectIdentical(r, wants[i]));
+    }
+  });
+
   it('the default chunking gives every thread several chunks', async () => {
     const e = await engine(2);
     const calls: number[] = [];

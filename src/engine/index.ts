@@ -110,6 +110,12 @@ class PoolEngine implements Engine {
   private closing: Promise<void> | null = null;
   /** Each running call's own AbortController: the caller's signal and close() abort it. */
   private readonly calls = new Set<AbortController>();
+  /**
+   * The shared rows buffer of a finished call, kept for the next one: pages touched
+   * for the first time are expensive (page faults), and a stream of batches reuses
+   * the same ones. Held by one call at a time; close() drops it.
+   */
+  private spare: SharedArrayBuffer | null = null;
 
   constructor(private readonly pool: Pool, private readonly chunkSize: number | undefined) {}
 
@@ -125,8 +131,18 @@ class PoolEngine implements Engine {
     const run = checkRunOptions(options);
     if (run.signal?.aborted) throw abortError(run.signal.reason);
     const b = checkBatch(g, batch);
-    const io = batchIO(g, b, this.pool.memory === 'shared');
-    await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run);
+    let staging: SharedArrayBuffer | null = null;
+    const take = (bytes: number) => {
+      staging = this.spare && this.spare.byteLength >= bytes ? this.spare : new SharedArrayBuffer(bytes);
+      if (staging === this.spare) this.spare = null;
+      return staging;
+    };
+    const io = batchIO(g, b, this.pool.memory === 'shared' ? { staging: take } : null);
+    // The buffer goes back once no task of this call reads it, even after a failure.
+    const release = () => {
+      if (staging && !this.closing && (this.spare === null || this.spare.byteLength < staging.byteLength)) this.spare = staging;
+    };
+    await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run, release);
     const { canonical, matrices, shifts, ranks, sizes } = io;
     return settle({ group: g.spec, dim: g.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, errors: b.errors }, mode);
   }
@@ -134,9 +150,10 @@ class PoolEngine implements Engine {
   /**
    * Run every chunk, at most IN_FLIGHT_PER_THREAD per thread at a time (the rest
    * wait here, so a failure or an abort only has to drop them), and settle when all
-   * are done or the first one fails.
+   * are done or the first one fails. `release` runs once the call has settled and
+   * none of its tasks is running any more.
    */
-  private runChunks(g: Group, tol: number, source: Real, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions): Promise<void> {
+  private runChunks(g: Group, tol: number, source: Real, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions, release: () => void): Promise<void> {
     const chunks = bounds.length - 1;
     const total = bounds[chunks];
     const width = Math.max(1, this.pool.threads * IN_FLIGHT_PER_THREAD);
@@ -146,8 +163,12 @@ class PoolEngine implements Engine {
       let next = 0;
       let completed = 0;
       let done = 0;
+      let running = 0;
       let finished = false;
       const follow = () => call.abort(signal?.reason);
+      const releaseWhenIdle = () => {
+        if (finished && running === 0) release();
+      };
       const finish = (error?: unknown) => {
         if (finished) return;
         finished = true;
@@ -155,6 +176,7 @@ class PoolEngine implements Engine {
         signal?.removeEventListener('abort', follow);
         if (error === undefined) resolve();
         else reject(error);
+        releaseWhenIdle();
       };
       const progress = () => {
         try {
@@ -168,16 +190,18 @@ class PoolEngine implements Engine {
       this.calls.add(call);
 
       const launch = () => {
-        while (!finished && next < chunks && next - completed < width) {
+        while (!finished && next < chunks && running < width) {
           const first = bounds[next];
           const end = bounds[++next];
           stageRows(g, io, source, first, end);
           const task: Task = transfer
             ? { group: g.spec, tol, io: chunkIO(g, io, first, end), first: 0, end: end - first, transfer }
             : { group: g.spec, tol, io, first, end, transfer };
+          running++;
           this.pool.run(task, call.signal).then(
             (reply) => {
-              if (finished) return;
+              running--;
+              if (finished) return releaseWhenIdle();
               if (reply) mergeChunk(g, io, reply, first);
               completed++;
               done += end - first;
@@ -186,7 +210,11 @@ class PoolEngine implements Engine {
               progress();
               if (completed === chunks) finish();
             },
-            (e) => finish(call.signal.aborted ? abortError(call.signal.reason) : new WorkerFailedError(first, end - 1, e)),
+            (e) => {
+              running--;
+              if (finished) return releaseWhenIdle();
+              finish(call.signal.aborted ? abortError(call.signal.reason) : new WorkerFailedError(first, end - 1, e));
+            },
           );
         }
       };
@@ -200,6 +228,7 @@ class PoolEngine implements Engine {
   close(): Promise<void> {
     if (!this.closing) {
       for (const call of this.calls) call.abort(engineClosedError());
+      this.spare = null;
       this.closing = this.pool.close();
     }
     return this.closing;

@@ -26,9 +26,10 @@ export interface EngineOptions {
    */
   threads?: number;
   /**
-   * Inputs per chunk (one task). Default: chosen per call from the batch's size, so
-   * that each task is large enough to amortize its overhead (up to 2^16 values of
-   * work, a few milliseconds) and each thread gets about 4 tasks to balance the load.
+   * Inputs per chunk (one task). Default: chosen per call from the batch's size:
+   * about 4 chunks per thread to balance the load, each between 2^15 and 2^18
+   * values of work (a thousand SO(3) sets of 64 points at most) so that a task's
+   * fixed cost (tens of microseconds) stays small.
    */
   chunkSize?: number;
 }
@@ -58,8 +59,8 @@ export interface Engine {
 }
 
 /** Chunk sizes, in values of work: an input's rows, plus 8 rows for its fixed per-input work. */
-const MIN_CHUNK_WORK = 1 << 13;
-const MAX_CHUNK_WORK = 1 << 16;
+const MIN_CHUNK_WORK = 1 << 15;
+const MAX_CHUNK_WORK = 1 << 18;
 const INPUT_WORK_ROWS = 8;
 /** Chunks per thread: more than one, so a thread that finishes early takes another. */
 const CHUNKS_PER_THREAD = 4;

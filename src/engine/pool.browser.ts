@@ -15,9 +15,6 @@ export function defaultThreads(): number {
   return navigator.hardwareConcurrency || 4;
 }
 
-/** The worker bundle, next to this code's bundle (dist/browser/). */
-const workerUrl = new URL('./worker.js', import.meta.url);
-
 interface Job {
   task: Task;
   signal: AbortSignal;
@@ -55,7 +52,8 @@ class BrowserPool implements Pool {
 
   /** A new worker; busy until its kernels are loaded (tasks wait for that). */
   private spawn(): { slot: Slot; loaded: Promise<void> } {
-    const worker = new Worker(workerUrl, { type: 'module' });
+    // Written out in full: bundlers (Vite, webpack) find the worker entry by this pattern.
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     const slot: Slot = { worker, remote: wrap<WorkerApi>(worker), ready: false, fail: null };
     // A worker that dies (an uncaught error, a script that fails to load) fires
     // 'error', and its comlink calls never settle: fail its work and replace it.
@@ -63,7 +61,7 @@ class BrowserPool implements Pool {
       ev.preventDefault();
       const fail = slot.fail;
       if (slot.ready) this.replace(slot);
-      fail?.(poolError(ev.message || (slot.ready ? 'a Web Worker died' : `a Web Worker could not start: is ${workerUrl} served (next to minframe's index.js)?`)));
+      fail?.(poolError(ev.message || (slot.ready ? 'a Web Worker died' : `a Web Worker could not start: is ${new URL('./worker.js', import.meta.url).href} served (next to minframe's index.js)?`)));
     });
     const loaded = new Promise<void>((resolve, reject) => {
       slot.fail = reject;

@@ -1,6 +1,6 @@
 // Bundles the TypeScript sources with esbuild: ESM for Node (dist/node/) and for
 // browsers (dist/browser/, the WASM embedded as bytes), each with its worker entry
-// (worker.js next to index.js, where the pools look for it).
+// next to index.js, where the pools look for it (dist/node/worker.cjs, dist/browser/worker.js).
 import { build } from 'esbuild';
 
 const common = { bundle: true, splitting: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
@@ -24,9 +24,24 @@ await Promise.all([
   build({
     ...common,
     platform: 'node',
-    entryPoints: { index: 'src/index.ts', worker: 'src/engine/worker.node.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts' },
+    entryPoints: { index: 'src/index.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts' },
     outdir: 'dist/node',
     packages: 'external',
+  }),
+  // The Node worker is CommonJS: piscina loads a task file with require() first, and
+  // Node 20's require() of an ES module can abort the whole process (a V8 fatal
+  // error) when the worker is terminated while that module is being linked.
+  build({
+    ...common,
+    splitting: false,
+    format: 'cjs',
+    platform: 'node',
+    entryPoints: { worker: 'src/engine/worker.node.ts' },
+    outExtension: { '.js': '.cjs' },
+    outdir: 'dist/node',
+    packages: 'external',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({
     ...common,

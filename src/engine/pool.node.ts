@@ -8,11 +8,12 @@ import { Piscina } from 'piscina';
 import type { Pool } from './pool.js';
 
 /**
- * The worker bundle. From the bundle (dist/node/index.js) it sits next to this code;
- * from the sources (src/engine/pool.node.ts, as vitest runs them) it is the built
- * dist/node/worker.js, since a worker thread cannot load TypeScript.
+ * The worker bundle (CommonJS, see scripts/bundle.mjs). From the bundle
+ * (dist/node/index.js) it sits next to this code; from the sources
+ * (src/engine/pool.node.ts, as vitest runs them) it is the built
+ * dist/node/worker.cjs, since a worker thread cannot load TypeScript.
  */
-const workerFile = new URL(import.meta.url.endsWith('.ts') ? '../../dist/node/worker.js' : './worker.js', import.meta.url);
+const workerFile = new URL(import.meta.url.endsWith('.ts') ? '../../dist/node/worker.cjs' : './worker.cjs', import.meta.url);
 
 /** Threads when the caller does not say: one per core. */
 export function defaultThreads(): number {

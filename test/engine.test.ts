@@ -2,6 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalizeBatch, createEngine, equivariant, WorkerFailedError, type BatchResult, type Engine } from '../src/index.js';
 import type { Worker } from 'node:worker_threads';
 import { denseBatch as dense3, raggedBatch } from './batches.js';
+import { batchIO, runChunk } from '../src/engine/task.js';
+import { checkBatch } from '../src/batch.js';
+import { group } from '../src/groups.js';
 
 /** Equal-sized SO(3) inputs with n = 64 rows (the engine's main use). */
 const denseBatch = (count: number, seed: number) => dense3(count, 64, seed);
@@ -203,6 +206,18 @@ describe('engine: progress, faults, abort, close', () => {
       await expect(e.canonicalize('SO(3)', dense, { signal: AbortSignal.abort(new Error('not now')) })).rejects.toThrow('not now');
       expectIdentical(await e.canonicalize('SO(3)', dense), want);
     }
+  });
+
+  it('a task whose kernel traps rejects naming the kernel; the next task runs on a fresh instance', async () => {
+    const G = group('SO(3)');
+    const small = denseBatch(4, 11);
+    const io = batchIO(G, checkBatch(G, small), null);
+    // Offsets far past the rows make the kernel read outside its memory.
+    const broken = { ...io, offsets: Int32Array.of(0, 1e8) };
+    await expect(runChunk({ group: 'SO(3)', tol: 1e-9, io: broken, first: 0, end: 1, transfer: false })).rejects.toThrow(/^minframe: WASM kernel ortho_frames trapped: /);
+    await runChunk({ group: 'SO(3)', tol: 1e-9, io, first: 0, end: 4, transfer: false });
+    const want = canonicalizeBatch('SO(3)', small);
+    expectIdentical({ ...want, ...io }, want);
   });
 
   it('close() is idempotent, cuts running calls short, and later calls reject', async () => {

@@ -51,10 +51,13 @@ export interface Engine {
    * the first bad input's error in `errors: 'throw'` mode (carrying `.errors` and
    * `.result`), a WorkerFailedError naming the inputs of a chunk whose worker failed,
    * an AbortError when `signal` aborts, or an error when the engine is closed.
-   * With shared memory, the result's arrays are views on SharedArrayBuffers.
+   * With shared memory (Node; cross-origin isolated pages) the result's arrays are
+   * views on SharedArrayBuffers, and rows already in a SharedArrayBuffer are read in
+   * place (leave them unchanged until the call settles); other rows are copied once,
+   * into a buffer the engine keeps for its next call.
    */
   canonicalize(G: string | Group, batch: BatchInput, options?: EngineCallOptions): Promise<BatchResult>;
-  /** Stop the workers. Calls still running reject; later calls reject. Idempotent. */
+  /** Stop the workers and drop the kept buffer. Calls still running reject; later calls reject. Idempotent. */
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
+import { benchGroups, groupsTable } from './groups.mjs';
 import { benchThreads, threadsTable } from './threads.mjs';
 
 const sections = [];
@@ -12,6 +13,10 @@ const results = { date: new Date().toISOString(), node: process.version, cpu: cp
 console.error('bench: orthogonal groups…');
 results.orthogonal = await benchOrthogonal();
 sections.push(['Orthogonal and Euclidean groups (one thread; µs per set: median (min–max))', orthogonalTable(results.orthogonal)]);
+
+console.error('bench: Lorentz, unitary and linear groups…');
+results.groups = await benchGroups();
+sections.push(['Lorentz, unitary and linear groups (one thread; µs per set: median (min–max))', groupsTable(results.groups)]);
 
 console.error('bench: worker threads…');
 results.threads = await benchThreads();

@@ -9,7 +9,7 @@ import { group } from '../src/groups.js';
 /** Equal-sized SO(3) inputs with n = 64 rows (the engine's main use). */
 const denseBatch = (count: number, seed: number) => dense3(count, 64, seed);
 
-const FIELDS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'offsets'] as const;
+const FIELDS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status', 'offsets'] as const;
 
 const bytes = (a: ArrayBufferView) => Buffer.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 

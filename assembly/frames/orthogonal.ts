@@ -13,8 +13,8 @@
  * orthogonal to the span with det Q = +1, found deterministically. SO(d), k = d:
  * u_{d-1} is negated when det Q < 0.
  */
-import { selectBasis, meanSquare, orthogonalize } from '../linalg/qr';
-import { centroid, applyRows } from '../linalg/apply';
+import { selectBasis, rankThreshold, orthogonalize } from '../linalg/qr';
+import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
 import { scaleTo, zero } from '../linalg/vec';
 
@@ -29,14 +29,16 @@ export function ortho_work(d: i32): i32 {
 }
 
 /**
- * Batched frames. Inputs in the batch layout of linalg_apply; for input i writes
- * q[i·d²..] (Q, d×d row-major: Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32),
- * and its rows of canonical (layout of x; must not overlap x). tol is the relative
- * rank tolerance (relative to the invariant scale below). `work` holds ortho_work(d) bytes.
+ * Batched frames, with the ABI every family_frames shares. Inputs in the batch
+ * layout of linalg_apply; for input i writes q[i·d²..] (Q, d×d row-major:
+ * Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32), and its rows of canonical
+ * (layout of x; must not overlap x); `status` is not used (every input has a
+ * frame). tol is the relative rank tolerance (relative to the invariant scale
+ * below). `work` holds ortho_work(d) bytes.
  */
 export function ortho_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
-  work: usize, q: usize, shift: usize, rank: usize, canonical: usize,
+  work: usize, q: usize, shift: usize, rank: usize, status: usize, canonical: usize,
 ): void {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
@@ -50,18 +52,9 @@ export function ortho_frames(
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
     const xi = x + <usize>r0 * rowBytes;
     const t = shift + <usize>i * rowBytes;
-    // the rank tolerance is relative to an invariant scale: the mean squared norm
-    // (O, SO) or the mean squared distance from the first point (E, SE)
-    let scale2: f64;
-    if (center) {
-      scale2 = rows == 0 ? 0 : centroid(xi, rows, d, t) / <f64>rows;
-    } else {
-      zero(t, d);
-      scale2 = meanSquare(xi, rows, d);
-    }
+    const thr2 = rankThreshold(xi, rows, d, center, tol, t);
     const tp: usize = center ? t : 0;
     zero(u, d * d);
-    const thr2 = tol * tol * scale2;
     const k = selectBasis(xi, rows, d, tp, thr2, u, w, 0);
     store<i32>(rank + (<usize>i << 2), k);
     if (k == d - 1 && (special || (flags & ORTHO_COMPLETE) != 0)) completeLast(u, d, w);

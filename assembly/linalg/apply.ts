@@ -45,6 +45,10 @@ export function linalg_apply(
     applyRows3(x, rows, m, pre, post, out);
     return;
   }
+  if (ASC_FEATURE_SIMD && d == 4) {
+    applyRows4(x, rows, m, pre, post, out);
+    return;
+  }
   const rowBytes = <usize>d << 3;
   for (let r = 0; r < rows; r++) {
     let xr = x + <usize>r * rowBytes;
@@ -108,6 +112,44 @@ export function linalg_apply(
     acc = f64x2.add(acc, f64x2.mul(f64x2.splat(x2), m2));
     v128.store(out + o, acc);
     store<f64>(out + o + 16, p2 + x0 * m02 + x1 * m12 + x2 * m22);
+  }
+}
+
+/**
+ * applyRows for d = 4 with M held in registers (eight f64x2), for the same reason
+ * as applyRows3: space-time events (the Lorentz groups) and O(4). Same operation
+ * order as the general path: per column pair, acc = post or 0, then + x_a·M[a][j..j+1]
+ * for a = 0..3.
+ */
+// @ts-ignore: decorator
+@inline function applyRows4(x: usize, rows: i32, m: usize, pre: usize, post: usize, out: usize): void {
+  const m00 = v128.load(m), m02 = v128.load(m + 16);
+  const m10 = v128.load(m + 32), m12 = v128.load(m + 48);
+  const m20 = v128.load(m + 64), m22 = v128.load(m + 80);
+  const m30 = v128.load(m + 96), m32 = v128.load(m + 112);
+  const p01 = post == 0 ? f64x2.splat(0) : v128.load(post);
+  const p23 = post == 0 ? f64x2.splat(0) : v128.load(post + 16);
+  const t01 = pre == 0 ? f64x2.splat(0) : v128.load(pre);
+  const t23 = pre == 0 ? f64x2.splat(0) : v128.load(pre + 16);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r << 5;
+    let x01 = v128.load(x + o), x23 = v128.load(x + o + 16);
+    if (pre != 0) {
+      x01 = f64x2.sub(x01, t01);
+      x23 = f64x2.sub(x23, t23);
+    }
+    const x0 = v128.shuffle<f64>(x01, x01, 0, 0), x1 = v128.shuffle<f64>(x01, x01, 1, 1);
+    const x2 = v128.shuffle<f64>(x23, x23, 0, 0), x3 = v128.shuffle<f64>(x23, x23, 1, 1);
+    let a = f64x2.add(p01, f64x2.mul(x0, m00));
+    let b = f64x2.add(p23, f64x2.mul(x0, m02));
+    a = f64x2.add(a, f64x2.mul(x1, m10));
+    b = f64x2.add(b, f64x2.mul(x1, m12));
+    a = f64x2.add(a, f64x2.mul(x2, m20));
+    b = f64x2.add(b, f64x2.mul(x2, m22));
+    a = f64x2.add(a, f64x2.mul(x3, m30));
+    b = f64x2.add(b, f64x2.mul(x3, m32));
+    v128.store(out + o, a);
+    v128.store(out + o + 16, b);
   }
 }
 

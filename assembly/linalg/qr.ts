@@ -6,7 +6,8 @@
  * (Giraud, Langou, Rozložník 2005: twice is enough), which keeps the basis
  * orthonormal to round-off even for nearly dependent rows.
  */
-import { dot, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
+import { dot, dotEta, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
+import { centroid } from './apply';
 
 /**
  * Orthogonalize w (d f64) against u_0..u_{k-1} in place; return ‖w‖².
@@ -31,16 +32,34 @@ import { dot, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
   return n2;
 }
 
-/** One MGS pass: w −= (u_i·w)·u_i for i < k, adding the coefficients to rcol. */
+/**
+ * One MGS pass: w −= (u_i·w)·u_i for i < k, adding the coefficients to rcol. With
+ * `eps` != 0 the product is Minkowski's (see orthogonalizeEta): w −= eps[i]·⟨u_i, w⟩_η·u_i.
+ */
 // @ts-ignore: decorator
-@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize): void {
+@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0): void {
   const rowBytes = <usize>d << 3;
   for (let i = 0; i < k; i++) {
     const ui = u + <usize>i * rowBytes;
-    const c = dot(ui, w, d);
+    const c = eps == 0 ? dot(ui, w, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, w, d);
     axmy(w, c, ui, d);
     if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
   }
+}
+
+/**
+ * Generalized Gram–Schmidt in the Minkowski metric η = diag(1, −1, …, −1) (Lin et al.
+ * 2024, Alg. 1): orthogonalize w (d f64) in place against u_0..u_{k-1}, which are
+ * η-orthonormal with ⟨u_i, u_i⟩_η = eps[i] ∈ {+1, −1} (f64; 0 marks a zero row, which
+ * projects nothing); return ⟨w, w⟩_η. Both passes always run: the re-orthogonalization
+ * test of `orthogonalize` compares Euclidean norms, which a projection in an
+ * indefinite metric need not decrease.
+ */
+// @ts-ignore: decorator
+@inline export function orthogonalizeEta(u: usize, eps: usize, k: i32, w: usize, d: i32): f64 {
+  project(u, k, w, d, 0, eps);
+  project(u, k, w, d, 0, eps);
+  return dotEta(w, w, d);
 }
 
 /**
@@ -74,6 +93,24 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
 // @ts-ignore: decorator
 @inline export function meanSquare(x: usize, rows: i32, d: i32): f64 {
   return rows == 0 ? 0 : sumSquares(x, rows * d) / <f64>rows;
+}
+
+/**
+ * The squared rank threshold (tol·s)² for one input, with s² an invariant scale:
+ * for `center`, t = the centroid and s² the mean squared distance from the first
+ * point (translation- and rotation-invariant, from the same pass); otherwise t = 0
+ * and s² the mean squared norm. Shared by every frame family that picks rows.
+ */
+// @ts-ignore: decorator
+@inline export function rankThreshold(x: usize, rows: i32, d: i32, center: bool, tol: f64, t: usize): f64 {
+  let scale2: f64;
+  if (center) {
+    scale2 = rows == 0 ? 0 : centroid(x, rows, d, t) / <f64>rows;
+  } else {
+    zero(t, d);
+    scale2 = meanSquare(x, rows, d);
+  }
+  return tol * tol * scale2;
 }
 
 /**

@@ -37,6 +37,15 @@
   return s;
 }
 
+/**
+ * Minkowski product ⟨a, b⟩_η = a[0]·b[0] − Σ_{i≥1} a[i]·b[i] (η = diag(1, −1, …, −1)),
+ * evaluated as 2·a[0]·b[0] − dot(a, b) so it shares dot's SIMD summation order.
+ */
+// @ts-ignore: decorator
+@inline export function dotEta(a: usize, b: usize, n: i32): f64 {
+  return 2 * load<f64>(a) * load<f64>(b) - dot(a, b, n);
+}
+
 /** y[i] -= c·x[i], i < n. */
 // @ts-ignore: decorator
 @inline export function axmy(y: usize, c: f64, x: usize, n: i32): void {

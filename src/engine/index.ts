@@ -13,6 +13,7 @@ import { checkBatch, checkTol, type BatchInput, type Real } from '../batch.js';
 import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
+import { applyStatus, type FrameBatch } from '../frames/index.js';
 import { inlinePool, type Pool } from './pool.js';
 // The browser bundle swaps this import for pool.browser.ts (scripts/bundle.mjs).
 import { createPool, defaultThreads } from './pool.node.js';
@@ -147,8 +148,11 @@ class PoolEngine implements Engine {
       if (staging && !this.closing && (this.spare === null || this.spare.byteLength < staging.byteLength)) this.spare = staging;
     };
     await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run, release);
-    const { canonical, matrices, shifts, ranks, sizes } = io;
-    return settle({ group: g.spec, dim: g.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, errors: b.errors }, mode);
+    const { canonical, matrices, shifts, ranks, sizes, status } = io;
+    const f: FrameBatch = { group: g.spec, dim: g.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, status };
+    // the workers' rejections and warnings become this batch's errors and warnings
+    applyStatus(g, b, f);
+    return settle({ ...f, errors: b.errors }, mode);
   }
 
   /**

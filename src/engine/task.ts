@@ -33,10 +33,11 @@ export interface BatchIO {
   shifts: Float64Array;
   ranks: Int32Array;
   sizes: Float64Array;
+  status: Float64Array;
 }
 
 /** The FrameBatch arrays a task writes: values per input (per row for canonical). */
-const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes'] as const;
+const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const;
 
 export interface Task {
   /** Group spec, re-parsed on the worker (a Group is plain data, but a spec is smaller). */
@@ -59,7 +60,7 @@ type Outputs = Pick<BatchIO, (typeof OUTPUTS)[number]>;
  */
 function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, number> {
   const row = G.d * G.width;
-  return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count };
+  return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count, status: 2 * count };
 }
 
 type Alloc = (bytes: number) => ArrayBufferLike;
@@ -74,6 +75,7 @@ function outputs(G: Group, rows: number, count: number, alloc: Alloc): Outputs {
     shifts: f64(n.shifts),
     ranks: new Int32Array(alloc(n.ranks * 4), 0, n.ranks),
     sizes: f64(n.sizes),
+    status: f64(n.status),
   };
 }
 

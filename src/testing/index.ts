@@ -4,4 +4,9 @@
  */
 export { rng, gaussian, gaussianMatrix } from './random.js';
 export { haarOrthogonal, haarSpecialOrthogonal, randomPermutation, determinant } from './haar.js';
-export { actRows, permuteRows, relativeError } from './equivariance.js';
+export { actRows, actComplexRows, permuteRows, relativeError } from './equivariance.js';
+export {
+  lorentzElement, boost, minkowskiDiagonal, haarUnitary, haarSpecialUnitary, complexMatmul, complexDeterminant,
+  generalLinear, specialLinear, affineElement,
+} from './groups.js';
+export { testFunctions, type TestFunction } from './functions.js';

@@ -84,11 +84,12 @@ const plain: Alloc = (bytes) => new ArrayBuffer(bytes);
 /**
  * The IO of a whole checked batch. With `shared`, the rows and the results live in
  * SharedArrayBuffers that every worker sees: the input's own rows when they already
- * do, else a shared f64 copy that `stageRows` fills chunk by chunk (so copying
- * overlaps the workers' compute). Otherwise the input's rows are used as they are
- * and the results are plain arrays.
+ * do, else f64 rows on `shared.staging(bytes)` (a buffer the caller may reuse across
+ * calls), which `stageRows` fills chunk by chunk so that copying overlaps the
+ * workers' compute. Otherwise the input's rows are used as they are and the results
+ * are plain arrays.
  */
-export function batchIO(G: Group, b: CheckedBatch, shared: boolean): BatchIO {
+export function batchIO(G: Group, b: CheckedBatch, shared: { staging(bytes: number): SharedArrayBuffer } | null): BatchIO {
   const rows = b.offsets[b.count];
   if (!shared) return { data: b.data, offsets: b.offsets, skip: b.skip, ...outputs(G, rows, b.count, plain) };
   const alloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
@@ -97,7 +98,7 @@ export function batchIO(G: Group, b: CheckedBatch, shared: boolean): BatchIO {
     c.set(a);
     return c;
   };
-  const data = b.data.buffer instanceof SharedArrayBuffer ? b.data : new Float64Array(alloc(b.data.length * 8));
+  const data = b.data.buffer instanceof SharedArrayBuffer ? b.data : new Float64Array(shared.staging(b.data.length * 8), 0, b.data.length);
   return { data, offsets: copy(b.offsets), skip: copy(b.skip), ...outputs(G, rows, b.count, alloc) };
 }
 

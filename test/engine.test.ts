@@ -91,6 +91,27 @@ describe('engine: results', () => {
     }
   });
 
+  it('into: a later call overwrites an earlier result of the same shape, with the same bits', async () => {
+    const first = denseBatch(300, 11);
+    const second = denseBatch(300, 12);
+    const want = canonicalizeBatch('SO(3)', second);
+    for (const threads of [0, 2]) {
+      const e = await engine(threads, 16);
+      const earlier = await e.canonicalize('SO(3)', first);
+      const again = await e.canonicalize('SO(3)', second, { into: earlier });
+      expectIdentical(again, want);
+      for (const key of ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const) expect(again[key], key).toBe(earlier[key]);
+    }
+    // inline too; arrays of another length are not reused
+    const earlier = canonicalizeBatch('SO(3)', first);
+    const again = canonicalizeBatch('SO(3)', second, { into: earlier });
+    expectIdentical(again, want);
+    expect(again.canonical).toBe(earlier.canonical);
+    const other = canonicalizeBatch('SO(3)', denseBatch(10, 13), { into: earlier });
+    expect(other.canonical).not.toBe(earlier.canonical);
+    expect(other.canonical.length).toBe(10 * 64 * 3);
+  });
+
   it('the default chunking gives every thread several chunks', async () => {
     const e = await engine(2);
     const calls: number[] = [];

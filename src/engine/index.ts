@@ -42,6 +42,7 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** `into` (BatchOptions): with a pool in Node, only arrays on SharedArrayBuffers are reused, as the engine's own results are. */
 export interface EngineCallOptions extends BatchOptions, RunOptions {}
 
 export interface Engine {
@@ -142,7 +143,7 @@ class PoolEngine implements Engine {
       if (staging === this.spare) this.spare = null;
       return staging;
     };
-    const io = batchIO(g, b, this.pool.memory === 'shared' ? { staging: take } : null);
+    const io = batchIO(g, b, this.pool.memory === 'shared' ? { staging: take } : null, options.into);
     // The buffer goes back once no task of this call reads it, even after a failure.
     const release = () => {
       if (staging && !this.closing && (this.spare === null || this.spare.byteLength < staging.byteLength)) this.spare = staging;

@@ -65,17 +65,28 @@ function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, n
 
 type Alloc = (bytes: number) => ArrayBufferLike;
 
-/** Result arrays for `count` inputs holding `rows` rows in total, on buffers from `alloc`. */
-function outputs(G: Group, rows: number, count: number, alloc: Alloc): Outputs {
+/**
+ * Result arrays for `count` inputs holding `rows` rows in total, on buffers from
+ * `alloc` — or `into`'s arrays where they fit (same length, and shared when `alloc`
+ * makes shared buffers), so a caller's earlier result is overwritten instead of new
+ * memory being touched.
+ */
+function outputs(G: Group, rows: number, count: number, alloc: Alloc, into?: Partial<Outputs>): Outputs {
   const n = lengths(G, rows, count);
-  const f64 = (len: number) => new Float64Array(alloc(len * 8), 0, len);
+  // (a page that is not cross-origin isolated has no SharedArrayBuffer at all)
+  const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+  const shared = isShared(alloc(0));
+  const fits = <T extends Float64Array | Int32Array>(a: T | undefined, len: number): a is T =>
+    a !== undefined && a.length === len && (!shared || isShared(a.buffer));
+  const f64 = (key: 'canonical' | 'matrices' | 'shifts' | 'sizes' | 'status') =>
+    fits(into?.[key], n[key]) ? into![key]! : new Float64Array(alloc(n[key] * 8), 0, n[key]);
   return {
-    canonical: f64(n.canonical),
-    matrices: f64(n.matrices),
-    shifts: f64(n.shifts),
-    ranks: new Int32Array(alloc(n.ranks * 4), 0, n.ranks),
-    sizes: f64(n.sizes),
-    status: f64(n.status),
+    canonical: f64('canonical'),
+    matrices: f64('matrices'),
+    shifts: f64('shifts'),
+    ranks: fits(into?.ranks, n.ranks) ? into!.ranks! : new Int32Array(alloc(n.ranks * 4), 0, n.ranks),
+    sizes: f64('sizes'),
+    status: f64('status'),
   };
 }
 
@@ -87,11 +98,11 @@ const plain: Alloc = (bytes) => new ArrayBuffer(bytes);
  * do, else f64 rows on `shared.staging(bytes)` (a buffer the caller may reuse across
  * calls), which `stageRows` fills chunk by chunk so that copying overlaps the
  * workers' compute. Otherwise the input's rows are used as they are and the results
- * are plain arrays.
+ * are plain arrays. Results go into `into`'s arrays where they fit (see outputs).
  */
-export function batchIO(G: Group, b: CheckedBatch, shared: { staging(bytes: number): SharedArrayBuffer } | null): BatchIO {
+export function batchIO(G: Group, b: CheckedBatch, shared: { staging(bytes: number): SharedArrayBuffer } | null, into?: Partial<Outputs>): BatchIO {
   const rows = b.offsets[b.count];
-  if (!shared) return { data: b.data, offsets: b.offsets, skip: b.skip, ...outputs(G, rows, b.count, plain) };
+  if (!shared) return { data: b.data, offsets: b.offsets, skip: b.skip, ...outputs(G, rows, b.count, plain, into) };
   const alloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
   const copy = <T extends Int32Array | Uint8Array>(a: T): T => {
     const c = new (a.constructor as new (buffer: ArrayBufferLike) => T)(alloc(a.byteLength));
@@ -99,7 +110,7 @@ export function batchIO(G: Group, b: CheckedBatch, shared: { staging(bytes: numb
     return c;
   };
   const data = b.data.buffer instanceof SharedArrayBuffer ? b.data : new Float64Array(shared.staging(b.data.length * 8), 0, b.data.length);
-  return { data, offsets: copy(b.offsets), skip: copy(b.skip), ...outputs(G, rows, b.count, alloc) };
+  return { data, offsets: copy(b.offsets), skip: copy(b.skip), ...outputs(G, rows, b.count, alloc, into) };
 }
 
 /** Copy the rows of inputs first .. end-1 from the batch's own data into io.data (when that is a copy). */
@@ -178,12 +189,15 @@ export async function runChunk(task: Task): Promise<void> {
       skip,
       bad,
     };
-    const f: FrameBatch = computeFrames(G, chunk, task.tol, k);
+    // the chunk's slices of the batch's outputs: results are written there directly
     const want = lengths(G, offsets[count], count);
+    const at = lengths(G, r0, first);
+    const slices = Object.fromEntries(OUTPUTS.map((key) => [key, io[key].subarray(at[key], at[key] + want[key])])) as Outputs;
+    const f: FrameBatch = computeFrames(G, chunk, task.tol, k, slices);
     for (const key of OUTPUTS) {
       if (f[key].length !== want[key]) throw internalError(`${G.spec} frames gave ${f[key].length} ${key} values for ${count} inputs, expected ${want[key]}`);
+      if (f[key] !== slices[key]) slices[key].set(f[key] as Float64Array);
     }
-    mergeChunk(G, io, f, first);
   } catch (e) {
     fresh = ready({ simd: k.simd });
     throw e;

@@ -9,7 +9,7 @@
  * canonicalizeBatch whatever the thread count and chunking.
  */
 import { group as parseGroup, DEFAULT_TOL, type Group } from '../groups.js';
-import { checkBatch, checkTol, type BatchInput, type Real } from '../batch.js';
+import { checkShape, checkTol, type BatchInput, type Real } from '../batch.js';
 import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
@@ -136,7 +136,8 @@ class PoolEngine implements Engine {
     const mode = checkErrorMode(options.errors);
     const run = checkRunOptions(options);
     if (run.signal?.aborted) throw abortError(run.signal.reason);
-    const b = checkBatch(g, batch);
+    // values are checked by the tasks, chunk by chunk (task.ts)
+    const b = checkShape(g, batch);
     let staging: SharedArrayBuffer | null = null;
     const take = (bytes: number) => {
       staging = this.spare && this.spare.byteLength >= bytes ? this.spare : new SharedArrayBuffer(bytes);

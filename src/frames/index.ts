@@ -4,7 +4,7 @@
  * how outputs of the model map back through the frame.
  */
 import type { Group } from '../groups.js';
-import type { CheckedBatch } from '../batch.js';
+import { nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import * as orthogonal from './orthogonal.js';
 import * as lorentz from './lorentz.js';
@@ -49,6 +49,12 @@ export interface FrameBatch {
   warnings?: (string | null)[];
 }
 
+/**
+ * Status code of an input a worker found a non-finite value in (value: its position
+ * among the input's values). Family codes are positive.
+ */
+export const STATUS_NONFINITE = -1;
+
 /** Output kinds of equivariant functions. */
 export type OutputKind = 'vectors' | 'points';
 
@@ -91,11 +97,19 @@ export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels
  */
 export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch): void {
   const family = families[G.family];
+  const rowLen = G.d * G.width;
   for (let i = 0; i < f.count; i++) {
     const code = f.status[2 * i];
     if (code === 0) continue;
+    if (code === STATUS_NONFINITE) {
+      // found by a worker's checkValues pass: the same error the calling thread's would be
+      const from = f.offsets[i] * rowLen;
+      reject(b, i, nonFiniteRule(b.data, from, from + f.status[2 * i + 1], rowLen));
+      f.status[2 * i] = f.status[2 * i + 1] = 0;
+      continue;
+    }
     if (b.skip[i]) {
-      f.status[2 * i] = 0; // the kernel saw zeros in place of an invalid input
+      f.status[2 * i] = f.status[2 * i + 1] = 0; // the kernel saw zeros in place of an invalid input
       continue;
     }
     const remark = family.explain!(G, code, f.status[2 * i + 1], f.ranks[i]);

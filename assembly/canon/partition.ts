@@ -1,0 +1,340 @@
+/**
+ * Ordered partitions of the vertex set, the state every other part of the canonical
+ * labeling engine works on (DESIGN.md §3).
+ *
+ * The partition is a permutation `lab` (position → vertex, with inverse `inv`) cut
+ * into cells of consecutive positions. A cell is named by its first position. Each
+ * cell start records the search level that created it (`slv`), so going back up the
+ * search tree to level k only erases the starts made below k: refinement permutes
+ * vertices only inside cells, so the vertex set of every level-k cell is unchanged
+ * and no copy of the partition per level is needed (the same device as nauty's ptn
+ * levels, McKay & Piperno 2014 §3).
+ *
+ * All arrays live in the scratch area laid out by `layout`; the engine keeps them in
+ * module globals because one graph is labelled at a time and nothing allocates.
+ */
+
+/** `slv` value of a position that is not the start of a cell. */
+export const NOT_START: i32 = 0x7fffffff;
+
+// The graph being labelled: CSR rows (absolute indices into COL/ECOL), n vertices.
+export let N: i32 = 0;
+export let ROW: usize = 0;
+export let COL: usize = 0;
+export let ECOL: usize = 0;
+
+// Partition state.
+export let LAB: usize = 0; // position → vertex
+export let INV: usize = 0; // vertex → position
+export let CELL: usize = 0; // vertex → start of its cell
+export let LEN: usize = 0; // cell start → cell length
+export let SLV: usize = 0; // position → level that made it a cell start, or NOT_START
+export let cells: i32 = 0;
+
+// Refinement scratch (refine.ts).
+export let KEY: usize = 0; // u64 per vertex: hashed multiset of edge colours into the splitter
+export let TOUCH: usize = 0; // vertex → stamp of the last splitter that reached it
+export let TCNT: usize = 0; // cell start → vertices of the cell reached by the splitter
+export let TCELLS: usize = 0; // cells reached by the splitter
+export let QUEUE: usize = 0; // ring of pending splitter cells (n + 1 slots)
+export let INQ: usize = 0; // cell start → 1 when queued
+export let WBUF: usize = 0; // copy of the splitter's vertices
+
+// Search and certificate scratch (search.ts, automorphisms.ts).
+export let MARK: usize = 0; // vertex / position → edge colour, kept zero between uses
+export let STAMP: usize = 0; // vertex → visit stamp (orbit walks)
+export let VQ: usize = 0; // vertex queue (orbit walks)
+export let GAMMA: usize = 0; // candidate automorphism
+export let QG: usize = 0; // indices of the automorphisms fixing a prefix (n + EXTRA_CAP)
+export let UFP: usize = 0; // union–find parent of the orbits of the automorphisms found
+export let UFS: usize = 0; // union–find class size (valid at roots)
+export let UFM: usize = 0; // union–find class minimum (valid at roots)
+export let FIRSTLAB: usize = 0;
+export let BESTLAB: usize = 0;
+export let BESTINV: usize = 0;
+export let FP: usize = 0; // vertex individualized at each level of the first path
+export let BP: usize = 0; // … of the best path
+export let PATH: usize = 0; // … of the current path
+export let TCS: usize = 0; // level → start of its target cell
+export let TCL: usize = 0; // level → length of its target cell
+export let LAST: usize = 0; // level → last child tried (vertex id)
+export let EQF: usize = 0; // level → 1 while the trace equals the first path's
+export let CMPB: usize = 0; // level → sign of (trace − best path's trace)
+export let CUR_T: usize = 0; // trace of the current path (u32 values)
+export let CUR_TS: usize = 0; // level → start of its part of CUR_T
+export let FIRST_T: usize = 0;
+export let FIRST_TS: usize = 0;
+export let BEST_T: usize = 0;
+export let BEST_TS: usize = 0;
+export let CERT_OFF: usize = 0; // best leaf certificate: row offsets (n + 1)
+export let CERT: usize = 0; // best leaf certificate: (position, colour) pairs
+export let ROWTMP: usize = 0; // one certificate row
+export let EXTRA: usize = 0; // automorphisms kept only for pruning (EXTRA_CAP × n)
+
+/** Automorphisms kept for pruning beyond the generators that merged orbits. */
+export const EXTRA_CAP: i32 = 32;
+
+/** Trace capacity of one path: at most n splitter cells and one end mark per level. */
+// @ts-ignore: decorator
+@inline export function traceCap(n: i32): i32 {
+  return 2 * n + 8;
+}
+
+/**
+ * Bytes of scratch for a graph of n vertices and `entries` CSR entries (both
+ * directions of each undirected edge). Every array is 8-byte aligned.
+ */
+export function workBytes(n: i32, entries: i32): usize {
+  const vec = (((<usize>n + 2) << 2) + 7) & ~7;
+  const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
+  return (
+    vec * 34 + // i32 arrays per vertex, position or level
+    ((<usize>n + 1) << 3) + // KEY
+    tr * 3 +
+    ((<usize>entries << 3) + 8) + // CERT
+    ((<usize>n + 1) << 3) + // ROWTMP
+    (<usize>EXTRA_CAP << 2) + 8 + // QG beyond its vec part
+    <usize>EXTRA_CAP * (<usize>n << 2) + 64
+  );
+}
+
+/** Point the engine's arrays into `work` for a graph of n vertices (see workBytes). */
+export function layout(work: usize, n: i32, entries: i32): void {
+  const vec = (((<usize>n + 2) << 2) + 7) & ~7;
+  const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
+  let p = (work + 7) & ~7;
+  LAB = p; p += vec;
+  INV = p; p += vec;
+  CELL = p; p += vec;
+  LEN = p; p += vec;
+  SLV = p; p += vec;
+  TOUCH = p; p += vec;
+  TCNT = p; p += vec;
+  TCELLS = p; p += vec;
+  QUEUE = p; p += vec;
+  INQ = p; p += vec;
+  WBUF = p; p += vec;
+  MARK = p; p += vec;
+  STAMP = p; p += vec;
+  VQ = p; p += vec;
+  GAMMA = p; p += vec;
+  UFP = p; p += vec;
+  UFS = p; p += vec;
+  UFM = p; p += vec;
+  FIRSTLAB = p; p += vec;
+  BESTLAB = p; p += vec;
+  BESTINV = p; p += vec;
+  FP = p; p += vec;
+  BP = p; p += vec;
+  PATH = p; p += vec;
+  CERT_OFF = p; p += vec;
+  CUR_TS = p; p += vec;
+  FIRST_TS = p; p += vec;
+  // per-level arrays
+  TCS = p; p += vec;
+  TCL = p; p += vec;
+  LAST = p; p += vec;
+  EQF = p; p += vec;
+  CMPB = p; p += vec;
+  BEST_TS = p; p += vec;
+  QG = p; p += vec + (<usize>EXTRA_CAP << 2) + 8;
+  KEY = p; p += (<usize>n + 1) << 3;
+  CUR_T = p; p += tr;
+  FIRST_T = p; p += tr;
+  BEST_T = p; p += tr;
+  ROWTMP = p; p += (<usize>n + 1) << 3;
+  CERT = p; p += (<usize>entries << 3) + 8;
+  EXTRA = p;
+}
+
+// @ts-ignore: decorator
+@inline export function ld(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline export function st(base: usize, i: i32, v: i32): void {
+  store<i32>(base + (<usize>i << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline export function ldk(v: i32): u64 {
+  return load<u64>(KEY + (<usize>v << 3));
+}
+
+// @ts-ignore: decorator
+@inline export function stk(v: i32, k: u64): void {
+  store<u64>(KEY + (<usize>v << 3), k);
+}
+
+let qHead: i32 = 0;
+let qTail: i32 = 0;
+
+/** Queue cell `s` as a splitter unless it is queued already. */
+export function enqueue(s: i32): void {
+  if (ld(INQ, s) != 0) return;
+  st(INQ, s, 1);
+  st(QUEUE, qTail, s);
+  qTail = qTail == N ? 0 : qTail + 1;
+}
+
+/** Next splitter cell, or -1 when the queue is empty. */
+export function dequeue(): i32 {
+  if (qHead == qTail) return -1;
+  const s = ld(QUEUE, qHead);
+  qHead = qHead == N ? 0 : qHead + 1;
+  st(INQ, s, 0);
+  return s;
+}
+
+/** Start a graph with an empty queue. */
+export function resetQueue(): void {
+  qHead = 0;
+  qTail = 0;
+}
+
+/** Set the cell count (refinement keeps it in a local while it works). */
+export function setCells(c: i32): void {
+  cells = c;
+}
+
+/** Drop every pending splitter (refinement stopped early). */
+export function clearQueue(): void {
+  while (dequeue() >= 0);
+}
+
+/** Set the graph being labelled (rows are absolute offsets into col/ecol). */
+export function setGraph(n: i32, row: usize, col: usize, ecol: usize): void {
+  N = n;
+  ROW = row;
+  COL = col;
+  ECOL = ecol;
+}
+
+/**
+ * Sort positions [a, b) of LAB by KEY of their vertex, ascending (u64), and update
+ * INV there. Insertion sort for short runs, heapsort otherwise: no recursion, no
+ * allocation, O(k log k).
+ */
+export function sortByKey(a: i32, b: i32): void {
+  const k = b - a;
+  if (k <= 24) {
+    for (let i = a + 1; i < b; i++) {
+      const v = ld(LAB, i);
+      const kv = ldk(v);
+      let j = i - 1;
+      while (j >= a && ldk(ld(LAB, j)) > kv) {
+        st(LAB, j + 1, ld(LAB, j));
+        j--;
+      }
+      st(LAB, j + 1, v);
+    }
+  } else {
+    for (let i = (k >> 1) - 1; i >= 0; i--) siftDown(a, i, k);
+    for (let end = k - 1; end > 0; end--) {
+      const t = ld(LAB, a);
+      st(LAB, a, ld(LAB, a + end));
+      st(LAB, a + end, t);
+      siftDown(a, 0, end);
+    }
+  }
+  for (let i = a; i < b; i++) st(INV, ld(LAB, i), i);
+}
+
+function siftDown(a: i32, i: i32, k: i32): void {
+  const v = ld(LAB, a + i);
+  const kv = ldk(v);
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= k) break;
+    if (c + 1 < k && ldk(ld(LAB, a + c + 1)) > ldk(ld(LAB, a + c))) c++;
+    if (ldk(ld(LAB, a + c)) <= kv) break;
+    st(LAB, a + i, ld(LAB, a + c));
+    i = c;
+  }
+  st(LAB, a + i, v);
+}
+
+/**
+ * Unit partition refined by vertex colour: cells ordered by colour id ascending
+ * (so the canonical order of colour classes is the order of the ids). Every cell
+ * is queued as a splitter. Expects INQ and KEY zero; leaves KEY zero.
+ */
+export function initPartition(vcol: usize): void {
+  const n = N;
+  for (let v = 0; v < n; v++) {
+    st(LAB, v, v);
+    // order-preserving map of i32 onto u64
+    stk(v, <u64>(<u32>(ld(vcol, v) ^ 0x80000000)));
+  }
+  sortByKey(0, n);
+  cells = 0;
+  let s = 0;
+  for (let p = 0; p < n; p++) {
+    if (p == 0 || ldk(ld(LAB, p)) != ldk(ld(LAB, p - 1))) {
+      if (p > 0) st(LEN, s, p - s);
+      s = p;
+      st(SLV, p, 0);
+      cells++;
+      enqueue(p);
+    } else {
+      st(SLV, p, NOT_START);
+    }
+    st(CELL, ld(LAB, p), s);
+  }
+  st(LEN, s, n - s);
+  for (let v = 0; v < n; v++) stk(v, 0);
+}
+
+/** Erase the cell starts made below `level` and rebuild CELL, LEN and `cells`. */
+export function restore(level: i32): void {
+  const n = N;
+  let s = 0;
+  cells = 0;
+  for (let p = 0; p < n; p++) {
+    if (ld(SLV, p) != NOT_START) {
+      if (ld(SLV, p) > level) {
+        st(SLV, p, NOT_START);
+      } else {
+        if (p > 0) st(LEN, s, p - s);
+        s = p;
+        cells++;
+      }
+    }
+    st(CELL, ld(LAB, p), s);
+  }
+  st(LEN, s, n - s);
+}
+
+/** Move v to the front of its cell and make it a singleton cell (created at `level`). */
+export function individualize(v: i32, level: i32): i32 {
+  const c = ld(CELL, v);
+  const p = ld(INV, v);
+  const u = ld(LAB, c);
+  st(LAB, c, v);
+  st(INV, v, c);
+  st(LAB, p, u);
+  st(INV, u, p);
+  const l = ld(LEN, c);
+  st(LEN, c, 1);
+  st(LEN, c + 1, l - 1);
+  st(SLV, c + 1, level);
+  for (let q = c + 1; q < c + l; q++) st(CELL, ld(LAB, q), c + 1);
+  cells++;
+  return c;
+}
+
+/** Target cell: the first largest non-singleton cell (start), or -1 when discrete. */
+export function targetCell(): i32 {
+  const n = N;
+  let best = -1;
+  let bestLen = 1;
+  for (let p = 0; p < n; p += ld(LEN, p)) {
+    const l = ld(LEN, p);
+    if (l > bestLen) {
+      best = p;
+      bestLen = l;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,219 @@
+/**
+ * Equitable refinement on vertex and edge colours, with a trace.
+ *
+ * A partition is equitable when, for every pair of cells (X, W) and every edge
+ * colour c, all vertices of X have the same number of c-coloured edges into W.
+ * Refinement processes splitter cells W from a queue: each vertex u reached from W
+ * gets key(u) = Σ_{v∈W} H(colour(u,v)) with H a 64-bit mixing of the colour id, and
+ * every cell is split by key, fragments in ascending key order. For one edge colour
+ * the key is count·H(1) with H(1) odd, hence exact; with several colours distinct
+ * colour multisets give distinct keys except with probability ~2⁻⁶⁴, and a
+ * collision would only make a cell coarser (every choice here is a function of the
+ * graph and the partition alone, so labelings stay canonical). Edge colours are
+ * refined directly: a weighted complete graph costs n² key updates per splitter
+ * pass, never a graph of n + n(n−1)/2 vertices.
+ *
+ * Splitter choice follows Hopcroft: when a cell that is not queued splits, one
+ * largest fragment is left out (its counts follow from the others), giving
+ * O(m log n) work per refinement (McKay & Piperno 2014, §4; Junttila & Kaski 2007).
+ *
+ * The trace is one u32 per splitter processed — a hash of the splitter's position
+ * and of every cell it reached (position, fragment keys and sizes) — and one end
+ * mark (high bit set, with the cell count). It is a node invariant: equal for nodes
+ * related by an automorphism. Traces of the first and the best path are kept; a
+ * node whose trace differs from the first path's and is below the best path's can
+ * lead to no automorphism and no better leaf, so refinement stops at that splitter
+ * (the trace pruning of Traces, McKay & Piperno 2014 §5).
+ */
+import {
+  N, ROW, COL, ECOL, LAB, INV, CELL, LEN, SLV, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
+  CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
+  ld, st, ldk, stk, sortByKey, enqueue, dequeue, clearQueue, cells, setCells,
+} from './partition';
+
+/** Trace comparison state after `refine`: 1 while equal to the first path. */
+export let outEqF: i32 = 1;
+/** … and the sign of (this path − best path), lexicographic. */
+export let outCmpB: i32 = 0;
+/** Entries of CUR_T in use. */
+export let curLen: i32 = 0;
+
+let stamp: i32 = 0;
+
+/** Reset the per-graph refinement state (TOUCH must be zero). */
+export function resetRefine(): void {
+  stamp = 0;
+  curLen = 0;
+}
+
+/** Truncate the current path's trace to the levels above `level`. */
+export function truncateTrace(level: i32): void {
+  curLen = ld(CUR_TS, level);
+}
+
+// @ts-ignore: decorator
+@inline function colourHash(c: i32): u64 {
+  // splitmix64 finalizer; | 1 makes H odd, so counts of one colour never collide
+  let z = <u64>c * 0x9e3779b97f4a7c15;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return (z ^ (z >> 31)) | 1;
+}
+
+// @ts-ignore: decorator
+@inline function mix(h: u32, x: u32): u32 {
+  h ^= x;
+  h *= 0x85ebca6b;
+  return h ^ (h >> 13);
+}
+
+/**
+ * Append trace value t for `level` and compare it with the first and best paths.
+ * Returns false when the node can be pruned.
+ */
+function emit(level: i32, t: u32, compare: bool): bool {
+  const i = curLen - ld(CUR_TS, level);
+  st(CUR_T, curLen++, <i32>t);
+  if (!compare) return true;
+  if (outEqF != 0 && <u32>ld(FIRST_T, ld(FIRST_TS, level) + i) != t) outEqF = 0;
+  if (outCmpB == 0) {
+    const b = <u32>ld(BEST_T, ld(BEST_TS, level) + i);
+    if (t != b) outCmpB = t > b ? 1 : -1;
+  }
+  return outEqF != 0 || outCmpB >= 0;
+}
+
+/**
+ * Refine the current partition from the queued splitters; new cell starts are
+ * tagged with `level`. The trace of this level starts at curLen. With `compare`,
+ * eqF / cmpB are the parent's comparison state; refinement stops early (returning
+ * false) once the node is pruned. Leaves KEY, TOUCH marks, TCNT and INQ clean.
+ */
+export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32): bool {
+  const n = N;
+  outEqF = eqF;
+  outCmpB = cmpB;
+  st(CUR_TS, level, curLen);
+  let ncells = cells;
+  for (;;) {
+    if (ncells == n) break;
+    const w = dequeue();
+    if (w < 0) break;
+    const wl = ld(LEN, w);
+    for (let i = 0; i < wl; i++) st(WBUF, i, ld(LAB, w + i));
+    stamp++;
+    let ntc = 0;
+    // Phase 1: keys, and move reached vertices to the end of their cell.
+    for (let i = 0; i < wl; i++) {
+      const v = ld(WBUF, i);
+      const e1 = ld(ROW, v + 1);
+      for (let e = ld(ROW, v); e < e1; e++) {
+        const u = ld(COL, e);
+        const c = ld(CELL, u);
+        const cl = ld(LEN, c);
+        if (cl == 1) continue;
+        const h = colourHash(ld(ECOL, e));
+        if (ld(TOUCH, u) != stamp) {
+          st(TOUCH, u, stamp);
+          const t = ld(TCNT, c);
+          if (t == 0) st(TCELLS, ntc++, c);
+          const q = c + cl - 1 - t;
+          const p = ld(INV, u);
+          const x = ld(LAB, q);
+          st(LAB, q, u);
+          st(INV, u, q);
+          st(LAB, p, x);
+          st(INV, x, p);
+          st(TCNT, c, t + 1);
+          stk(u, h);
+        } else {
+          stk(u, ldk(u) + h);
+        }
+      }
+    }
+    // Phase 2: split the reached cells in position order (an invariant order).
+    sortInts(TCELLS, ntc);
+    let tr = mix(mix(0x9747b28c, <u32>w), <u32>wl);
+    for (let j = 0; j < ntc; j++) {
+      const c = ld(TCELLS, j);
+      const t = ld(TCNT, c);
+      st(TCNT, c, 0);
+      const cl = ld(LEN, c);
+      const a = c + cl - t;
+      sortByKey(a, c + cl);
+      tr = mix(tr, <u32>c);
+      // Fragments: [c, a) unreached (if a > c), then runs of equal key in [a, c+cl).
+      const end = c + cl;
+      const queued = ld(INQ, c) != 0;
+      let largest = c;
+      let largestLen = 0;
+      let s = c;
+      for (let p = c + 1; p <= end; p++) {
+        if (p < end && p != a && (p < a || ldk(ld(LAB, p)) == ldk(ld(LAB, p - 1)))) continue;
+        const k = s >= a ? ldk(ld(LAB, s)) : 0;
+        tr = mix(mix(tr, <u32>(k ^ (k >> 32))), <u32>(p - s));
+        st(LEN, s, p - s);
+        if (s != c) {
+          st(SLV, s, level);
+          for (let q = s; q < p; q++) st(CELL, ld(LAB, q), s);
+          ncells++;
+          if (queued) enqueue(s);
+        }
+        if (p - s > largestLen) {
+          largest = s;
+          largestLen = p - s;
+        }
+        s = p;
+      }
+      if (!queued && largestLen < cl) {
+        // Hopcroft: queue every fragment but the first largest
+        for (let p = c; p < end; p += ld(LEN, p)) if (p != largest) enqueue(p);
+      }
+      for (let q = a; q < end; q++) stk(ld(LAB, q), 0);
+    }
+    setCells(ncells);
+    if (!emit(level, tr & 0x7fffffff, compare)) {
+      clearQueue();
+      return false;
+    }
+  }
+  clearQueue();
+  setCells(ncells);
+  return emit(level, 0x80000000 | <u32>ncells, compare);
+}
+
+/** Sort k i32 values at base ascending (insertion sort for short lists, else heapsort). */
+function sortInts(base: usize, k: i32): void {
+  if (k <= 32) {
+    for (let i = 1; i < k; i++) {
+      const v = ld(base, i);
+      let j = i - 1;
+      while (j >= 0 && ld(base, j) > v) {
+        st(base, j + 1, ld(base, j));
+        j--;
+      }
+      st(base, j + 1, v);
+    }
+    return;
+  }
+  for (let i = (k >> 1) - 1; i >= 0; i--) siftInts(base, i, k);
+  for (let end = k - 1; end > 0; end--) {
+    const t = ld(base, 0);
+    st(base, 0, ld(base, end));
+    st(base, end, t);
+    siftInts(base, 0, end);
+  }
+}
+
+function siftInts(base: usize, i: i32, k: i32): void {
+  const v = ld(base, i);
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= k) break;
+    if (c + 1 < k && ld(base, c + 1) > ld(base, c)) c++;
+    if (ld(base, c) <= v) break;
+    st(base, i, ld(base, c));
+    i = c;
+  }
+  st(base, i, v);
+}

@@ -1,0 +1,248 @@
+/**
+ * Canonical labeling by individualization–refinement (McKay & Piperno, "Practical
+ * Graph Isomorphism II", 2014; Junttila & Kaski, bliss, 2007/2011), written from
+ * the papers.
+ *
+ * The search tree: the root is the equitable refinement of the vertex-colour
+ * partition; a node's children individualize each vertex of its target cell (first
+ * largest non-singleton cell) and refine; leaves are discrete partitions, i.e.
+ * labelings. A leaf's value is (trace of its path, certificate); the greatest
+ * leaf gives the canonical labeling. The search is depth first, children in
+ * increasing vertex order, without recursion (per-level state in arrays).
+ *
+ * Pruning:
+ * - trace: a node whose trace differs from the first path's and is below the best
+ *   path's is cut during its refinement (refine.ts);
+ * - automorphisms: a leaf equivalent to the first or the best leaf yields an
+ *   automorphism; the search then jumps back to the deepest node the two leaves
+ *   share, since the rest of the current subtree is an image of a searched one;
+ * - orbits: a child is skipped when an automorphism found so far that fixes the
+ *   node's prefix maps it to a smaller vertex (automorphisms.ts).
+ *
+ * |Aut|: when a node of the first path is finished, the automorphisms found fix its
+ * prefix and generate its stabilizer, so the orbit of the first child in it is the
+ * union–find class of that child. |Aut| is the product of these orbit sizes over
+ * the first path (orbit–stabilizer). The kernel writes the factors; TypeScript
+ * multiplies them exactly (bigint).
+ */
+import {
+  N, LAB, INV, LEN, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, EQF, CMPB, GAMMA,
+  CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
+  ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
+  enqueue, resetQueue,
+} from './partition';
+import { refine, resetRefine, truncateTrace, outEqF, outCmpB, curLen } from './refine';
+import {
+  resetAutomorphisms, isAutomorphism, addAutomorphism, prunedByOrbit, orbitSize, orbitMin,
+  generatorCount,
+} from './automorphisms';
+import { compareWithBest, invalidateCertificate } from './certificate';
+
+/**
+ * Bytes of scratch canon_label needs for graphs of at most n vertices and at most
+ * `entries` CSR entries each (an undirected edge counts twice). O(n + entries).
+ */
+export function canon_work(n: i32, entries: i32): usize {
+  return workBytes(n, entries);
+}
+
+/**
+ * Dense edge-colour matrices to CSR. `adj` holds `count` matrices back to back
+ * (graph g: n_g × n_g i32, row-major, entry = edge colour id, 0 = no edge;
+ * the diagonal is ignored: loops belong in the vertex colour); `voff` (count + 1
+ * i32) are vertex offsets. Writes rowPtr (total + 1 i32, absolute entry indices),
+ * col (neighbour, local id) and ecol; col / ecol need room for every off-diagonal
+ * nonzero. Returns the number of entries.
+ */
+export function canon_csr(adj: usize, count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize): i32 {
+  let e = 0;
+  let m = adj;
+  for (let g = 0; g < count; g++) {
+    const v0 = ld(voff, g);
+    const n = ld(voff, g + 1) - v0;
+    for (let i = 0; i < n; i++) {
+      st(rowPtr, v0 + i, e);
+      for (let j = 0; j < n; j++) {
+        const c = load<i32>(m + (<usize>j << 2));
+        if (c != 0 && j != i) {
+          st(col, e, j);
+          st(ecol, e, c);
+          e++;
+        }
+      }
+      m += <usize>n << 2;
+    }
+  }
+  st(rowPtr, ld(voff, count), e);
+  return e;
+}
+
+/**
+ * Canonical labeling of a batch of vertex- and edge-coloured graphs.
+ *
+ * Input (CSR, undirected: both directions of every edge, same colour):
+ * voff (count + 1 i32): vertex offsets; rowPtr (total + 1 i32): absolute offsets
+ * into col / ecol; col: neighbour (local id, no loops); ecol: edge colour (non-zero
+ * i32); vcol (total i32): vertex colour ids. Isomorphisms must preserve both
+ * colourings; canonical order puts lower vertex colour ids first.
+ * `work`: canon_work(max n, max entries) bytes.
+ *
+ * Output per graph g (vertex range v0.. of voff): lab[v0 + i] = the vertex at
+ * canonical position i (canonical form: A'[i][j] = A[lab i][lab j]);
+ * orbits[v0 + v] = smallest vertex of v's orbit under Aut; sizes[v0 + k] = the
+ * factors of |Aut| (1 past the first path's depth); generators of Aut, n i32 each
+ * (v ↦ g[v]), at gens + genOff[g] i32, at most n − 1 of them; ngens[g] their count.
+ */
+export function canon_label(
+  count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, vcol: usize, work: usize,
+  lab: usize, orbits: usize, sizes: usize, gens: usize, genOff: usize, ngens: usize,
+): void {
+  for (let g = 0; g < count; g++) {
+    const v0 = ld(voff, g);
+    const n = ld(voff, g + 1) - v0;
+    const row = rowPtr + (<usize>v0 << 2);
+    layout(work, n, ld(row, n) - ld(row, 0));
+    const vb = <usize>n << 2;
+    memory.fill(TOUCH, 0, vb);
+    memory.fill(TCNT, 0, vb);
+    memory.fill(INQ, 0, vb);
+    memory.fill(MARK, 0, vb);
+    memory.fill(STAMP, 0, vb);
+    memory.fill(KEY, 0, vb << 1);
+    setGraph(n, row, col, ecol);
+    const out = <usize>v0 << 2;
+    search(vcol + out, gens + (<usize>ld(genOff, g) << 2), sizes + out);
+    memory.copy(lab + out, BESTLAB, vb);
+    for (let v = 0; v < n; v++) st(orbits + out, v, orbitMin(v));
+    st(ngens, g, generatorCount());
+  }
+}
+
+let haveFirst = false;
+let fpd = 0; // the current node's deepest level shared with the first path
+let bestDepth = 0;
+
+function search(vcol: usize, gensOut: usize, sizes: usize): void {
+  const n = N;
+  resetQueue();
+  resetRefine();
+  resetAutomorphisms(gensOut);
+  invalidateCertificate();
+  for (let k = 0; k < n; k++) st(sizes, k, 1);
+  haveFirst = false;
+  fpd = 0;
+  initPartition(vcol);
+  refine(0, false, 1, 0);
+  st(EQF, 0, 1);
+  st(CMPB, 0, 0);
+  let level = 0;
+  if (!openNode(0)) {
+    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    return;
+  }
+  for (;;) {
+    const w = nextChild(level);
+    if (w < 0) {
+      if (level <= fpd) st(sizes, level, orbitSize(ld(FP, level + 1)));
+      if (level == 0) return;
+      level--;
+      if (fpd > level) fpd = level;
+      continue;
+    }
+    st(LAST, level, w);
+    restore(level);
+    truncateTrace(level + 1);
+    enqueue(individualize(w, level + 1));
+    if (!refine(level + 1, haveFirst, ld(EQF, level), ld(CMPB, level))) continue;
+    const child = level + 1;
+    st(PATH, child, w);
+    if (!haveFirst) {
+      st(FP, child, w);
+      fpd = child;
+    }
+    st(EQF, child, outEqF);
+    st(CMPB, child, outCmpB);
+    if (openNode(child)) {
+      level = child;
+    } else {
+      level = leaf(child);
+      if (fpd > level) fpd = level;
+    }
+  }
+}
+
+/** Set up the node at `level` (partition refined); false when it is a leaf. */
+function openNode(level: i32): bool {
+  st(CUR_TS, level + 1, curLen);
+  const t = targetCell();
+  if (t < 0) return false;
+  st(TCS, level, t);
+  st(TCL, level, ld(LEN, t));
+  st(LAST, level, -1);
+  return true;
+}
+
+/** The next child of the node at `level` to search (a vertex), or -1. */
+function nextChild(level: i32): i32 {
+  const s = ld(TCS, level);
+  const e = s + ld(TCL, level);
+  let last = ld(LAST, level);
+  let w = last;
+  do {
+    last = w;
+    w = 0x7fffffff;
+    for (let p = s; p < e; p++) {
+      const v = ld(LAB, p);
+      if (v > last && v < w) w = v;
+    }
+  } while (w != 0x7fffffff && haveFirst && prunedByOrbit(w, level, level <= fpd));
+  return w == 0x7fffffff ? -1 : w;
+}
+
+function copyTrace(dst: usize, dstStarts: usize, depth: i32): void {
+  memory.copy(dst, CUR_T, <usize>curLen << 2);
+  memory.copy(dstStarts, CUR_TS, <usize>(depth + 2) << 2);
+}
+
+/** A leaf at `depth` (LAB discrete): compare, record; returns the level to resume at. */
+function leaf(depth: i32): i32 {
+  const n = N;
+  if (!haveFirst) {
+    haveFirst = true;
+    memory.copy(FIRSTLAB, LAB, <usize>n << 2);
+    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    bestDepth = depth;
+    copyTrace(FIRST_T, FIRST_TS, depth);
+    copyTrace(BEST_T, BEST_TS, depth);
+    return depth - 1;
+  }
+  if (ld(EQF, depth) != 0) {
+    for (let i = 0; i < n; i++) st(GAMMA, ld(FIRSTLAB, i), ld(LAB, i));
+    if (isAutomorphism(GAMMA)) {
+      addAutomorphism(GAMMA);
+      return fpd;
+    }
+  }
+  let c = ld(CMPB, depth);
+  if (c == 0) {
+    c = compareWithBest();
+    if (c == 0) {
+      for (let i = 0; i < n; i++) st(GAMMA, ld(BESTLAB, i), ld(LAB, i));
+      addAutomorphism(GAMMA);
+      let j = 0;
+      while (j < depth && j < bestDepth && ld(PATH, j + 1) == ld(BP, j + 1)) j++;
+      return j;
+    }
+  } else if (c > 0) {
+    invalidateCertificate();
+  }
+  if (c > 0) {
+    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    bestDepth = depth;
+    copyTrace(BEST_T, BEST_TS, depth);
+    for (let k = 0; k <= depth; k++) st(CMPB, k, 0);
+  }
+  return depth - 1;
+}

@@ -1,0 +1,300 @@
+/**
+ * Canonical labeling of vertex- and edge-coloured graphs: validation in TypeScript,
+ * the search in the WASM kernel canon_label (assembly/canon/), many graphs per call.
+ *
+ * Conventions: `labeling[i]` is the vertex placed at canonical position i, so the
+ * canonical form is C[i][j] = A[labeling[i]][labeling[j]] (C = P·A·Pᵀ with
+ * P[i][labeling[i]] = 1). Generators map v ↦ g[v]. Isomorphic inputs (same vertex
+ * colour ids, same edge colour ids) get identical canonical forms.
+ */
+import { inputRangeError, inputTypeError } from '../errors.js';
+import { kernels, withArena, type Kernels } from '../wasm/module.js';
+
+/** CSR adjacency: neighbours of v are col[rowPtr[v] .. rowPtr[v+1]). */
+export interface CSR {
+  rowPtr: ArrayLike<number>;
+  col: ArrayLike<number>;
+}
+
+export interface GraphOptions {
+  n: number;
+  /** Vertex colour ids (integers), length n. Lower ids come first canonically. */
+  colors?: ArrayLike<number>;
+  /**
+   * Edge colour ids (non-zero integers): n×n row-major for dense input, one per
+   * entry of `col` for CSR. Without it, a dense adjacency's own integer entries are
+   * the colour ids (0 = no edge) and CSR edges all have colour 1.
+   */
+  edgeColors?: ArrayLike<number>;
+}
+
+export interface GraphInput extends GraphOptions {
+  adjacency: ArrayLike<number> | CSR;
+}
+
+export interface CanonicalLabeling {
+  n: number;
+  /** labeling[i] = the vertex at canonical position i. */
+  labeling: Int32Array;
+  /** Edge-colour matrix of the canonical form, n×n (0 = no edge). */
+  canonical: Int32Array;
+  /** Vertex colours in canonical order. */
+  canonicalColors: Int32Array;
+  /** orbits[v] = the smallest vertex in v's orbit under Aut. */
+  orbits: Int32Array;
+  /** Generators of Aut (at most n − 1), each v ↦ g[v]. */
+  generators: Int32Array[];
+  /** |Aut| (a float when past 2^53; see sizeExact). */
+  size: number;
+  sizeExact: bigint;
+}
+
+/** Largest vertex count accepted (the kernel's scratch grows as 34·n words). */
+export const MAX_VERTICES = 1 << 22;
+
+interface Checked {
+  n: number;
+  rowPtr: Int32Array;
+  col: Int32Array;
+  ecol: Int32Array;
+  vcol: Int32Array;
+  /** Loop colour per vertex (dense input with a non-zero diagonal), else null. */
+  loops: Int32Array | null;
+}
+
+function isCSR(a: unknown): a is CSR {
+  return typeof a === 'object' && a !== null && 'rowPtr' in a && 'col' in a;
+}
+
+function checkInt(input: number, what: string, x: number): void {
+  if (!Number.isFinite(x)) throw inputRangeError(input, `${what} must be finite, got ${x}`);
+  if (!Number.isInteger(x) || x < -(2 ** 31) || x >= 2 ** 31) throw inputRangeError(input, `${what} must be a 32-bit integer colour id, got ${x}`);
+}
+
+function checkArray(input: number, what: string, a: unknown): ArrayLike<number> {
+  if (a === null || typeof a !== 'object' || typeof (a as ArrayLike<number>).length !== 'number') {
+    throw inputTypeError(input, `${what} must be an array or typed array of numbers`);
+  }
+  return a as ArrayLike<number>;
+}
+
+/** Validate one graph and bring it to CSR with colours (both directions stored). */
+export function checkGraph(g: GraphInput, input = 0): Checked {
+  if (g === null || typeof g !== 'object') throw inputTypeError(input, 'a graph must be an object { adjacency, n }');
+  const n = g.n;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw inputTypeError(input, `n must be an integer, got ${String(n)}`);
+  if (n < 1) throw inputRangeError(input, `a graph needs at least one vertex, got n = ${n}`);
+  if (n > MAX_VERTICES) throw inputRangeError(input, `a graph may have at most ${MAX_VERTICES} vertices, got n = ${n}`);
+  const vcol = new Int32Array(n);
+  if (g.colors !== undefined) {
+    const c = checkArray(input, 'colors', g.colors);
+    if (c.length !== n) throw inputRangeError(input, `colors must have length n = ${n}, got ${c.length}`);
+    for (let i = 0; i < n; i++) {
+      checkInt(input, `colors[${i}]`, c[i]);
+      vcol[i] = c[i];
+    }
+  }
+  if (isCSR(g.adjacency)) return { n, vcol, loops: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+  const a = checkArray(input, 'adjacency', g.adjacency);
+  if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
+  const w = g.edgeColors === undefined ? a : checkArray(input, 'edgeColors', g.edgeColors);
+  if (w.length !== n * n) throw inputRangeError(input, `edgeColors must have n·n = ${n * n} entries, got ${w.length}`);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const x = a[i * n + j];
+      if (x !== a[j * n + i] || (x !== 0 && w !== a && w[i * n + j] !== w[j * n + i])) {
+        // NaN fails x !== x too: report it as non-finite
+        if (!Number.isFinite(x)) throw inputRangeError(input, `adjacency must be finite, A[${i}][${j}] = ${x}`);
+        const [p, q] = x !== a[j * n + i] ? [x, a[j * n + i]] : [w[i * n + j], w[j * n + i]];
+        throw inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${p}, A[${j}][${i}] = ${q})`);
+      }
+      if (x !== 0 && i !== j) m++;
+    }
+  }
+  const rowPtr = new Int32Array(n + 1);
+  const col = new Int32Array(m);
+  const ecol = new Int32Array(m);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    rowPtr[i] = e;
+    for (let j = 0; j < n; j++) {
+      if (a[i * n + j] === 0 || i === j) continue;
+      const c = w === a ? a[i * n + j] : w[i * n + j];
+      checkInt(input, `edge colour (${i}, ${j})`, c);
+      if (c === 0) throw inputRangeError(input, `edge (${i}, ${j}) has colour id 0, which means no edge`);
+      col[e] = j;
+      ecol[e++] = c;
+    }
+  }
+  rowPtr[n] = e;
+  let loops: Int32Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const x = a[i * n + i];
+    if (x === 0) continue;
+    const c = w === a ? x : w[i * n + i];
+    checkInt(input, `loop colour (${i}, ${i})`, c);
+    loops ??= new Int32Array(n);
+    loops[i] = c;
+  }
+  return { n, rowPtr, col, ecol, vcol, loops };
+}
+
+/**
+ * The kernel's vertex colours: with loops, each (colour, loop colour) pair is
+ * replaced by its rank among the graph's distinct pairs, an order that depends on
+ * the multiset of pairs only, so isomorphic graphs get the same ids.
+ */
+function kernelColours(c: Checked): Int32Array {
+  const loops = c.loops;
+  if (loops === null) return c.vcol;
+  const pairs = Array.from(c.vcol, (v, i) => [v, loops[i]] as const);
+  const keys = [...new Set(pairs.map(([v, l]) => `${v},${l}`))]
+    .map((k) => k.split(',').map(Number))
+    .sort((p, q) => p[0] - q[0] || p[1] - q[1])
+    .map((p) => `${p[0]},${p[1]}`);
+  const rank = new Map(keys.map((k, i) => [k, i]));
+  return Int32Array.from(pairs, ([v, l]) => rank.get(`${v},${l}`)!);
+}
+
+function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): Omit<Checked, 'n' | 'vcol' | 'loops'> {
+  const rp = checkArray(input, 'adjacency.rowPtr', g.rowPtr);
+  const cl = checkArray(input, 'adjacency.col', g.col);
+  if (rp.length !== n + 1) throw inputRangeError(input, `adjacency.rowPtr must have n + 1 = ${n + 1} entries, got ${rp.length}`);
+  if (rp[0] !== 0 || rp[n] !== cl.length) throw inputRangeError(input, `adjacency.rowPtr must run from 0 to col.length = ${cl.length}`);
+  const m = cl.length;
+  const ec = edgeColors === undefined ? undefined : checkArray(input, 'edgeColors', edgeColors);
+  if (ec !== undefined && ec.length !== m) throw inputRangeError(input, `edgeColors must have one entry per col entry (${m}), got ${ec.length}`);
+  const rowPtr = Int32Array.from(rp as ArrayLike<number>);
+  const col = new Int32Array(m);
+  const ecol = new Int32Array(m);
+  const seen = new Map<number, number>(); // i*n+j → colour
+  for (let i = 0; i < n; i++) {
+    if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const j = cl[e];
+      if (!Number.isInteger(j) || j < 0 || j >= n) throw inputRangeError(input, `adjacency.col[${e}] = ${j} is not a vertex of 0..${n - 1}`);
+      if (j === i) throw inputRangeError(input, `loops are not supported in CSR input (vertex ${i}); put them in colors`);
+      const c = ec === undefined ? 1 : ec[e];
+      checkInt(input, `edgeColors[${e}]`, c);
+      if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
+      if (seen.has(i * n + j)) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
+      seen.set(i * n + j, c);
+      col[e] = j;
+      ecol[e] = c;
+    }
+  }
+  for (const [key, c] of seen) {
+    const i = Math.floor(key / n);
+    const j = key - i * n;
+    const back = seen.get(j * n + i);
+    if (back !== c) throw inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${c}, A[${j}][${i}] = ${back ?? 0})`);
+  }
+  return { rowPtr, col, ecol };
+}
+
+/** Run canon_label over checked graphs (one WASM call for the whole batch). */
+export function labelChecked(graphs: Checked[], k: Kernels = kernels()): CanonicalLabeling[] {
+  const count = graphs.length;
+  if (count === 0) return [];
+  let total = 0;
+  let entries = 0;
+  let maxN = 0;
+  let maxE = 0;
+  let genTotal = 0;
+  const voff = new Int32Array(count + 1);
+  const genOff = new Int32Array(count + 1);
+  for (let g = 0; g < count; g++) {
+    const { n, col } = graphs[g];
+    voff[g] = total;
+    genOff[g] = genTotal;
+    total += n;
+    entries += col.length;
+    genTotal += n * (n - 1);
+    maxN = Math.max(maxN, n);
+    maxE = Math.max(maxE, col.length);
+  }
+  voff[count] = total;
+  genOff[count] = genTotal;
+  return withArena(k, 'canon_label', (arena) => {
+    const x = k.exports;
+    const pVoff = arena.putI32(voff);
+    const pRow = arena.alloc((total + 1) * 4);
+    const pCol = arena.alloc(entries * 4);
+    const pEcol = arena.alloc(entries * 4);
+    const pVcol = arena.alloc(total * 4);
+    const pWork = arena.alloc(x.canon_work(maxN, maxE));
+    const pLab = arena.alloc(total * 4);
+    const pOrb = arena.alloc(total * 4);
+    const pSizes = arena.alloc(total * 4);
+    const pGens = arena.alloc(genTotal * 4);
+    const pGenOff = arena.putI32(genOff);
+    const pNgens = arena.alloc(count * 4);
+    const rows = arena.i32(pRow, total + 1);
+    const cols = arena.i32(pCol, entries);
+    const ecols = arena.i32(pEcol, entries);
+    const vcols = arena.i32(pVcol, total);
+    let e = 0;
+    for (let g = 0; g < count; g++) {
+      const c = graphs[g];
+      const v0 = voff[g];
+      for (let v = 0; v < c.n; v++) rows[v0 + v] = c.rowPtr[v] + e;
+      cols.set(c.col, e);
+      ecols.set(c.ecol, e);
+      vcols.set(kernelColours(c), v0);
+      e += c.col.length;
+    }
+    rows[total] = e;
+    x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
+    const lab = arena.i32(pLab, total);
+    const orb = arena.i32(pOrb, total);
+    const sizes = arena.i32(pSizes, total);
+    const gens = arena.i32(pGens, genTotal);
+    const ngens = arena.i32(pNgens, count);
+    const out: CanonicalLabeling[] = [];
+    for (let g = 0; g < count; g++) {
+      const c = graphs[g];
+      const n = c.n;
+      const v0 = voff[g];
+      const labeling = lab.slice(v0, v0 + n);
+      let exact = 1n;
+      for (let i = 0; i < n; i++) if (sizes[v0 + i] !== 1) exact *= BigInt(sizes[v0 + i]);
+      const generators: Int32Array[] = [];
+      for (let i = 0; i < ngens[g]; i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
+      out.push({
+        n,
+        labeling,
+        canonical: canonicalMatrix(c, labeling),
+        canonicalColors: Int32Array.from(labeling, (v) => c.vcol[v]),
+        orbits: orb.slice(v0, v0 + n),
+        generators,
+        size: Number(exact),
+        sizeExact: exact,
+      });
+    }
+    return out;
+  });
+}
+
+function canonicalMatrix(c: Checked, labeling: Int32Array): Int32Array {
+  const n = c.n;
+  const pos = new Int32Array(n);
+  for (let i = 0; i < n; i++) pos[labeling[i]] = i;
+  const m = new Int32Array(n * n);
+  for (let v = 0; v < n; v++) {
+    const i = pos[v];
+    if (c.loops !== null) m[i * n + i] = c.loops[v];
+    for (let e = c.rowPtr[v]; e < c.rowPtr[v + 1]; e++) m[i * n + pos[c.col[e]]] = c.ecol[e];
+  }
+  return m;
+}
+
+/** Canonical labeling, generators, orbits and |Aut| of one graph. */
+export function canonicalLabeling(adjacency: ArrayLike<number> | CSR, options: GraphOptions): CanonicalLabeling {
+  return labelChecked([checkGraph({ adjacency, ...options }, 0)])[0];
+}
+
+/** The same for many graphs in one WASM call; errors name the graph's index. */
+export function canonicalLabelings(graphs: GraphInput[], k?: Kernels): CanonicalLabeling[] {
+  return labelChecked(graphs.map((g, i) => checkGraph(g, i)), k);
+}

@@ -3,33 +3,34 @@
  * labeling engine works on (DESIGN.md §3).
  *
  * The partition is a permutation `lab` (position → vertex, with inverse `inv`) cut
- * into cells of consecutive positions. A cell is named by its first position. Each
- * cell start records the search level that created it (`slv`), so going back up the
- * search tree to level k only erases the starts made below k: refinement permutes
- * vertices only inside cells, so the vertex set of every level-k cell is unchanged
- * and no copy of the partition per level is needed (the same device as nauty's ptn
- * levels, McKay & Piperno 2014 §3).
+ * into cells of consecutive positions. A cell is named by its first position. Every
+ * cell start made below the root is pushed on a stack with its search level, so
+ * going back up to level k pops the newer starts and merges each cell into the one
+ * before it: refinement permutes vertices only inside cells, so the vertex set of
+ * every level-k cell comes back unchanged, no copy of the partition per level is
+ * needed, and undoing costs what the splits cost (the device of nauty's ptn levels,
+ * McKay & Piperno 2014 §3, kept as a stack).
  *
  * All arrays live in the scratch area laid out by `layout`; the engine keeps them in
  * module globals because one graph is labelled at a time and nothing allocates.
  */
-
-/** `slv` value of a position that is not the start of a cell. */
-export const NOT_START: i32 = 0x7fffffff;
 
 // The graph being labelled: CSR rows (absolute indices into COL/ECOL), n vertices.
 export let N: i32 = 0;
 export let ROW: usize = 0;
 export let COL: usize = 0;
 export let ECOL: usize = 0;
+export let EH: usize = 0; // u64 per CSR entry: hash of its edge colour (refine.ts)
 
 // Partition state.
 export let LAB: usize = 0; // position → vertex
 export let INV: usize = 0; // vertex → position
 export let CELL: usize = 0; // vertex → start of its cell
 export let LEN: usize = 0; // cell start → cell length
-export let SLV: usize = 0; // position → level that made it a cell start, or NOT_START
+export let SPLITS: usize = 0; // stack of cell starts made below the root
+export let SPLITLV: usize = 0; // … and the level of each
 export let cells: i32 = 0;
+let nsplits: i32 = 0;
 
 // Refinement scratch (refine.ts).
 export let KEY: usize = 0; // u64 per vertex: hashed multiset of edge colours into the splitter
@@ -88,10 +89,10 @@ export function workBytes(n: i32, entries: i32): usize {
   const vec = (((<usize>n + 2) << 2) + 7) & ~7;
   const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
   return (
-    vec * 34 + // i32 arrays per vertex, position or level
+    vec * 35 + // i32 arrays per vertex, position or level
     ((<usize>n + 1) << 3) + // KEY
     tr * 3 +
-    ((<usize>entries << 3) + 8) + // CERT
+    ((<usize>entries << 3) + 8) * 2 + // CERT, EH
     ((<usize>n + 1) << 3) + // ROWTMP
     (<usize>EXTRA_CAP << 2) + 8 + // QG beyond its vec part
     <usize>EXTRA_CAP * (<usize>n << 2) + 64
@@ -107,7 +108,8 @@ export function layout(work: usize, n: i32, entries: i32): void {
   INV = p; p += vec;
   CELL = p; p += vec;
   LEN = p; p += vec;
-  SLV = p; p += vec;
+  SPLITS = p; p += vec;
+  SPLITLV = p; p += vec;
   TOUCH = p; p += vec;
   TCNT = p; p += vec;
   TCELLS = p; p += vec;
@@ -144,6 +146,7 @@ export function layout(work: usize, n: i32, entries: i32): void {
   BEST_T = p; p += tr;
   ROWTMP = p; p += (<usize>n + 1) << 3;
   CERT = p; p += (<usize>entries << 3) + 8;
+  EH = p; p += (<usize>entries << 3) + 8;
   EXTRA = p;
 }
 
@@ -209,6 +212,8 @@ export function setGraph(n: i32, row: usize, col: usize, ecol: usize): void {
   ROW = row;
   COL = col;
   ECOL = ecol;
+  // EH is indexed like COL, by absolute entry (wrapping address arithmetic)
+  EH -= <usize>ld(row, 0) << 3;
 }
 
 /**
@@ -274,54 +279,58 @@ export function initPartition(vcol: usize): void {
     if (p == 0 || ldk(ld(LAB, p)) != ldk(ld(LAB, p - 1))) {
       if (p > 0) st(LEN, s, p - s);
       s = p;
-      st(SLV, p, 0);
       cells++;
       enqueue(p);
-    } else {
-      st(SLV, p, NOT_START);
     }
     st(CELL, ld(LAB, p), s);
   }
   st(LEN, s, n - s);
   for (let v = 0; v < n; v++) stk(v, 0);
+  nsplits = 0;
 }
 
-/** Erase the cell starts made below `level` and rebuild CELL, LEN and `cells`. */
+/** Record that position s became a cell start at `level` (0: the root, kept for good). */
+// @ts-ignore: decorator
+@inline export function newStart(s: i32, level: i32): void {
+  if (level == 0) return;
+  st(SPLITS, nsplits, s);
+  st(SPLITLV, nsplits, level);
+  nsplits++;
+}
+
+/** Undo the cell starts made below `level`, newest first, merging each cell into its predecessor. */
 export function restore(level: i32): void {
-  const n = N;
-  let s = 0;
-  cells = 0;
-  for (let p = 0; p < n; p++) {
-    if (ld(SLV, p) != NOT_START) {
-      if (ld(SLV, p) > level) {
-        st(SLV, p, NOT_START);
-      } else {
-        if (p > 0) st(LEN, s, p - s);
-        s = p;
-        cells++;
-      }
-    }
-    st(CELL, ld(LAB, p), s);
+  while (nsplits > 0 && ld(SPLITLV, nsplits - 1) > level) {
+    nsplits--;
+    const s = ld(SPLITS, nsplits);
+    const p = ld(CELL, ld(LAB, s - 1));
+    const l = ld(LEN, s);
+    for (let q = s; q < s + l; q++) st(CELL, ld(LAB, q), p);
+    st(LEN, p, ld(LEN, p) + l);
+    cells--;
   }
-  st(LEN, s, n - s);
 }
 
-/** Move v to the front of its cell and make it a singleton cell (created at `level`). */
+/**
+ * Make v a singleton cell at the end of its cell (created at `level`) and return
+ * its position. O(1): the rest of the cell keeps its start.
+ */
 export function individualize(v: i32, level: i32): i32 {
   const c = ld(CELL, v);
+  const l = ld(LEN, c);
+  const q = c + l - 1;
   const p = ld(INV, v);
-  const u = ld(LAB, c);
-  st(LAB, c, v);
-  st(INV, v, c);
+  const u = ld(LAB, q);
+  st(LAB, q, v);
+  st(INV, v, q);
   st(LAB, p, u);
   st(INV, u, p);
-  const l = ld(LEN, c);
-  st(LEN, c, 1);
-  st(LEN, c + 1, l - 1);
-  st(SLV, c + 1, level);
-  for (let q = c + 1; q < c + l; q++) st(CELL, ld(LAB, q), c + 1);
+  st(LEN, c, l - 1);
+  st(LEN, q, 1);
+  st(CELL, v, q);
+  newStart(q, level);
   cells++;
-  return c;
+  return q;
 }
 
 /** Target cell: the first largest non-singleton cell (start), or -1 when discrete. */

@@ -26,9 +26,9 @@
  * (the trace pruning of Traces, McKay & Piperno 2014 §5).
  */
 import {
-  N, ROW, COL, ECOL, LAB, INV, CELL, LEN, SLV, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
+  N, ROW, COL, ECOL, LAB, INV, CELL, LEN, EH, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
-  ld, st, ldk, stk, sortByKey, enqueue, dequeue, clearQueue, cells, setCells,
+  ld, st, ldk, stk, sortByKey, newStart, enqueue, dequeue, clearQueue, cells, setCells,
 } from './partition';
 
 /** Trace comparison state after `refine`: 1 while equal to the first path. */
@@ -40,10 +40,11 @@ export let curLen: i32 = 0;
 
 let stamp: i32 = 0;
 
-/** Reset the per-graph refinement state (TOUCH must be zero). */
-export function resetRefine(): void {
+/** Reset the per-graph refinement state (TOUCH must be zero); hash the edge colours once. */
+export function resetRefine(entries0: i32, entries1: i32): void {
   stamp = 0;
   curLen = 0;
+  for (let e = entries0; e < entries1; e++) store<u64>(EH + (<usize>e << 3), colourHash(ld(ECOL, e)));
 }
 
 /** Truncate the current path's trace to the levels above `level`. */
@@ -112,7 +113,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32): bool {
         const c = ld(CELL, u);
         const cl = ld(LEN, c);
         if (cl == 1) continue;
-        const h = colourHash(ld(ECOL, e));
+        const h = load<u64>(EH + (<usize>e << 3));
         if (ld(TOUCH, u) != stamp) {
           st(TOUCH, u, stamp);
           const t = ld(TCNT, c);
@@ -154,7 +155,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32): bool {
         tr = mix(mix(tr, <u32>(k ^ (k >> 32))), <u32>(p - s));
         st(LEN, s, p - s);
         if (s != c) {
-          st(SLV, s, level);
+          newStart(s, level);
           for (let q = s; q < p; q++) st(CELL, ld(LAB, q), s);
           ncells++;
           if (queued) enqueue(s);

@@ -26,7 +26,7 @@
  * multiplies them exactly (bigint).
  */
 import {
-  N, LAB, INV, LEN, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, EQF, CMPB, GAMMA,
+  N, ROW, LAB, LEN, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, EQF, CMPB, GAMMA,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
   ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
   enqueue, resetQueue,
@@ -47,33 +47,29 @@ export function canon_work(n: i32, entries: i32): usize {
 }
 
 /**
- * Dense edge-colour matrices to CSR. `adj` holds `count` matrices back to back
- * (graph g: n_g × n_g i32, row-major, entry = edge colour id, 0 = no edge;
- * the diagonal is ignored: loops belong in the vertex colour); `voff` (count + 1
- * i32) are vertex offsets. Writes rowPtr (total + 1 i32, absolute entry indices),
- * col (neighbour, local id) and ecol; col / ecol need room for every off-diagonal
- * nonzero. Returns the number of entries.
+ * One dense edge-colour matrix to CSR rows. `adj`: n × n i32, row-major, entry =
+ * edge colour id, 0 = no edge; the diagonal is skipped (loops belong in the vertex
+ * colour). Writes rowPtr[0..n] as absolute entry indices starting at e0, and the
+ * entries to col (neighbour) and ecol (colour) from index e0; returns the index
+ * after the last entry. Graphs of a batch are converted one call each, into one
+ * CSR batch.
  */
-export function canon_csr(adj: usize, count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize): i32 {
-  let e = 0;
+export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: usize, e0: i32): i32 {
+  let e = e0;
   let m = adj;
-  for (let g = 0; g < count; g++) {
-    const v0 = ld(voff, g);
-    const n = ld(voff, g + 1) - v0;
-    for (let i = 0; i < n; i++) {
-      st(rowPtr, v0 + i, e);
-      for (let j = 0; j < n; j++) {
-        const c = load<i32>(m + (<usize>j << 2));
-        if (c != 0 && j != i) {
-          st(col, e, j);
-          st(ecol, e, c);
-          e++;
-        }
+  for (let i = 0; i < n; i++) {
+    st(rowPtr, i, e);
+    for (let j = 0; j < n; j++) {
+      const c = load<i32>(m + (<usize>j << 2));
+      if (c != 0 && j != i) {
+        st(col, e, j);
+        st(ecol, e, c);
+        e++;
       }
-      m += <usize>n << 2;
     }
+    m += <usize>n << 2;
   }
-  st(rowPtr, ld(voff, count), e);
+  st(rowPtr, n, e);
   return e;
 }
 
@@ -125,7 +121,7 @@ let bestDepth = 0;
 function search(vcol: usize, gensOut: usize, sizes: usize): void {
   const n = N;
   resetQueue();
-  resetRefine();
+  resetRefine(ld(ROW, 0), ld(ROW, n));
   resetAutomorphisms(gensOut);
   invalidateCertificate();
   for (let k = 0; k < n; k++) st(sizes, k, 1);

@@ -24,6 +24,10 @@ export interface KernelExports {
   ortho_work(d: number): number;
   ortho_frames(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
     work: number, q: number, shift: number, rank: number, canonical: number): void;
+  canon_work(n: number, entries: number): number;
+  canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
+  canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,
+    lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number): void;
 }
 
 const PAGE = 65536;

@@ -218,11 +218,14 @@ export function setGraph(n: i32, row: usize, col: usize, ecol: usize): void {
 
 /**
  * Sort positions [a, b) of LAB by KEY of their vertex, ascending (u64), and update
- * INV there. Insertion sort for short runs, heapsort otherwise: no recursion, no
+ * INV there when anything moved. Insertion sort for short runs, heapsort otherwise: no recursion, no
  * allocation, O(k log k).
  */
 export function sortByKey(a: i32, b: i32): void {
   const k = b - a;
+  let sorted = true;
+  for (let i = a + 1; i < b && sorted; i++) sorted = ldk(ld(LAB, i - 1)) <= ldk(ld(LAB, i));
+  if (sorted) return; // common: one edge colour and a small splitter give equal keys
   if (k <= 24) {
     for (let i = a + 1; i < b; i++) {
       const v = ld(LAB, i);
@@ -283,6 +286,7 @@ export function initPartition(vcol: usize): void {
       enqueue(p);
     }
     st(CELL, ld(LAB, p), s);
+    st(INV, ld(LAB, p), p);
   }
   st(LEN, s, n - s);
   for (let v = 0; v < n; v++) stk(v, 0);

@@ -144,14 +144,21 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32): bool {
       sortByKey(a, c + cl);
       tr = mix(tr, <u32>c);
       // Fragments: [c, a) unreached (if a > c), then runs of equal key in [a, c+cl).
+      // Only the reached part is scanned: splitting a large cell costs what reached it.
       const end = c + cl;
       const queued = ld(INQ, c) != 0;
       let largest = c;
-      let largestLen = 0;
-      let s = c;
-      for (let p = c + 1; p <= end; p++) {
-        if (p < end && p != a && (p < a || ldk(ld(LAB, p)) == ldk(ld(LAB, p - 1)))) continue;
-        const k = s >= a ? ldk(ld(LAB, s)) : 0;
+      let largestLen = a - c;
+      if (a > c) {
+        tr = mix(mix(tr, 0), <u32>(a - c));
+        st(LEN, c, a - c);
+      }
+      let s = a;
+      let k = ldk(ld(LAB, a));
+      for (let p = a + 1; p <= end; p++) {
+        const kp = p < end ? ldk(ld(LAB, p)) : 0;
+        if (p < end && kp == k) continue;
+        // fragment [s, p) with key k
         tr = mix(mix(tr, <u32>(k ^ (k >> 32))), <u32>(p - s));
         st(LEN, s, p - s);
         if (s != c) {
@@ -165,6 +172,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32): bool {
           largestLen = p - s;
         }
         s = p;
+        k = kp;
       }
       if (!queued && largestLen < cl) {
         // Hopcroft: queue every fragment but the first largest

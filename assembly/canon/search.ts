@@ -26,7 +26,7 @@
  * multiplies them exactly (bigint).
  */
 import {
-  N, ROW, LAB, LEN, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, EQF, CMPB, GAMMA,
+  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, EQF, CMPB, GAMMA,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
   ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
   enqueue, resetQueue,
@@ -96,22 +96,51 @@ export function canon_label(
   for (let g = 0; g < count; g++) {
     const v0 = ld(voff, g);
     const n = ld(voff, g + 1) - v0;
-    const row = rowPtr + (<usize>v0 << 2);
-    layout(work, n, ld(row, n) - ld(row, 0));
+    start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
     const vb = <usize>n << 2;
-    memory.fill(TOUCH, 0, vb);
-    memory.fill(TCNT, 0, vb);
-    memory.fill(INQ, 0, vb);
-    memory.fill(MARK, 0, vb);
-    memory.fill(STAMP, 0, vb);
-    memory.fill(KEY, 0, vb << 1);
-    setGraph(n, row, col, ecol);
     const out = <usize>v0 << 2;
     search(vcol + out, gens + (<usize>ld(genOff, g) << 2), sizes + out);
     memory.copy(lab + out, BESTLAB, vb);
     for (let v = 0; v < n; v++) st(orbits + out, v, orbitMin(v));
     st(ngens, g, generatorCount());
   }
+}
+
+/**
+ * The coarsest equitable partition finer than the vertex colouring (colour
+ * refinement, 1-WL on coloured edges) of each graph, in the layout of canon_label:
+ * cells[v0 + v] = index of v's cell in the engine's cell order (0, 1, …), which is
+ * the same for isomorphic graphs. The root of canon_label's search tree.
+ */
+export function canon_refine(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, vcol: usize, work: usize, cellsOut: usize): void {
+  for (let g = 0; g < count; g++) {
+    const v0 = ld(voff, g);
+    const n = ld(voff, g + 1) - v0;
+    const out = cellsOut + (<usize>v0 << 2);
+    start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
+    resetQueue();
+    resetRefine(ld(ROW, 0), ld(ROW, n));
+    initPartition(vcol + (<usize>v0 << 2));
+    refine(0, false, 1, 0);
+    let c = -1;
+    for (let p = 0; p < n; p++) {
+      if (ld(CELL, ld(LAB, p)) == p) c++;
+      st(out, ld(LAB, p), c);
+    }
+  }
+}
+
+/** Lay out the scratch for one graph and clear what must start at zero. */
+function start(n: i32, row: usize, col: usize, ecol: usize, work: usize): void {
+  layout(work, n, ld(row, n) - ld(row, 0));
+  const vb = <usize>n << 2;
+  memory.fill(TOUCH, 0, vb);
+  memory.fill(TCNT, 0, vb);
+  memory.fill(INQ, 0, vb);
+  memory.fill(MARK, 0, vb);
+  memory.fill(STAMP, 0, vb);
+  memory.fill(KEY, 0, vb << 1);
+  setGraph(n, row, col, ecol);
 }
 
 let haveFirst = false;

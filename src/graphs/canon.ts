@@ -196,7 +196,7 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
  * Checked graphs laid out in the arena for canon_label: `run` labels them all in
  * one call (repeatable: the bench times it alone), `read` builds the results.
  */
-export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: () => void; read: () => CanonicalLabeling[] } {
+export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: () => void; read: () => CanonicalLabeling[]; refine: () => Int32Array[] } {
   const x = k.exports;
   const count = graphs.length;
   let total = 0;
@@ -280,7 +280,13 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
     }
     return out;
   };
-  return { run, read };
+  const refine = () => {
+    const pCells = arena.alloc(total * 4);
+    x.canon_refine(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pCells);
+    const cells = arena.i32(pCells, total);
+    return graphs.map((_, g) => cells.slice(voff[g], voff[g + 1]));
+  };
+  return { run, read, refine };
 }
 
 /** Run canon_label over checked graphs (one WASM call for the whole batch). */
@@ -312,6 +318,17 @@ function canonicalMatrix(c: Checked, labeling: Int32Array): Int32Array {
     for (let e = c.rowPtr[v]; e < c.rowPtr[v + 1]; e++) m[i * n + pos[c.col[e]]] = c.ecol[e];
   }
   return m;
+}
+
+/**
+ * The coarsest equitable partition of each graph finer than its vertex colouring
+ * (colour refinement on vertex and edge colours): cell index per vertex, cells in
+ * an order that is the same for isomorphic graphs.
+ */
+export function equitablePartitions(graphs: GraphInput[], k: Kernels = kernels()): Int32Array[] {
+  const checked = graphs.map((g, i) => checkGraph(g, i));
+  if (checked.length === 0) return [];
+  return withArena(k, 'canon_refine', (arena) => packGraphs(k, arena, checked).refine());
 }
 
 /** Canonical labeling, generators, orbits and |Aut| of one graph. */

@@ -25,9 +25,9 @@ export function fromGraph6(s: string): { n: number; a: Int32Array } {
   return { n, a };
 }
 
-/** B = relabel(A, p): vertex v of A becomes p[v] in B. */
-export function relabel(a: ArrayLike<number>, n: number, p: ArrayLike<number>): Int32Array {
-  const b = new Int32Array(n * n);
+/** B = relabel(A, p): vertex v of A becomes p[v] in B (same array type as A). */
+export function relabel<T extends Int32Array | Float64Array>(a: T, n: number, p: ArrayLike<number>): T {
+  const b = (a instanceof Int32Array ? new Int32Array(n * n) : new Float64Array(n * n)) as T;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) b[p[i] * n + p[j]] = a[i * n + j];
   return b;
 }

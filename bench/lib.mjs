@@ -1,0 +1,68 @@
+// Timing helpers shared by every benchmark: warm up, repeat, report min/median/max.
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Time `fn` (which processes `items` items per call). Warm-up runs until the JIT
+ * has settled (at least `warmupMs`), then `repeat` timed runs, each calling fn
+ * until `minMs` have passed so timer resolution does not matter.
+ * Returns microseconds per item: { median, min, max, runs }.
+ */
+export function timeIt(fn, { items = 1, repeat = 21, warmupMs = 400, minMs = 10 } = {}) {
+  collectGarbage();
+  const w0 = performance.now();
+  do fn();
+  while (performance.now() - w0 < warmupMs);
+  const runs = [];
+  for (let i = 0; i < repeat; i++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let t1 = t0;
+    do {
+      fn();
+      calls++;
+      t1 = performance.now();
+    } while (t1 - t0 < minMs);
+    runs.push(((t1 - t0) * 1000) / (calls * items));
+  }
+  return summarize(runs);
+}
+
+/** Async variant for calls that return promises (worker pools). */
+export async function timeAsync(fn, { items = 1, repeat = 7, warmup = 1 } = {}) {
+  collectGarbage();
+  for (let i = 0; i < warmup; i++) await fn();
+  const runs = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    await fn();
+    runs.push(((performance.now() - t0) * 1000) / items);
+  }
+  return summarize(runs);
+}
+
+/** Start each measurement with a clean heap, so one benchmark's garbage is not collected on another's clock (node --expose-gc). */
+function collectGarbage() {
+  globalThis.gc?.();
+}
+
+export function summarize(runs) {
+  const s = [...runs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], runs: s.length };
+}
+
+/** "12.3 (11.9–14.0)": median with the spread. */
+export function fmt(t, digits = 2) {
+  const f = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(digits));
+  return `${f(t.median)} (${f(t.min)}–${f(t.max)})`;
+}
+
+export function ratio(a, b) {
+  const r = a / b;
+  return r >= 100 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`;
+}
+
+/** A markdown table from a header row and body rows. */
+export function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -59,6 +59,7 @@ export let PATH: usize = 0; // … of the current path
 export let TCS: usize = 0; // level → start of its target cell
 export let TCL: usize = 0; // level → length of its target cell
 export let LAST: usize = 0; // level → last child tried (vertex id)
+export let LEADER: usize = 0; // level → deferred child that beats the best path, or -1
 export let EQF: usize = 0; // level → 1 while the trace equals the first path's
 export let CMPB: usize = 0; // level → sign of (trace − best path's trace)
 export let CUR_T: usize = 0; // trace of the current path (u32 values)
@@ -89,7 +90,7 @@ export function workBytes(n: i32, entries: i32): usize {
   const vec = (((<usize>n + 2) << 2) + 7) & ~7;
   const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
   return (
-    vec * 35 + // i32 arrays per vertex, position or level
+    vec * 36 + // i32 arrays per vertex, position or level
     ((<usize>n + 1) << 3) + // KEY
     tr * 3 +
     ((<usize>entries << 3) + 8) * 2 + // CERT, EH
@@ -136,6 +137,7 @@ export function layout(work: usize, n: i32, entries: i32): void {
   TCS = p; p += vec;
   TCL = p; p += vec;
   LAST = p; p += vec;
+  LEADER = p; p += vec;
   EQF = p; p += vec;
   CMPB = p; p += vec;
   BEST_TS = p; p += vec;

@@ -68,29 +68,57 @@ export function truncateTrace(level: i32): void {
   return h ^ (h >> 13);
 }
 
+/** refine's outcome: the node is refined (its trace complete). */
+export const REFINED: i32 = 0;
+/** The node can lead to no automorphism and no better leaf. */
+export const PRUNED: i32 = 1;
+/** The node's trace just passed the best path's: stopped there, to be finished later. */
+export const LEADS: i32 = 2;
+/** The node's trace equals all that is known of a deferred leader's: finish the leader first. */
+export const TIED: i32 = 3;
+
+// The best path's trace at level `limitLevel` is known only up to `limitLen`
+// entries while a leader is deferred (-1: fully known).
+let limitLevel: i32 = -1;
+let limitLen: i32 = 0;
+
+/** The best path's trace is known up to `len` entries of `level` (a deferred leader). */
+export function limitBest(level: i32, len: i32): void {
+  limitLevel = level;
+  limitLen = len;
+}
+
 /**
- * Append trace value t for `level` and compare it with the first and best paths.
- * Returns false when the node can be pruned.
+ * Append trace value t for `level` and compare it with the first and best paths;
+ * returns REFINED to go on, or PRUNED / LEADS / TIED to stop (see refine).
  */
-function emit(level: i32, t: u32, compare: bool): bool {
+function emit(level: i32, t: u32, compare: bool, defer: bool): i32 {
   const i = curLen - ld(CUR_TS, level);
   st(CUR_T, curLen++, <i32>t);
-  if (!compare) return true;
+  if (!compare) return REFINED;
   if (outEqF != 0 && <u32>ld(FIRST_T, ld(FIRST_TS, level) + i) != t) outEqF = 0;
   if (outCmpB == 0) {
+    if (level == limitLevel && i >= limitLen) return TIED;
     const b = <u32>ld(BEST_T, ld(BEST_TS, level) + i);
-    if (t != b) outCmpB = t > b ? 1 : -1;
+    if (t != b) {
+      outCmpB = t > b ? 1 : -1;
+      if (outCmpB > 0 && defer && outEqF == 0) return LEADS;
+    }
   }
-  return outEqF != 0 || outCmpB >= 0;
+  return outEqF != 0 || outCmpB >= 0 ? REFINED : PRUNED;
 }
 
 /**
  * Refine the current partition from the queued splitters; new cell starts are
  * tagged with `level`. The trace of this level starts at curLen. With `compare`,
- * eqF / cmpB are the parent's comparison state; refinement stops early (returning
- * false) once the node is pruned. Leaves KEY, TOUCH marks, TCNT and INQ clean.
+ * eqF / cmpB are the parent's comparison state, and refinement stops early:
+ * PRUNED once the node can be cut; with `defer`, LEADS when the trace passes the
+ * best path's (a node that cannot be automorphic to the first path and beats the
+ * best needs finishing only if no later sibling beats it: most are beaten, so the
+ * search finishes it after its siblings) and TIED when it equals all that is known
+ * of a deferred leader. Leaves KEY, TOUCH marks, TCNT and INQ clean.
  */
-export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32): bool {
+export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bool): i32 {
   const n = N;
   outEqF = eqF;
   outCmpB = cmpB;
@@ -181,14 +209,15 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32): bool {
       for (let q = a; q < end; q++) stk(ld(LAB, q), 0);
     }
     setCells(ncells);
-    if (!emit(level, tr & 0x7fffffff, compare)) {
+    const r = emit(level, tr & 0x7fffffff, compare, defer);
+    if (r != REFINED) {
       clearQueue();
-      return false;
+      return r;
     }
   }
   clearQueue();
   setCells(ncells);
-  return emit(level, 0x80000000 | <u32>ncells, compare);
+  return emit(level, 0x80000000 | <u32>ncells, compare, defer);
 }
 
 /** Sort k i32 values at base ascending (insertion sort for short lists, else heapsort). */

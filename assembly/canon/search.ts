@@ -13,6 +13,10 @@
  * Pruning:
  * - trace: a node whose trace differs from the first path's and is below the best
  *   path's is cut during its refinement (refine.ts);
+ * - deferred leaders: a node that beats the best path (and cannot be automorphic
+ *   to the first) stops refining there and is finished after its siblings, unless
+ *   one beats it first; with children in random trace order, this saves the ~ln n
+ *   full refinements of short-lived bests;
  * - automorphisms: a leaf equivalent to the first or the best leaf yields an
  *   automorphism; the search then jumps back to the deepest node the two leaves
  *   share, since the rest of the current subtree is an image of a searched one;
@@ -26,12 +30,12 @@
  * multiplies them exactly (bigint).
  */
 import {
-  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, EQF, CMPB, GAMMA,
+  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, LEADER, EQF, CMPB, GAMMA,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
   ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
   enqueue, resetQueue,
 } from './partition';
-import { refine, resetRefine, truncateTrace, outEqF, outCmpB, curLen } from './refine';
+import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, PRUNED, LEADS, TIED } from './refine';
 import {
   resetAutomorphisms, isAutomorphism, addAutomorphism, prunedByOrbit, orbitSize, orbitMin,
   generatorCount,
@@ -121,7 +125,7 @@ export function canon_refine(count: i32, voff: usize, rowPtr: usize, col: usize,
     resetQueue();
     resetRefine(ld(ROW, 0), ld(ROW, n));
     initPartition(vcol + (<usize>v0 << 2));
-    refine(0, false, 1, 0);
+    refine(0, false, 1, 0, false);
     let c = -1;
     for (let p = 0; p < n; p++) {
       if (ld(CELL, ld(LAB, p)) == p) c++;
@@ -157,7 +161,8 @@ function search(vcol: usize, gensOut: usize, sizes: usize): void {
   haveFirst = false;
   fpd = 0;
   initPartition(vcol);
-  refine(0, false, 1, 0);
+  refine(0, false, 1, 0, false);
+  limitBest(-1, 0);
   st(EQF, 0, 1);
   st(CMPB, 0, 0);
   let level = 0;
@@ -165,8 +170,19 @@ function search(vcol: usize, gensOut: usize, sizes: usize): void {
     memory.copy(BESTLAB, LAB, <usize>n << 2);
     return;
   }
+  let finishLeader = false;
   for (;;) {
-    const w = nextChild(level);
+    // The next child: a deferred leader first when a sibling tied with it, else
+    // the next vertex of the target cell, else the deferred leader, else go up.
+    let w = -1;
+    let leader = false;
+    if (!finishLeader) w = nextChild(level);
+    if (w < 0 && ld(LEADER, level) >= 0) {
+      w = ld(LEADER, level);
+      st(LEADER, level, -1);
+      leader = true;
+    }
+    finishLeader = false;
     if (w < 0) {
       if (level <= fpd) st(sizes, level, orbitSize(ld(FP, level + 1)));
       if (level == 0) return;
@@ -174,11 +190,27 @@ function search(vcol: usize, gensOut: usize, sizes: usize): void {
       if (fpd > level) fpd = level;
       continue;
     }
-    st(LAST, level, w);
+    const last = ld(LAST, level);
+    if (!leader) st(LAST, level, w);
     restore(level);
     truncateTrace(level + 1);
     enqueue(individualize(w, level + 1));
-    if (!refine(level + 1, haveFirst, ld(EQF, level), ld(CMPB, level))) continue;
+    // a leader is known to beat the best path: refine it whole, without comparing
+    const r = refine(level + 1, haveFirst, ld(EQF, level), leader ? 1 : ld(CMPB, level), haveFirst && !leader);
+    if (r == PRUNED) continue;
+    if (r == LEADS) {
+      // the best path is now this node's trace so far; its leaf is found later
+      st(LEADER, level, w);
+      copyTrace(BEST_T, BEST_TS, level);
+      limitBest(level + 1, curLen - ld(CUR_TS, level + 1));
+      continue;
+    }
+    if (r == TIED) {
+      // finish the leader, then come back to w
+      st(LAST, level, last);
+      finishLeader = true;
+      continue;
+    }
     const child = level + 1;
     st(PATH, child, w);
     if (!haveFirst) {
@@ -204,6 +236,7 @@ function openNode(level: i32): bool {
   st(TCS, level, t);
   st(TCL, level, ld(LEN, t));
   st(LAST, level, -1);
+  st(LEADER, level, -1);
   return true;
 }
 
@@ -267,6 +300,7 @@ function leaf(depth: i32): i32 {
     memory.copy(BP, PATH, <usize>(depth + 1) << 2);
     bestDepth = depth;
     copyTrace(BEST_T, BEST_TS, depth);
+    limitBest(-1, 0);
     for (let k = 0; k <= depth; k++) st(CMPB, k, 0);
   }
   return depth - 1;

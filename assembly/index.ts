@@ -10,7 +10,7 @@ export { linalg_gram } from './linalg/gram';
 export { linalg_qr, linalg_select } from './linalg/qr';
 export { linalg_det } from './linalg/lu';
 export { ortho_frames, ortho_work } from './frames/orthogonal';
-export { canon_work, canon_csr, canon_label, canon_refine } from './canon/search';
+export { canon_work, canon_csr, canon_label, canon_forms, canon_refine } from './canon/search';
 
 /** First byte the TypeScript arena may use (end of static data). */
 export function mem_base(): usize {

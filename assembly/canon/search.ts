@@ -51,30 +51,63 @@ export function canon_work(n: i32, entries: i32): usize {
 }
 
 /**
- * One dense edge-colour matrix to CSR rows. `adj`: n × n i32, row-major, entry =
- * edge colour id, 0 = no edge; the diagonal is skipped (loops belong in the vertex
- * colour). Writes rowPtr[0..n] as absolute entry indices starting at e0, and the
- * entries to col (neighbour) and ecol (colour) from index e0; returns the index
- * after the last entry. Graphs of a batch are converted one call each, into one
- * CSR batch.
+ * One dense edge-colour matrix to CSR rows, checking symmetry. `adj`: n × n i32,
+ * row-major, entry = edge colour id, 0 = no edge; the diagonal is skipped (loops
+ * belong in the vertex colour). Writes rowPtr[0..n] as absolute entry indices
+ * starting at e0 and the entries to col (neighbour) and ecol (colour) from index
+ * e0 (col / ecol need one slot of slack past the last entry); returns the index
+ * after the last entry, or −1 − (i·n + j) for the first pair i < j (row-major)
+ * with adj[i][j] != adj[j][i] (the caller reports it).
+ * Graphs of a batch are converted one call each, into one CSR batch.
  */
 export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: usize, e0: i32): i32 {
+  // branch-free passes: random adjacency defeats branch prediction
+  let diff = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) diff |= ld(adj, i * n + j) ^ ld(adj, j * n + i);
+  }
+  if (diff != 0) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) if (ld(adj, i * n + j) != ld(adj, j * n + i)) return -1 - (i * n + j);
+    }
+  }
   let e = e0;
   let m = adj;
   for (let i = 0; i < n; i++) {
     st(rowPtr, i, e);
     for (let j = 0; j < n; j++) {
       const c = load<i32>(m + (<usize>j << 2));
-      if (c != 0 && j != i) {
-        st(col, e, j);
-        st(ecol, e, c);
-        e++;
-      }
+      st(col, e, j);
+      st(ecol, e, c);
+      e += i32((c != 0) & (j != i));
     }
     m += <usize>n << 2;
   }
   st(rowPtr, n, e);
   return e;
+}
+
+/**
+ * Canonical forms after canon_label: for each graph, the n × n edge-colour matrix
+ * C[i][j] = colour(lab[i], lab[j]) (0 = no edge, zero diagonal), graphs back to
+ * back in `out`. Input layout as canon_label's; `work` holds n i32.
+ */
+export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, lab: usize, work: usize, out: usize): void {
+  let o = out;
+  for (let g = 0; g < count; g++) {
+    const v0 = ld(voff, g);
+    const n = ld(voff, g + 1) - v0;
+    const row = rowPtr + (<usize>v0 << 2);
+    const lg = lab + (<usize>v0 << 2);
+    for (let i = 0; i < n; i++) st(work, ld(lg, i), i);
+    memory.fill(o, 0, <usize>n * <usize>n << 2);
+    for (let i = 0; i < n; i++) {
+      const v = ld(lg, i);
+      const ri = o + (<usize>i * <usize>n << 2);
+      for (let e = ld(row, v); e < ld(row, v + 1); e++) st(ri, ld(work, ld(col, e)), ld(ecol, e));
+    }
+    o += <usize>n * <usize>n << 2;
+  }
 }
 
 /**

@@ -53,15 +53,23 @@ export interface CanonicalLabeling {
 export const MAX_VERTICES = 1 << 22;
 
 
-/** A validated graph: dense edge-colour matrix (converted to CSR in WASM) or CSR. */
+/**
+ * A validated graph: dense edge-colour matrix (converted to CSR in WASM, which also
+ * finds the first asymmetric pair for the error message raised here) or CSR.
+ */
 type Checked = {
+  /** Index of the input, for error messages. */
+  input: number;
   n: number;
   vcol: Int32Array;
   /** Loop colour per vertex (dense input with a non-zero diagonal), else null. */
   loops: Int32Array | null;
-  /** CSR entries (each undirected edge twice). */
+  /** CSR entries (each undirected edge twice); for dense input the bound n(n − 1). */
   entries: number;
-} & ({ dense: Int32Array; rowPtr: null; col: null; ecol: null } | { dense: null; rowPtr: Int32Array; col: Int32Array; ecol: Int32Array });
+} & (
+  | { dense: Int32Array; source: { a: ArrayLike<number>; w: ArrayLike<number> }; rowPtr: null; col: null; ecol: null }
+  | { dense: null; source: null; rowPtr: Int32Array; col: Int32Array; ecol: Int32Array }
+);
 
 function isCSR(a: unknown): a is CSR {
   return typeof a === 'object' && a !== null && 'rowPtr' in a && 'col' in a;
@@ -95,31 +103,30 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
       vcol[i] = c[i];
     }
   }
-  if (isCSR(g.adjacency)) return { n, vcol, loops: null, dense: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+  if (isCSR(g.adjacency)) return { input, n, vcol, loops: null, dense: null, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
   const a = checkArray(input, 'adjacency', g.adjacency);
   if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
   const w = g.edgeColors === undefined ? a : checkArray(input, 'edgeColors', g.edgeColors);
   if (w.length !== n * n) throw inputRangeError(input, `edgeColors must have n·n = ${n * n} entries, got ${w.length}`);
   // an Int32Array of colour ids is used as is; anything else is checked entry by entry
   const dense = w === a && a instanceof Int32Array ? a : colourMatrix(a, w, n, input);
-  let entries = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const x = dense[i * n + j];
-      if (x !== dense[j * n + i]) {
-        const [p, q] = a[i * n + j] !== a[j * n + i] ? [a[i * n + j], a[j * n + i]] : [w[i * n + j], w[j * n + i]];
-        throw inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${p}, A[${j}][${i}] = ${q})`);
-      }
-      if (x !== 0) entries += 2;
-    }
-  }
   let loops: Int32Array | null = null;
   for (let i = 0; i < n; i++) {
     if (dense[i * n + i] === 0) continue;
     loops ??= new Int32Array(n);
     loops[i] = dense[i * n + i];
   }
-  return { n, vcol, loops, dense, rowPtr: null, col: null, ecol: null, entries };
+  return { input, n, vcol, loops, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries: n * (n - 1) };
+}
+
+/** The error for the first asymmetric pair (i, j), i < j, that canon_csr found. */
+function asymmetric(c: Checked, code: number): RangeError {
+  const n = c.n;
+  const i = Math.floor(code / n);
+  const j = code % n;
+  const { a, w } = c.source!;
+  const [p, q] = a[i * n + j] !== a[j * n + i] ? [a[i * n + j], a[j * n + i]] : [w[i * n + j], w[j * n + i]];
+  return inputRangeError(c.input, `graph adjacency must be symmetric (A[${i}][${j}] = ${p}, A[${j}][${i}] = ${q})`);
 }
 
 /** Edge colour ids of a dense adjacency (colour = edgeColors entry, else the adjacency entry). */
@@ -192,6 +199,7 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   return { rowPtr, col, ecol, entries: m };
 }
 
+
 /**
  * Checked graphs laid out in the arena for canon_label: `run` labels them all in
  * one call (repeatable: the bench times it alone), `read` builds the results.
@@ -222,8 +230,9 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
   genOff[count] = genTotal;
   const pVoff = arena.putI32(voff);
   const pRow = arena.alloc((total + 1) * 4);
-  const pCol = arena.alloc(entries * 4);
-  const pEcol = arena.alloc(entries * 4);
+  // one slot of slack: canon_csr writes branch-free
+  const pCol = arena.alloc((entries + 1) * 4);
+  const pEcol = arena.alloc((entries + 1) * 4);
   const pVcol = arena.alloc(total * 4);
   const pDense = arena.alloc(maxDense * 4);
   const pWork = arena.alloc(x.canon_work(maxN, maxE));
@@ -233,13 +242,18 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
   const pGens = arena.alloc(genTotal * 4);
   const pGenOff = arena.putI32(genOff);
   const pNgens = arena.alloc(count * 4);
+  let forms = 0;
+  for (const c of graphs) forms += c.n * c.n;
+  const pForms = arena.alloc(forms * 4);
   let e = 0;
   for (let g = 0; g < count; g++) {
     const c = graphs[g];
     const v0 = voff[g];
     if (c.dense) {
       arena.i32(pDense, c.n * c.n).set(c.dense);
-      e = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
+      const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
+      if (r < 0) throw asymmetric(c, -1 - r);
+      e = r;
     } else {
       const rows = arena.i32(pRow + v0 * 4, c.n);
       for (let v = 0; v < c.n; v++) rows[v] = c.rowPtr[v] + e;
@@ -252,12 +266,15 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
   arena.i32(pRow, total + 1)[total] = e;
   const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
   const read = () => {
+    x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
+    const canon = arena.i32(pForms, forms);
     const lab = arena.i32(pLab, total);
     const orb = arena.i32(pOrb, total);
     const sizes = arena.i32(pSizes, total);
     const gens = arena.i32(pGens, genTotal);
     const ngens = arena.i32(pNgens, count);
     const out: CanonicalLabeling[] = [];
+    let f = 0;
     for (let g = 0; g < count; g++) {
       const c = graphs[g];
       const n = c.n;
@@ -267,11 +284,19 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
       for (let i = 0; i < n; i++) if (sizes[v0 + i] !== 1) exact *= BigInt(sizes[v0 + i]);
       const generators: Int32Array[] = [];
       for (let i = 0; i < ngens[g]; i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
+      const canonical = canon.slice(f, f + n * n);
+      f += n * n;
+      const canonicalColors = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = labeling[i];
+        canonicalColors[i] = c.vcol[v];
+        if (c.loops !== null) canonical[i * n + i] = c.loops[v];
+      }
       out.push({
         n,
         labeling,
-        canonical: canonicalMatrix(c, labeling),
-        canonicalColors: Int32Array.from(labeling, (v) => c.vcol[v]),
+        canonical,
+        canonicalColors,
         orbits: orb.slice(v0, v0 + n),
         generators,
         size: Number(exact),
@@ -297,27 +322,6 @@ export function labelChecked(graphs: Checked[], k: Kernels = kernels()): Canonic
     batch.run();
     return batch.read();
   });
-}
-
-/** C[i][j] = A[labeling[i]][labeling[j]], loops on the diagonal. */
-function canonicalMatrix(c: Checked, labeling: Int32Array): Int32Array {
-  const n = c.n;
-  const m = new Int32Array(n * n);
-  if (c.dense) {
-    const a = c.dense;
-    for (let i = 0; i < n; i++) {
-      const r = labeling[i] * n;
-      for (let j = 0; j < n; j++) m[i * n + j] = a[r + labeling[j]];
-    }
-    return m;
-  }
-  const pos = new Int32Array(n);
-  for (let i = 0; i < n; i++) pos[labeling[i]] = i;
-  for (let v = 0; v < n; v++) {
-    const i = pos[v];
-    for (let e = c.rowPtr[v]; e < c.rowPtr[v + 1]; e++) m[i * n + pos[c.col[e]]] = c.ecol[e];
-  }
-  return m;
 }
 
 /**

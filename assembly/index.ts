@@ -8,8 +8,12 @@
 export { linalg_apply, linalg_centroid } from './linalg/apply';
 export { linalg_gram } from './linalg/gram';
 export { linalg_qr, linalg_select } from './linalg/qr';
-export { linalg_det } from './linalg/lu';
+export { linalg_det, linalg_inverse } from './linalg/lu';
+export { cplx_apply, cplx_gram, cplx_qr } from './linalg/complex';
 export { ortho_frames, ortho_work } from './frames/orthogonal';
+export { lorentz_frames, lorentz_work } from './frames/lorentz';
+export { unitary_frames, unitary_work } from './frames/unitary';
+export { linear_frames, linear_work } from './frames/linear';
 export { canon_work, canon_csr, canon_label, canon_forms, canon_refine } from './canon/search';
 
 /** First byte the TypeScript arena may use (end of static data). */

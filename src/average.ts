@@ -8,7 +8,7 @@
  */
 import { group as parseGroup, DEFAULT_TOL, type Group } from './groups.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
-import { computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
+import { computeFrame, computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
 import { checkErrorMode, type BatchResult, type ErrorMode } from './canonicalize.js';
 import { describe, inputTypeError, modelError, optionError, optionRangeError, withBatchResult } from './errors.js';
 import { ready } from './wasm/module.js';
@@ -38,7 +38,7 @@ export interface AverageOptions {
 export interface EquivariantOptions extends AverageOptions {
   /** The model takes the whole stacked batch at once (a BatchModel), not one input. */
   batchModel?: boolean;
-  /** 'vectors' (default): outputs rotate; 'points': they also translate (E, SE). */
+  /** 'vectors' (default): outputs rotate; 'points': they also translate (E, SE, Aff). */
   output?: OutputKind;
 }
 
@@ -52,6 +52,8 @@ export interface EquivariantBatchResult {
   count: number;
   offsets: Int32Array;
   errors: (Error | null)[];
+  /** Per-input warnings of the frames (see FrameBatch.warnings), when any family gives them. */
+  warnings?: (string | null)[];
 }
 
 export interface EquivariantFn {
@@ -61,7 +63,7 @@ export interface EquivariantFn {
 
 export interface InvariantFn<T> {
   (x: Float64Array | Float32Array, shape: Shape): Promise<T>;
-  batch(batch: BatchInput, options?: BatchCallOptions): Promise<{ outputs: (T | undefined)[]; count: number; errors: (Error | null)[] }>;
+  batch(batch: BatchInput, options?: BatchCallOptions): Promise<{ outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] }>;
 }
 
 function checkModel(model: unknown): void {
@@ -75,11 +77,11 @@ function checkOutput(kind: unknown): OutputKind {
 }
 
 /** Model output for input i as f64, checked against the expected length. */
-function outputValues(y: unknown, expected: number, i: number): ArrayLike<number> {
+function outputValues(y: unknown, expected: number, i: number, complex = false): ArrayLike<number> {
   const ok = y instanceof Float64Array || y instanceof Float32Array || Array.isArray(y);
   if (!ok) throw inputTypeError(i, `the model must return a Float64Array, Float32Array or number[], got ${describe(y)}`);
   const v = y as ArrayLike<number>;
-  if (v.length !== expected) throw inputTypeError(i, `the model returned ${v.length} values, expected n×d = ${expected}`);
+  if (v.length !== expected) throw inputTypeError(i, `the model returned ${v.length} values, expected n×d${complex ? '×2 (complex)' : ''} = ${expected}`);
   return v;
 }
 
@@ -115,7 +117,7 @@ function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offse
 
 /**
  * Wrap `model` into an exactly G-equivariant function. Outputs have the input's
- * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d).
+ * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d)/Aff(d).
  */
 export function equivariant(G: string | Group, model: Model, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
 export function equivariant(G: string | Group, model: BatchModel, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
@@ -129,12 +131,12 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
   const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<Float64Array> => {
     await ready();
     const b = checkSingle(g, x, shape);
-    const f = computeFrames(g, b, tol);
+    const f = computeFrame(g, b, tol);
     const n = shape.n;
     const y = options.batchModel
       ? await (model as BatchModel)({ data: f.canonical, dim: g.d, offsets: f.offsets, count: 1 })
       : await (model as Model)(f.canonical, { n, d: g.d });
-    return restoreOutputs(g, f, Float64Array.from(outputValues(y, n * rowLen, 0)), kind);
+    return restoreOutputs(g, f, Float64Array.from(outputValues(y, n * rowLen, 0, g.width === 2)), kind);
   };
 
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}): Promise<EquivariantBatchResult> => {
@@ -144,7 +146,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
     const y = new Float64Array(f.canonical.length).fill(NaN);
     if (options.batchModel) {
       const s = stackValid(f, rowLen);
-      const out = outputValues(await (model as BatchModel)({ data: s.data, dim: g.d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0);
+      const out = outputValues(await (model as BatchModel)({ data: s.data, dim: g.d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0, g.width === 2);
       s.index.forEach((i, j) => y.set(Array.prototype.slice.call(out, s.offsets[j] * rowLen, s.offsets[j + 1] * rowLen), f.offsets[i] * rowLen));
     } else {
       for (let i = 0; i < f.count; i++) {
@@ -154,7 +156,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
         const hi = f.offsets[i + 1] * rowLen;
         const n = f.offsets[i + 1] - f.offsets[i];
         try {
-          y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i), lo);
+          y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i, g.width === 2), lo);
         } catch (e) {
           if (mode === 'throw') throw e;
           errors[i] = e as Error;
@@ -163,6 +165,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
     }
     const data = restoreOutputs(g, f as FrameBatch, y, kind);
     const result: EquivariantBatchResult = { data, dim: g.d, count: f.count, offsets: f.offsets, errors };
+    if (f.warnings) result.warnings = f.warnings;
     if (mode === 'throw') {
       const bad = errors.filter((e): e is Error => e !== null);
       if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
@@ -182,7 +185,7 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
 
   const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<T> => {
     await ready();
-    const f = computeFrames(g, checkSingle(g, x, shape), tol);
+    const f = computeFrame(g, checkSingle(g, x, shape), tol);
     return model(f.canonical, { n: shape.n, d: g.d });
   };
 
@@ -202,7 +205,8 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
         errors[i] = e as Error;
       }
     }
-    const result = { outputs, count: f.count, errors };
+    const result: { outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] } = { outputs, count: f.count, errors };
+    if (f.warnings) result.warnings = f.warnings;
     if (mode === 'throw') {
       const bad = errors.filter((e): e is Error => e !== null);
       if (bad.length > 0) throw withBatchResult(bad[0], bad, result);

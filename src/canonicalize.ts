@@ -3,8 +3,7 @@
  */
 import { group as parseGroup, DEFAULT_TOL, type Group } from './groups.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput, type CheckedBatch } from './batch.js';
-import { computeFrames, type FrameBatch } from './frames/index.js';
-import { elements } from './frames/orthogonal.js';
+import { computeFrame, computeFrames, frameElements, type FrameBatch } from './frames/index.js';
 import { optionRangeError, withBatchResult } from './errors.js';
 import { kernels } from './wasm/module.js';
 
@@ -28,6 +27,8 @@ export interface Frame {
   shift: Float64Array;
   /** Every group element of a finite frame (size d×d matrices and size shifts), or null. */
   elements: { matrices: Float64Array; shifts: Float64Array } | null;
+  /** Why the frame may be inaccurate (GL/SL/Aff: ill-conditioned), or null. */
+  warning: string | null;
 }
 
 export function canonicalize(G: string | Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: CanonicalizeOptions = {}): Frame {
@@ -35,7 +36,7 @@ export function canonicalize(G: string | Group, x: Float64Array | Float32Array, 
   const tol = checkTol(options.tol, DEFAULT_TOL);
   const b = checkSingle(g, x, shape);
   const k = kernels();
-  const f = computeFrames(g, b, tol, k);
+  const f = computeFrame(g, b, tol, k);
   const d = g.d;
   return {
     group: g.spec,
@@ -46,7 +47,8 @@ export function canonicalize(G: string | Group, x: Float64Array | Float32Array, 
     rank: f.ranks[0],
     matrix: f.matrices,
     shift: f.shifts,
-    elements: elements(k, g, b, tol, f),
+    elements: frameElements(g, b, tol, f, k),
+    warning: f.warnings?.[0] ?? null,
   };
 }
 

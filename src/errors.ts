@@ -70,3 +70,18 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'Array';
   return typeof value;
 }
+
+/** A call on an engine after `close()` (or cut short by it). */
+export function engineClosedError(): Error {
+  return new Error('minframe: the engine is closed; create a new one with createEngine()');
+}
+
+/** A broken invariant inside minframe (a bug, never a bad input). */
+export function internalError(what: string): Error {
+  return new Error(`minframe: internal error: ${what}`);
+}
+
+/** A worker pool that cannot run a task (the cause of a WorkerFailedError). */
+export function poolError(what: string): Error {
+  return new Error(`minframe: ${what}`);
+}

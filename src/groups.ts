@@ -4,21 +4,21 @@
  */
 import { optionError, optionRangeError } from './errors.js';
 
-export type FamilyName = 'orthogonal';
+export type FamilyName = 'orthogonal' | 'lorentz' | 'unitary' | 'linear';
 
 export interface Group {
   /** The normalized spec, e.g. 'SO(3)'. */
   readonly spec: string;
-  /** The symbol before the parenthesis: 'O', 'SO', 'E', 'SE'. */
+  /** The symbol before the parenthesis: 'O', 'SO', 'E', 'SE', 'U', 'SU', 'GL', 'SL', 'Aff'. */
   readonly name: string;
   readonly family: FamilyName;
-  /** Dimension of the points the group acts on. */
+  /** Dimension of the points the group acts on (O(1,3): 4). */
   readonly d: number;
   /** Values per coordinate: 1 (real) or 2 (complex, interleaved re, im). */
   readonly width: 1 | 2;
-  /** det = +1 is required (SO, SE). */
+  /** det = +1 is required (SO, SE, SO(1,d−1), SU, SL). */
   readonly special: boolean;
-  /** The group includes translations (E, SE). */
+  /** The group includes translations (E, SE, Aff). */
   readonly translations: boolean;
 }
 
@@ -28,7 +28,12 @@ export const MAX_DIM = 1024;
 /** Default relative tolerance for rank decisions and ties. */
 export const DEFAULT_TOL = 1e-9;
 
-const KNOWN = 'O(d), SO(d), E(d), SE(d)';
+const KNOWN = 'O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), U(d), SU(d), GL(d), SL(d), Aff(d)';
+
+const FAMILY: Record<string, FamilyName> = {
+  O: 'orthogonal', SO: 'orthogonal', E: 'orthogonal', SE: 'orthogonal',
+  U: 'unitary', SU: 'unitary', GL: 'linear', SL: 'linear', Aff: 'linear',
+};
 
 const cache = new Map<string, Group>();
 
@@ -39,21 +44,24 @@ export function group(spec: string | Group): Group {
   const key = spec.replace(/\s+/g, '');
   const hit = cache.get(key);
   if (hit) return hit;
-  const m = /^(O|SO|E|SE)\((\d+)\)$/.exec(key);
+  const lorentz = /^(O|SO)\(1,(\d+)\)$/.exec(key);
+  const m = lorentz ?? /^(O|SO|E|SE|U|SU|GL|SL|Aff)\((\d+)\)$/.exec(key);
   if (!m) throw optionRangeError(`unknown group '${spec}'; known groups: ${KNOWN}`);
-  const d = Number(m[2]);
-  if (!Number.isSafeInteger(d) || d < 1 || d > MAX_DIM) {
-    throw optionRangeError(`group '${spec}': d must be an integer from 1 to ${MAX_DIM}`);
+  // O(1,d−1) is written with its signature: O(1,3) acts on d = 4
+  const d = Number(m[2]) + (lorentz ? 1 : 0);
+  if (!Number.isSafeInteger(d) || d < (lorentz ? 2 : 1) || d > MAX_DIM) {
+    const range = lorentz ? `the space dimension d−1 must be an integer from 1 to ${MAX_DIM - 1}` : `d must be an integer from 1 to ${MAX_DIM}`;
+    throw optionRangeError(`group '${spec}': ${range}`);
   }
   const name = m[1];
   const g: Group = Object.freeze({
-    spec: `${name}(${d})`,
+    spec: lorentz ? `${name}(1,${d - 1})` : `${name}(${d})`,
     name,
-    family: 'orthogonal',
+    family: lorentz ? 'lorentz' : FAMILY[name],
     d,
-    width: 1,
-    special: name === 'SO' || name === 'SE',
-    translations: name === 'E' || name === 'SE',
+    width: name === 'U' || name === 'SU' ? 2 : 1,
+    special: name === 'SO' || name === 'SE' || name === 'SU' || name === 'SL',
+    translations: name === 'E' || name === 'SE' || name === 'Aff',
   });
   cache.set(key, g);
   return g;

@@ -5,5 +5,7 @@ export { group, DEFAULT_TOL, MAX_DIM, type Group } from './groups.js';
 export { canonicalize, canonicalizeBatch, type Frame, type BatchResult, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
 export { equivariant, invariant, type Model, type BatchModel, type EquivariantFn, type InvariantFn, type EquivariantOptions, type AverageOptions } from './average.js';
 export { ready } from './wasm/module.js';
+export { createEngine, type Engine, type EngineOptions, type EngineCallOptions, type RunOptions } from './engine/index.js';
+export { WorkerFailedError } from './errors.js';
 export type { BatchInput } from './batch.js';
 export type { FrameBatch, OutputKind } from './frames/index.js';

@@ -175,8 +175,8 @@ describe.each(dims)('kernels, d = %i', (d) => {
     for (const flags of [0, 1, 2, 3]) {
       both((k) => withArena(k, 'ortho_frames', (a) => {
         const xp = a.putF64(x), op = a.putI32(offsets), work = a.alloc(k.exports.ortho_work(d));
-        const q = a.alloc(count * d * d * 8), t = a.alloc(count * d * 8), rk = a.alloc(count * 4), c = a.alloc(rows * d * 8);
-        k.exports.ortho_frames(xp, op, count, d, flags, 1e-9, work, q, t, rk, c);
+        const q = a.alloc(count * d * d * 8), t = a.alloc(count * d * 8), rk = a.alloc(count * 4), st = a.alloc(count * 16), c = a.alloc(rows * d * 8);
+        k.exports.ortho_frames(xp, op, count, d, flags, 1e-9, work, q, t, rk, st, c);
         const out = new Float64Array(count * d * d + count * d + rows * d);
         out.set(a.f64(q, count * d * d));
         out.set(a.f64(t, count * d), count * d * d);

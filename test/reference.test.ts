@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { canonicalize, equivariant, invariant } from '../src/index.js';
+import { testFunctions } from '../src/testing/functions.js';
 
 interface Case {
   id: string; group: string; n: number; d: number; complex: boolean; x: number[];
@@ -8,20 +9,7 @@ interface Case {
 }
 const ref = JSON.parse(readFileSync(new URL('./fixtures/mfa-reference.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
-/** The reference's test functions (fixtures' `functions`), row-wise on n×d. */
-const fns: Record<string, (x: Float64Array, s: { n: number; d: number }) => Float64Array> = {
-  sine: (x, { n, d }) => {
-    const y = new Float64Array(x.length);
-    for (let r = 0; r < n; r++) {
-      let nrm = 0;
-      for (let a = 0; a < d; a++) nrm += x[r * d + a] ** 2;
-      const s = Math.max(Math.sqrt(nrm), 1e-12);
-      for (let a = 0; a < d; a++) y[r * d + a] = Math.sin(x[r * d + a]) - x[r * d + a] / s;
-    }
-    return y;
-  },
-  relu: (x) => x.map((v) => v + Math.max(v, 0)),
-};
+const fns = testFunctions;
 const sumRows = (y: Float64Array, n: number, d: number) => {
   const s = new Float64Array(d);
   for (let r = 0; r < n; r++) for (let a = 0; a < d; a++) s[a] += y[r * d + a];

@@ -14,9 +14,9 @@
  * u_{d-1} is negated when det Q < 0.
  */
 import { selectBasis, rankThreshold, orthogonalize } from '../linalg/qr';
-import { centroid, applyRows } from '../linalg/apply';
+import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
-import { scaleTo } from '../linalg/vec';
+import { scaleTo, zero } from '../linalg/vec';
 
 /** Flag bits of ortho_frames. */
 export const ORTHO_SPECIAL: i32 = 1; // SO / SE: det Q = +1
@@ -29,14 +29,16 @@ export function ortho_work(d: i32): i32 {
 }
 
 /**
- * Batched frames. Inputs in the batch layout of linalg_apply; for input i writes
- * q[i·d²..] (Q, d×d row-major: Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32),
- * and its rows of canonical (layout of x; must not overlap x). tol is the relative
- * rank tolerance (see rankThreshold). `work` holds ortho_work(d) bytes.
+ * Batched frames, with the ABI every family_frames shares. Inputs in the batch
+ * layout of linalg_apply; for input i writes q[i·d²..] (Q, d×d row-major:
+ * Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32), and its rows of canonical
+ * (layout of x; must not overlap x); `status` is not used (every input has a
+ * frame). tol is the relative rank tolerance (relative to the invariant scale
+ * below). `work` holds ortho_work(d) bytes.
  */
 export function ortho_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
-  work: usize, q: usize, shift: usize, rank: usize, canonical: usize,
+  work: usize, q: usize, shift: usize, rank: usize, status: usize, canonical: usize,
 ): void {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
@@ -50,11 +52,9 @@ export function ortho_frames(
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
     const xi = x + <usize>r0 * rowBytes;
     const t = shift + <usize>i * rowBytes;
-    if (center) centroid(xi, rows, d, t);
-    else memory.fill(t, 0, rowBytes);
+    const thr2 = rankThreshold(xi, rows, d, center, tol, t);
     const tp: usize = center ? t : 0;
-    memory.fill(u, 0, matBytes);
-    const thr2 = rankThreshold(xi, rows, d, tp, tol, w);
+    zero(u, d * d);
     const k = selectBasis(xi, rows, d, tp, thr2, u, w, 0);
     store<i32>(rank + (<usize>i << 2), k);
     if (k == d - 1 && (special || (flags & ORTHO_COMPLETE) != 0)) completeLast(u, d, w);
@@ -92,7 +92,7 @@ function completeLast(u: usize, d: i32, w: usize): void {
     }
     if (s > best) { best = s; jb = j; }
   }
-  memory.fill(w, 0, rowBytes);
+  zero(w, d);
   store<f64>(w + (<usize>jb << 3), 1.0);
   const n2 = orthogonalize(u, d - 1, w, d, 0);
   scaleTo(u + <usize>(d - 1) * rowBytes, 1.0 / sqrt<f64>(n2), w, d);

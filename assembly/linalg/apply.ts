@@ -5,6 +5,7 @@
  * back to back, each row `d` f64 values; `offsets` is an i32 array of count+1 row
  * indices, input i owning rows offsets[i] .. offsets[i+1]-1. An input may have zero rows.
  */
+import { zero } from './vec';
 
 /**
  * out_r = (x_r − pre_i) · M_i + post_i for every row r of every input i.
@@ -40,6 +41,14 @@ export function linalg_apply(
  */
 // @ts-ignore: decorator
 @inline export function applyRows(x: usize, rows: i32, d: i32, m: usize, pre: usize, post: usize, out: usize, work: usize): void {
+  if (ASC_FEATURE_SIMD && d == 3) {
+    applyRows3(x, rows, m, pre, post, out);
+    return;
+  }
+  if (ASC_FEATURE_SIMD && d == 4) {
+    applyRows4(x, rows, m, pre, post, out);
+    return;
+  }
   const rowBytes = <usize>d << 3;
   for (let r = 0; r < rows; r++) {
     let xr = x + <usize>r * rowBytes;
@@ -76,8 +85,77 @@ export function linalg_apply(
 }
 
 /**
- * out_i = mean of the rows of input i (d f64 per input; zero rows give 0).
- * Rows are summed in order, left to right, in both builds.
+ * applyRows for d = 3 with M held in registers: point clouds in 3-D are the common
+ * case, and the general loop spends more on loop control and reloading M than on
+ * arithmetic there. Same operation order as the general path (acc = post or 0,
+ * then + x_a·M[a][j] for a = 0, 1, 2), so the bits do not depend on the path.
+ */
+// @ts-ignore: decorator
+@inline function applyRows3(x: usize, rows: i32, m: usize, pre: usize, post: usize, out: usize): void {
+  const m0 = v128.load(m), m1 = v128.load(m + 24), m2 = v128.load(m + 48);
+  const m02 = load<f64>(m + 16), m12 = load<f64>(m + 40), m22 = load<f64>(m + 64);
+  const p01 = post == 0 ? f64x2.splat(0) : v128.load(post);
+  const p2: f64 = post == 0 ? 0 : load<f64>(post + 16);
+  const t0: f64 = pre == 0 ? 0 : load<f64>(pre);
+  const t1: f64 = pre == 0 ? 0 : load<f64>(pre + 8);
+  const t2: f64 = pre == 0 ? 0 : load<f64>(pre + 16);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * 24;
+    let x0 = load<f64>(x + o), x1 = load<f64>(x + o + 8), x2 = load<f64>(x + o + 16);
+    if (pre != 0) {
+      x0 -= t0;
+      x1 -= t1;
+      x2 -= t2;
+    }
+    let acc = f64x2.add(p01, f64x2.mul(f64x2.splat(x0), m0));
+    acc = f64x2.add(acc, f64x2.mul(f64x2.splat(x1), m1));
+    acc = f64x2.add(acc, f64x2.mul(f64x2.splat(x2), m2));
+    v128.store(out + o, acc);
+    store<f64>(out + o + 16, p2 + x0 * m02 + x1 * m12 + x2 * m22);
+  }
+}
+
+/**
+ * applyRows for d = 4 with M held in registers (eight f64x2), for the same reason
+ * as applyRows3: space-time events (the Lorentz groups) and O(4). Same operation
+ * order as the general path: per column pair, acc = post or 0, then + x_a·M[a][j..j+1]
+ * for a = 0..3.
+ */
+// @ts-ignore: decorator
+@inline function applyRows4(x: usize, rows: i32, m: usize, pre: usize, post: usize, out: usize): void {
+  const m00 = v128.load(m), m02 = v128.load(m + 16);
+  const m10 = v128.load(m + 32), m12 = v128.load(m + 48);
+  const m20 = v128.load(m + 64), m22 = v128.load(m + 80);
+  const m30 = v128.load(m + 96), m32 = v128.load(m + 112);
+  const p01 = post == 0 ? f64x2.splat(0) : v128.load(post);
+  const p23 = post == 0 ? f64x2.splat(0) : v128.load(post + 16);
+  const t01 = pre == 0 ? f64x2.splat(0) : v128.load(pre);
+  const t23 = pre == 0 ? f64x2.splat(0) : v128.load(pre + 16);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r << 5;
+    let x01 = v128.load(x + o), x23 = v128.load(x + o + 16);
+    if (pre != 0) {
+      x01 = f64x2.sub(x01, t01);
+      x23 = f64x2.sub(x23, t23);
+    }
+    const x0 = v128.shuffle<f64>(x01, x01, 0, 0), x1 = v128.shuffle<f64>(x01, x01, 1, 1);
+    const x2 = v128.shuffle<f64>(x23, x23, 0, 0), x3 = v128.shuffle<f64>(x23, x23, 1, 1);
+    let a = f64x2.add(p01, f64x2.mul(x0, m00));
+    let b = f64x2.add(p23, f64x2.mul(x0, m02));
+    a = f64x2.add(a, f64x2.mul(x1, m10));
+    b = f64x2.add(b, f64x2.mul(x1, m12));
+    a = f64x2.add(a, f64x2.mul(x2, m20));
+    b = f64x2.add(b, f64x2.mul(x2, m22));
+    a = f64x2.add(a, f64x2.mul(x3, m30));
+    b = f64x2.add(b, f64x2.mul(x3, m32));
+    v128.store(out + o, a);
+    v128.store(out + o + 16, b);
+  }
+}
+
+/**
+ * out_i = mean of the rows of input i (d f64 per input; zero rows give 0),
+ * computed as x_0 + mean(x_r − x_0) — see `centroid`.
  */
 export function linalg_centroid(x: usize, offsets: usize, count: i32, d: i32, out: usize): void {
   const rowBytes = <usize>d << 3;
@@ -88,30 +166,122 @@ export function linalg_centroid(x: usize, offsets: usize, count: i32, d: i32, ou
   }
 }
 
-/** Mean of `rows` rows at x into t (d f64). */
+/**
+ * Mean of `rows` rows at x into t (d f64), accumulated relative to the first row
+ * (x_0 + mean(x_r − x_0)) so that a far-off origin does not swamp the sums.
+ * Returns Σ_r ‖x_r − x_0‖², a translation- and rotation-invariant scale that the
+ * same pass gets for free.
+ *
+ * Order of operations (identical in every path and build): per column, odd and
+ * even rows accumulate separately (two chains hide the addition latency) and are
+ * added at the end; the squares of columns (2a, 2a+1) are summed pairwise, pairs in
+ * order, then an odd last column.
+ */
 // @ts-ignore: decorator
-@inline export function centroid(x: usize, rows: i32, d: i32, t: usize): void {
+@inline export function centroid(x: usize, rows: i32, d: i32, t: usize): f64 {
   const rowBytes = <usize>d << 3;
-  memory.fill(t, 0, rowBytes);
-  for (let r = 0; r < rows; r++) {
-    const xr = x + <usize>r * rowBytes;
-    let a = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; a + 2 <= d; a += 2) {
-        const o = <usize>a << 3;
-        v128.store(t + o, f64x2.add(v128.load(t + o), v128.load(xr + o)));
+  if (rows == 0) {
+    zero(t, d);
+    return 0;
+  }
+  if (ASC_FEATURE_SIMD && d == 3) return centroid3(x, rows, t);
+  const n = <f64>rows;
+  let ss: f64 = 0;
+  let a = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; a + 2 <= d; a += 2) {
+      const o = <usize>a << 3;
+      const x0 = v128.load(x + o);
+      let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0), sq0 = f64x2.splat(0), sq1 = f64x2.splat(0);
+      let r = 1;
+      for (; r + 2 <= rows; r += 2) {
+        const p = x + <usize>r * rowBytes + o;
+        const v1 = f64x2.sub(v128.load(p), x0);
+        const v0 = f64x2.sub(v128.load(p + rowBytes), x0);
+        acc1 = f64x2.add(acc1, v1);
+        sq1 = f64x2.add(sq1, f64x2.mul(v1, v1));
+        acc0 = f64x2.add(acc0, v0);
+        sq0 = f64x2.add(sq0, f64x2.mul(v0, v0));
       }
-    }
-    for (; a < d; a++) {
-      const o = <usize>a << 3;
-      store<f64>(t + o, load<f64>(t + o) + load<f64>(xr + o));
-    }
-  }
-  if (rows > 0) {
-    const n = <f64>rows;
-    for (let a = 0; a < d; a++) {
-      const o = <usize>a << 3;
-      store<f64>(t + o, load<f64>(t + o) / n);
+      if (r < rows) {
+        const v1 = f64x2.sub(v128.load(x + <usize>r * rowBytes + o), x0);
+        acc1 = f64x2.add(acc1, v1);
+        sq1 = f64x2.add(sq1, f64x2.mul(v1, v1));
+      }
+      v128.store(t + o, f64x2.add(x0, f64x2.div(f64x2.add(acc0, acc1), f64x2.splat(n))));
+      const sq = f64x2.add(sq0, sq1);
+      ss += f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
     }
   }
+  // the scalar build handles column pairs here too, one column at a time; the
+  // pairwise sum of their squares matches the SIMD lanes
+  let pending: f64 = 0;
+  for (; a < d; a++) {
+    const o = <usize>a << 3;
+    const x0 = load<f64>(x + o);
+    let acc0: f64 = 0, acc1: f64 = 0, sq0: f64 = 0, sq1: f64 = 0;
+    let r = 1;
+    for (; r + 2 <= rows; r += 2) {
+      const p = x + <usize>r * rowBytes + o;
+      const v1 = load<f64>(p) - x0;
+      const v0 = load<f64>(p + rowBytes) - x0;
+      acc1 += v1;
+      sq1 += v1 * v1;
+      acc0 += v0;
+      sq0 += v0 * v0;
+    }
+    if (r < rows) {
+      const v1 = load<f64>(x + <usize>r * rowBytes + o) - x0;
+      acc1 += v1;
+      sq1 += v1 * v1;
+    }
+    store<f64>(t + o, x0 + (acc0 + acc1) / n);
+    const sq = sq0 + sq1;
+    if ((a & 1) == 0 && a + 1 < d) pending = sq;
+    else if ((a & 1) == 1) ss += pending + sq;
+    else ss += sq;
+  }
+  return ss;
+}
+
+/** centroid for d = 3, rows outer (one pass), with the same order of operations. */
+// @ts-ignore: decorator
+@inline function centroid3(x: usize, rows: i32, t: usize): f64 {
+  const n = <f64>rows;
+  const x01 = v128.load(x);
+  const x2 = load<f64>(x + 16);
+  let a01e = f64x2.splat(0), a01o = f64x2.splat(0), s01e = f64x2.splat(0), s01o = f64x2.splat(0);
+  let a2e: f64 = 0, a2o: f64 = 0, s2e: f64 = 0, s2o: f64 = 0;
+  let r = 1;
+  for (; r + 2 <= rows; r += 2) {
+    const p = x + <usize>r * 24;
+    const v01o = f64x2.sub(v128.load(p), x01);
+    const v2o = load<f64>(p + 16) - x2;
+    const v01e = f64x2.sub(v128.load(p + 24), x01);
+    const v2e = load<f64>(p + 40) - x2;
+    a01o = f64x2.add(a01o, v01o);
+    s01o = f64x2.add(s01o, f64x2.mul(v01o, v01o));
+    a01e = f64x2.add(a01e, v01e);
+    s01e = f64x2.add(s01e, f64x2.mul(v01e, v01e));
+    a2o += v2o;
+    s2o += v2o * v2o;
+    a2e += v2e;
+    s2e += v2e * v2e;
+  }
+  if (r < rows) {
+    const p = x + <usize>r * 24;
+    const v01o = f64x2.sub(v128.load(p), x01);
+    const v2o = load<f64>(p + 16) - x2;
+    a01o = f64x2.add(a01o, v01o);
+    s01o = f64x2.add(s01o, f64x2.mul(v01o, v01o));
+    a2o += v2o;
+    s2o += v2o * v2o;
+  }
+  v128.store(t, f64x2.add(x01, f64x2.div(f64x2.add(a01e, a01o), f64x2.splat(n))));
+  store<f64>(t + 16, x2 + (a2e + a2o) / n);
+  const s01 = f64x2.add(s01e, s01o);
+  let ss: f64 = 0;
+  ss += f64x2.extract_lane(s01, 0) + f64x2.extract_lane(s01, 1);
+  ss += s2e + s2o;
+  return ss;
 }

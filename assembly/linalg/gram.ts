@@ -2,7 +2,7 @@
  * Gram matrices of point sets: G = X·η·Xᵀ, the complete table of pairwise inner
  * products that orthogonal and Lorentz invariants are built from.
  */
-import { dot } from './vec';
+import { dot, dotEta } from './vec';
 
 /**
  * For each input i (batch layout of linalg_apply) with n_i rows, write the n_i×n_i
@@ -22,8 +22,7 @@ export function linalg_gram(x: usize, offsets: usize, count: i32, d: i32, metric
       const xr = xi + <usize>r * rowBytes;
       for (let s = r; s < n; s++) {
         const xs = xi + <usize>s * rowBytes;
-        let g = dot(xr, xs, d);
-        if (metric == 1) g = 2 * load<f64>(xr) * load<f64>(xs) - g;
+        const g = metric == 1 ? dotEta(xr, xs, d) : dot(xr, xs, d);
         store<f64>(o + <usize>r * nb + (<usize>s << 3), g);
         store<f64>(o + <usize>s * nb + (<usize>r << 3), g);
       }

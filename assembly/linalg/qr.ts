@@ -2,30 +2,64 @@
  * Gram–Schmidt orthogonalization and greedy selection of independent rows.
  *
  * Vectors are rows: a basis u_0..u_{k-1} is k rows of d f64 (row-major, stride d).
- * Orthogonalization is modified Gram–Schmidt applied twice ("twice is enough":
- * Giraud, Langou, Rozložník 2005), which keeps the basis orthonormal to round-off
- * even for nearly dependent rows.
+ * Orthogonalization is modified Gram–Schmidt with re-orthogonalization when needed
+ * (Giraud, Langou, Rozložník 2005: twice is enough), which keeps the basis
+ * orthonormal to round-off even for nearly dependent rows.
  */
-import { dot, axmy, scaleTo, subTo } from './vec';
+import { dot, dotEta, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
+import { centroid } from './apply';
 
 /**
- * Orthogonalize w (d f64) against u_0..u_{k-1} in place, twice; return ‖w‖².
- * If `rcol` != 0, the projection coefficients (summed over both passes) are
- * written to rcol[0..k-1] — column k of R in v = U^T R.
+ * Orthogonalize w (d f64) against u_0..u_{k-1} in place; return ‖w‖².
+ * One modified Gram–Schmidt pass, and a second one when the first removed more
+ * than three quarters of ‖w‖² (the Daniel–Gragg–Kaufman–Stewart criterion: a
+ * pass that cancels that much may leave a residual that is not orthogonal to
+ * round-off; a second pass always does — "twice is enough").
+ * If `rcol` != 0, the projection coefficients (summed over the passes) are
+ * written to rcol[0..k-1] — column k of R in v = Uᵀ·R.
  */
 // @ts-ignore: decorator
 @inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize): f64 {
-  const rowBytes = <usize>d << 3;
-  if (rcol != 0) memory.fill(rcol, 0, <usize>k << 3);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < k; i++) {
-      const ui = u + <usize>i * rowBytes;
-      const c = dot(ui, w, d);
-      axmy(w, c, ui, d);
-      if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
-    }
+  if (rcol != 0) zero(rcol, k);
+  const before = dot(w, w, d);
+  if (k == 0) return before;
+  project(u, k, w, d, rcol);
+  let n2 = dot(w, w, d);
+  if (n2 < 0.25 * before) {
+    project(u, k, w, d, rcol);
+    n2 = dot(w, w, d);
   }
-  return dot(w, w, d);
+  return n2;
+}
+
+/**
+ * One MGS pass: w −= (u_i·w)·u_i for i < k, adding the coefficients to rcol. With
+ * `eps` != 0 the product is Minkowski's (see orthogonalizeEta): w −= eps[i]·⟨u_i, w⟩_η·u_i.
+ */
+// @ts-ignore: decorator
+@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0): void {
+  const rowBytes = <usize>d << 3;
+  for (let i = 0; i < k; i++) {
+    const ui = u + <usize>i * rowBytes;
+    const c = eps == 0 ? dot(ui, w, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, w, d);
+    axmy(w, c, ui, d);
+    if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
+  }
+}
+
+/**
+ * Generalized Gram–Schmidt in the Minkowski metric η = diag(1, −1, …, −1) (Lin et al.
+ * 2024, Alg. 1): orthogonalize w (d f64) in place against u_0..u_{k-1}, which are
+ * η-orthonormal with ⟨u_i, u_i⟩_η = eps[i] ∈ {+1, −1} (f64; 0 marks a zero row, which
+ * projects nothing); return ⟨w, w⟩_η. Both passes always run: the re-orthogonalization
+ * test of `orthogonalize` compares Euclidean norms, which a projection in an
+ * indefinite metric need not decrease.
+ */
+// @ts-ignore: decorator
+@inline export function orthogonalizeEta(u: usize, eps: usize, k: i32, w: usize, d: i32): f64 {
+  project(u, k, w, d, 0, eps);
+  project(u, k, w, d, 0, eps);
+  return dotEta(w, w, d);
 }
 
 /**
@@ -38,6 +72,7 @@ import { dot, axmy, scaleTo, subTo } from './vec';
  * `w` is scratch for d f64. Returns the rank k; u_k..u_{d-1} are left untouched.
  */
 export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u: usize, w: usize, picked: usize): i32 {
+  if (d == 3) return selectBasis3(x, rows, t, thr2, u, picked);
   const rowBytes = <usize>d << 3;
   let k = 0;
   for (let r = 0; r < rows && k < d; r++) {
@@ -53,29 +88,89 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
 }
 
 /**
- * Squared tolerance for rank decisions: (tol·s)² with s² the mean squared norm
- * of the rows (minus t). s is invariant under the groups acting on the rows,
- * so the same rows are chosen for X and g·X.
+ * selectBasis for d = 3 in registers (both builds): the general loop's bookkeeping
+ * costs more than the arithmetic at this size. The same Gram–Schmidt steps, except
+ * that the third vector is ±u_0×u_1 (the unique unit vector orthogonal to both,
+ * signed towards the row), whose residual is |(u_0×u_1)·v| — equal to Gram–Schmidt's
+ * up to round-off and orthonormal by construction.
  */
-export function rankThreshold(x: usize, rows: i32, d: i32, t: usize, tol: f64, w: usize): f64 {
-  if (rows == 0) return 0;
-  const rowBytes = <usize>d << 3;
-  let s: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const xr = x + <usize>r * rowBytes;
-    if (t == 0) {
-      s += dot(xr, xr, d);
+function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize): i32 {
+  const t0: f64 = t == 0 ? 0 : load<f64>(t);
+  const t1: f64 = t == 0 ? 0 : load<f64>(t + 8);
+  const t2: f64 = t == 0 ? 0 : load<f64>(t + 16);
+  let a0: f64 = 0, a1: f64 = 0, a2: f64 = 0; // u_0
+  let b0: f64 = 0, b1: f64 = 0, b2: f64 = 0; // u_1
+  let k = 0;
+  for (let r = 0; r < rows && k < 3; r++) {
+    const p = x + <usize>r * 24;
+    let v0 = load<f64>(p) - t0, v1 = load<f64>(p + 8) - t1, v2 = load<f64>(p + 16) - t2;
+    if (k == 2) {
+      const n0 = a1 * b2 - a2 * b1, n1 = a2 * b0 - a0 * b2, n2 = a0 * b1 - a1 * b0;
+      const c = n0 * v0 + n1 * v1 + n2 * v2;
+      if (c * c <= thr2) continue;
+      const s: f64 = c > 0 ? 1 : -1;
+      store<f64>(u + 48, s * n0);
+      store<f64>(u + 56, s * n1);
+      store<f64>(u + 64, s * n2);
     } else {
-      subTo(w, xr, t, d);
-      s += dot(w, w, d);
+      const before = v0 * v0 + v1 * v1 + v2 * v2;
+      let n2 = before;
+      if (k == 1) {
+        // one projection, and a second when the first cancelled most of v (DGKS)
+        let c = a0 * v0 + a1 * v1 + a2 * v2;
+        v0 -= c * a0; v1 -= c * a1; v2 -= c * a2;
+        n2 = v0 * v0 + v1 * v1 + v2 * v2;
+        if (n2 < 0.25 * before) {
+          c = a0 * v0 + a1 * v1 + a2 * v2;
+          v0 -= c * a0; v1 -= c * a1; v2 -= c * a2;
+          n2 = v0 * v0 + v1 * v1 + v2 * v2;
+        }
+      }
+      if (n2 <= thr2) continue;
+      const inv = 1.0 / sqrt<f64>(n2);
+      v0 *= inv; v1 *= inv; v2 *= inv;
+      if (k == 0) { a0 = v0; a1 = v1; a2 = v2; } else { b0 = v0; b1 = v1; b2 = v2; }
+      const o = <usize>k * 24;
+      store<f64>(u + o, v0);
+      store<f64>(u + o + 8, v1);
+      store<f64>(u + o + 16, v2);
     }
+    if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
+    k++;
   }
-  return tol * tol * (s / <f64>rows);
+  return k;
+}
+
+/**
+ * Mean squared row norm, Σ_r ‖x_r‖² / rows: the O(d)-invariant scale that rank
+ * tolerances are relative to (one flat pass over rows·d values).
+ */
+// @ts-ignore: decorator
+@inline export function meanSquare(x: usize, rows: i32, d: i32): f64 {
+  return rows == 0 ? 0 : sumSquares(x, rows * d) / <f64>rows;
+}
+
+/**
+ * The squared rank threshold (tol·s)² for one input, with s² an invariant scale:
+ * for `center`, t = the centroid and s² the mean squared distance from the first
+ * point (translation- and rotation-invariant, from the same pass); otherwise t = 0
+ * and s² the mean squared norm. Shared by every frame family that picks rows.
+ */
+// @ts-ignore: decorator
+@inline export function rankThreshold(x: usize, rows: i32, d: i32, center: bool, tol: f64, t: usize): f64 {
+  let scale2: f64;
+  if (center) {
+    scale2 = rows == 0 ? 0 : centroid(x, rows, d, t) / <f64>rows;
+  } else {
+    zero(t, d);
+    scale2 = meanSquare(x, rows, d);
+  }
+  return tol * tol * scale2;
 }
 
 /**
  * Batched greedy selection: for input i (batch layout of linalg_apply), write the
- * indices of its first independent rows (relative tolerance tol, as rankThreshold)
+ * indices of its first independent rows (residual² > tol²·meanSquare), −1 padded,
  * to picked[i·d ..], −1 padded, and its rank to rank[i]. `work` holds d² + d f64.
  */
 export function linalg_select(x: usize, offsets: usize, count: i32, d: i32, tol: f64, work: usize, picked: usize, rank: usize): void {
@@ -87,7 +182,7 @@ export function linalg_select(x: usize, offsets: usize, count: i32, d: i32, tol:
     const xi = x + <usize>r0 * rowBytes;
     const pi = picked + ((<usize>i * <usize>d) << 2);
     for (let j = 0; j < d; j++) store<i32>(pi + (<usize>j << 2), -1);
-    const thr2 = rankThreshold(xi, r1 - r0, d, 0, tol, w);
+    const thr2 = tol * tol * meanSquare(xi, r1 - r0, d);
     store<i32>(rank + (<usize>i << 2), selectBasis(xi, r1 - r0, d, 0, thr2, work, w, pi));
   }
 }
@@ -105,16 +200,16 @@ export function linalg_qr(a: usize, count: i32, k: i32, d: i32, u: usize, r: usi
     const ai = a + <usize>i * <usize>k * rowBytes;
     const ui = u + <usize>i * <usize>k * rowBytes;
     const ri = r + ((<usize>i * <usize>k * <usize>k) << 3);
-    memory.fill(ri, 0, (<usize>k * <usize>k) << 3);
+    zero(ri, k * k);
     for (let j = 0; j < k; j++) {
       const w = ui + <usize>j * rowBytes;
-      memory.copy(w, ai + <usize>j * rowBytes, rowBytes);
+      copy(w, ai + <usize>j * rowBytes, d);
       const col = ri + ((<usize>j * <usize>k) << 3); // row j of R^T, transposed below
       const n2 = orthogonalize(ui, j, w, d, col);
       const nrm = sqrt<f64>(n2);
       store<f64>(col + (<usize>j << 3), nrm);
       if (nrm > 0) scaleTo(w, 1.0 / nrm, w, d);
-      else memory.fill(w, 0, rowBytes);
+      else zero(w, d);
     }
     // the loop wrote R^T (row j = column j of R); transpose in place
     for (let p = 0; p < k; p++) {

@@ -1,7 +1,230 @@
+/**
+ * The engine: canonicalize large batches inline or on a pool of worker threads
+ * (DESIGN.md §6).
+ *
+ * A call validates the batch on the calling thread (bad inputs never reach a
+ * worker), splits it into chunks of whole inputs, runs each chunk as one task
+ * (task.ts) on the pool, and assembles one BatchResult. Every input's frame is
+ * computed alone by the same code, so the result is bit-identical to
+ * canonicalizeBatch whatever the thread count and chunking.
+ */
+import { group as parseGroup, DEFAULT_TOL, type Group } from '../groups.js';
+import { checkBatch, checkTol, type BatchInput, type Real } from '../batch.js';
+import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
+import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
+import { ready } from '../wasm/module.js';
+import { applyStatus, type FrameBatch } from '../frames/index.js';
+import { inlinePool, type Pool } from './pool.js';
+// The browser bundle swaps this import for pool.browser.ts (scripts/bundle.mjs).
+import { createPool, defaultThreads } from './pool.node.js';
+import { batchIO, chunkIO, mergeChunk, stageRows, type BatchIO, type Task } from './task.js';
+
+export interface EngineOptions {
+  /**
+   * Worker threads: 0 runs every task on the calling thread (no workers). Default:
+   * one per core (os.availableParallelism() in Node, navigator.hardwareConcurrency
+   * in browsers).
+   */
+  threads?: number;
+  /**
+   * Inputs per chunk (one task). Default: chosen per call from the batch's size, so
+   * that each task is large enough to amortize its overhead (up to 2^16 values of
+   * work, a few milliseconds) and each thread gets about 4 tasks to balance the load.
+   */
+  chunkSize?: number;
+}
+
 export interface RunOptions {
+  /** Cancels the call: it rejects with an AbortError, queued chunks are dropped and running ones stopped. */
   signal?: AbortSignal;
+  /** Called after each chunk with the inputs done so far and the batch's count; last with (count, count). */
   onProgress?: (done: number, total: number) => void;
 }
+
+export interface EngineCallOptions extends BatchOptions, RunOptions {}
+
 export interface Engine {
-  canonicalize(G: unknown, batch: unknown, options?: unknown): Promise<any>;
+  /** Worker threads of this engine (0: inline). */
+  readonly threads: number;
+  /**
+   * Frames of a batch, as canonicalizeBatch computes them (bit for bit). Rejects with
+   * the first bad input's error in `errors: 'throw'` mode (carrying `.errors` and
+   * `.result`), a WorkerFailedError naming the inputs of a chunk whose worker failed,
+   * an AbortError when `signal` aborts, or an error when the engine is closed.
+   * With shared memory, the result's arrays are views on SharedArrayBuffers.
+   */
+  canonicalize(G: string | Group, batch: BatchInput, options?: EngineCallOptions): Promise<BatchResult>;
+  /** Stop the workers. Calls still running reject; later calls reject. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Chunk sizes, in values of work: an input's rows, plus 8 rows for its fixed per-input work. */
+const MIN_CHUNK_WORK = 1 << 13;
+const MAX_CHUNK_WORK = 1 << 16;
+const INPUT_WORK_ROWS = 8;
+/** Chunks per thread: more than one, so a thread that finishes early takes another. */
+const CHUNKS_PER_THREAD = 4;
+/**
+ * Tasks handed to the pool per thread: 2, so a worker that finishes one finds the
+ * next already queued (and its rows already staged) instead of waiting for this
+ * thread's turn of the event loop.
+ */
+const IN_FLIGHT_PER_THREAD = 2;
+
+/**
+ * Where chunks start: bounds[j] .. bounds[j+1]-1 are the inputs of chunk j, and the
+ * last bound is the batch's count (a batch of 0 inputs has no chunks). With
+ * `chunkSize`, every chunk has that many inputs (the last the rest); otherwise
+ * chunks hold about equal work, clamped to [MIN_CHUNK_WORK, MAX_CHUNK_WORK].
+ */
+export function planChunks(offsets: Int32Array, rowLen: number, threads: number, chunkSize?: number): number[] {
+  const count = offsets.length - 1;
+  const bounds = [0];
+  if (chunkSize !== undefined) {
+    for (let i = chunkSize; i < count; i += chunkSize) bounds.push(i);
+  } else {
+    const total = (offsets[count] + INPUT_WORK_ROWS * count) * rowLen;
+    const target = threads === 0 ? MAX_CHUNK_WORK : Math.min(MAX_CHUNK_WORK, Math.max(MIN_CHUNK_WORK, total / (threads * CHUNKS_PER_THREAD)));
+    let work = 0;
+    for (let i = 0; i + 1 < count; i++) {
+      work += (offsets[i + 1] - offsets[i] + INPUT_WORK_ROWS) * rowLen;
+      if (work >= target) {
+        bounds.push(i + 1);
+        work = 0;
+      }
+    }
+  }
+  if (count > 0) bounds.push(count);
+  return bounds;
+}
+
+function checkRunOptions(options: EngineCallOptions): RunOptions {
+  const { signal, onProgress } = options;
+  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && 'aborted' in signal && typeof signal.addEventListener === 'function')) {
+    throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw optionError(`onProgress must be a function, got ${describe(onProgress)}`);
+  return { signal, onProgress };
+}
+
+class PoolEngine implements Engine {
+  private closing: Promise<void> | null = null;
+  /** Each running call's own AbortController: the caller's signal and close() abort it. */
+  private readonly calls = new Set<AbortController>();
+
+  constructor(private readonly pool: Pool, private readonly chunkSize: number | undefined) {}
+
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  async canonicalize(G: string | Group, batch: BatchInput, options: EngineCallOptions = {}): Promise<BatchResult> {
+    if (this.closing) throw engineClosedError();
+    const g = parseGroup(G);
+    const tol = checkTol(options.tol, DEFAULT_TOL);
+    const mode = checkErrorMode(options.errors);
+    const run = checkRunOptions(options);
+    if (run.signal?.aborted) throw abortError(run.signal.reason);
+    const b = checkBatch(g, batch);
+    const io = batchIO(g, b, this.pool.memory === 'shared');
+    await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run);
+    const { canonical, matrices, shifts, ranks, sizes, status } = io;
+    const f: FrameBatch = { group: g.spec, dim: g.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, status };
+    // the workers' rejections and warnings become this batch's errors and warnings
+    applyStatus(g, b, f);
+    return settle({ ...f, errors: b.errors }, mode);
+  }
+
+  /**
+   * Run every chunk, at most IN_FLIGHT_PER_THREAD per thread at a time (the rest
+   * wait here, so a failure or an abort only has to drop them), and settle when all
+   * are done or the first one fails.
+   */
+  private runChunks(g: Group, tol: number, source: Real, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions): Promise<void> {
+    const chunks = bounds.length - 1;
+    const total = bounds[chunks];
+    const width = Math.max(1, this.pool.threads * IN_FLIGHT_PER_THREAD);
+    const transfer = this.pool.memory === 'transfer';
+    const call = new AbortController();
+    return new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let completed = 0;
+      let done = 0;
+      let finished = false;
+      const follow = () => call.abort(signal?.reason);
+      const finish = (error?: unknown) => {
+        if (finished) return;
+        finished = true;
+        this.calls.delete(call);
+        signal?.removeEventListener('abort', follow);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const progress = () => {
+        try {
+          onProgress?.(done, total);
+        } catch (e) {
+          finish(e);
+        }
+      };
+      call.signal.addEventListener('abort', () => finish(abortError(call.signal.reason)), { once: true });
+      signal?.addEventListener('abort', follow, { once: true });
+      this.calls.add(call);
+
+      const launch = () => {
+        while (!finished && next < chunks && next - completed < width) {
+          const first = bounds[next];
+          const end = bounds[++next];
+          stageRows(g, io, source, first, end);
+          const task: Task = transfer
+            ? { group: g.spec, tol, io: chunkIO(g, io, first, end), first: 0, end: end - first, transfer }
+            : { group: g.spec, tol, io, first, end, transfer };
+          this.pool.run(task, call.signal).then(
+            (reply) => {
+              if (finished) return;
+              if (reply) mergeChunk(g, io, reply, first);
+              completed++;
+              done += end - first;
+              // Next chunk first, so the workers are busy while the callback runs.
+              launch();
+              progress();
+              if (completed === chunks) finish();
+            },
+            (e) => finish(call.signal.aborted ? abortError(call.signal.reason) : new WorkerFailedError(first, end - 1, e)),
+          );
+        }
+      };
+      if (chunks === 0) {
+        progress();
+        finish();
+      } else launch();
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.closing) {
+      for (const call of this.calls) call.abort(engineClosedError());
+      this.closing = this.pool.close();
+    }
+    return this.closing;
+  }
+}
+
+/**
+ * An engine with `threads` workers (0: on the calling thread). Resolves once the
+ * pool is started; close() it when done (Node keeps no process alive for it).
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  if (typeof options !== 'object' || options === null) throw optionError(`engine options must be an object, got ${describe(options)}`);
+  const { threads = defaultThreads(), chunkSize } = options;
+  if (!Number.isSafeInteger(threads) || threads < 0) throw optionRangeError(`threads must be a whole number >= 0, got ${String(threads)}`);
+  if (chunkSize !== undefined && (!Number.isSafeInteger(chunkSize) || chunkSize < 1)) {
+    throw optionRangeError(`chunkSize must be a whole number >= 1 (inputs per chunk), got ${String(chunkSize)}`);
+  }
+  let pool: Pool;
+  if (threads === 0) {
+    await ready();
+    pool = inlinePool();
+  } else pool = await createPool(threads);
+  return new PoolEngine(pool, chunkSize);
 }

@@ -5,8 +5,12 @@
  */
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
-import { kernels, type Kernels } from '../wasm/module.js';
+import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import * as orthogonal from './orthogonal.js';
+import * as lorentz from './lorentz.js';
+import * as unitary from './unitary.js';
+import * as linear from './linear.js';
+import { inputRangeError } from '../errors.js';
 
 /**
  * The frames of a batch: input i has the canonical form c_i (rows offsets[i]..),
@@ -20,31 +24,104 @@ export interface FrameBatch {
   offsets: Int32Array;
   /** Canonical forms, laid out like the input rows. */
   canonical: Float64Array;
-  /** count d×d row-major matrices. */
+  /**
+   * count d×d row-major matrices. Complex groups: 2d² values each, interleaved, holding
+   * h = conj(Q), so that X = c·hᵀ as for the real groups.
+   */
   matrices: Float64Array;
-  /** count d-vectors (zero for groups without translations). */
+  /** count d-vectors (zero for groups without translations; 2d values for complex groups). */
   shifts: Float64Array;
   /** Rank of each input (of its rows minus the shift). */
   ranks: Int32Array;
   /** |Stab(c_i)|: 1 for generic inputs, Infinity for continuous stabilizers. */
   sizes: Float64Array;
+  /**
+   * Per input, [code, value]: [0, 0] for a frame without remarks; otherwise the
+   * family's reason to reject the input (no frame exists) or to warn about its frame,
+   * with a number the message needs (a row, a condition number). Plain data, so a
+   * worker's results carry it back; `applyStatus` turns it into errors and warnings.
+   */
+  status: Float64Array;
+  /**
+   * Per input, a warning about a frame that was built but may be inaccurate
+   * (GL/SL/Aff: condition number past 1e12), or null; absent when no input warns.
+   */
+  warnings?: (string | null)[];
 }
 
 /** Output kinds of equivariant functions. */
 export type OutputKind = 'vectors' | 'points';
 
+/** The frame's group elements for one input, or null when the stabilizer is continuous. */
+export type Elements = { matrices: Float64Array; shifts: Float64Array } | null;
+
+/** What a nonzero status means: the input has no frame (error) or a doubtful one (warning). */
+export type Remark = { error: string } | { warning: string };
+
+/**
+ * A family: its kernel (prefix of assembly's `<prefix>_frames` / `<prefix>_work`),
+ * the kernel flags for a group, |Stab| by rank, how outputs map back, its frame
+ * elements, and — for families that reject or warn about inputs — the words for a
+ * status code (FrameBatch.status).
+ */
 interface Family {
-  frames(k: Kernels, G: Group, b: CheckedBatch, tol: number): FrameBatch;
+  kernel: 'ortho' | 'lorentz' | 'unitary' | 'linear';
+  flags(G: Group): number;
+  stabilizerSize(G: Group, rank: number): number;
   restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind): Float64Array;
+  elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: FrameBatch): Elements;
+  explain?(G: Group, code: number, value: number, rank: number): Remark;
 }
 
-const families: Record<Group['family'], Family> = { orthogonal };
+const families: Record<Group['family'], Family> = { orthogonal, lorentz, unitary, linear };
 
-/** Frames of every input of a checked batch (skipped inputs get NaN results). */
+/** Frames of every input of a checked batch (skipped and rejected inputs get NaN results). */
 export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels()): FrameBatch {
-  const f = families[G.family].frames(k, G, b, tol);
+  const f = runFrames(k, G, b, tol);
+  applyStatus(G, b, f);
   if (b.bad > 0) markSkipped(f, b.skip, G.width);
   return f;
+}
+
+/**
+ * Turn f.status into per-input errors (the input joins b's skipped inputs, named
+ * by a RangeError) and f.warnings. Inputs that failed validation (skipped in b) keep
+ * only their validation error. computeFrames runs it; an engine that computed f in
+ * workers runs it once more on the calling thread, whose b holds the batch's errors.
+ */
+export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch): void {
+  const family = families[G.family];
+  for (let i = 0; i < f.count; i++) {
+    const code = f.status[2 * i];
+    if (code === 0) continue;
+    if (b.skip[i]) {
+      f.status[2 * i] = 0; // the kernel saw zeros in place of an invalid input
+      continue;
+    }
+    const remark = family.explain!(G, code, f.status[2 * i + 1], f.ranks[i]);
+    if ('error' in remark) reject(b, i, remark.error);
+    else (f.warnings ??= new Array<string | null>(f.count).fill(null))[i] = `input ${i}: ${remark.warning}`;
+  }
+}
+
+/** The frame of a batch of one (checkSingle): throws that input's error, if any. */
+export function computeFrame(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels()): FrameBatch {
+  const f = computeFrames(G, b, tol, k);
+  if (b.errors[0]) throw b.errors[0];
+  return f;
+}
+
+/** The group elements of a batch of one's frame (see Frame.elements). */
+export function frameElements(G: Group, b: CheckedBatch, tol: number, f: FrameBatch, k: Kernels = kernels()): Elements {
+  return families[G.family].elements(k, G, b, tol, f);
+}
+
+/** Keep input i out of the results: it breaks `rule` (a family found no frame for it). */
+function reject(b: CheckedBatch, i: number, rule: string): void {
+  if (b.skip[i]) return;
+  b.errors[i] = inputRangeError(i, rule);
+  b.skip[i] = 1;
+  b.bad++;
 }
 
 /** Map model outputs on the canonical forms back through each input's frame element. */
@@ -61,24 +138,54 @@ function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {
     f.matrices.fill(NaN, i * d * d * width, (i + 1) * d * d * width);
     f.shifts.fill(NaN, i * rowLen, (i + 1) * rowLen);
     f.sizes[i] = NaN;
-    f.ranks[i] = -1;
+    // an input the family rejected keeps its rank (the reason names it)
+    if (f.status[2 * i] === 0) f.ranks[i] = -1;
+    if (f.warnings) f.warnings[i] = null;
   }
 }
 
 /**
- * Copy a batch's rows into the arena as f64, writing zeros for skipped inputs so
- * that no invalid value reaches a kernel. Returns the data and offsets pointers.
+ * Run the family's frames kernel over a checked batch (every family_frames kernel
+ * shares one ABI: src/wasm/module.ts FramesKernel) and copy the results out of the
+ * arena. Rows of skipped inputs reach the kernel as zeros, never as invalid values.
+ * `extraFlags` adds kernel flags (the families' frame-element listings use it).
  */
-export function putRows(k: Kernels, b: CheckedBatch, rowLen: number): { x: number; offsets: number } {
-  const a = k.arena;
-  const x = a.alloc(b.data.length * 8);
-  const offsets = a.putI32(b.offsets);
-  const view = a.f64(x, b.data.length);
-  view.set(b.data);
-  if (b.bad > 0) {
-    for (let i = 0; i < b.count; i++) {
-      if (b.skip[i]) view.fill(0, b.offsets[i] * rowLen, b.offsets[i + 1] * rowLen);
+export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0): FrameBatch {
+  const family = families[G.family];
+  const d = G.d;
+  const rowLen = d * G.width;
+  const count = b.count;
+  return withArena(k, `${family.kernel}_frames`, (a) => {
+    const x = a.alloc(b.data.length * 8);
+    const offsets = a.putI32(b.offsets);
+    const work = a.alloc(k.exports[`${family.kernel}_work`](d));
+    const m = a.alloc(count * d * rowLen * 8);
+    const shift = a.alloc(count * rowLen * 8);
+    const rank = a.alloc(count * 4);
+    const status = a.alloc(count * 16);
+    const canon = a.alloc(b.data.length * 8);
+    const rows = a.f64(x, b.data.length);
+    rows.set(b.data);
+    if (b.bad > 0) {
+      for (let i = 0; i < count; i++) if (b.skip[i]) rows.fill(0, b.offsets[i] * rowLen, b.offsets[i + 1] * rowLen);
     }
-  }
-  return { x, offsets };
+    a.f64(shift, count * rowLen).fill(0);
+    a.f64(status, 2 * count).fill(0);
+    k.exports[`${family.kernel}_frames`](x, offsets, count, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, status, canon);
+    const ranks = a.i32(rank, count).slice();
+    const sizes = new Float64Array(count);
+    for (let i = 0; i < count; i++) sizes[i] = family.stabilizerSize(G, ranks[i]);
+    return {
+      group: G.spec,
+      dim: d,
+      count,
+      offsets: b.offsets,
+      canonical: a.f64(canon, b.data.length).slice(),
+      matrices: a.f64(m, count * d * rowLen).slice(),
+      shifts: a.f64(shift, count * rowLen).slice(),
+      ranks,
+      sizes,
+      status: a.f64(status, 2 * count).slice(),
+    };
+  });
 }

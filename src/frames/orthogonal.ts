@@ -8,12 +8,18 @@
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
 import { withArena, type Kernels } from '../wasm/module.js';
-import { putRows, type FrameBatch, type OutputKind } from './index.js';
+import { runFrames, type FrameBatch, type OutputKind } from './index.js';
 
 const SPECIAL = 1;
 const CENTER = 2;
 /** Kernel flag: at rank d−1, complete the last column even for O(d) (frame elements). */
 const COMPLETE = 4;
+
+export const kernel = 'ortho';
+
+export function flags(G: Group): number {
+  return (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0);
+}
 
 /** |Stab(c)| for rank r: O(d−r) or SO(d−r) — finite only when d−r <= 1. */
 export function stabilizerSize(G: Group, rank: number): number {
@@ -21,35 +27,6 @@ export function stabilizerSize(G: Group, rank: number): number {
   if (free === 0) return 1;
   if (free === 1) return G.special ? 1 : 2;
   return Infinity;
-}
-
-export function frames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0): FrameBatch {
-  const d = G.d;
-  return withArena(k, 'ortho_frames', (a) => {
-    const { x, offsets } = putRows(k, b, d);
-    const n = b.data.length;
-    const work = a.alloc(k.exports.ortho_work(d));
-    const q = a.alloc(b.count * d * d * 8);
-    const shift = a.alloc(b.count * d * 8);
-    const rank = a.alloc(b.count * 4);
-    const canon = a.alloc(n * 8);
-    const flags = (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0) | extraFlags;
-    k.exports.ortho_frames(x, offsets, b.count, d, flags, tol, work, q, shift, rank, canon);
-    const ranks = a.i32(rank, b.count).slice();
-    const sizes = new Float64Array(b.count);
-    for (let i = 0; i < b.count; i++) sizes[i] = stabilizerSize(G, ranks[i]);
-    return {
-      group: G.spec,
-      dim: d,
-      count: b.count,
-      offsets: b.offsets,
-      canonical: a.f64(canon, n).slice(),
-      matrices: a.f64(q, b.count * d * d).slice(),
-      shifts: a.f64(shift, b.count * d).slice(),
-      ranks,
-      sizes,
-    };
-  });
 }
 
 /** y_i·Q_iᵀ (+ t_i for points): outputs on canonical forms back to the inputs' frames. */
@@ -81,7 +58,7 @@ export function elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: 
   const size = f.sizes[0];
   if (!Number.isFinite(size)) return null;
   const d = G.d;
-  const h = size === 2 ? frames(k, G, b, tol, COMPLETE).matrices : f.matrices.slice(0, d * d);
+  const h = size === 2 ? runFrames(k, G, b, tol, COMPLETE).matrices : f.matrices.slice(0, d * d);
   const matrices = new Float64Array(size * d * d);
   const shifts = new Float64Array(size * d);
   for (let s = 0; s < size; s++) {

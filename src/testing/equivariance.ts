@@ -33,3 +33,22 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   }
   return Math.sqrt(num) / Math.max(Math.sqrt(den), 1);
 }
+
+/** g·X for complex rows (interleaved): x ↦ x·gᵀ, i.e. (X·gᵀ)_rj = Σ_a g_ja·x_ra. */
+export function actComplexRows(g: Float64Array, x: Float64Array, n: number, d: number): Float64Array {
+  const y = new Float64Array(2 * n * d);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < d; j++) {
+      let re = 0, im = 0;
+      for (let a = 0; a < d; a++) {
+        const gr = g[2 * (j * d + a)], gi = g[2 * (j * d + a) + 1];
+        const xr = x[2 * (r * d + a)], xi = x[2 * (r * d + a) + 1];
+        re += gr * xr - gi * xi;
+        im += gr * xi + gi * xr;
+      }
+      y[2 * (r * d + j)] = re;
+      y[2 * (r * d + j) + 1] = im;
+    }
+  }
+  return y;
+}

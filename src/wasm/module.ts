@@ -8,6 +8,16 @@
  */
 import { wasmBytes, syncCompile } from './bytes.js';
 
+/**
+ * The ABI every family_frames kernel shares: per input i, the frame matrix at m
+ * (d² values, 2d² complex), the shift (d, 2d complex; the caller zeroes it, groups
+ * without translations leave it), rank[i] (i32), status[2i..2i+1] (f64: a family's
+ * code and value for inputs without a frame or with a doubtful one; the caller
+ * zeroes it) and the canonical rows.
+ */
+export type FramesKernel = (x: number, offsets: number, count: number, d: number, flags: number, tol: number,
+  work: number, m: number, shift: number, rank: number, status: number, canonical: number) => void;
+
 /** The kernel ABI exported by assembly/index.ts (pointers are byte offsets). */
 export interface KernelExports {
   memory: WebAssembly.Memory;
@@ -21,9 +31,18 @@ export interface KernelExports {
   linalg_select(x: number, offsets: number, count: number, d: number, tol: number, work: number,
     picked: number, rank: number): void;
   linalg_det(a: number, count: number, d: number, work: number, out: number): void;
+  linalg_inverse(a: number, count: number, d: number, work: number, out: number, cond: number): void;
+  cplx_apply(x: number, offsets: number, count: number, d: number, m: number, mStride: number, out: number, work: number): void;
+  cplx_gram(x: number, offsets: number, count: number, d: number, out: number): void;
+  cplx_qr(a: number, count: number, k: number, d: number, work: number, u: number, r: number): void;
   ortho_work(d: number): number;
-  ortho_frames(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
-    work: number, q: number, shift: number, rank: number, canonical: number): void;
+  ortho_frames: FramesKernel;
+  lorentz_work(d: number): number;
+  lorentz_frames: FramesKernel;
+  unitary_work(d: number): number;
+  unitary_frames: FramesKernel;
+  linear_work(d: number): number;
+  linear_frames: FramesKernel;
   canon_work(n: number, entries: number): number;
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,

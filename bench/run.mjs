@@ -1,0 +1,42 @@
+// `npm run bench`: every benchmark in one run, as ratios measured side by side.
+// Writes bench/results/latest.json and prints markdown tables; with --readme it
+// also replaces the table block in README.md.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
+import { benchGroups, groupsTable } from './groups.mjs';
+import { benchThreads, threadsTable } from './threads.mjs';
+
+const sections = [];
+const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
+
+console.error('bench: orthogonal groups…');
+results.orthogonal = await benchOrthogonal();
+sections.push(['Orthogonal and Euclidean groups (one thread; µs per set: median (min–max))', orthogonalTable(results.orthogonal)]);
+
+console.error('bench: Lorentz, unitary and linear groups…');
+results.groups = await benchGroups();
+sections.push(['Lorentz, unitary and linear groups (one thread; µs per set: median (min–max))', groupsTable(results.groups)]);
+
+console.error('bench: worker threads…');
+results.threads = await benchThreads();
+sections.push(['Worker threads', threadsTable(results.threads)]);
+
+const text = sections.map(([title, t]) => `#### ${title}\n\n${t}`).join('\n\n');
+const header = `Measured ${results.date.slice(0, 10)} on ${results.cores} cores (${results.cpu}), Node ${results.node}, by \`npm run bench\`.`;
+console.log(`${header}\n\n${text}`);
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));
+
+if (process.argv.includes('--readme')) {
+  const readme = new URL('../README.md', import.meta.url);
+  const src = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = src.indexOf(start);
+  const j = src.indexOf(end);
+  if (i < 0 || j < i) throw new Error('README.md has no bench markers');
+  writeFileSync(readme, `${src.slice(0, i + start.length)}\n${header}\n\n${text}\n${src.slice(j)}`);
+  console.error('bench: README.md updated');
+}

@@ -1,0 +1,35 @@
+// Worker threads: one large SO(3) batch (100,000 sets of 64 points) inline on the
+// calling thread (kernel work without dispatch), then on pools of 1 and 2 workers.
+import { createEngine, canonicalizeBatch } from '../dist/node/index.js';
+import { rng, gaussian, gaussianMatrix } from '../dist/node/testing.js';
+import { timeAsync, fmt, ratio, table } from './lib.mjs';
+
+export async function benchThreads({ sets = 100_000, n = 64 } = {}) {
+  const data = gaussianMatrix(gaussian(rng(77)), sets * n, 3);
+  const batch = { data, dim: 3, count: sets };
+  const rows = [];
+  const inline = await timeAsync(async () => canonicalizeBatch('SO(3)', batch), { items: sets / 1e3, repeat: 7 });
+  rows.push({ mode: 'inline (no workers)', threads: 0, t: inline });
+  for (const threads of [1, 2]) {
+    const engine = await createEngine({ threads });
+    try {
+      const t = await timeAsync(() => engine.canonicalize('SO(3)', batch), { items: sets / 1e3, repeat: 7, warmup: 2 });
+      rows.push({ mode: `${threads} worker${threads > 1 ? 's' : ''}`, threads, t });
+    } finally {
+      await engine.close();
+    }
+  }
+  return { sets, n, rows };
+}
+
+export function threadsTable({ sets, n, rows }) {
+  const one = rows.find((r) => r.threads === 1).t.median;
+  return table(
+    [`SO(3), ${sets.toLocaleString('en')} sets × ${n} points`, 'ms per 1000 sets', 'speed-up vs 1 worker'],
+    rows.map((r) => [r.mode, fmt(r.t, 3), r.threads === 0 ? '—' : ratio(one, r.t.median)]),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(threadsTable(await benchThreads()));
+}

@@ -1,0 +1,60 @@
+/**
+ * What the engine needs from a pool of workers, and the inline pool (threads: 0)
+ * that runs tasks on the calling thread. The Node pool (pool.node.ts, piscina) and
+ * the browser pool (pool.browser.ts, comlink) implement the same interface; the
+ * engine's chunking, scheduling and merging do not depend on which one runs.
+ */
+import { runChunk, type BatchIO, type Task } from './task.js';
+
+/**
+ * How a task's data reaches the code that runs it:
+ * - 'local':    the calling thread itself (plain buffers, written in place);
+ * - 'shared':   workers see the whole batch in SharedArrayBuffers (written in place);
+ * - 'transfer': each task carries its own copy of its chunk, and the worker transfers
+ *               the results back.
+ */
+export type Memory = 'local' | 'shared' | 'transfer';
+
+export interface Pool {
+  /** Worker threads (0 for the inline pool). */
+  readonly threads: number;
+  readonly memory: Memory;
+  /**
+   * Run one task. Resolves with the task's IO when memory is 'transfer' (else with
+   * nothing: the results are in place). Rejects with what went wrong when the task
+   * threw or its worker died (the pool replaces that worker), or with an AbortError
+   * when `signal` aborts (a task already running is stopped with its worker).
+   */
+  run(task: Task, signal: AbortSignal): Promise<BatchIO | void>;
+  /** Stop every worker. Tasks still running are rejected. */
+  close(): Promise<void>;
+}
+
+/** Let the event loop run (abort handlers, progress rendering) between inline chunks. */
+function yieldToEventLoop(): Promise<void> {
+  // setTimeout(0) is clamped to 1–4 ms, far longer than a chunk; setImmediate
+  // (Node) and a MessageChannel round trip (browsers) are not.
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** The pool of threads: 0: every task runs on the calling thread, one at a time. */
+export function inlinePool(): Pool {
+  return {
+    threads: 0,
+    memory: 'local',
+    async run(task, signal) {
+      await yieldToEventLoop();
+      signal.throwIfAborted();
+      await runChunk(task);
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The one task every engine runs: frames for a chunk of whole inputs.
+ *
+ * The Node pool (piscina), the browser pool (comlink) and the inline engine all call
+ * `runChunk`, so a chunk is computed by the same code wherever it runs. Each input's
+ * frame depends on that input's rows alone, so results are bit-identical for any
+ * thread count and chunking.
+ *
+ * A task names a range of inputs in a `BatchIO`: the batch's rows and the arrays its
+ * results go to. With shared memory (SharedArrayBuffer, or plain buffers on the
+ * calling thread) the IO is the whole batch and the task writes its slice in place;
+ * otherwise the task carries a copy of its chunk (`chunkIO`), computes it from 0, and
+ * the outputs travel back to be copied into the whole batch (`mergeChunk`).
+ * This module must stay free of Node and DOM APIs: workers of both kinds import it.
+ */
+import { group as parseGroup, type Group } from '../groups.js';
+import type { CheckedBatch, Real } from '../batch.js';
+import { computeFrames, type FrameBatch } from '../frames/index.js';
+import { ready, type Kernels } from '../wasm/module.js';
+import { internalError } from '../errors.js';
+
+/** A batch's rows and result arrays, all plain typed arrays (cloneable, transferable). */
+export interface BatchIO {
+  /** Rows of every input, laid out as in the batch: the input's own array, or a shared f64 copy. */
+  data: Real;
+  /** count+1 row indices. */
+  offsets: Int32Array;
+  /** 1 for inputs that failed validation: computed as NaN, never passed to a kernel. */
+  skip: Uint8Array;
+  /** Outputs, in the layout of FrameBatch. */
+  canonical: Float64Array;
+  matrices: Float64Array;
+  shifts: Float64Array;
+  ranks: Int32Array;
+  sizes: Float64Array;
+  status: Float64Array;
+}
+
+/** The FrameBatch arrays a task writes: values per input (per row for canonical). */
+const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const;
+
+export interface Task {
+  /** Group spec, re-parsed on the worker (a Group is plain data, but a spec is smaller). */
+  group: string;
+  tol: number;
+  io: BatchIO;
+  /** The chunk: inputs first .. end-1 of `io`. */
+  first: number;
+  end: number;
+  /** The io is this chunk's own copy: the worker sends it back when done. */
+  transfer: boolean;
+}
+
+type Outputs = Pick<BatchIO, (typeof OUTPUTS)[number]>;
+
+/**
+ * How many values each output holds for `count` inputs with `rows` rows in total,
+ * as computeFrames lays them out. For the inputs before a chunk, this is also where
+ * the chunk's results start.
+ */
+function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, number> {
+  const row = G.d * G.width;
+  return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count, status: 2 * count };
+}
+
+type Alloc = (bytes: number) => ArrayBufferLike;
+
+/** Result arrays for `count` inputs holding `rows` rows in total, on buffers from `alloc`. */
+function outputs(G: Group, rows: number, count: number, alloc: Alloc): Outputs {
+  const n = lengths(G, rows, count);
+  const f64 = (len: number) => new Float64Array(alloc(len * 8), 0, len);
+  return {
+    canonical: f64(n.canonical),
+    matrices: f64(n.matrices),
+    shifts: f64(n.shifts),
+    ranks: new Int32Array(alloc(n.ranks * 4), 0, n.ranks),
+    sizes: f64(n.sizes),
+    status: f64(n.status),
+  };
+}
+
+const plain: Alloc = (bytes) => new ArrayBuffer(bytes);
+
+/**
+ * The IO of a whole checked batch. With `shared`, the rows and the results live in
+ * SharedArrayBuffers that every worker sees: the input's own rows when they already
+ * do, else a shared f64 copy that `stageRows` fills chunk by chunk (so copying
+ * overlaps the workers' compute). Otherwise the input's rows are used as they are
+ * and the results are plain arrays.
+ */
+export function batchIO(G: Group, b: CheckedBatch, shared: boolean): BatchIO {
+  const rows = b.offsets[b.count];
+  if (!shared) return { data: b.data, offsets: b.offsets, skip: b.skip, ...outputs(G, rows, b.count, plain) };
+  const alloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
+  const copy = <T extends Int32Array | Uint8Array>(a: T): T => {
+    const c = new (a.constructor as new (buffer: ArrayBufferLike) => T)(alloc(a.byteLength));
+    c.set(a);
+    return c;
+  };
+  const data = b.data.buffer instanceof SharedArrayBuffer ? b.data : new Float64Array(alloc(b.data.length * 8));
+  return { data, offsets: copy(b.offsets), skip: copy(b.skip), ...outputs(G, rows, b.count, alloc) };
+}
+
+/** Copy the rows of inputs first .. end-1 from the batch's own data into io.data (when that is a copy). */
+export function stageRows(G: Group, io: BatchIO, source: Real, first: number, end: number): void {
+  if (io.data === source) return;
+  const rowLen = G.d * G.width;
+  const from = io.offsets[first] * rowLen;
+  io.data.set(source.subarray(from, io.offsets[end] * rowLen), from);
+}
+
+/** A copy of inputs first .. end-1 of `io`, rows renumbered from 0, with empty results. */
+export function chunkIO(G: Group, io: BatchIO, first: number, end: number): BatchIO {
+  const rowLen = G.d * G.width;
+  const r0 = io.offsets[first];
+  const offsets = rebase(io.offsets, first, end);
+  const rows = offsets[end - first];
+  return {
+    data: io.data.slice(r0 * rowLen, (r0 + rows) * rowLen),
+    offsets,
+    skip: io.skip.slice(first, end),
+    ...outputs(G, rows, end - first, plain),
+  };
+}
+
+/** Offsets of inputs first .. end-1, renumbered to start at row 0. */
+function rebase(offsets: Int32Array, first: number, end: number): Int32Array {
+  const out = offsets.slice(first, end + 1);
+  const r0 = offsets[first];
+  for (let i = 0; i < out.length; i++) out[i] -= r0;
+  return out;
+}
+
+/** Copy the results of a chunk (its inputs numbered from 0) into the whole batch's IO at input `first`. */
+export function mergeChunk(G: Group, io: BatchIO, chunk: Outputs, first: number): void {
+  const at = lengths(G, io.offsets[first], first);
+  for (const key of OUTPUTS) (io[key] as Float64Array).set(chunk[key] as Float64Array, at[key]);
+}
+
+/** Every buffer of an IO (for transfer lists). */
+export function buffersOf(io: BatchIO): ArrayBuffer[] {
+  return [io.data, io.offsets, io.skip, ...OUTPUTS.map((k) => io[k])].map((a) => a.buffer as ArrayBuffer);
+}
+
+/**
+ * Kernels for the next task. A task that threw may have left its instance mid-kernel
+ * (a trap), so the next one starts from a fresh instance of the same build.
+ */
+let fresh: Promise<Kernels> | null = null;
+
+/**
+ * Compute inputs task.first .. task.end-1 of task.io and write their results into
+ * task.io in place. Throws what the kernels throw (the engine reports it naming the
+ * chunk's inputs).
+ */
+export async function runChunk(task: Task): Promise<void> {
+  const k = await (fresh ?? ready());
+  fresh = null;
+  try {
+    const G = parseGroup(task.group);
+    const { io, first, end } = task;
+    const rowLen = G.d * G.width;
+    const r0 = io.offsets[first];
+    const offsets = rebase(io.offsets, first, end);
+    const count = end - first;
+    const skip = io.skip.subarray(first, end);
+    let bad = 0;
+    for (let i = 0; i < count; i++) bad += skip[i];
+    // Workers receive the skip mask, not the validation errors (they stay on the
+    // calling thread); computeFrames reads only the mask.
+    const chunk: CheckedBatch = {
+      data: io.data.subarray(r0 * rowLen, io.offsets[end] * rowLen),
+      dim: G.d,
+      count,
+      offsets,
+      errors: new Array<null>(count).fill(null),
+      skip,
+      bad,
+    };
+    const f: FrameBatch = computeFrames(G, chunk, task.tol, k);
+    const want = lengths(G, offsets[count], count);
+    for (const key of OUTPUTS) {
+      if (f[key].length !== want[key]) throw internalError(`${G.spec} frames gave ${f[key].length} ${key} values for ${count} inputs, expected ${want[key]}`);
+    }
+    mergeChunk(G, io, f, first);
+  } catch (e) {
+    fresh = ready({ simd: k.simd });
+    throw e;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * U(d), SU(d): the TypeScript side of assembly/frames/unitary.ts. Data is complex,
+ * interleaved (re, im), so a row holds 2d values and a matrix 2d².
+ *
+ * The kernel stores h as M = conj(Q), so X = c·Mᵀ as for the real groups; zero
+ * columns of Q outside the span are the closed-form Haar average over U(d−r) or
+ * SU(d−r), so one matrix per input both canonicalizes and averages outputs.
+ */
+import type { Group } from '../groups.js';
+import type { CheckedBatch } from '../batch.js';
+import { withArena, type Kernels } from '../wasm/module.js';
+import type { Elements, FrameBatch, OutputKind } from './index.js';
+
+const SPECIAL = 1;
+
+export const kernel = 'unitary';
+
+export function flags(G: Group): number {
+  return G.special ? SPECIAL : 0;
+}
+
+/** |Stab(c)| for rank r: trivial at full rank (and for SU at rank d−1), else U(d−r) / SU(d−r). */
+export function stabilizerSize(G: Group, rank: number): number {
+  const free = G.d - rank;
+  if (free === 0 || (free === 1 && G.special)) return 1;
+  return Infinity;
+}
+
+/** y_i·M_iᵀ (complex): outputs on canonical forms back to the inputs' frames. */
+export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, _kind: OutputKind): Float64Array {
+  const d = G.d;
+  return withArena(k, 'cplx_apply', (a) => {
+    const yp = a.putF64(y);
+    const offsets = a.putI32(f.offsets);
+    const mt = a.alloc(f.count * 2 * d * d * 8);
+    const mtv = a.f64(mt, f.count * 2 * d * d);
+    const m = f.matrices;
+    for (let i = 0, base = 0; i < f.count; i++, base += 2 * d * d) {
+      for (let r = 0; r < d; r++) {
+        for (let c = 0; c < d; c++) {
+          mtv[base + 2 * (r * d + c)] = m[base + 2 * (c * d + r)];
+          mtv[base + 2 * (r * d + c) + 1] = m[base + 2 * (c * d + r) + 1];
+        }
+      }
+    }
+    const out = a.alloc(y.length * 8);
+    const work = a.alloc(2 * d * d * 8);
+    k.exports.cplx_apply(yp, offsets, f.count, d, mt, d * d, out, work);
+    return a.f64(out, y.length).slice();
+  });
+}
+
+/** The frame's one group element (M, zero shift) when the stabilizer is trivial, else null. */
+export function elements(_k: Kernels, G: Group, _b: CheckedBatch, _tol: number, f: FrameBatch): Elements {
+  if (f.sizes[0] !== 1) return null;
+  const d = G.d;
+  return { matrices: f.matrices.slice(0, 2 * d * d), shifts: new Float64Array(2 * d) };
+}

@@ -1,0 +1,7 @@
+/**
+ * Kernel-level entry for benchmarks and tools (`minframe/internal`): the raw WASM
+ * kernels, the arena and frame computation on checked batches. Not a stable API.
+ */
+export { kernels, loadKernels, withArena, simdSupported, type Kernels, type KernelExports } from './wasm/module.js';
+export { checkBatch } from './batch.js';
+export { computeFrames, restoreOutputs } from './frames/index.js';

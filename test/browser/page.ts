@@ -1,0 +1,67 @@
+/**
+ * The browser test's page (built by esbuild in test/browser.test.ts; 'minframe' is
+ * the browser bundle, served next to this page). It exposes `run(scenario)`, which
+ * canonicalizes the seeded batch on 2 Web Workers and reports the result's bytes.
+ */
+import { createEngine, type Engine } from 'minframe';
+import { denseBatch } from '../batches.js';
+import { BROWSER_BATCH } from './params.js';
+
+/** Every Web Worker the engine starts, with its replies, to see that both ran tasks. */
+const replies = new Map<Worker, number>();
+const NativeWorker = Worker;
+globalThis.Worker = class CountingWorker extends NativeWorker {
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    replies.set(this, 0);
+    this.addEventListener('message', () => replies.set(this, (replies.get(this) ?? 0) + 1));
+  }
+};
+
+function base64(a: ArrayBufferView): string {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const { count, n, seed, group } = BROWSER_BATCH;
+const batch = denseBatch(count, n, seed);
+
+/**
+ * Before the measured run, optionally break a call: 'abort' aborts it at its first
+ * progress report; 'fault' makes a busy worker report an error there (as a crashing
+ * worker does), which must fail the call and replace that worker.
+ */
+async function interrupt(engine: Engine, how: 'abort' | 'fault'): Promise<{ name: string; message: string }> {
+  const ctl = new AbortController();
+  const onProgress = () => {
+    if (how === 'abort') ctl.abort();
+    else [...replies.keys()][0].dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
+  };
+  return engine.canonicalize(group, batch, { signal: ctl.signal, onProgress }).then(
+    () => ({ name: 'none', message: 'the call succeeded' }),
+    (e: Error) => ({ name: e.name, message: e.message }),
+  );
+}
+
+async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
+  const engine = await createEngine({ threads: 2, chunkSize: scenario === 'plain' ? undefined : 20 });
+  try {
+    const interrupted = scenario === 'plain' ? null : await interrupt(engine, scenario);
+    replies.clear();
+    const r = await engine.canonicalize(group, batch);
+    return {
+      interrupted,
+      crossOriginIsolated: globalThis.crossOriginIsolated,
+      threads: engine.threads,
+      sharedResult: r.canonical.buffer instanceof (globalThis.SharedArrayBuffer ?? class {}),
+      workersThatRan: [...replies.values()].filter((k) => k > 0).length,
+      arrays: { canonical: base64(r.canonical), matrices: base64(r.matrices), shifts: base64(r.shifts), ranks: base64(r.ranks), sizes: base64(r.sizes) },
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+Object.assign(globalThis, { run });

@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { graphFrame, graphFrames, clusterIds, orbitsOnPairs } from '../src/frames/graph.js';
 import { canonicalLabeling, canonicalLabelings } from '../src/graphs/canon.js';
+import { group } from '../src/groups.js';
+import { canonicalize, canonicalizeBatch } from '../src/canonicalize.js';
+import { equivariant } from '../src/average.js';
 import { rng } from '../src/testing/random.js';
 import { relabel, randomPermutation, fromGraph6 } from './helpers/graphs.js';
 import families from './fixtures/nauty/families.json';
@@ -76,6 +79,24 @@ describe('graph frames', () => {
     const { n, a } = family('complete bipartite K3,4');
     const r = canonicalLabeling(a, { n });
     expect(new Set(orbitsOnPairs(n, r.generators)).size).toBe(6);
+  });
+});
+
+describe("group('graph') and group('weighted-graph')", () => {
+  it('canonicalize(group(...), A, { n }) gives the graph frame', () => {
+    const { n, a } = family('hypercube Q4');
+    expect(group('graph').spec).toBe('graph');
+    expect(group(' weighted-graph ').weighted).toBe(true);
+    const f = canonicalize(group('graph'), a, { n });
+    expect(f.size).toBe(384);
+    expect(f.sizeExact).toBe(384n);
+    expect(Array.from(canonicalize('graph', relabel(a, n, randomPermutation(n, u)), { n }).canonical)).toEqual(Array.from(f.canonical));
+    const w = Float64Array.from(a, (x) => x * 0.3);
+    expect(canonicalize('weighted-graph', w, { n }).size).toBe(384);
+  });
+  it('point-set calls refuse graph groups with a pointer to canonicalize', () => {
+    expect(() => canonicalizeBatch('graph', { data: new Float64Array(4), dim: 2, count: 1 })).toThrow(/canonicalizeBatch\(\) takes point sets; for 'graph' use canonicalize/);
+    expect(() => equivariant('weighted-graph', (x: Float64Array) => x)).toThrow(RangeError);
   });
 });
 

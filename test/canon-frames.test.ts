@@ -86,7 +86,8 @@ describe("group('graph') and group('weighted-graph')", () => {
   it('canonicalize(group(...), A, { n }) gives the graph frame', () => {
     const { n, a } = family('hypercube Q4');
     expect(group('graph').spec).toBe('graph');
-    expect(group(' weighted-graph ').weighted).toBe(true);
+    expect(group('weighted-graph').weighted).toBe(true);
+    expect(group(' weighted-graph ').spec).toBe('weighted-graph');
     const f = canonicalize(group('graph'), a, { n });
     expect(f.size).toBe(384);
     expect(f.sizeExact).toBe(384n);

@@ -245,31 +245,35 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
   let forms = 0;
   for (const c of graphs) forms += c.n * c.n;
   const pForms = arena.alloc(forms * 4);
+  // one view of the whole memory: no allocation above this point grows it
+  const heap = new Int32Array(arena.memory.buffer);
+  const at = (ptr: number) => ptr >> 2;
   let e = 0;
   for (let g = 0; g < count; g++) {
     const c = graphs[g];
     const v0 = voff[g];
     if (c.dense) {
-      arena.i32(pDense, c.n * c.n).set(c.dense);
+      heap.set(c.dense, at(pDense));
       const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
       if (r < 0) throw asymmetric(c, -1 - r);
       e = r;
     } else {
-      const rows = arena.i32(pRow + v0 * 4, c.n);
-      for (let v = 0; v < c.n; v++) rows[v] = c.rowPtr[v] + e;
-      arena.i32(pCol, entries).set(c.col, e);
-      arena.i32(pEcol, entries).set(c.ecol, e);
+      for (let v = 0; v < c.n; v++) heap[at(pRow) + v0 + v] = c.rowPtr[v] + e;
+      heap.set(c.col, at(pCol) + e);
+      heap.set(c.ecol, at(pEcol) + e);
       e += c.entries;
     }
-    arena.i32(pVcol, total).set(kernelColours(c), v0);
+    heap.set(kernelColours(c), at(pVcol) + v0);
   }
-  arena.i32(pRow, total + 1)[total] = e;
+  heap[at(pRow) + total] = e;
   const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
+  /** Results; the per-graph arrays are views into a few batch-wide copies (cheap for many small graphs). */
   const read = () => {
     x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
-    const canon = arena.i32(pForms, forms);
-    const lab = arena.i32(pLab, total);
-    const orb = arena.i32(pOrb, total);
+    const canon = arena.i32(pForms, forms).slice();
+    const lab = arena.i32(pLab, total).slice();
+    const orb = arena.i32(pOrb, total).slice();
+    const colours = new Int32Array(total);
     const sizes = arena.i32(pSizes, total);
     const gens = arena.i32(pGens, genTotal);
     const ngens = arena.i32(pNgens, count);
@@ -279,27 +283,26 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
       const c = graphs[g];
       const n = c.n;
       const v0 = voff[g];
-      const labeling = lab.slice(v0, v0 + n);
+      const labeling = lab.subarray(v0, v0 + n);
       let exact = 1n;
       for (let i = 0; i < n; i++) if (sizes[v0 + i] !== 1) exact *= BigInt(sizes[v0 + i]);
       const generators: Int32Array[] = [];
       for (let i = 0; i < ngens[g]; i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
-      const canonical = canon.slice(f, f + n * n);
+      const canonical = canon.subarray(f, f + n * n);
       f += n * n;
-      const canonicalColors = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const v = labeling[i];
-        canonicalColors[i] = c.vcol[v];
+        colours[v0 + i] = c.vcol[v];
         if (c.loops !== null) canonical[i * n + i] = c.loops[v];
       }
       out.push({
         n,
         labeling,
         canonical,
-        canonicalColors,
-        orbits: orb.slice(v0, v0 + n),
+        canonicalColors: colours.subarray(v0, v0 + n),
+        orbits: orb.subarray(v0, v0 + n),
         generators,
-        size: Number(exact),
+        size: exact === 1n ? 1 : Number(exact),
         sizeExact: exact,
       });
     }

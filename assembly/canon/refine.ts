@@ -129,7 +129,9 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
     const w = dequeue();
     if (w < 0) break;
     const wl = ld(LEN, w);
-    for (let i = 0; i < wl; i++) st(WBUF, i, ld(LAB, w + i));
+    // the splitter's own cell may be reordered below: read its vertices from a copy
+    if (wl == 1) st(WBUF, 0, ld(LAB, w));
+    else memory.copy(WBUF, LAB + (<usize>w << 2), <usize>wl << 2);
     stamp++;
     let ntc = 0;
     // Phase 1: keys, and move reached vertices to the end of their cell.
@@ -169,7 +171,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
       st(TCNT, c, 0);
       const cl = ld(LEN, c);
       const a = c + cl - t;
-      sortByKey(a, c + cl);
+      if (t > 1) sortByKey(a, c + cl);
       tr = mix(tr, <u32>c);
       // Fragments: [c, a) unreached (if a > c), then runs of equal key in [a, c+cl).
       // Only the reached part is scanned: splitting a large cell costs what reached it.

@@ -75,6 +75,14 @@ describe('graph frames', () => {
     expect(() => graphFrame(k.a, { n: k.n }).elements()).toThrow(/815915283247897734345611269596115894272000000000 elements/);
   });
 
+  it('the generators generate Aut: elements() has |Aut| distinct automorphisms', () => {
+    for (const f of families.filter((x) => BigInt(x.aut) <= 5000n)) {
+      const { n, a } = fromGraph6(f.g6);
+      const els = graphFrame(a, { n }).elements();
+      expect(els.length, f.name).toBe(Number(f.aut));
+    }
+  });
+
   it('orbits on pairs of K_{3,4}: diagonal (2 orbits), edges (2), non-edges (2)', () => {
     const { n, a } = family('complete bipartite K3,4');
     const r = canonicalLabeling(a, { n });

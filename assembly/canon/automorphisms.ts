@@ -15,12 +15,19 @@ import {
 
 let gens: usize = 0; // output generators, n i32 each
 let ngens: i32 = 0;
+let gcap: i32 = 0; // room for this many at `gens`
+let overflow = false; // a generator found no room
 let nextra: i32 = 0;
 let visit: i32 = 0;
 
-/** Start a graph: generators go to `out`; orbits are singletons. STAMP must be zero. */
-export function resetAutomorphisms(out: usize): void {
+/**
+ * Start a graph: generators go to `out` (room for `cap`); orbits are singletons.
+ * STAMP must be zero.
+ */
+export function resetAutomorphisms(out: usize, cap: i32): void {
   gens = out;
+  gcap = cap;
+  overflow = false;
   ngens = 0;
   nextra = 0;
   visit = 0;
@@ -31,8 +38,9 @@ export function resetAutomorphisms(out: usize): void {
   }
 }
 
+/** Generators stored, or -1 when some found no room (orbits and |Aut| stay exact). */
 export function generatorCount(): i32 {
-  return ngens;
+  return overflow ? -1 : ngens;
 }
 
 /** Union–find root, with path halving. */
@@ -102,9 +110,11 @@ export function addAutomorphism(g: usize): void {
     if (ld(UFM, small) < ld(UFM, big)) st(UFM, big, ld(UFM, small));
   }
   const row = <usize>n << 2;
-  if (merged) {
+  if (merged && ngens < gcap) {
     memory.copy(gens + <usize>ngens * row, g, row);
     ngens++;
+  } else if (merged) {
+    overflow = true;
   } else if (nextra < EXTRA_CAP) {
     memory.copy(EXTRA + <usize>nextra * row, g, row);
     nextra++;

@@ -152,7 +152,9 @@ export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, 
  * canonical position i (canonical form: A'[i][j] = A[lab i][lab j]);
  * orbits[v0 + v] = smallest vertex of v's orbit under Aut; sizes[v0 + k] = the
  * factors of |Aut| (1 past the first path's depth); generators of Aut, n i32 each
- * (v ↦ g[v]), at gens + genOff[g] i32, at most n − 1 of them; ngens[g] their count.
+ * (v ↦ g[v]), at gens + genOff[g] i32, room for (genOff[g+1] − genOff[g]) / n of
+ * them (at most n − 1 are ever needed); ngens[g] their count, or −1 when they did
+ * not fit (lab, orbits and sizes are still exact; run again with room for n − 1).
  */
 export function canon_label(
   count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, vcol: usize, work: usize,
@@ -164,7 +166,8 @@ export function canon_label(
     start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
     const vb = <usize>n << 2;
     const out = <usize>v0 << 2;
-    search(vcol + out, gens + (<usize>ld(genOff, g) << 2), sizes + out);
+    const cap = n > 0 ? (ld(genOff, g + 1) - ld(genOff, g)) / n : 0;
+    search(vcol + out, gens + (<usize>ld(genOff, g) << 2), cap, sizes + out);
     memory.copy(lab + out, BESTLAB, vb);
     for (let v = 0; v < n; v++) st(orbits + out, v, orbitMin(v));
     st(ngens, g, generatorCount());
@@ -212,11 +215,11 @@ let haveFirst = false;
 let fpd = 0; // the current node's deepest level shared with the first path
 let bestDepth = 0;
 
-function search(vcol: usize, gensOut: usize, sizes: usize): void {
+function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
   const n = N;
   resetQueue();
   resetRefine(ld(ROW, 0), ld(ROW, n));
-  resetAutomorphisms(gensOut);
+  resetAutomorphisms(gensOut, genCap);
   invalidateCertificate();
   for (let k = 0; k < n; k++) st(sizes, k, 1);
   haveFirst = false;

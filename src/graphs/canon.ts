@@ -204,7 +204,7 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
  * Checked graphs laid out in the arena for canon_label: `run` labels them all in
  * one call (repeatable: the bench times it alone), `read` builds the results.
  */
-export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: () => void; read: () => CanonicalLabeling[]; refine: () => Int32Array[] } {
+export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false): { run: () => void; read: () => CanonicalLabeling[]; refine: () => Int32Array[]; overflowed: () => number[] } {
   const x = k.exports;
   const count = graphs.length;
   let total = 0;
@@ -221,7 +221,7 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
     genOff[g] = genTotal;
     total += n;
     entries += m;
-    genTotal += n * (n - 1);
+    genTotal += n * (allGenerators ? n - 1 : Math.min(n - 1, GENERATOR_ROOM));
     maxN = Math.max(maxN, n);
     maxE = Math.max(maxE, m);
     if (dense) maxDense = Math.max(maxDense, n * n);
@@ -287,7 +287,7 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
       let exact = 1n;
       for (let i = 0; i < n; i++) if (sizes[v0 + i] !== 1) exact *= BigInt(sizes[v0 + i]);
       const generators: Int32Array[] = [];
-      for (let i = 0; i < ngens[g]; i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
+      for (let i = 0; i < Math.max(0, ngens[g]); i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
       const canonical = canon.subarray(f, f + n * n);
       f += n * n;
       for (let i = 0; i < n; i++) {
@@ -314,17 +314,37 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[]): { run: 
     const cells = arena.i32(pCells, total);
     return graphs.map((_, g) => cells.slice(voff[g], voff[g + 1]));
   };
-  return { run, read, refine };
+  /** Graphs whose generators did not fit (ngens = −1): label them again with allGenerators. */
+  const overflowed = () => {
+    const ngens = arena.i32(pNgens, count);
+    return graphs.map((_, g) => g).filter((g) => ngens[g] < 0);
+  };
+  return { run, read, refine, overflowed };
 }
+
+/**
+ * Room for generators per graph on the first run: few graphs need more, and room
+ * for all n − 1 would cost n² words per graph.
+ */
+const GENERATOR_ROOM = 32;
 
 /** Run canon_label over checked graphs (one WASM call for the whole batch). */
 export function labelChecked(graphs: Checked[], k: Kernels = kernels()): CanonicalLabeling[] {
   if (graphs.length === 0) return [];
-  return withArena(k, 'canon_label', (arena) => {
+  const out = withArena(k, 'canon_label', (arena) => {
     const batch = packGraphs(k, arena, graphs);
     batch.run();
-    return batch.read();
+    return { results: batch.read(), overflowed: batch.overflowed() };
   });
+  if (out.overflowed.length > 0) {
+    const again = withArena(k, 'canon_label', (arena) => {
+      const batch = packGraphs(k, arena, out.overflowed.map((g) => graphs[g]), true);
+      batch.run();
+      return batch.read();
+    });
+    out.overflowed.forEach((g, i) => (out.results[g] = again[i]));
+  }
+  return out.results;
 }
 
 /**

@@ -28,7 +28,7 @@
 import {
   N, ROW, COL, ECOL, LAB, INV, CELL, LEN, EH, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
-  ld, st, ldk, stk, sortByKey, newStart, enqueue, dequeue, clearQueue, cells, setCells,
+  ld, st, ldk, stk, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
 } from './partition';
 
 /** Trace comparison state after `refine`: 1 while equal to the first path. */
@@ -220,40 +220,4 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
   clearQueue();
   setCells(ncells);
   return emit(level, 0x80000000 | <u32>ncells, compare, defer);
-}
-
-/** Sort k i32 values at base ascending (insertion sort for short lists, else heapsort). */
-function sortInts(base: usize, k: i32): void {
-  if (k <= 32) {
-    for (let i = 1; i < k; i++) {
-      const v = ld(base, i);
-      let j = i - 1;
-      while (j >= 0 && ld(base, j) > v) {
-        st(base, j + 1, ld(base, j));
-        j--;
-      }
-      st(base, j + 1, v);
-    }
-    return;
-  }
-  for (let i = (k >> 1) - 1; i >= 0; i--) siftInts(base, i, k);
-  for (let end = k - 1; end > 0; end--) {
-    const t = ld(base, 0);
-    st(base, 0, ld(base, end));
-    st(base, end, t);
-    siftInts(base, 0, end);
-  }
-}
-
-function siftInts(base: usize, i: i32, k: i32): void {
-  const v = ld(base, i);
-  for (;;) {
-    let c = 2 * i + 1;
-    if (c >= k) break;
-    if (c + 1 < k && ld(base, c + 1) > ld(base, c)) c++;
-    if (ld(base, c) <= v) break;
-    st(base, i, ld(base, c));
-    i = c;
-  }
-  st(base, i, v);
 }

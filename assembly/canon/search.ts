@@ -240,6 +240,7 @@ function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
     // the next vertex of the target cell, else the deferred leader, else go up.
     let w = -1;
     let leader = false;
+    restore(level);
     if (!finishLeader) w = nextChild(level);
     if (w < 0 && ld(LEADER, level) >= 0) {
       w = ld(LEADER, level);
@@ -256,7 +257,6 @@ function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
     }
     const last = ld(LAST, level);
     if (!leader) st(LAST, level, w);
-    restore(level);
     truncateTrace(level + 1);
     enqueue(individualize(w, level + 1));
     // a leader is known to beat the best path: refine it whole, without comparing
@@ -304,20 +304,31 @@ function openNode(level: i32): bool {
   return true;
 }
 
-/** The next child of the node at `level` to search (a vertex), or -1. */
+/**
+ * The next child of the node at `level` to search (a vertex), or -1: children go
+ * in increasing vertex order (searching below the node permutes its target cell,
+ * so the cell is scanned). On the first path every automorphism found fixes the
+ * prefix and the orbit test is a union–find lookup, folded into the scan; elsewhere
+ * candidates are tested one by one.
+ */
 function nextChild(level: i32): i32 {
   const s = ld(TCS, level);
   const e = s + ld(TCL, level);
+  const first = haveFirst && level <= fpd;
   let last = ld(LAST, level);
-  let w = last;
+  let w = 0;
+  let min = 0;
   do {
-    last = w;
     w = 0x7fffffff;
+    min = 0x7fffffff;
     for (let p = s; p < e; p++) {
       const v = ld(LAB, p);
-      if (v > last && v < w) w = v;
+      if (v < min) min = v;
+      if (v > last && v < w && (!first || orbitMin(v) == v)) w = v;
     }
-  } while (w != 0x7fffffff && haveFirst && prunedByOrbit(w, level, level <= fpd));
+    last = w;
+    // the cell's smallest vertex has no smaller vertex in its orbit: never pruned
+  } while (w != 0x7fffffff && w != min && haveFirst && !first && prunedByOrbit(w, level, false));
   return w == 0x7fffffff ? -1 : w;
 }
 

@@ -118,6 +118,39 @@ describe('canonical labeling against brute force on coloured graphs', () => {
   });
 });
 
+describe('inputs and scale', () => {
+  it('CSR and dense input of the same coloured graph agree, in one mixed batch', () => {
+    const g = coloured(12, 0.4, 3, 2);
+    const n = 12;
+    const rowPtr = [0];
+    const col: number[] = [];
+    const ec: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) if (g.adjacency[i * n + j]) col.push(j), ec.push(g.adjacency[i * n + j]);
+      rowPtr.push(col.length);
+    }
+    const [d, c] = canonicalLabelings([g, { adjacency: { rowPtr, col }, edgeColors: ec, n, colors: g.colors }]);
+    expect(key(c.canonical)).toBe(key(d.canonical));
+    expect(key(c.labeling)).toBe(key(d.labeling));
+    expect(c.sizeExact).toBe(d.sizeExact);
+  });
+
+  it('K_200 and the empty graph on 200 vertices: |Aut| = 200! exactly, 199 generators', () => {
+    const n = 200;
+    let fact = 1n;
+    for (let i = 2n; i <= 200n; i++) fact *= i;
+    const k = new Int32Array(n * n).fill(1);
+    for (let i = 0; i < n; i++) k[i * n + i] = 0;
+    const [a, b] = canonicalLabelings([{ adjacency: k, n }, { adjacency: new Int32Array(n * n), n }]);
+    for (const r of [a, b]) {
+      expect(r.sizeExact).toBe(fact);
+      expect(r.size).toBe(Infinity);
+      expect(r.generators.length).toBe(199);
+      expect(new Set(r.orbits).size).toBe(1);
+    }
+  });
+});
+
 describe('SIMD and scalar builds', () => {
   it('identical labelings, orbits, sizes and generators', () => {
     const simd = loadKernels({ simd: true });

@@ -49,7 +49,10 @@ export interface CanonicalLabeling {
   sizeExact: bigint;
 }
 
-/** Largest vertex count accepted (the kernel's scratch grows as 34·n words). */
+/**
+ * Largest vertex count accepted: the kernel's scratch is about 36·n + 4·entries +
+ * 32·n words, and dense input and canonical forms take n² words each.
+ */
 export const MAX_VERTICES = 1 << 22;
 
 
@@ -284,8 +287,15 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       const n = c.n;
       const v0 = voff[g];
       const labeling = lab.subarray(v0, v0 + n);
-      let exact = 1n;
-      for (let i = 0; i < n; i++) if (sizes[v0 + i] !== 1) exact *= BigInt(sizes[v0 + i]);
+      // |Aut| as a number while exact, in bigint past 2^53
+      let size = 1;
+      let big: bigint | null = null;
+      for (let i = v0; i < v0 + n; i++) {
+        const f = sizes[i];
+        if (f === 1) continue;
+        if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
+        else big = (big ?? BigInt(size)) * BigInt(f);
+      }
       const generators: Int32Array[] = [];
       for (let i = 0; i < Math.max(0, ngens[g]); i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
       const canonical = canon.subarray(f, f + n * n);
@@ -302,8 +312,8 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
         canonicalColors: colours.subarray(v0, v0 + n),
         orbits: orb.subarray(v0, v0 + n),
         generators,
-        size: exact === 1n ? 1 : Number(exact),
-        sizeExact: exact,
+        size: big === null ? size : Number(big),
+        sizeExact: big ?? BigInt(size),
       });
     }
     return out;

@@ -79,6 +79,10 @@ export const TIED: i32 = 3;
 
 // The best path's trace at level `limitLevel` is known only up to `limitLen`
 // entries while a leader is deferred (-1: fully known).
+/** Trace entries a leader refines past the one where it passed the best path. */
+const LEAD_MARGIN: i32 = 4;
+let leadsAt: i32 = -1; // entry of this refinement where it passed the best path
+
 let limitLevel: i32 = -1;
 let limitLen: i32 = 0;
 
@@ -102,9 +106,12 @@ function emit(level: i32, t: u32, compare: bool, defer: bool): i32 {
     const b = <u32>ld(BEST_T, ld(BEST_TS, level) + i);
     if (t != b) {
       outCmpB = t > b ? 1 : -1;
-      if (outCmpB > 0 && defer && outEqF == 0) return LEADS;
+      if (outCmpB > 0) leadsAt = i;
     }
   }
+  // a leader refines a few splitters past the entry where it won, so that fewer
+  // later siblings tie with its known prefix and force it to be finished early
+  if (outCmpB > 0 && defer && outEqF == 0 && leadsAt >= 0 && i >= leadsAt + LEAD_MARGIN) return LEADS;
   return outEqF != 0 || outCmpB >= 0 ? REFINED : PRUNED;
 }
 
@@ -122,6 +129,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
   const n = N;
   outEqF = eqF;
   outCmpB = cmpB;
+  leadsAt = -1;
   st(CUR_TS, level, curLen);
   let ncells = cells;
   for (;;) {

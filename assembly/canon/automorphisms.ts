@@ -126,12 +126,10 @@ export function addAutomorphism(g: usize): void {
  * skipped: some automorphism found so far that fixes the prefix pointwise maps w
  * to a smaller vertex. Children are tried in increasing vertex order, so a smaller
  * vertex of w's orbit under that subgroup was tried before (or was itself skipped
- * for a still smaller one), and w's subtree is its image. `all` says every
- * automorphism found fixes the prefix (true on the first path), where the
- * union–find answers at once.
+ * for a still smaller one), and w's subtree is its image. (On the first path every
+ * automorphism found fixes the prefix and the union–find answers: see orbitMin.)
  */
-export function prunedByOrbit(w: i32, depth: i32, all: bool): bool {
-  if (all) return orbitMin(w) < w;
+export function prunedByOrbit(w: i32, depth: i32): bool {
   const n = N;
   // the automorphisms that fix the prefix, by index
   let nq = 0;

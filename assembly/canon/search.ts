@@ -11,8 +11,9 @@
  * increasing vertex order, without recursion (per-level state in arrays).
  *
  * Pruning:
- * - trace: a node whose trace differs from the first path's and is below the best
- *   path's is cut during its refinement (refine.ts);
+ * - trace: the refinement trace is the node invariant along the path; a node whose
+ *   trace differs from the first path's and is below the best path's is cut during
+ *   its refinement (refine.ts);
  * - deferred leaders: a node that beats the best path (and cannot be automorphic
  *   to the first) stops refining there and is finished after its siblings, unless
  *   one beats it first; with children in random trace order, this saves the ~ln n
@@ -328,7 +329,7 @@ function nextChild(level: i32): i32 {
     }
     last = w;
     // the cell's smallest vertex has no smaller vertex in its orbit: never pruned
-  } while (w != 0x7fffffff && w != min && haveFirst && !first && prunedByOrbit(w, level, false));
+  } while (w != 0x7fffffff && w != min && haveFirst && !first && prunedByOrbit(w, level));
   return w == 0x7fffffff ? -1 : w;
 }
 

@@ -52,21 +52,50 @@ function allFinite(data: Real, from: number, to: number): boolean {
   return a + b + c + d === 0;
 }
 
-/** Describe the first non-finite value of data[from..to), or null. */
-function nonFinite(data: Real, from: number, to: number, rowLen: number): string | null {
-  if (allFinite(data, from, to)) return null;
-  for (let j = from; j < to; j++) {
-    const v = data[j];
-    if (!Number.isFinite(v)) {
-      const r = Math.floor((j - from) / rowLen);
-      return `row ${r} holds ${v} at column ${(j - from) % rowLen}; every value must be finite`;
-    }
-  }
-  return null;
+/** The index of the first non-finite value of data[from..to), or −1. */
+export function firstNonFinite(data: Real, from: number, to: number): number {
+  if (allFinite(data, from, to)) return -1;
+  for (let j = from; j < to; j++) if (!Number.isFinite(data[j])) return j;
+  return -1;
+}
+
+/** The rule input i breaks when data[at] (at in its rows, from `from` on) is not finite. */
+export function nonFiniteRule(data: Real, from: number, at: number, rowLen: number): string {
+  const r = Math.floor((at - from) / rowLen);
+  return `row ${r} holds ${data[at]} at column ${(at - from) % rowLen}; every value must be finite`;
 }
 
 /** Check a batch's shape (throws for the batch) and each input (collected per input). */
 export function checkBatch(G: Group, input: BatchInput): CheckedBatch {
+  const b = checkShape(G, input);
+  checkValues(G, b, 0, b.count);
+  return b;
+}
+
+/**
+ * Check that every value of inputs first..end-1 is finite, recording the inputs that
+ * are not. The engine runs this in the workers, chunk by chunk, so that scanning a
+ * large batch is not a serial step on the calling thread.
+ */
+export function checkValues(G: Group, b: CheckedBatch, first: number, end: number): void {
+  const rowLen = G.d * G.width;
+  for (let i = first; i < end; i++) {
+    if (b.skip[i]) continue;
+    const from = b.offsets[i] * rowLen;
+    const at = firstNonFinite(b.data, from, b.offsets[i + 1] * rowLen);
+    if (at >= 0) {
+      b.errors[i] = inputRangeError(i, nonFiniteRule(b.data, from, at, rowLen));
+      b.skip[i] = 1;
+      b.bad++;
+    }
+  }
+}
+
+/**
+ * Check a batch's shape (throws for the batch) and that no input is empty
+ * (collected per input); values are left to checkValues.
+ */
+export function checkShape(G: Group, input: BatchInput): CheckedBatch {
   if (typeof input !== 'object' || input === null) throw optionError(`a batch must be { data, dim, count } or { data, dim, offsets }, got ${describe(input)}`);
   const { data, dim } = input;
   if (!isReal(data)) throw optionError(`batch.data must be a Float64Array or Float32Array, got ${describe(data)}`);
@@ -107,14 +136,8 @@ export function checkBatch(G: Group, input: BatchInput): CheckedBatch {
   for (let i = 0; i < count; i++) {
     const r0 = offsets[i];
     const r1 = offsets[i + 1];
-    let err: Error | null = null;
-    if (r1 === r0) err = inputRangeError(i, `has no rows; every input needs n >= 1`);
-    else {
-      const msg = nonFinite(data, r0 * rowLen, r1 * rowLen, rowLen);
-      if (msg) err = inputRangeError(i, msg);
-    }
-    if (err) {
-      errors[i] = err;
+    if (r1 === r0) {
+      errors[i] = inputRangeError(i, `has no rows; every input needs n >= 1`);
       skip[i] = 1;
       bad++;
     }

@@ -71,6 +71,12 @@ export type ErrorMode = 'throw' | 'status';
 
 export interface BatchOptions extends CanonicalizeOptions {
   /**
+   * An earlier result whose arrays this call overwrites where they have the right
+   * length, instead of allocating new ones: touching fresh memory can cost more than
+   * the frames themselves for large batches, so loops over batches should pass it.
+   */
+  into?: FrameBatch;
+  /**
    * 'throw' (default): a bad input throws its own TypeError/RangeError, which carries
    * `.errors` (every bad input) and `.result` (the whole batch, bad inputs as NaN).
    * 'status': never throw for bad inputs; read `result.errors`.
@@ -104,5 +110,5 @@ export function canonicalizeBatch(G: string | Group, batch: BatchInput, options:
   const tol = checkTol(options.tol, DEFAULT_TOL);
   const mode = checkErrorMode(options.errors);
   const b: CheckedBatch = checkBatch(g, batch);
-  return settle({ ...computeFrames(g, b, tol), errors: b.errors }, mode);
+  return settle({ ...computeFrames(g, b, tol, undefined, options.into), errors: b.errors }, mode);
 }

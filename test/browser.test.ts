@@ -39,15 +39,15 @@ async function buildPage(): Promise<string> {
 
 /**
  * Serves the page and dist/browser/ on 127.0.0.1: under /isolated/ with COOP
- * same-origin and COEP require-corp (cross-origin isolated: SharedArrayBuffer), and
- * under /plain/ without them.
+ * same-origin and COEP require-corp (cross-origin isolated: SharedArrayBuffer),
+ * under /plain/ without them, and under /broken/ without worker.js.
  */
 function serve(pageJs: string): Promise<Server> {
   const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', map: 'application/json' };
   const server = createServer((req, res) => {
-    const m = /^\/(isolated|plain)\/([\w.-]*)$/.exec(req.url ?? '');
+    const m = /^\/(isolated|plain|broken)\/([\w.-]*)$/.exec(req.url ?? '');
     const file = m?.[2] || 'index.html';
-    const body = !m ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(new URL(file, dist)) ? readFileSync(new URL(file, dist)) : undefined;
+    const body = !m || (m[1] === 'broken' && file === 'worker.js') ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(new URL(file, dist)) ? readFileSync(new URL(file, dist)) : undefined;
     if (body === undefined) {
       res.writeHead(404).end();
       return;
@@ -95,7 +95,7 @@ describe('browser: Chromium, 2 Web Workers', () => {
   });
 
   /** Load a page variant, run the batch there, and hand back what it reports. */
-  async function runIn(variant: 'isolated' | 'plain', scenario: 'plain' | 'abort' | 'fault' = 'plain'): Promise<PageResult> {
+  async function runIn(variant: 'isolated' | 'plain' | 'broken', scenario: 'plain' | 'abort' | 'fault' = 'plain'): Promise<PageResult> {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -146,5 +146,9 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(abort.interrupted?.name).toBe('AbortError');
     expect(abort.workersThatRan).toBe(2);
     expectNodeBytes(abort.arrays);
+  }, 60_000);
+
+  it('workers that cannot load make createEngine reject, naming worker.js', async () => {
+    await expect(runIn('broken')).rejects.toThrow(/minframe: a Web Worker could not start: is http:\/\/127\.0\.0\.1:\d+\/broken\/worker\.js served/);
   }, 60_000);
 });

@@ -2,11 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalizeBatch, createEngine, equivariant, WorkerFailedError, type BatchResult, type Engine } from '../src/index.js';
 import type { Worker } from 'node:worker_threads';
 import { denseBatch as dense3, raggedBatch } from './batches.js';
+import { batchIO, runChunk } from '../src/engine/task.js';
+import { checkBatch } from '../src/batch.js';
+import { group } from '../src/groups.js';
 
 /** Equal-sized SO(3) inputs with n = 64 rows (the engine's main use). */
 const denseBatch = (count: number, seed: number) => dense3(count, 64, seed);
 
-const FIELDS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'offsets'] as const;
+const FIELDS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status', 'offsets'] as const;
 
 const bytes = (a: ArrayBufferView) => Buffer.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 
@@ -76,6 +79,37 @@ describe('engine: results', () => {
     const empty = await e.canonicalize('O(3)', { data: new Float64Array(0), dim: 3, count: 0 }, { onProgress: (d, t) => seen.push([d, t]) });
     expect(empty.count).toBe(0);
     expect(seen).toEqual([[0, 0]]);
+  });
+
+  it('concurrent and consecutive calls on one engine each get their own results', async () => {
+    const e = await engine(2, 25);
+    const batches = [denseBatch(300, 7), raggedBatch(500, 30, 8), denseBatch(200, 9)];
+    const wants = batches.map((b) => canonicalizeBatch('SO(3)', b));
+    for (let round = 0; round < 2; round++) {
+      const got = await Promise.all(batches.map((b) => e.canonicalize('SO(3)', b)));
+      got.forEach((r, i) => expectIdentical(r, wants[i]));
+    }
+  });
+
+  it('into: a later call overwrites an earlier result of the same shape, with the same bits', async () => {
+    const first = denseBatch(300, 11);
+    const second = denseBatch(300, 12);
+    const want = canonicalizeBatch('SO(3)', second);
+    for (const threads of [0, 2]) {
+      const e = await engine(threads, 16);
+      const earlier = await e.canonicalize('SO(3)', first);
+      const again = await e.canonicalize('SO(3)', second, { into: earlier });
+      expectIdentical(again, want);
+      for (const key of ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const) expect(again[key], key).toBe(earlier[key]);
+    }
+    // inline too; arrays of another length are not reused
+    const earlier = canonicalizeBatch('SO(3)', first);
+    const again = canonicalizeBatch('SO(3)', second, { into: earlier });
+    expectIdentical(again, want);
+    expect(again.canonical).toBe(earlier.canonical);
+    const other = canonicalizeBatch('SO(3)', denseBatch(10, 13), { into: earlier });
+    expect(other.canonical).not.toBe(earlier.canonical);
+    expect(other.canonical.length).toBe(10 * 64 * 3);
   });
 
   it('the default chunking gives every thread several chunks', async () => {
@@ -193,6 +227,18 @@ describe('engine: progress, faults, abort, close', () => {
       await expect(e.canonicalize('SO(3)', dense, { signal: AbortSignal.abort(new Error('not now')) })).rejects.toThrow('not now');
       expectIdentical(await e.canonicalize('SO(3)', dense), want);
     }
+  });
+
+  it('a task whose kernel traps rejects naming the kernel; the next task runs on a fresh instance', async () => {
+    const G = group('SO(3)');
+    const small = denseBatch(4, 11);
+    const io = batchIO(G, checkBatch(G, small), null);
+    // Offsets far past the rows make the kernel read outside its memory.
+    const broken = { ...io, offsets: Int32Array.of(0, 1e8) };
+    await expect(runChunk({ group: 'SO(3)', tol: 1e-9, io: broken, first: 0, end: 1, transfer: false })).rejects.toThrow(/^minframe: WASM kernel ortho_frames trapped: /);
+    await runChunk({ group: 'SO(3)', tol: 1e-9, io, first: 0, end: 4, transfer: false });
+    const want = canonicalizeBatch('SO(3)', small);
+    expectIdentical({ ...want, ...io }, want);
   });
 
   it('close() is idempotent, cuts running calls short, and later calls reject', async () => {

@@ -9,7 +9,7 @@
  * canonicalizeBatch whatever the thread count and chunking.
  */
 import { pointGroup, DEFAULT_TOL, type Group } from '../groups.js';
-import { checkBatch, checkTol, type BatchInput, type Real } from '../batch.js';
+import { checkShape, checkTol, type BatchInput, type Real } from '../batch.js';
 import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
@@ -27,9 +27,10 @@ export interface EngineOptions {
    */
   threads?: number;
   /**
-   * Inputs per chunk (one task). Default: chosen per call from the batch's size, so
-   * that each task is large enough to amortize its overhead (up to 2^16 values of
-   * work, a few milliseconds) and each thread gets about 4 tasks to balance the load.
+   * Inputs per chunk (one task). Default: chosen per call from the batch's size:
+   * about 4 chunks per thread to balance the load, each between 2^15 and 2^18
+   * values of work (a thousand SO(3) sets of 64 points at most) so that a task's
+   * fixed cost (tens of microseconds) stays small.
    */
   chunkSize?: number;
 }
@@ -41,6 +42,7 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** `into` (BatchOptions): with a pool in Node, only arrays on SharedArrayBuffers are reused, as the engine's own results are. */
 export interface EngineCallOptions extends BatchOptions, RunOptions {}
 
 export interface Engine {
@@ -51,16 +53,19 @@ export interface Engine {
    * the first bad input's error in `errors: 'throw'` mode (carrying `.errors` and
    * `.result`), a WorkerFailedError naming the inputs of a chunk whose worker failed,
    * an AbortError when `signal` aborts, or an error when the engine is closed.
-   * With shared memory, the result's arrays are views on SharedArrayBuffers.
+   * With shared memory (Node; cross-origin isolated pages) the result's arrays are
+   * views on SharedArrayBuffers, and rows already in a SharedArrayBuffer are read in
+   * place (leave them unchanged until the call settles); other rows are copied once,
+   * into a buffer the engine keeps for its next call.
    */
   canonicalize(G: string | Group, batch: BatchInput, options?: EngineCallOptions): Promise<BatchResult>;
-  /** Stop the workers. Calls still running reject; later calls reject. Idempotent. */
+  /** Stop the workers and drop the kept buffer. Calls still running reject; later calls reject. Idempotent. */
   close(): Promise<void>;
 }
 
 /** Chunk sizes, in values of work: an input's rows, plus 8 rows for its fixed per-input work. */
-const MIN_CHUNK_WORK = 1 << 13;
-const MAX_CHUNK_WORK = 1 << 16;
+const MIN_CHUNK_WORK = 1 << 15;
+const MAX_CHUNK_WORK = 1 << 18;
 const INPUT_WORK_ROWS = 8;
 /** Chunks per thread: more than one, so a thread that finishes early takes another. */
 const CHUNKS_PER_THREAD = 4;
@@ -111,6 +116,12 @@ class PoolEngine implements Engine {
   private closing: Promise<void> | null = null;
   /** Each running call's own AbortController: the caller's signal and close() abort it. */
   private readonly calls = new Set<AbortController>();
+  /**
+   * The shared rows buffer of a finished call, kept for the next one: pages touched
+   * for the first time are expensive (page faults), and a stream of batches reuses
+   * the same ones. Held by one call at a time; close() drops it.
+   */
+  private spare: SharedArrayBuffer | null = null;
 
   constructor(private readonly pool: Pool, private readonly chunkSize: number | undefined) {}
 
@@ -125,9 +136,20 @@ class PoolEngine implements Engine {
     const mode = checkErrorMode(options.errors);
     const run = checkRunOptions(options);
     if (run.signal?.aborted) throw abortError(run.signal.reason);
-    const b = checkBatch(g, batch);
-    const io = batchIO(g, b, this.pool.memory === 'shared');
-    await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run);
+    // values are checked by the tasks, chunk by chunk (task.ts)
+    const b = checkShape(g, batch);
+    let staging: SharedArrayBuffer | null = null;
+    const take = (bytes: number) => {
+      staging = this.spare && this.spare.byteLength >= bytes ? this.spare : new SharedArrayBuffer(bytes);
+      if (staging === this.spare) this.spare = null;
+      return staging;
+    };
+    const io = batchIO(g, b, this.pool.memory === 'shared' ? { staging: take } : null, options.into);
+    // The buffer goes back once no task of this call reads it, even after a failure.
+    const release = () => {
+      if (staging && !this.closing && (this.spare === null || this.spare.byteLength < staging.byteLength)) this.spare = staging;
+    };
+    await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run, release);
     const { canonical, matrices, shifts, ranks, sizes, status } = io;
     const f: FrameBatch = { group: g.spec, dim: g.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, status };
     // the workers' rejections and warnings become this batch's errors and warnings
@@ -138,9 +160,10 @@ class PoolEngine implements Engine {
   /**
    * Run every chunk, at most IN_FLIGHT_PER_THREAD per thread at a time (the rest
    * wait here, so a failure or an abort only has to drop them), and settle when all
-   * are done or the first one fails.
+   * are done or the first one fails. `release` runs once the call has settled and
+   * none of its tasks is running any more.
    */
-  private runChunks(g: Group, tol: number, source: Real, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions): Promise<void> {
+  private runChunks(g: Group, tol: number, source: Real, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions, release: () => void): Promise<void> {
     const chunks = bounds.length - 1;
     const total = bounds[chunks];
     const width = Math.max(1, this.pool.threads * IN_FLIGHT_PER_THREAD);
@@ -150,8 +173,12 @@ class PoolEngine implements Engine {
       let next = 0;
       let completed = 0;
       let done = 0;
+      let running = 0;
       let finished = false;
       const follow = () => call.abort(signal?.reason);
+      const releaseWhenIdle = () => {
+        if (finished && running === 0) release();
+      };
       const finish = (error?: unknown) => {
         if (finished) return;
         finished = true;
@@ -159,6 +186,7 @@ class PoolEngine implements Engine {
         signal?.removeEventListener('abort', follow);
         if (error === undefined) resolve();
         else reject(error);
+        releaseWhenIdle();
       };
       const progress = () => {
         try {
@@ -172,16 +200,18 @@ class PoolEngine implements Engine {
       this.calls.add(call);
 
       const launch = () => {
-        while (!finished && next < chunks && next - completed < width) {
+        while (!finished && next < chunks && running < width) {
           const first = bounds[next];
           const end = bounds[++next];
           stageRows(g, io, source, first, end);
           const task: Task = transfer
             ? { group: g.spec, tol, io: chunkIO(g, io, first, end), first: 0, end: end - first, transfer }
             : { group: g.spec, tol, io, first, end, transfer };
+          running++;
           this.pool.run(task, call.signal).then(
             (reply) => {
-              if (finished) return;
+              running--;
+              if (finished) return releaseWhenIdle();
               if (reply) mergeChunk(g, io, reply, first);
               completed++;
               done += end - first;
@@ -190,7 +220,11 @@ class PoolEngine implements Engine {
               progress();
               if (completed === chunks) finish();
             },
-            (e) => finish(call.signal.aborted ? abortError(call.signal.reason) : new WorkerFailedError(first, end - 1, e)),
+            (e) => {
+              running--;
+              if (finished) return releaseWhenIdle();
+              finish(call.signal.aborted ? abortError(call.signal.reason) : new WorkerFailedError(first, end - 1, e));
+            },
           );
         }
       };
@@ -204,6 +238,7 @@ class PoolEngine implements Engine {
   close(): Promise<void> {
     if (!this.closing) {
       for (const call of this.calls) call.abort(engineClosedError());
+      this.spare = null;
       this.closing = this.pool.close();
     }
     return this.closing;

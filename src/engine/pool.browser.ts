@@ -20,11 +20,15 @@ interface Job {
   signal: AbortSignal;
   resolve(value: BatchIO | void): void;
   reject(reason: unknown): void;
+  /** The abort listener while the job waits in the queue. */
+  dequeue(): void;
 }
 
 interface Slot {
   worker: Worker;
   remote: Remote<WorkerApi>;
+  /** The kernels are loaded (a worker that fails before that is removed, not replaced). */
+  ready: boolean;
   /** Settles whatever the worker is doing (loading, or a job) with an error; null when idle. */
   fail: ((reason: unknown) => void) | null;
 }
@@ -48,22 +52,32 @@ class BrowserPool implements Pool {
 
   /** A new worker; busy until its kernels are loaded (tasks wait for that). */
   private spawn(): { slot: Slot; loaded: Promise<void> } {
+    // Written out in full: bundlers (Vite, webpack) find the worker entry by this pattern.
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    const slot: Slot = { worker, remote: wrap<WorkerApi>(worker), fail: null };
+    const slot: Slot = { worker, remote: wrap<WorkerApi>(worker), ready: false, fail: null };
     // A worker that dies (an uncaught error, a script that fails to load) fires
     // 'error', and its comlink calls never settle: fail its work and replace it.
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();
-      this.replace(slot);
-      slot.fail?.(poolError(ev.message || 'the Web Worker died'));
+      const fail = slot.fail;
+      if (slot.ready) this.replace(slot);
+      fail?.(poolError(ev.message || (slot.ready ? 'a Web Worker died' : `a Web Worker could not start: is ${new URL('./worker.js', import.meta.url).href} served (next to minframe's index.js)?`)));
     });
     const loaded = new Promise<void>((resolve, reject) => {
       slot.fail = reject;
       slot.remote.ready().then(resolve, reject);
-    }).then(() => {
-      slot.fail = null;
-      this.dispatch();
-    });
+    }).then(
+      () => {
+        slot.ready = true;
+        slot.fail = null;
+        this.dispatch();
+      },
+      (e: unknown) => {
+        // Replacing a worker that cannot even load would loop: drop it.
+        this.remove(slot);
+        throw e;
+      },
+    );
     return { slot, loaded };
   }
 
@@ -74,29 +88,33 @@ class BrowserPool implements Pool {
     if (at < 0) return;
     const { slot: fresh, loaded } = this.spawn();
     this.slots[at] = fresh;
-    // A replacement that cannot load fails the jobs waiting for it instead of
-    // being replaced again and again.
-    loaded.catch((e) => {
-      if (this.slots[at] !== fresh) return;
-      this.slots.splice(at, 1);
-      fresh.worker.terminate();
-      if (this.slots.length === 0) for (const job of this.queue.splice(0)) job.reject(e);
-    });
+    // Nothing waits for a replacement: if it cannot load, spawn() drops it.
+    loaded.catch(() => {});
+  }
+
+  /** Terminate a worker for good; with none left, queued jobs fail. */
+  private remove(slot: Slot): void {
+    slot.worker.terminate();
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+    if (this.slots.length === 0) for (const job of this.queue.splice(0)) job.reject(poolError('no Web Worker could be started'));
   }
 
   run(task: Task, signal: AbortSignal): Promise<BatchIO | void> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(abortError(signal.reason));
-      if (this.slots.length === 0) return reject(poolError('every Web Worker failed to start'));
-      const job: Job = { task, signal, resolve, reject };
-      const dropQueued = () => {
-        const at = this.queue.indexOf(job);
-        if (at >= 0) {
-          this.queue.splice(at, 1);
+      if (this.slots.length === 0) return reject(poolError('no Web Worker could be started'));
+      const job: Job = {
+        task,
+        signal,
+        resolve,
+        reject,
+        dequeue: () => {
+          this.queue.splice(this.queue.indexOf(job), 1);
           reject(abortError(signal.reason));
-        }
+        },
       };
-      signal.addEventListener('abort', dropQueued, { once: true });
+      signal.addEventListener('abort', job.dequeue, { once: true });
       this.queue.push(job);
       this.dispatch();
     });
@@ -112,6 +130,7 @@ class BrowserPool implements Pool {
 
   private start(slot: Slot, job: Job): void {
     const { task, signal } = job;
+    signal.removeEventListener('abort', job.dequeue);
     let done = false;
     const settle = (finish: () => void) => {
       if (done) return;

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Pool } from './pool.js';
+import type { Task } from './task.js';
 
 /**
  * The worker bundle (CommonJS, see scripts/bundle.mjs). From the bundle
@@ -31,7 +32,7 @@ class NodePool implements Pool {
     this.piscina.on('error', () => {});
   }
 
-  run(task: Parameters<Pool['run']>[0], signal: AbortSignal): Promise<void> {
+  run(task: Task, signal: AbortSignal): Promise<void> {
     return this.piscina.run(task, { signal });
   }
 

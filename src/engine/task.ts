@@ -14,8 +14,8 @@
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
 import { pointGroup, type Group } from '../groups.js';
-import type { CheckedBatch, Real } from '../batch.js';
-import { computeFrames, type FrameBatch } from '../frames/index.js';
+import { firstNonFinite, type CheckedBatch, type Real } from '../batch.js';
+import { computeFrames, STATUS_NONFINITE, type FrameBatch } from '../frames/index.js';
 import { ready, type Kernels } from '../wasm/module.js';
 import { internalError } from '../errors.js';
 
@@ -65,17 +65,28 @@ function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, n
 
 type Alloc = (bytes: number) => ArrayBufferLike;
 
-/** Result arrays for `count` inputs holding `rows` rows in total, on buffers from `alloc`. */
-function outputs(G: Group, rows: number, count: number, alloc: Alloc): Outputs {
+/**
+ * Result arrays for `count` inputs holding `rows` rows in total, on buffers from
+ * `alloc` — or `into`'s arrays where they fit (same length, and shared when `alloc`
+ * makes shared buffers), so a caller's earlier result is overwritten instead of new
+ * memory being touched.
+ */
+function outputs(G: Group, rows: number, count: number, alloc: Alloc, into?: Partial<Outputs>): Outputs {
   const n = lengths(G, rows, count);
-  const f64 = (len: number) => new Float64Array(alloc(len * 8), 0, len);
+  // (a page that is not cross-origin isolated has no SharedArrayBuffer at all)
+  const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+  const shared = isShared(alloc(0));
+  const fits = <T extends Float64Array | Int32Array>(a: T | undefined, len: number): a is T =>
+    a !== undefined && a.length === len && (!shared || isShared(a.buffer));
+  const f64 = (key: 'canonical' | 'matrices' | 'shifts' | 'sizes' | 'status') =>
+    fits(into?.[key], n[key]) ? into![key]! : new Float64Array(alloc(n[key] * 8), 0, n[key]);
   return {
-    canonical: f64(n.canonical),
-    matrices: f64(n.matrices),
-    shifts: f64(n.shifts),
-    ranks: new Int32Array(alloc(n.ranks * 4), 0, n.ranks),
-    sizes: f64(n.sizes),
-    status: f64(n.status),
+    canonical: f64('canonical'),
+    matrices: f64('matrices'),
+    shifts: f64('shifts'),
+    ranks: fits(into?.ranks, n.ranks) ? into!.ranks! : new Int32Array(alloc(n.ranks * 4), 0, n.ranks),
+    sizes: f64('sizes'),
+    status: f64('status'),
   };
 }
 
@@ -84,21 +95,22 @@ const plain: Alloc = (bytes) => new ArrayBuffer(bytes);
 /**
  * The IO of a whole checked batch. With `shared`, the rows and the results live in
  * SharedArrayBuffers that every worker sees: the input's own rows when they already
- * do, else a shared f64 copy that `stageRows` fills chunk by chunk (so copying
- * overlaps the workers' compute). Otherwise the input's rows are used as they are
- * and the results are plain arrays.
+ * do, else f64 rows on `shared.staging(bytes)` (a buffer the caller may reuse across
+ * calls), which `stageRows` fills chunk by chunk so that copying overlaps the
+ * workers' compute. Otherwise the input's rows are used as they are and the results
+ * are plain arrays. Results go into `into`'s arrays where they fit (see outputs).
  */
-export function batchIO(G: Group, b: CheckedBatch, shared: boolean): BatchIO {
+export function batchIO(G: Group, b: CheckedBatch, shared: { staging(bytes: number): SharedArrayBuffer } | null, into?: Partial<Outputs>): BatchIO {
   const rows = b.offsets[b.count];
-  if (!shared) return { data: b.data, offsets: b.offsets, skip: b.skip, ...outputs(G, rows, b.count, plain) };
+  if (!shared) return { data: b.data, offsets: b.offsets, skip: b.skip, ...outputs(G, rows, b.count, plain, into) };
   const alloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
   const copy = <T extends Int32Array | Uint8Array>(a: T): T => {
     const c = new (a.constructor as new (buffer: ArrayBufferLike) => T)(alloc(a.byteLength));
     c.set(a);
     return c;
   };
-  const data = b.data.buffer instanceof SharedArrayBuffer ? b.data : new Float64Array(alloc(b.data.length * 8));
-  return { data, offsets: copy(b.offsets), skip: copy(b.skip), ...outputs(G, rows, b.count, alloc) };
+  const data = b.data.buffer instanceof SharedArrayBuffer ? b.data : new Float64Array(shared.staging(b.data.length * 8), 0, b.data.length);
+  return { data, offsets: copy(b.offsets), skip: copy(b.skip), ...outputs(G, rows, b.count, alloc, into) };
 }
 
 /** Copy the rows of inputs first .. end-1 from the batch's own data into io.data (when that is a copy). */
@@ -163,7 +175,7 @@ export async function runChunk(task: Task): Promise<void> {
     const r0 = io.offsets[first];
     const offsets = rebase(io.offsets, first, end);
     const count = end - first;
-    const skip = io.skip.subarray(first, end);
+    const skip = io.skip.slice(first, end);
     let bad = 0;
     for (let i = 0; i < count; i++) bad += skip[i];
     // Workers receive the skip mask, not the validation errors (they stay on the
@@ -177,12 +189,31 @@ export async function runChunk(task: Task): Promise<void> {
       skip,
       bad,
     };
-    const f: FrameBatch = computeFrames(G, chunk, task.tol, k);
+    // The values check runs here, in parallel, rather than on the calling thread;
+    // what it finds goes back as STATUS_NONFINITE with the value's position.
+    const nonFinite: number[] = [];
+    for (let i = 0; i < count; i++) {
+      if (skip[i]) continue;
+      const from = offsets[i] * rowLen;
+      const at = firstNonFinite(chunk.data, from, offsets[i + 1] * rowLen);
+      if (at < 0) continue;
+      skip[i] = 1;
+      chunk.bad++;
+      nonFinite.push(i, at - from);
+    }
+    // the chunk's slices of the batch's outputs: results are written there directly
     const want = lengths(G, offsets[count], count);
+    const at = lengths(G, r0, first);
+    const slices = Object.fromEntries(OUTPUTS.map((key) => [key, io[key].subarray(at[key], at[key] + want[key])])) as Outputs;
+    const f: FrameBatch = computeFrames(G, chunk, task.tol, k, slices);
     for (const key of OUTPUTS) {
       if (f[key].length !== want[key]) throw internalError(`${G.spec} frames gave ${f[key].length} ${key} values for ${count} inputs, expected ${want[key]}`);
+      if (f[key] !== slices[key]) slices[key].set(f[key] as Float64Array);
     }
-    mergeChunk(G, io, f, first);
+    for (let j = 0; j < nonFinite.length; j += 2) {
+      slices.status[2 * nonFinite[j]] = STATUS_NONFINITE;
+      slices.status[2 * nonFinite[j] + 1] = nonFinite[j + 1];
+    }
   } catch (e) {
     fresh = ready({ simd: k.simd });
     throw e;

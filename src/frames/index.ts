@@ -4,7 +4,7 @@
  * how outputs of the model map back through the frame.
  */
 import type { Group } from '../groups.js';
-import type { CheckedBatch } from '../batch.js';
+import { nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import * as orthogonal from './orthogonal.js';
 import * as lorentz from './lorentz.js';
@@ -49,6 +49,12 @@ export interface FrameBatch {
   warnings?: (string | null)[];
 }
 
+/**
+ * Status code of an input a worker found a non-finite value in (value: its position
+ * among the input's values). Family codes are positive.
+ */
+export const STATUS_NONFINITE = -1;
+
 /** Output kinds of equivariant functions. */
 export type OutputKind = 'vectors' | 'points';
 
@@ -76,8 +82,8 @@ interface Family {
 const families: Record<Group['family'], Family> = { orthogonal, lorentz, unitary, linear };
 
 /** Frames of every input of a checked batch (skipped and rejected inputs get NaN results). */
-export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels()): FrameBatch {
-  const f = runFrames(k, G, b, tol);
+export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels(), into?: Partial<FrameBatch>): FrameBatch {
+  const f = runFrames(k, G, b, tol, 0, into);
   applyStatus(G, b, f);
   if (b.bad > 0) markSkipped(f, b.skip, G.width);
   return f;
@@ -91,11 +97,19 @@ export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels
  */
 export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch): void {
   const family = families[G.family];
+  const rowLen = G.d * G.width;
   for (let i = 0; i < f.count; i++) {
     const code = f.status[2 * i];
     if (code === 0) continue;
+    if (code === STATUS_NONFINITE) {
+      // found by a worker's checkValues pass: the same error the calling thread's would be
+      const from = f.offsets[i] * rowLen;
+      reject(b, i, nonFiniteRule(b.data, from, from + f.status[2 * i + 1], rowLen));
+      f.status[2 * i] = f.status[2 * i + 1] = 0;
+      continue;
+    }
     if (b.skip[i]) {
-      f.status[2 * i] = 0; // the kernel saw zeros in place of an invalid input
+      f.status[2 * i] = f.status[2 * i + 1] = 0; // the kernel saw zeros in place of an invalid input
       continue;
     }
     const remark = family.explain!(G, code, f.status[2 * i + 1], f.ranks[i]);
@@ -149,8 +163,9 @@ function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {
  * shares one ABI: src/wasm/module.ts FramesKernel) and copy the results out of the
  * arena. Rows of skipped inputs reach the kernel as zeros, never as invalid values.
  * `extraFlags` adds kernel flags (the families' frame-element listings use it).
+ * Results are copied into `into`'s arrays where their lengths fit.
  */
-export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0): FrameBatch {
+export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch>): FrameBatch {
   const family = families[G.family];
   const d = G.d;
   const rowLen = d * G.width;
@@ -172,20 +187,25 @@ export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, ex
     a.f64(shift, count * rowLen).fill(0);
     a.f64(status, 2 * count).fill(0);
     k.exports[`${family.kernel}_frames`](x, offsets, count, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, status, canon);
-    const ranks = a.i32(rank, count).slice();
-    const sizes = new Float64Array(count);
+    const out = <T extends Float64Array | Int32Array>(view: T, reuse: T | undefined): T => {
+      if (reuse === undefined || reuse.length !== view.length) return view.slice() as T;
+      reuse.set(view);
+      return reuse;
+    };
+    const ranks = out(a.i32(rank, count), into?.ranks);
+    const sizes = into?.sizes?.length === count ? into.sizes : new Float64Array(count);
     for (let i = 0; i < count; i++) sizes[i] = family.stabilizerSize(G, ranks[i]);
     return {
       group: G.spec,
       dim: d,
       count,
       offsets: b.offsets,
-      canonical: a.f64(canon, b.data.length).slice(),
-      matrices: a.f64(m, count * d * rowLen).slice(),
-      shifts: a.f64(shift, count * rowLen).slice(),
+      canonical: out(a.f64(canon, b.data.length), into?.canonical),
+      matrices: out(a.f64(m, count * d * rowLen), into?.matrices),
+      shifts: out(a.f64(shift, count * rowLen), into?.shifts),
       ranks,
       sizes,
-      status: a.f64(status, 2 * count).slice(),
+      status: out(a.f64(status, 2 * count), into?.status),
     };
   });
 }

@@ -7,7 +7,7 @@ import { createEngine, type Engine } from 'minframe';
 import { denseBatch } from '../batches.js';
 import { BROWSER_BATCH } from './params.js';
 
-/** Every Web Worker the engine starts, with its replies, to see that both ran tasks. */
+/** Every live Web Worker the engine started, with its replies, to see which ran tasks. */
 const replies = new Map<Worker, number>();
 const NativeWorker = Worker;
 globalThis.Worker = class CountingWorker extends NativeWorker {
@@ -16,7 +16,16 @@ globalThis.Worker = class CountingWorker extends NativeWorker {
     replies.set(this, 0);
     this.addEventListener('message', () => replies.set(this, (replies.get(this) ?? 0) + 1));
   }
+  override terminate(): void {
+    replies.delete(this);
+    super.terminate();
+  }
 };
+
+/** Resolves once every live worker has answered (its kernels are loaded). */
+async function allWorkersReady(): Promise<void> {
+  while ([...replies.values()].includes(0)) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 function base64(a: ArrayBufferView): string {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -49,14 +58,17 @@ async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
   const engine = await createEngine({ threads: 2, chunkSize: scenario === 'plain' ? undefined : 20 });
   try {
     const interrupted = scenario === 'plain' ? null : await interrupt(engine, scenario);
-    replies.clear();
+    // Workers stopped by the fault or the abort have been replaced: wait for the
+    // replacements, so the next call can spread over two workers again.
+    if (interrupted) await allWorkersReady();
+    const before = new Map(replies);
     const r = await engine.canonicalize(group, batch);
     return {
       interrupted,
       crossOriginIsolated: globalThis.crossOriginIsolated,
       threads: engine.threads,
       sharedResult: r.canonical.buffer instanceof (globalThis.SharedArrayBuffer ?? class {}),
-      workersThatRan: [...replies.values()].filter((k) => k > 0).length,
+      workersThatRan: [...replies].filter(([w, k]) => k > (before.get(w) ?? 0)).length,
       arrays: { canonical: base64(r.canonical), matrices: base64(r.matrices), shifts: base64(r.shifts), ranks: base64(r.ranks), sizes: base64(r.sizes) },
     };
   } finally {

@@ -118,6 +118,42 @@ describe('canonical labeling against brute force on coloured graphs', () => {
   });
 });
 
+describe('directed graphs', () => {
+  it('n <= 6: |Aut| = arc- and colour-preserving permutations; relabelled copies agree; canonical = P·A·Pᵀ', () => {
+    for (let t = 0; t < 150; t++) {
+      const n = 1 + (t % 6);
+      const a = new Int32Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && u() < 0.4) a[i * n + j] = 1 + Math.floor(u() * (1 + (t % 2)));
+      const colors = Int32Array.from({ length: n }, () => Math.floor(u() * (1 + (t % 3 === 0 ? 1 : 0))));
+      let aut = 0;
+      for (const p of permutations(n)) if (isAutomorphism(a, n, p, colors)) aut++;
+      const p = randomPermutation(n, u);
+      const [r, rp] = canonicalLabelings([{ adjacency: a, n, colors, directed: true }, { adjacency: relabel(a, n, p), n, colors: permuteColors(colors, p), directed: true }]);
+      expect(r.size).toBe(aut);
+      expect(key(rp.canonical)).toBe(key(r.canonical));
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(r.canonical[i * n + j]).toBe(a[r.labeling[i] * n + r.labeling[j]]);
+      for (const gen of r.generators) expect(isAutomorphism(a, n, gen, colors)).toBe(true);
+    }
+  });
+
+  it('a directed cycle has only its rotations; the reversed cycle is isomorphic, a path is not', () => {
+    const n = 7;
+    const cyc = new Int32Array(n * n);
+    const rev = new Int32Array(n * n);
+    for (let i = 0; i < n; i++) {
+      cyc[i * n + ((i + 1) % n)] = 1;
+      rev[((i + 1) % n) * n + i] = 1;
+    }
+    const path = Int32Array.from(cyc);
+    path[(n - 1) * n] = 0;
+    const [c, r, q] = canonicalLabelings([cyc, rev, path].map((adjacency) => ({ adjacency, n, directed: true })));
+    expect(c.size).toBe(7);
+    expect(key(r.canonical)).toBe(key(c.canonical));
+    expect(key(q.canonical)).not.toBe(key(c.canonical));
+    expect(() => canonicalLabelings([{ adjacency: { rowPtr: [0, 0], col: [] }, n: 1, directed: true }])).toThrow('input 0: directed graphs take a dense n×n adjacency, not CSR');
+  });
+});
+
 describe('inputs and scale', () => {
   it('CSR and dense input of the same coloured graph agree, in one mixed batch', () => {
     const g = coloured(12, 0.4, 3, 2);

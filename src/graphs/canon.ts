@@ -18,6 +18,11 @@ export interface CSR {
 
 export interface GraphOptions {
   n: number;
+  /**
+   * Directed graph (dense input only): A[i][j] is the arc i → j and need not equal
+   * A[j][i]. Isomorphisms preserve arcs with their colours.
+   */
+  directed?: boolean;
   /** Vertex colour ids (integers), length n. Lower ids come first canonically. */
   colors?: ArrayLike<number>;
   /**
@@ -69,6 +74,8 @@ type Checked = {
   loops: Int32Array | null;
   /** CSR entries (each undirected edge twice); for dense input the bound n(n − 1). */
   entries: number;
+  /** Directed input: its arc-colour matrix (the CSR then holds pair codes, see arcPairs). */
+  arcs: Int32Array | null;
 } & (
   | { dense: Int32Array; source: { a: ArrayLike<number>; w: ArrayLike<number> }; rowPtr: null; col: null; ecol: null }
   | { dense: null; source: null; rowPtr: Int32Array; col: Int32Array; ecol: Int32Array }
@@ -106,7 +113,10 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
       vcol[i] = c[i];
     }
   }
-  if (isCSR(g.adjacency)) return { input, n, vcol, loops: null, dense: null, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+  if (isCSR(g.adjacency)) {
+    if (g.directed) throw inputTypeError(input, 'directed graphs take a dense n×n adjacency, not CSR');
+    return { input, n, vcol, loops: null, arcs: null, dense: null, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+  }
   const a = checkArray(input, 'adjacency', g.adjacency);
   if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
   const w = g.edgeColors === undefined ? a : checkArray(input, 'edgeColors', g.edgeColors);
@@ -119,7 +129,38 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     loops ??= new Int32Array(n);
     loops[i] = dense[i * n + i];
   }
-  return { input, n, vcol, loops, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries: n * (n - 1) };
+  if (g.directed) return { input, n, vcol, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
+  return { input, n, vcol, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries: n * (n - 1) };
+}
+
+/**
+ * A digraph as the engine's graph: vertices i, j are joined when either arc is
+ * present, with colour code(A[i][j], A[j][i]) as seen from i — the rank of that
+ * ordered pair among the graph's distinct pairs, an order fixed by the multiset of
+ * pairs, so isomorphic digraphs get the same codes. Refinement then counts, for
+ * each vertex, the (out, in) colour pairs into a cell, and automorphisms of the
+ * coded graph are exactly those of the digraph.
+ */
+function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
+  const pairs = new Map<string, number>();
+  const key = (i: number, j: number) => `${d[i * n + j]},${d[j * n + i]}`;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && (d[i * n + j] !== 0 || d[j * n + i] !== 0)) pairs.set(key(i, j), 0);
+  [...pairs.keys()]
+    .map((k) => k.split(',').map(Number))
+    .sort((p, q) => p[0] - q[0] || p[1] - q[1])
+    .forEach((p, r) => pairs.set(`${p[0]},${p[1]}`, r + 1));
+  const rowPtr = new Int32Array(n + 1);
+  const col: number[] = [];
+  const ecol: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j || (d[i * n + j] === 0 && d[j * n + i] === 0)) continue;
+      col.push(j);
+      ecol.push(pairs.get(key(i, j))!);
+    }
+    rowPtr[i + 1] = col.length;
+  }
+  return { rowPtr, col: Int32Array.from(col), ecol: Int32Array.from(ecol), entries: col.length };
 }
 
 /** The error for the first asymmetric pair (i, j), i < j, that canon_csr found. */
@@ -304,6 +345,8 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
         const v = labeling[i];
         colours[v0 + i] = c.vcol[v];
         if (c.loops !== null) canonical[i * n + i] = c.loops[v];
+        // the kernel's form holds pair codes: a digraph's form is read from its arcs
+        if (c.arcs !== null) for (let j = 0; j < n; j++) canonical[i * n + j] = c.arcs[v * n + labeling[j]];
       }
       out.push({
         n,

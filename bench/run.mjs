@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
 import { benchGroups, groupsTable } from './groups.mjs';
 import { benchThreads, threadsTable } from './threads.mjs';
+import { benchCanon, canonTable } from './canon.mjs';
 
 const sections = [];
 const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
@@ -17,6 +18,10 @@ sections.push(['Orthogonal and Euclidean groups (one thread; µs per set: median
 console.error('bench: Lorentz, unitary and linear groups…');
 results.groups = await benchGroups();
 sections.push(['Lorentz, unitary and linear groups (one thread; µs per set: median (min–max))', groupsTable(results.groups)]);
+
+console.error('bench: canonical labeling against nauty labelg…');
+results.canon = await benchCanon();
+sections.push(['Canonical labeling against nauty labelg (one thread; µs per graph: median (min–max), nauty start-up subtracted)', canonTable(results.canon)]);
 
 console.error('bench: worker threads…');
 results.threads = await benchThreads();

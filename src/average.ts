@@ -6,7 +6,7 @@
  * averaged over Stab(c) — in closed form, inside the frame matrix (DESIGN.md §1):
  *   equivariant: ⟨f⟩(X) = h·R(f(c)),   invariant: ⟨f⟩(X) = f(c).
  */
-import { group as parseGroup, DEFAULT_TOL, type Group } from './groups.js';
+import { pointGroup, DEFAULT_TOL, type Group } from './groups.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
 import { computeFrame, computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
 import { checkErrorMode, type BatchResult, type ErrorMode } from './canonicalize.js';
@@ -122,7 +122,7 @@ function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offse
 export function equivariant(G: string | Group, model: Model, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
 export function equivariant(G: string | Group, model: BatchModel, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
 export function equivariant(G: string | Group, model: Model | BatchModel, options: EquivariantOptions = {}): EquivariantFn {
-  const g = parseGroup(G);
+  const g = pointGroup(G, 'equivariant()');
   checkModel(model);
   const kind = checkOutput(options.output);
   const tol = checkTol(options.tol, DEFAULT_TOL);
@@ -178,7 +178,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
 
 /** Wrap `model` into an exactly G-invariant function: the model's output on c. */
 export function invariant<T>(G: string | Group, model: Model<T>, options: AverageOptions = {}): InvariantFn<T> {
-  const g = parseGroup(G);
+  const g = pointGroup(G, 'invariant()');
   checkModel(model);
   const tol = checkTol(options.tol, DEFAULT_TOL);
   const rowLen = g.d * g.width;

@@ -1,7 +1,8 @@
 /**
  * Canonical forms and frames, synchronously on the calling thread.
  */
-import { group as parseGroup, DEFAULT_TOL, type Group } from './groups.js';
+import { group as parseGroup, pointGroup, isGraphGroup, DEFAULT_TOL, type Group, type GraphGroup } from './groups.js';
+import { graphFrame, type GraphFrame } from './frames/graph.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput, type CheckedBatch } from './batch.js';
 import { computeFrame, computeFrames, frameElements, type FrameBatch } from './frames/index.js';
 import { optionRangeError, withBatchResult } from './errors.js';
@@ -31,10 +32,24 @@ export interface Frame {
   warning: string | null;
 }
 
-export function canonicalize(G: string | Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: CanonicalizeOptions = {}): Frame {
-  const g = parseGroup(G);
+/** Shape of a graph input: n vertices, optional vertex colour ids. */
+export interface GraphShape {
+  n: number;
+  colors?: ArrayLike<number>;
+}
+
+/**
+ * The minimal frame of one input: a point set (n×d rows) for the point groups, an
+ * n×n adjacency matrix for 'graph' / 'weighted-graph' (see GraphFrame).
+ */
+export function canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, adjacency: ArrayLike<number>, shape: GraphShape, options?: CanonicalizeOptions): GraphFrame;
+export function canonicalize(G: string | Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): Frame;
+export function canonicalize(G: string | Group | GraphGroup, x: ArrayLike<number>, shape: GraphShape | { n: number; d: number }, options: CanonicalizeOptions = {}): Frame | GraphFrame {
+  const gg = parseGroup(G as string) as Group | GraphGroup;
+  if (isGraphGroup(gg)) return graphFrame(x, { ...(shape as GraphShape), weighted: gg.weighted, tol: options.tol });
+  const g = gg;
   const tol = checkTol(options.tol, DEFAULT_TOL);
-  const b = checkSingle(g, x, shape);
+  const b = checkSingle(g, x as Float64Array | Float32Array, shape as { n: number; d: number });
   const k = kernels();
   const f = computeFrame(g, b, tol, k);
   const d = g.d;
@@ -91,7 +106,7 @@ export function settle(result: BatchResult, mode: ErrorMode): BatchResult {
 
 /** Frames of a whole batch on this thread (the engine spreads the same work over workers). */
 export function canonicalizeBatch(G: string | Group, batch: BatchInput, options: BatchOptions = {}): BatchResult {
-  const g = parseGroup(G);
+  const g = pointGroup(G, 'canonicalizeBatch()');
   const tol = checkTol(options.tol, DEFAULT_TOL);
   const mode = checkErrorMode(options.errors);
   const b: CheckedBatch = checkBatch(g, batch);

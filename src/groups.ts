@@ -28,20 +28,45 @@ export const MAX_DIM = 1024;
 /** Default relative tolerance for rank decisions and ties. */
 export const DEFAULT_TOL = 1e-9;
 
-const KNOWN = 'O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), U(d), SU(d), GL(d), SL(d), Aff(d)';
+const KNOWN = 'O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), U(d), SU(d), GL(d), SL(d), Aff(d), graph, weighted-graph';
 
 const FAMILY: Record<string, FamilyName> = {
   O: 'orthogonal', SO: 'orthogonal', E: 'orthogonal', SE: 'orthogonal',
   U: 'unitary', SU: 'unitary', GL: 'linear', SL: 'linear', Aff: 'linear',
 };
 
+/**
+ * The graph groups: S(n) acting on n×n adjacency matrices by A ↦ P·A·Pᵀ, with
+ * integer edge colours ('graph') or real weights clustered with the tolerance
+ * ('weighted-graph'). Their frames come from canonical labeling (src/frames/graph.ts).
+ */
+export interface GraphGroup {
+  readonly spec: 'graph' | 'weighted-graph';
+  readonly name: 'graph' | 'weighted-graph';
+  readonly family: 'graph';
+  readonly weighted: boolean;
+}
+
+const GRAPH_GROUPS: Record<string, GraphGroup> = {
+  graph: Object.freeze({ spec: 'graph', name: 'graph', family: 'graph', weighted: false }),
+  'weighted-graph': Object.freeze({ spec: 'weighted-graph', name: 'weighted-graph', family: 'graph', weighted: true }),
+};
+
+export function isGraphGroup(g: unknown): g is GraphGroup {
+  return typeof g === 'object' && g !== null && (g as GraphGroup).family === 'graph';
+}
+
 const cache = new Map<string, Group>();
 
 /** Parse a group spec. Accepts a Group too (returned as is). */
-export function group(spec: string | Group): Group {
+export function group(spec: 'graph' | 'weighted-graph' | GraphGroup): GraphGroup;
+export function group(spec: string | Group): Group;
+export function group(spec: string | Group | GraphGroup): Group | GraphGroup {
   if (typeof spec === 'object' && spec !== null && typeof (spec as Group).spec === 'string') return spec as Group;
   if (typeof spec !== 'string') throw optionError(`a group spec must be a string such as 'SO(3)', got ${typeof spec}`);
   const key = spec.replace(/\s+/g, '');
+  const graph = GRAPH_GROUPS[key];
+  if (graph) return graph;
   const hit = cache.get(key);
   if (hit) return hit;
   const lorentz = /^(O|SO)\(1,(\d+)\)$/.exec(key);
@@ -64,5 +89,17 @@ export function group(spec: string | Group): Group {
     translations: name === 'E' || name === 'SE' || name === 'Aff',
   });
   cache.set(key, g);
+  return g;
+}
+
+/**
+ * A group acting on point sets, for the calls that take point batches; graph groups
+ * are refused with a pointer to what handles them.
+ */
+export function pointGroup(spec: string | Group, use: string): Group {
+  const g = group(spec) as Group | GraphGroup;
+  if (isGraphGroup(g)) {
+    throw optionRangeError(`${use} takes point sets; for '${g.spec}' use canonicalize(group('${g.spec}'), A, { n }) and its averageNodes / averageEdges`);
+  }
   return g;
 }

@@ -1,10 +1,12 @@
 /**
  * minframe: exact symmetry for any model by Minimal Frame Averaging.
  */
-export { group, DEFAULT_TOL, MAX_DIM, type Group } from './groups.js';
-export { canonicalize, canonicalizeBatch, type Frame, type BatchResult, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
+export { group, DEFAULT_TOL, MAX_DIM, type Group, type GraphGroup } from './groups.js';
+export { canonicalize, canonicalizeBatch, type GraphShape, type Frame, type BatchResult, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
 export { equivariant, invariant, type Model, type BatchModel, type EquivariantFn, type InvariantFn, type EquivariantOptions, type AverageOptions } from './average.js';
 export { ready } from './wasm/module.js';
+export { canonicalLabeling, canonicalLabelings, equitablePartitions, type CanonicalLabeling, type GraphInput, type GraphOptions, type CSR } from './graphs/canon.js';
+export { graphFrame, graphFrames, clusterIds, orbitsOnPairs, type GraphFrame, type GraphFrameOptions } from './frames/graph.js';
 export { createEngine, type Engine, type EngineOptions, type EngineCallOptions, type RunOptions } from './engine/index.js';
 export { WorkerFailedError } from './errors.js';
 export type { BatchInput } from './batch.js';

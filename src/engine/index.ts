@@ -8,7 +8,7 @@
  * computed alone by the same code, so the result is bit-identical to
  * canonicalizeBatch whatever the thread count and chunking.
  */
-import { group as parseGroup, DEFAULT_TOL, type Group } from '../groups.js';
+import { pointGroup, DEFAULT_TOL, type Group } from '../groups.js';
 import { checkShape, checkTol, type BatchInput, type Real } from '../batch.js';
 import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
@@ -131,7 +131,7 @@ class PoolEngine implements Engine {
 
   async canonicalize(G: string | Group, batch: BatchInput, options: EngineCallOptions = {}): Promise<BatchResult> {
     if (this.closing) throw engineClosedError();
-    const g = parseGroup(G);
+    const g = pointGroup(G, 'engine.canonicalize()');
     const tol = checkTol(options.tol, DEFAULT_TOL);
     const mode = checkErrorMode(options.errors);
     const run = checkRunOptions(options);

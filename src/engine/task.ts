@@ -13,7 +13,7 @@
  * the outputs travel back to be copied into the whole batch (`mergeChunk`).
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
-import { group as parseGroup, type Group } from '../groups.js';
+import { pointGroup, type Group } from '../groups.js';
 import { firstNonFinite, type CheckedBatch, type Real } from '../batch.js';
 import { computeFrames, STATUS_NONFINITE, type FrameBatch } from '../frames/index.js';
 import { ready, type Kernels } from '../wasm/module.js';
@@ -169,7 +169,7 @@ export async function runChunk(task: Task): Promise<void> {
   const k = await (fresh ?? ready());
   fresh = null;
   try {
-    const G = parseGroup(task.group);
+    const G = pointGroup(task.group, 'a worker task');
     const { io, first, end } = task;
     const rowLen = G.d * G.width;
     const r0 = io.offsets[first];

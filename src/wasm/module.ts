@@ -43,6 +43,12 @@ export interface KernelExports {
   unitary_frames: FramesKernel;
   linear_work(d: number): number;
   linear_frames: FramesKernel;
+  canon_work(n: number, entries: number): number;
+  canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
+  canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,
+    lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number): void;
+  canon_forms(count: number, voff: number, rowPtr: number, col: number, ecol: number, lab: number, work: number, out: number): void;
+  canon_refine(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number, cells: number): void;
 }
 
 const PAGE = 65536;

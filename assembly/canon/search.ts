@@ -1,0 +1,383 @@
+/**
+ * Canonical labeling by individualization–refinement (McKay & Piperno, "Practical
+ * Graph Isomorphism II", 2014; Junttila & Kaski, bliss, 2007/2011), written from
+ * the papers.
+ *
+ * The search tree: the root is the equitable refinement of the vertex-colour
+ * partition; a node's children individualize each vertex of its target cell (first
+ * largest non-singleton cell) and refine; leaves are discrete partitions, i.e.
+ * labelings. A leaf's value is (trace of its path, certificate); the greatest
+ * leaf gives the canonical labeling. The search is depth first, children in
+ * increasing vertex order, without recursion (per-level state in arrays).
+ *
+ * Pruning:
+ * - trace: the refinement trace is the node invariant along the path; a node whose
+ *   trace differs from the first path's and is below the best path's is cut during
+ *   its refinement (refine.ts);
+ * - deferred leaders: a node that beats the best path (and cannot be automorphic
+ *   to the first) stops refining there and is finished after its siblings, unless
+ *   one beats it first; with children in random trace order, this saves the ~ln n
+ *   full refinements of short-lived bests;
+ * - automorphisms: a leaf equivalent to the first or the best leaf yields an
+ *   automorphism; the search then jumps back to the deepest node the two leaves
+ *   share, since the rest of the current subtree is an image of a searched one;
+ * - orbits: a child is skipped when an automorphism found so far that fixes the
+ *   node's prefix maps it to a smaller vertex (automorphisms.ts).
+ *
+ * |Aut|: when a node of the first path is finished, the automorphisms found fix its
+ * prefix and generate its stabilizer, so the orbit of the first child in it is the
+ * union–find class of that child. |Aut| is the product of these orbit sizes over
+ * the first path (orbit–stabilizer). The kernel writes the factors; TypeScript
+ * multiplies them exactly (bigint).
+ */
+import {
+  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, LEADER, EQF, CMPB, GAMMA,
+  CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
+  ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
+  enqueue, resetQueue,
+} from './partition';
+import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, PRUNED, LEADS, TIED } from './refine';
+import {
+  resetAutomorphisms, isAutomorphism, addAutomorphism, prunedByOrbit, orbitSize, orbitMin,
+  generatorCount,
+} from './automorphisms';
+import { compareWithBest, invalidateCertificate } from './certificate';
+
+/**
+ * Bytes of scratch canon_label needs for graphs of at most n vertices and at most
+ * `entries` CSR entries each (an undirected edge counts twice). O(n + entries).
+ */
+export function canon_work(n: i32, entries: i32): usize {
+  return workBytes(n, entries);
+}
+
+/**
+ * One dense edge-colour matrix to CSR rows, checking symmetry. `adj`: n × n i32,
+ * row-major, entry = edge colour id, 0 = no edge; the diagonal is skipped (loops
+ * belong in the vertex colour). Writes rowPtr[0..n] as absolute entry indices
+ * starting at e0 and the entries to col (neighbour) and ecol (colour) from index
+ * e0 (col / ecol need one slot of slack past the last entry); returns the index
+ * after the last entry, or −1 − (i·n + j) for the first pair i < j (row-major)
+ * with adj[i][j] != adj[j][i] (the caller reports it).
+ * Graphs of a batch are converted one call each, into one CSR batch.
+ */
+export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: usize, e0: i32): i32 {
+  if (!symmetric(adj, n)) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) if (ld(adj, i * n + j) != ld(adj, j * n + i)) return -1 - (i * n + j);
+    }
+  }
+  let e = e0;
+  for (let i = 0; i < n; i++) {
+    st(rowPtr, i, e);
+    const r = adj + (<usize>i * <usize>n << 2);
+    // branch-free: random adjacency defeats branch prediction (SIMD tests of
+    // all-zero groups were slower here at density 0.3)
+    for (let j = 0; j < n; j++) {
+      const c = ld(r, j);
+      st(col, e, j);
+      st(ecol, e, c);
+      e += i32((c != 0) & (j != i));
+    }
+  }
+  st(rowPtr, n, e);
+  return e;
+}
+
+/** Whether the n × n i32 matrix equals its transpose (4 × 4 blocks against transposed blocks with SIMD). */
+function symmetric(adj: usize, n: i32): bool {
+  let diff = 0;
+  let nb = 0;
+  if (ASC_FEATURE_SIMD) {
+    nb = n & ~3;
+    let acc = i32x4.splat(0);
+    const row = <usize>n << 2;
+    for (let bi = 0; bi < nb; bi += 4) {
+      for (let bj = bi; bj < nb; bj += 4) {
+        const a = adj + <usize>bi * row + (<usize>bj << 2);
+        const b = adj + <usize>bj * row + (<usize>bi << 2);
+        const b0 = v128.load(b), b1 = v128.load(b + row), b2 = v128.load(b + 2 * row), b3 = v128.load(b + 3 * row);
+        const x0 = v128.shuffle<i32>(b0, b1, 0, 4, 1, 5);
+        const x1 = v128.shuffle<i32>(b2, b3, 0, 4, 1, 5);
+        const x2 = v128.shuffle<i32>(b0, b1, 2, 6, 3, 7);
+        const x3 = v128.shuffle<i32>(b2, b3, 2, 6, 3, 7);
+        acc = v128.or(acc, v128.xor(v128.load(a), v128.shuffle<i32>(x0, x1, 0, 1, 4, 5)));
+        acc = v128.or(acc, v128.xor(v128.load(a + row), v128.shuffle<i32>(x0, x1, 2, 3, 6, 7)));
+        acc = v128.or(acc, v128.xor(v128.load(a + 2 * row), v128.shuffle<i32>(x2, x3, 0, 1, 4, 5)));
+        acc = v128.or(acc, v128.xor(v128.load(a + 3 * row), v128.shuffle<i32>(x2, x3, 2, 3, 6, 7)));
+      }
+    }
+    diff = i32(v128.any_true(acc));
+  }
+  // pairs outside the blocks (all pairs in the scalar build)
+  for (let i = 0; i < n; i++) {
+    for (let j = max(i + 1, nb); j < n; j++) diff |= ld(adj, i * n + j) ^ ld(adj, j * n + i);
+  }
+  return diff == 0;
+}
+
+/**
+ * Canonical forms after canon_label: for each graph, the n × n edge-colour matrix
+ * C[i][j] = colour(lab[i], lab[j]) (0 = no edge, zero diagonal), graphs back to
+ * back in `out`. Input layout as canon_label's; `work` holds n i32.
+ */
+export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, lab: usize, work: usize, out: usize): void {
+  let o = out;
+  for (let g = 0; g < count; g++) {
+    const v0 = ld(voff, g);
+    const n = ld(voff, g + 1) - v0;
+    const row = rowPtr + (<usize>v0 << 2);
+    const lg = lab + (<usize>v0 << 2);
+    for (let i = 0; i < n; i++) st(work, ld(lg, i), i);
+    memory.fill(o, 0, <usize>n * <usize>n << 2);
+    for (let i = 0; i < n; i++) {
+      const v = ld(lg, i);
+      const ri = o + (<usize>i * <usize>n << 2);
+      for (let e = ld(row, v); e < ld(row, v + 1); e++) st(ri, ld(work, ld(col, e)), ld(ecol, e));
+    }
+    o += <usize>n * <usize>n << 2;
+  }
+}
+
+/**
+ * Canonical labeling of a batch of vertex- and edge-coloured graphs.
+ *
+ * Input (CSR, undirected: both directions of every edge, same colour):
+ * voff (count + 1 i32): vertex offsets; rowPtr (total + 1 i32): absolute offsets
+ * into col / ecol; col: neighbour (local id, no loops); ecol: edge colour (non-zero
+ * i32); vcol (total i32): vertex colour ids. Isomorphisms must preserve both
+ * colourings; canonical order puts lower vertex colour ids first.
+ * `work`: canon_work(max n, max entries) bytes.
+ *
+ * Output per graph g (vertex range v0.. of voff): lab[v0 + i] = the vertex at
+ * canonical position i (canonical form: A'[i][j] = A[lab i][lab j]);
+ * orbits[v0 + v] = smallest vertex of v's orbit under Aut; sizes[v0 + k] = the
+ * factors of |Aut| (1 past the first path's depth); generators of Aut, n i32 each
+ * (v ↦ g[v]), at gens + genOff[g] i32, room for (genOff[g+1] − genOff[g]) / n of
+ * them (at most n − 1 are ever needed); ngens[g] their count, or −1 when they did
+ * not fit (lab, orbits and sizes are still exact; run again with room for n − 1).
+ */
+export function canon_label(
+  count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, vcol: usize, work: usize,
+  lab: usize, orbits: usize, sizes: usize, gens: usize, genOff: usize, ngens: usize,
+): void {
+  for (let g = 0; g < count; g++) {
+    const v0 = ld(voff, g);
+    const n = ld(voff, g + 1) - v0;
+    start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
+    const vb = <usize>n << 2;
+    const out = <usize>v0 << 2;
+    const cap = n > 0 ? (ld(genOff, g + 1) - ld(genOff, g)) / n : 0;
+    search(vcol + out, gens + (<usize>ld(genOff, g) << 2), cap, sizes + out);
+    memory.copy(lab + out, BESTLAB, vb);
+    for (let v = 0; v < n; v++) st(orbits + out, v, orbitMin(v));
+    st(ngens, g, generatorCount());
+  }
+}
+
+/**
+ * The coarsest equitable partition finer than the vertex colouring (colour
+ * refinement, 1-WL on coloured edges) of each graph, in the layout of canon_label:
+ * cells[v0 + v] = index of v's cell in the engine's cell order (0, 1, …), which is
+ * the same for isomorphic graphs. The root of canon_label's search tree.
+ */
+export function canon_refine(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, vcol: usize, work: usize, cellsOut: usize): void {
+  for (let g = 0; g < count; g++) {
+    const v0 = ld(voff, g);
+    const n = ld(voff, g + 1) - v0;
+    const out = cellsOut + (<usize>v0 << 2);
+    start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
+    resetQueue();
+    resetRefine(ld(ROW, 0), ld(ROW, n));
+    initPartition(vcol + (<usize>v0 << 2));
+    refine(0, false, 1, 0, false);
+    let c = -1;
+    for (let p = 0; p < n; p++) {
+      if (ld(CELL, ld(LAB, p)) == p) c++;
+      st(out, ld(LAB, p), c);
+    }
+  }
+}
+
+/** Lay out the scratch for one graph and clear what must start at zero. */
+function start(n: i32, row: usize, col: usize, ecol: usize, work: usize): void {
+  layout(work, n, ld(row, n) - ld(row, 0));
+  const vb = <usize>n << 2;
+  memory.fill(TOUCH, 0, vb);
+  memory.fill(TCNT, 0, vb);
+  memory.fill(INQ, 0, vb);
+  memory.fill(MARK, 0, vb);
+  memory.fill(STAMP, 0, vb);
+  memory.fill(KEY, 0, vb << 1);
+  setGraph(n, row, col, ecol);
+}
+
+let haveFirst = false;
+let fpd = 0; // the current node's deepest level shared with the first path
+let bestDepth = 0;
+
+function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
+  const n = N;
+  resetQueue();
+  resetRefine(ld(ROW, 0), ld(ROW, n));
+  resetAutomorphisms(gensOut, genCap);
+  invalidateCertificate();
+  for (let k = 0; k < n; k++) st(sizes, k, 1);
+  haveFirst = false;
+  fpd = 0;
+  initPartition(vcol);
+  refine(0, false, 1, 0, false);
+  limitBest(-1, 0);
+  st(EQF, 0, 1);
+  st(CMPB, 0, 0);
+  let level = 0;
+  if (!openNode(0)) {
+    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    return;
+  }
+  let finishLeader = false;
+  for (;;) {
+    // The next child: a deferred leader first when a sibling tied with it, else
+    // the next vertex of the target cell, else the deferred leader, else go up.
+    let w = -1;
+    let leader = false;
+    restore(level);
+    if (!finishLeader) w = nextChild(level);
+    if (w < 0 && ld(LEADER, level) >= 0) {
+      w = ld(LEADER, level);
+      st(LEADER, level, -1);
+      leader = true;
+    }
+    finishLeader = false;
+    if (w < 0) {
+      if (level <= fpd) st(sizes, level, orbitSize(ld(FP, level + 1)));
+      if (level == 0) return;
+      level--;
+      if (fpd > level) fpd = level;
+      continue;
+    }
+    const last = ld(LAST, level);
+    if (!leader) st(LAST, level, w);
+    truncateTrace(level + 1);
+    enqueue(individualize(w, level + 1));
+    // a leader is known to beat the best path: refine it whole, without comparing
+    const r = refine(level + 1, haveFirst, ld(EQF, level), leader ? 1 : ld(CMPB, level), haveFirst && !leader);
+    if (r == PRUNED) continue;
+    if (r == LEADS) {
+      // the best path is now this node's trace so far; its leaf is found later
+      st(LEADER, level, w);
+      copyTrace(BEST_T, BEST_TS, level);
+      limitBest(level + 1, curLen - ld(CUR_TS, level + 1));
+      continue;
+    }
+    if (r == TIED) {
+      // finish the leader, then come back to w
+      st(LAST, level, last);
+      finishLeader = true;
+      continue;
+    }
+    const child = level + 1;
+    st(PATH, child, w);
+    if (!haveFirst) {
+      st(FP, child, w);
+      fpd = child;
+    }
+    st(EQF, child, outEqF);
+    st(CMPB, child, outCmpB);
+    if (openNode(child)) {
+      level = child;
+    } else {
+      level = leaf(child);
+      if (fpd > level) fpd = level;
+    }
+  }
+}
+
+/** Set up the node at `level` (partition refined); false when it is a leaf. */
+function openNode(level: i32): bool {
+  st(CUR_TS, level + 1, curLen);
+  const t = targetCell();
+  if (t < 0) return false;
+  st(TCS, level, t);
+  st(TCL, level, ld(LEN, t));
+  st(LAST, level, -1);
+  st(LEADER, level, -1);
+  return true;
+}
+
+/**
+ * The next child of the node at `level` to search (a vertex), or -1: children go
+ * in increasing vertex order (searching below the node permutes its target cell,
+ * so the cell is scanned). On the first path every automorphism found fixes the
+ * prefix and the orbit test is a union–find lookup, folded into the scan; elsewhere
+ * candidates are tested one by one.
+ */
+function nextChild(level: i32): i32 {
+  const s = ld(TCS, level);
+  const e = s + ld(TCL, level);
+  const first = haveFirst && level <= fpd;
+  let last = ld(LAST, level);
+  let w = 0;
+  let min = 0;
+  do {
+    w = 0x7fffffff;
+    min = 0x7fffffff;
+    for (let p = s; p < e; p++) {
+      const v = ld(LAB, p);
+      if (v < min) min = v;
+      if (v > last && v < w && (!first || orbitMin(v) == v)) w = v;
+    }
+    last = w;
+    // the cell's smallest vertex has no smaller vertex in its orbit: never pruned
+  } while (w != 0x7fffffff && w != min && haveFirst && !first && prunedByOrbit(w, level));
+  return w == 0x7fffffff ? -1 : w;
+}
+
+function copyTrace(dst: usize, dstStarts: usize, depth: i32): void {
+  memory.copy(dst, CUR_T, <usize>curLen << 2);
+  memory.copy(dstStarts, CUR_TS, <usize>(depth + 2) << 2);
+}
+
+/** A leaf at `depth` (LAB discrete): compare, record; returns the level to resume at. */
+function leaf(depth: i32): i32 {
+  const n = N;
+  if (!haveFirst) {
+    haveFirst = true;
+    memory.copy(FIRSTLAB, LAB, <usize>n << 2);
+    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    bestDepth = depth;
+    copyTrace(FIRST_T, FIRST_TS, depth);
+    copyTrace(BEST_T, BEST_TS, depth);
+    return depth - 1;
+  }
+  if (ld(EQF, depth) != 0) {
+    for (let i = 0; i < n; i++) st(GAMMA, ld(FIRSTLAB, i), ld(LAB, i));
+    if (isAutomorphism(GAMMA)) {
+      addAutomorphism(GAMMA);
+      return fpd;
+    }
+  }
+  let c = ld(CMPB, depth);
+  if (c == 0) {
+    c = compareWithBest();
+    if (c == 0) {
+      for (let i = 0; i < n; i++) st(GAMMA, ld(BESTLAB, i), ld(LAB, i));
+      addAutomorphism(GAMMA);
+      let j = 0;
+      while (j < depth && j < bestDepth && ld(PATH, j + 1) == ld(BP, j + 1)) j++;
+      return j;
+    }
+  } else if (c > 0) {
+    invalidateCertificate();
+  }
+  if (c > 0) {
+    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    bestDepth = depth;
+    copyTrace(BEST_T, BEST_TS, depth);
+    limitBest(-1, 0);
+    for (let k = 0; k <= depth; k++) st(CMPB, k, 0);
+  }
+  return depth - 1;
+}

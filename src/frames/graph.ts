@@ -1,0 +1,218 @@
+/**
+ * Minimal frames for graphs (DESIGN.md §2): `graph` (unweighted, undirected) and
+ * `weighted-graph` (real weights clustered into edge colours with the relative
+ * tolerance), both with optional vertex colours.
+ *
+ * The frame of A is h·Aut(c) with c = P·A·Pᵀ the canonical form (P from the
+ * canonical labeling). The model runs once, on c; its output is averaged over
+ * Aut(c) in closed form — node outputs over vertex orbits, edge outputs over orbits
+ * on ordered pairs — and mapped back to A's vertex order. The group is enumerated
+ * only on request, up to a cap.
+ */
+import { inputRangeError, inputTypeError, optionRangeError } from '../errors.js';
+import { DEFAULT_TOL } from '../groups.js';
+import { canonicalLabelings, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
+import type { Kernels } from '../wasm/module.js';
+
+export interface GraphFrameOptions {
+  n: number;
+  /** Vertex colour ids (integers), length n. */
+  colors?: ArrayLike<number>;
+  /** Real weights clustered into edge colours with `tol` (group 'weighted-graph'). */
+  weighted?: boolean;
+  /** Relative tolerance for weighted graphs (default 1e-9), scaled by max |A|. */
+  tol?: number;
+}
+
+/** Default cap on the group elements `elements()` lists. */
+export const DEFAULT_ELEMENT_CAP = 100_000;
+
+export interface GraphFrame {
+  n: number;
+  /** c = P·A·Pᵀ, n×n row-major, with A's own values. */
+  canonical: Float64Array;
+  /** The canonical labeling: canonical vertex i is input vertex permutation[i]. */
+  permutation: Int32Array;
+  /** |Aut(A)| = |frame| (a float past 2^53; see sizeExact). */
+  size: number;
+  sizeExact: bigint;
+  /** orbits[v] = smallest vertex of v's orbit under Aut(A) (input labels). */
+  orbits: Int32Array;
+  /** Generators of Aut(A), each v ↦ g[v] (input labels). */
+  generators: Int32Array[];
+  /** Orbit id of each ordered pair (i, j) under Aut(A), n×n (the smallest pair index i·n + j of the orbit). */
+  pairOrbits(): Int32Array;
+  /**
+   * Node outputs of the model on `canonical` (n rows of `dim`, canonical order),
+   * averaged over Aut(c) and returned in input vertex order.
+   */
+  averageNodes(y: ArrayLike<number>, dim?: number): Float64Array;
+  /** Edge outputs (n×n entries of `dim`, canonical order), averaged over Aut(c), in input order. */
+  averageEdges(y: ArrayLike<number>, dim?: number): Float64Array;
+  /** Every element of Aut(A) as a permutation; RangeError when |Aut| > cap. */
+  elements(cap?: number): Int32Array[];
+}
+
+/**
+ * Cluster real values into integer ids with a relative tolerance: sort, and start a
+ * new cluster wherever the gap to the previous value exceeds tol·scale (scale =
+ * max |v|; single linkage, so a chain of close values is one cluster). Ids count
+ * from 1 in increasing value, so they depend only on the multiset of values and
+ * the same clusters come out for any permutation of it. With `zero`, values with
+ * |v| <= tol·scale get id 0 ("no edge"). Used for weighted graphs and for the
+ * invariants of S(n) x G.
+ */
+export function clusterIds(values: ArrayLike<number>, tol: number, options: { zero?: boolean } = {}): Int32Array {
+  const m = values.length;
+  let scale = 0;
+  for (let i = 0; i < m; i++) scale = Math.max(scale, Math.abs(values[i]));
+  const eps = tol * scale;
+  const ids = new Int32Array(m);
+  const order = Array.from({ length: m }, (_, i) => i).filter((i) => !(options.zero && Math.abs(values[i]) <= eps));
+  order.sort((p, q) => values[p] - values[q]);
+  let id = 0;
+  let prev = -Infinity;
+  for (const i of order) {
+    if (values[i] - prev > eps || id === 0) id++;
+    ids[i] = id;
+    prev = values[i];
+  }
+  return ids;
+}
+
+function checkTolerance(tol: unknown): number {
+  if (tol === undefined) return DEFAULT_TOL;
+  if (typeof tol !== 'number' || !(tol >= 0) || !Number.isFinite(tol)) throw optionRangeError(`tol must be a finite number >= 0, got ${String(tol)}`);
+  return tol;
+}
+
+/** Validate weights (finite, symmetric within tol) and turn them into edge colour ids. */
+function weightColours(a: ArrayLike<number>, n: number, tol: number, input: number): Int32Array {
+  if (a === null || typeof a !== 'object' || typeof a.length !== 'number') throw inputTypeError(input, 'adjacency must be an array or typed array of numbers');
+  if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) {
+    const x = a[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw inputRangeError(input, `adjacency must be finite, A[${Math.floor(i / n)}][${i % n}] = ${x}`);
+    scale = Math.max(scale, Math.abs(x));
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (Math.abs(a[i * n + j] - a[j * n + i]) > tol * scale) {
+        throw inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${a[i * n + j]}, A[${j}][${i}] = ${a[j * n + i]})`);
+      }
+    }
+  }
+  // symmetrize before clustering so both directions land in one cluster
+  const sym = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = i === j ? a[i * n + i] : (a[i * n + j] + a[j * n + i]) / 2;
+  return clusterIds(sym, tol, { zero: true });
+}
+
+/** Graph frames of a batch in one canonical-labeling call. Errors name the input index. */
+export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: GraphFrameOptions }[], k?: Kernels): GraphFrame[] {
+  const prepared: GraphInput[] = inputs.map(({ adjacency, options }, i) => {
+    const tol = checkTolerance(options.tol);
+    if (options.weighted) {
+      if (typeof options.n !== 'number' || !Number.isInteger(options.n)) throw inputTypeError(i, `n must be an integer, got ${String(options.n)}`);
+      if (options.n < 1) throw inputRangeError(i, `a graph needs at least one vertex, got n = ${options.n}`);
+      return { adjacency: weightColours(adjacency, options.n, tol, i), n: options.n, colors: options.colors };
+    }
+    return { adjacency, n: options.n, colors: options.colors };
+  });
+  const labelings = canonicalLabelings(prepared, k);
+  return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l));
+}
+
+/** The graph frame of one input. */
+export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOptions, k?: Kernels): GraphFrame {
+  return graphFrames([{ adjacency, options }], k)[0];
+}
+
+function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling): GraphFrame {
+  const n = l.n;
+  const p = l.labeling;
+  const canonical = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
+  let pairs: Int32Array | null = null;
+  const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators));
+  return {
+    n,
+    canonical,
+    permutation: p,
+    size: l.size,
+    sizeExact: l.sizeExact,
+    orbits: l.orbits,
+    generators: l.generators,
+    pairOrbits,
+    averageNodes: (y, dim = 1) => averageOver(y, dim, n, l.orbits, (v) => p[v], 'node'),
+    averageEdges: (y, dim = 1) => {
+      const orb = pairOrbits();
+      return averageOver(y, dim, n * n, orb, (e) => p[Math.floor(e / n)] * n + p[e % n], 'edge');
+    },
+    elements: (cap = DEFAULT_ELEMENT_CAP) => enumerate(n, l.generators, l.sizeExact, cap),
+  };
+}
+
+/**
+ * Average canonical-order outputs y (count items of dim) over the orbits of the
+ * input graph (orbit[x] in input labels) and return them in input order. Canonical
+ * item i is input item toInput(i); an orbit average is the closed form of the mean
+ * over the group, since the group acts transitively on each orbit.
+ */
+function averageOver(y: ArrayLike<number>, dim: number, count: number, orbit: Int32Array, toInput: (i: number) => number, what: string): Float64Array {
+  if (!Number.isInteger(dim) || dim < 1) throw optionRangeError(`dim must be a positive integer, got ${dim}`);
+  if (y.length !== count * dim) throw optionRangeError(`${what} outputs must have ${count}·${dim} = ${count * dim} values, got ${y.length}`);
+  const sum = new Float64Array(count * dim);
+  const cnt = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const r = orbit[toInput(i)];
+    cnt[r]++;
+    for (let c = 0; c < dim; c++) sum[r * dim + c] += y[i * dim + c];
+  }
+  const out = new Float64Array(count * dim);
+  for (let x = 0; x < count; x++) {
+    const r = orbit[x];
+    for (let c = 0; c < dim; c++) out[x * dim + c] = sum[r * dim + c] / cnt[r];
+  }
+  return out;
+}
+
+/** Orbits of the group generated by `gens` on ordered pairs, as the smallest pair index. */
+export function orbitsOnPairs(n: number, gens: Int32Array[]): Int32Array {
+  const parent = Int32Array.from({ length: n * n }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const g of gens) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const a = find(i * n + j);
+        const b = find(g[i] * n + g[j]);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  }
+  return Int32Array.from(parent, (_, i) => find(i));
+}
+
+/** All group elements by closure under the generators; refused past `cap`. */
+function enumerate(n: number, gens: Int32Array[], size: bigint, cap: number): Int32Array[] {
+  if (!Number.isInteger(cap) || cap < 1) throw optionRangeError(`cap must be a positive integer, got ${cap}`);
+  if (size > BigInt(cap)) throw optionRangeError(`the automorphism group has ${size} elements, more than the cap of ${cap}; raise the cap or average in closed form (averageNodes / averageEdges)`);
+  const id = Int32Array.from({ length: n }, (_, i) => i);
+  const seen = new Set<string>([id.join(',')]);
+  const out = [id];
+  for (let q = 0; q < out.length; q++) {
+    for (const g of gens) {
+      const h = Int32Array.from(out[q], (v) => g[v]);
+      const key = h.join(',');
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(h);
+      }
+    }
+  }
+  return out;
+}

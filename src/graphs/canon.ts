@@ -1,0 +1,422 @@
+/**
+ * Canonical labeling of vertex- and edge-coloured graphs: validation in TypeScript,
+ * the search in the WASM kernel canon_label (assembly/canon/), many graphs per call.
+ *
+ * Conventions: `labeling[i]` is the vertex placed at canonical position i, so the
+ * canonical form is C[i][j] = A[labeling[i]][labeling[j]] (C = P·A·Pᵀ with
+ * P[i][labeling[i]] = 1). Generators map v ↦ g[v]. Isomorphic inputs (same vertex
+ * colour ids, same edge colour ids) get identical canonical forms.
+ */
+import { inputRangeError, inputTypeError } from '../errors.js';
+import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
+
+/** CSR adjacency: neighbours of v are col[rowPtr[v] .. rowPtr[v+1]). */
+export interface CSR {
+  rowPtr: ArrayLike<number>;
+  col: ArrayLike<number>;
+}
+
+export interface GraphOptions {
+  n: number;
+  /**
+   * Directed graph (dense input only): A[i][j] is the arc i → j and need not equal
+   * A[j][i]. Isomorphisms preserve arcs with their colours.
+   */
+  directed?: boolean;
+  /** Vertex colour ids (integers), length n. Lower ids come first canonically. */
+  colors?: ArrayLike<number>;
+  /**
+   * Edge colour ids (non-zero integers): n×n row-major for dense input, one per
+   * entry of `col` for CSR. Without it, a dense adjacency's own integer entries are
+   * the colour ids (0 = no edge) and CSR edges all have colour 1.
+   */
+  edgeColors?: ArrayLike<number>;
+}
+
+export interface GraphInput extends GraphOptions {
+  adjacency: ArrayLike<number> | CSR;
+}
+
+export interface CanonicalLabeling {
+  n: number;
+  /** labeling[i] = the vertex at canonical position i. */
+  labeling: Int32Array;
+  /** Edge-colour matrix of the canonical form, n×n (0 = no edge). */
+  canonical: Int32Array;
+  /** Vertex colours in canonical order. */
+  canonicalColors: Int32Array;
+  /** orbits[v] = the smallest vertex in v's orbit under Aut. */
+  orbits: Int32Array;
+  /** Generators of Aut (at most n − 1), each v ↦ g[v]. */
+  generators: Int32Array[];
+  /** |Aut| (a float when past 2^53; see sizeExact). */
+  size: number;
+  sizeExact: bigint;
+}
+
+/**
+ * Largest vertex count accepted: the kernel's scratch is about 36·n + 4·entries +
+ * 32·n words, and dense input and canonical forms take n² words each.
+ */
+export const MAX_VERTICES = 1 << 22;
+
+
+/**
+ * A validated graph: dense edge-colour matrix (converted to CSR in WASM, which also
+ * finds the first asymmetric pair for the error message raised here) or CSR.
+ */
+type Checked = {
+  /** Index of the input, for error messages. */
+  input: number;
+  n: number;
+  vcol: Int32Array;
+  /** Loop colour per vertex (dense input with a non-zero diagonal), else null. */
+  loops: Int32Array | null;
+  /** CSR entries (each undirected edge twice); for dense input the bound n(n − 1). */
+  entries: number;
+  /** Directed input: its arc-colour matrix (the CSR then holds pair codes, see arcPairs). */
+  arcs: Int32Array | null;
+} & (
+  | { dense: Int32Array; source: { a: ArrayLike<number>; w: ArrayLike<number> }; rowPtr: null; col: null; ecol: null }
+  | { dense: null; source: null; rowPtr: Int32Array; col: Int32Array; ecol: Int32Array }
+);
+
+function isCSR(a: unknown): a is CSR {
+  return typeof a === 'object' && a !== null && 'rowPtr' in a && 'col' in a;
+}
+
+function checkInt(input: number, what: string, x: number): void {
+  if (!Number.isFinite(x)) throw inputRangeError(input, `${what} must be finite, got ${x}`);
+  if (!Number.isInteger(x) || x < -(2 ** 31) || x >= 2 ** 31) throw inputRangeError(input, `${what} must be a 32-bit integer colour id, got ${x}`);
+}
+
+function checkArray(input: number, what: string, a: unknown): ArrayLike<number> {
+  if (a === null || typeof a !== 'object' || typeof (a as ArrayLike<number>).length !== 'number') {
+    throw inputTypeError(input, `${what} must be an array or typed array of numbers`);
+  }
+  return a as ArrayLike<number>;
+}
+
+/** Validate one graph and bring it to CSR with colours (both directions stored). */
+export function checkGraph(g: GraphInput, input = 0): Checked {
+  if (g === null || typeof g !== 'object') throw inputTypeError(input, 'a graph must be an object { adjacency, n }');
+  const n = g.n;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw inputTypeError(input, `n must be an integer, got ${String(n)}`);
+  if (n < 1) throw inputRangeError(input, `a graph needs at least one vertex, got n = ${n}`);
+  if (n > MAX_VERTICES) throw inputRangeError(input, `a graph may have at most ${MAX_VERTICES} vertices, got n = ${n}`);
+  const vcol = new Int32Array(n);
+  if (g.colors !== undefined) {
+    const c = checkArray(input, 'colors', g.colors);
+    if (c.length !== n) throw inputRangeError(input, `colors must have length n = ${n}, got ${c.length}`);
+    for (let i = 0; i < n; i++) {
+      checkInt(input, `colors[${i}]`, c[i]);
+      vcol[i] = c[i];
+    }
+  }
+  if (isCSR(g.adjacency)) {
+    if (g.directed) throw inputTypeError(input, 'directed graphs take a dense n×n adjacency, not CSR');
+    return { input, n, vcol, loops: null, arcs: null, dense: null, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+  }
+  const a = checkArray(input, 'adjacency', g.adjacency);
+  if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
+  const w = g.edgeColors === undefined ? a : checkArray(input, 'edgeColors', g.edgeColors);
+  if (w.length !== n * n) throw inputRangeError(input, `edgeColors must have n·n = ${n * n} entries, got ${w.length}`);
+  // an Int32Array of colour ids is used as is; anything else is checked entry by entry
+  const dense = w === a && a instanceof Int32Array ? a : colourMatrix(a, w, n, input);
+  let loops: Int32Array | null = null;
+  for (let i = 0; i < n; i++) {
+    if (dense[i * n + i] === 0) continue;
+    loops ??= new Int32Array(n);
+    loops[i] = dense[i * n + i];
+  }
+  if (g.directed) return { input, n, vcol, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
+  return { input, n, vcol, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries: n * (n - 1) };
+}
+
+/**
+ * A digraph as the engine's graph: vertices i, j are joined when either arc is
+ * present, with colour code(A[i][j], A[j][i]) as seen from i — the rank of that
+ * ordered pair among the graph's distinct pairs, an order fixed by the multiset of
+ * pairs, so isomorphic digraphs get the same codes. Refinement then counts, for
+ * each vertex, the (out, in) colour pairs into a cell, and automorphisms of the
+ * coded graph are exactly those of the digraph.
+ */
+function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
+  const pairs = new Map<string, number>();
+  const key = (i: number, j: number) => `${d[i * n + j]},${d[j * n + i]}`;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && (d[i * n + j] !== 0 || d[j * n + i] !== 0)) pairs.set(key(i, j), 0);
+  [...pairs.keys()]
+    .map((k) => k.split(',').map(Number))
+    .sort((p, q) => p[0] - q[0] || p[1] - q[1])
+    .forEach((p, r) => pairs.set(`${p[0]},${p[1]}`, r + 1));
+  const rowPtr = new Int32Array(n + 1);
+  const col: number[] = [];
+  const ecol: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j || (d[i * n + j] === 0 && d[j * n + i] === 0)) continue;
+      col.push(j);
+      ecol.push(pairs.get(key(i, j))!);
+    }
+    rowPtr[i + 1] = col.length;
+  }
+  return { rowPtr, col: Int32Array.from(col), ecol: Int32Array.from(ecol), entries: col.length };
+}
+
+/** The error for the first asymmetric pair (i, j), i < j, that canon_csr found. */
+function asymmetric(c: Checked, code: number): RangeError {
+  const n = c.n;
+  const i = Math.floor(code / n);
+  const j = code % n;
+  const { a, w } = c.source!;
+  const [p, q] = a[i * n + j] !== a[j * n + i] ? [a[i * n + j], a[j * n + i]] : [w[i * n + j], w[j * n + i]];
+  return inputRangeError(c.input, `graph adjacency must be symmetric (A[${i}][${j}] = ${p}, A[${j}][${i}] = ${q})`);
+}
+
+/** Edge colour ids of a dense adjacency (colour = edgeColors entry, else the adjacency entry). */
+function colourMatrix(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: number): Int32Array {
+  const out = new Int32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const x = a[i * n + j];
+      if (!Number.isFinite(x)) throw inputRangeError(input, `adjacency must be finite, A[${i}][${j}] = ${x}`);
+      if (x === 0) continue;
+      const c = w[i * n + j];
+      checkInt(input, `edge colour (${i}, ${j})`, c);
+      if (c === 0) throw inputRangeError(input, `edge (${i}, ${j}) has colour id 0, which means no edge`);
+      out[i * n + j] = c;
+    }
+  }
+  return out;
+}
+
+/**
+ * The kernel's vertex colours: with loops, each (colour, loop colour) pair is
+ * replaced by its rank among the graph's distinct pairs, an order that depends on
+ * the multiset of pairs only, so isomorphic graphs get the same ids.
+ */
+function kernelColours(c: Checked): Int32Array {
+  const loops = c.loops;
+  if (loops === null) return c.vcol;
+  const pairs = Array.from(c.vcol, (v, i) => [v, loops[i]] as const);
+  const keys = [...new Set(pairs.map(([v, l]) => `${v},${l}`))]
+    .map((k) => k.split(',').map(Number))
+    .sort((p, q) => p[0] - q[0] || p[1] - q[1])
+    .map((p) => `${p[0]},${p[1]}`);
+  const rank = new Map(keys.map((k, i) => [k, i]));
+  return Int32Array.from(pairs, ([v, l]) => rank.get(`${v},${l}`)!);
+}
+
+function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
+  const rp = checkArray(input, 'adjacency.rowPtr', g.rowPtr);
+  const cl = checkArray(input, 'adjacency.col', g.col);
+  if (rp.length !== n + 1) throw inputRangeError(input, `adjacency.rowPtr must have n + 1 = ${n + 1} entries, got ${rp.length}`);
+  if (rp[0] !== 0 || rp[n] !== cl.length) throw inputRangeError(input, `adjacency.rowPtr must run from 0 to col.length = ${cl.length}`);
+  const m = cl.length;
+  const ec = edgeColors === undefined ? undefined : checkArray(input, 'edgeColors', edgeColors);
+  if (ec !== undefined && ec.length !== m) throw inputRangeError(input, `edgeColors must have one entry per col entry (${m}), got ${ec.length}`);
+  const rowPtr = Int32Array.from(rp as ArrayLike<number>);
+  const col = new Int32Array(m);
+  const ecol = new Int32Array(m);
+  const seen = new Map<number, number>(); // i*n+j → colour
+  for (let i = 0; i < n; i++) {
+    if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const j = cl[e];
+      if (!Number.isInteger(j) || j < 0 || j >= n) throw inputRangeError(input, `adjacency.col[${e}] = ${j} is not a vertex of 0..${n - 1}`);
+      if (j === i) throw inputRangeError(input, `loops are not supported in CSR input (vertex ${i}); put them in colors`);
+      const c = ec === undefined ? 1 : ec[e];
+      checkInt(input, `edgeColors[${e}]`, c);
+      if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
+      if (seen.has(i * n + j)) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
+      seen.set(i * n + j, c);
+      col[e] = j;
+      ecol[e] = c;
+    }
+  }
+  for (const [key, c] of seen) {
+    const i = Math.floor(key / n);
+    const j = key - i * n;
+    const back = seen.get(j * n + i);
+    if (back !== c) throw inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${c}, A[${j}][${i}] = ${back ?? 0})`);
+  }
+  return { rowPtr, col, ecol, entries: m };
+}
+
+
+/**
+ * Checked graphs laid out in the arena for canon_label: `run` labels them all in
+ * one call (repeatable: the bench times it alone), `read` builds the results.
+ */
+export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false): { run: () => void; read: () => CanonicalLabeling[]; refine: () => Int32Array[]; overflowed: () => number[] } {
+  const x = k.exports;
+  const count = graphs.length;
+  let total = 0;
+  let entries = 0;
+  let maxN = 0;
+  let maxE = 0;
+  let maxDense = 0;
+  let genTotal = 0;
+  const voff = new Int32Array(count + 1);
+  const genOff = new Int32Array(count + 1);
+  for (let g = 0; g < count; g++) {
+    const { n, entries: m, dense } = graphs[g];
+    voff[g] = total;
+    genOff[g] = genTotal;
+    total += n;
+    entries += m;
+    genTotal += n * (allGenerators ? n - 1 : Math.min(n - 1, GENERATOR_ROOM));
+    maxN = Math.max(maxN, n);
+    maxE = Math.max(maxE, m);
+    if (dense) maxDense = Math.max(maxDense, n * n);
+  }
+  voff[count] = total;
+  genOff[count] = genTotal;
+  const pVoff = arena.putI32(voff);
+  const pRow = arena.alloc((total + 1) * 4);
+  // one slot of slack: canon_csr writes branch-free
+  const pCol = arena.alloc((entries + 1) * 4);
+  const pEcol = arena.alloc((entries + 1) * 4);
+  const pVcol = arena.alloc(total * 4);
+  const pDense = arena.alloc(maxDense * 4);
+  const pWork = arena.alloc(x.canon_work(maxN, maxE));
+  const pLab = arena.alloc(total * 4);
+  const pOrb = arena.alloc(total * 4);
+  const pSizes = arena.alloc(total * 4);
+  const pGens = arena.alloc(genTotal * 4);
+  const pGenOff = arena.putI32(genOff);
+  const pNgens = arena.alloc(count * 4);
+  let forms = 0;
+  for (const c of graphs) forms += c.n * c.n;
+  const pForms = arena.alloc(forms * 4);
+  // one view of the whole memory: no allocation above this point grows it
+  const heap = new Int32Array(arena.memory.buffer);
+  const at = (ptr: number) => ptr >> 2;
+  let e = 0;
+  for (let g = 0; g < count; g++) {
+    const c = graphs[g];
+    const v0 = voff[g];
+    if (c.dense) {
+      heap.set(c.dense, at(pDense));
+      const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
+      if (r < 0) throw asymmetric(c, -1 - r);
+      e = r;
+    } else {
+      for (let v = 0; v < c.n; v++) heap[at(pRow) + v0 + v] = c.rowPtr[v] + e;
+      heap.set(c.col, at(pCol) + e);
+      heap.set(c.ecol, at(pEcol) + e);
+      e += c.entries;
+    }
+    heap.set(kernelColours(c), at(pVcol) + v0);
+  }
+  heap[at(pRow) + total] = e;
+  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
+  /** Results; the per-graph arrays are views into a few batch-wide copies (cheap for many small graphs). */
+  const read = () => {
+    x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
+    const canon = arena.i32(pForms, forms).slice();
+    const lab = arena.i32(pLab, total).slice();
+    const orb = arena.i32(pOrb, total).slice();
+    const colours = new Int32Array(total);
+    const sizes = arena.i32(pSizes, total);
+    const gens = arena.i32(pGens, genTotal);
+    const ngens = arena.i32(pNgens, count);
+    const out: CanonicalLabeling[] = [];
+    let f = 0;
+    for (let g = 0; g < count; g++) {
+      const c = graphs[g];
+      const n = c.n;
+      const v0 = voff[g];
+      const labeling = lab.subarray(v0, v0 + n);
+      // |Aut| as a number while exact, in bigint past 2^53
+      let size = 1;
+      let big: bigint | null = null;
+      for (let i = v0; i < v0 + n; i++) {
+        const f = sizes[i];
+        if (f === 1) continue;
+        if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
+        else big = (big ?? BigInt(size)) * BigInt(f);
+      }
+      const generators: Int32Array[] = [];
+      for (let i = 0; i < Math.max(0, ngens[g]); i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
+      const canonical = canon.subarray(f, f + n * n);
+      f += n * n;
+      for (let i = 0; i < n; i++) {
+        const v = labeling[i];
+        colours[v0 + i] = c.vcol[v];
+        if (c.loops !== null) canonical[i * n + i] = c.loops[v];
+        // the kernel's form holds pair codes: a digraph's form is read from its arcs
+        if (c.arcs !== null) for (let j = 0; j < n; j++) canonical[i * n + j] = c.arcs[v * n + labeling[j]];
+      }
+      out.push({
+        n,
+        labeling,
+        canonical,
+        canonicalColors: colours.subarray(v0, v0 + n),
+        orbits: orb.subarray(v0, v0 + n),
+        generators,
+        size: big === null ? size : Number(big),
+        sizeExact: big ?? BigInt(size),
+      });
+    }
+    return out;
+  };
+  const refine = () => {
+    const pCells = arena.alloc(total * 4);
+    x.canon_refine(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pCells);
+    const cells = arena.i32(pCells, total);
+    return graphs.map((_, g) => cells.slice(voff[g], voff[g + 1]));
+  };
+  /** Graphs whose generators did not fit (ngens = −1): label them again with allGenerators. */
+  const overflowed = () => {
+    const ngens = arena.i32(pNgens, count);
+    return graphs.map((_, g) => g).filter((g) => ngens[g] < 0);
+  };
+  return { run, read, refine, overflowed };
+}
+
+/**
+ * Room for generators per graph on the first run: few graphs need more, and room
+ * for all n − 1 would cost n² words per graph.
+ */
+const GENERATOR_ROOM = 32;
+
+/** Run canon_label over checked graphs (one WASM call for the whole batch). */
+export function labelChecked(graphs: Checked[], k: Kernels = kernels()): CanonicalLabeling[] {
+  if (graphs.length === 0) return [];
+  const out = withArena(k, 'canon_label', (arena) => {
+    const batch = packGraphs(k, arena, graphs);
+    batch.run();
+    return { results: batch.read(), overflowed: batch.overflowed() };
+  });
+  if (out.overflowed.length > 0) {
+    const again = withArena(k, 'canon_label', (arena) => {
+      const batch = packGraphs(k, arena, out.overflowed.map((g) => graphs[g]), true);
+      batch.run();
+      return batch.read();
+    });
+    out.overflowed.forEach((g, i) => (out.results[g] = again[i]));
+  }
+  return out.results;
+}
+
+/**
+ * The coarsest equitable partition of each graph finer than its vertex colouring
+ * (colour refinement on vertex and edge colours): cell index per vertex, cells in
+ * an order that is the same for isomorphic graphs.
+ */
+export function equitablePartitions(graphs: GraphInput[], k: Kernels = kernels()): Int32Array[] {
+  const checked = graphs.map((g, i) => checkGraph(g, i));
+  if (checked.length === 0) return [];
+  return withArena(k, 'canon_refine', (arena) => packGraphs(k, arena, checked).refine());
+}
+
+/** Canonical labeling, generators, orbits and |Aut| of one graph. */
+export function canonicalLabeling(adjacency: ArrayLike<number> | CSR, options: GraphOptions): CanonicalLabeling {
+  return labelChecked([checkGraph({ adjacency, ...options }, 0)])[0];
+}
+
+/** The same for many graphs in one WASM call; errors name the graph's index. */
+export function canonicalLabelings(graphs: GraphInput[], k?: Kernels): CanonicalLabeling[] {
+  return labelChecked(graphs.map((g, i) => checkGraph(g, i)), k);
+}

@@ -6,7 +6,8 @@
  * averaged over Stab(c) — in closed form, inside the frame matrix (DESIGN.md §1):
  *   equivariant: ⟨f⟩(X) = h·R(f(c)),   invariant: ⟨f⟩(X) = f(c).
  */
-import { pointGroup, DEFAULT_TOL, type Group } from './groups.js';
+import { group as parseGroup, pointGroup, isPermutationGroup, DEFAULT_TOL, type Group, type PermutationGroup } from './groups.js';
+import { permutationFrame, type PermutationFrame } from './frames/permutation.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
 import { computeFrame, computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
 import { checkErrorMode, type BatchResult, type ErrorMode } from './canonicalize.js';
@@ -122,6 +123,13 @@ function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offse
 export function equivariant(G: string | Group, model: Model, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
 export function equivariant(G: string | Group, model: BatchModel, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
 export function equivariant(G: string | Group, model: Model | BatchModel, options: EquivariantOptions = {}): EquivariantFn {
+  const parsed = parseGroup(G as string) as Group | PermutationGroup;
+  if (isPermutationGroup(parsed)) {
+    checkModel(model);
+    const kind = checkOutput(options.output);
+    const tol = checkTol(options.tol, DEFAULT_TOL);
+    return permutationAveraging(parsed, tol, async (fr, i) => fr.averageRows(outputValues(await callModel(model as Model, fr.canonical, fr.n, fr.d, i), fr.n * fr.d, i), kind));
+  }
   const g = pointGroup(G, 'equivariant()');
   checkModel(model);
   const kind = checkOutput(options.output);
@@ -178,6 +186,11 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
 
 /** Wrap `model` into an exactly G-invariant function: the model's output on c. */
 export function invariant<T>(G: string | Group, model: Model<T>, options: AverageOptions = {}): InvariantFn<T> {
+  const parsed = parseGroup(G as string) as Group | PermutationGroup;
+  if (isPermutationGroup(parsed)) {
+    checkModel(model);
+    return permutationAveraging(parsed, checkTol(options.tol, DEFAULT_TOL), (fr, i) => callModel(model, fr.canonical, fr.n, fr.d, i));
+  }
   const g = pointGroup(G, 'invariant()');
   checkModel(model);
   const tol = checkTol(options.tol, DEFAULT_TOL);
@@ -214,5 +227,21 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
     return result;
   };
 
+  return Object.assign(one, { batch });
+}
+
+/**
+ * S(n) and S(n) x G: one input at a time on the calling thread — the frame
+ * (src/frames/permutation.ts), then `finish` runs the model once on c and averages.
+ * Batches of these groups do not go to the engine yet.
+ */
+function permutationAveraging<T>(G: PermutationGroup, tol: number, finish: (fr: PermutationFrame, input: number) => Promise<T>) {
+  const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<T> => {
+    await ready();
+    return finish(permutationFrame(G, x, shape, { tol }), 0);
+  };
+  const batch = async (): Promise<never> => {
+    throw optionRangeError(`batches of '${G.spec}' are not supported yet; call the function once per point set`);
+  };
   return Object.assign(one, { batch });
 }

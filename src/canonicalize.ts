@@ -1,7 +1,8 @@
 /**
  * Canonical forms and frames, synchronously on the calling thread.
  */
-import { group as parseGroup, pointGroup, isGraphGroup, DEFAULT_TOL, type Group, type GraphGroup } from './groups.js';
+import { group as parseGroup, pointGroup, isGraphGroup, isPermutationGroup, DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
+import { permutationFrame, type PermutationFrame } from './frames/permutation.js';
 import { graphFrame, type GraphFrame } from './frames/graph.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput, type CheckedBatch } from './batch.js';
 import { computeFrame, computeFrames, frameElements, type FrameBatch } from './frames/index.js';
@@ -43,12 +44,14 @@ export interface GraphShape {
  * n×n adjacency matrix for 'graph' / 'weighted-graph' (see GraphFrame).
  */
 export function canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, adjacency: ArrayLike<number>, shape: GraphShape, options?: CanonicalizeOptions): GraphFrame;
+export function canonicalize(G: PermutationGroup | PermutationSpec, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): PermutationFrame;
 export function canonicalize(G: string | Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): Frame;
-export function canonicalize(G: string | Group | GraphGroup, x: ArrayLike<number>, shape: GraphShape | { n: number; d: number }, options: CanonicalizeOptions = {}): Frame | GraphFrame {
-  const gg = parseGroup(G as string) as Group | GraphGroup;
+export function canonicalize(G: string | Group | GraphGroup | PermutationGroup, x: ArrayLike<number>, shape: GraphShape | { n: number; d: number }, options: CanonicalizeOptions = {}): Frame | GraphFrame | PermutationFrame {
+  const gg = parseGroup(G as string) as Group | GraphGroup | PermutationGroup;
   if (isGraphGroup(gg)) return graphFrame(x, { ...(shape as GraphShape), weighted: gg.weighted, tol: options.tol });
-  const g = gg;
   const tol = checkTol(options.tol, DEFAULT_TOL);
+  if (isPermutationGroup(gg)) return permutationFrame(gg, x as Float64Array | Float32Array, shape as { n: number; d: number }, { tol });
+  const g = gg;
   const b = checkSingle(g, x as Float64Array | Float32Array, shape as { n: number; d: number });
   const k = kernels();
   const f = computeFrame(g, b, tol, k);

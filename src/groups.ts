@@ -28,7 +28,7 @@ export const MAX_DIM = 1024;
 /** Default relative tolerance for rank decisions and ties. */
 export const DEFAULT_TOL = 1e-9;
 
-const KNOWN = 'O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), U(d), SU(d), GL(d), SL(d), Aff(d), graph, weighted-graph';
+const KNOWN = 'O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), U(d), SU(d), GL(d), SL(d), Aff(d), S(n), S(n) x G, graph, weighted-graph';
 
 const FAMILY: Record<string, FamilyName> = {
   O: 'orthogonal', SO: 'orthogonal', E: 'orthogonal', SE: 'orthogonal',
@@ -52,6 +52,47 @@ const GRAPH_GROUPS: Record<string, GraphGroup> = {
   'weighted-graph': Object.freeze({ spec: 'weighted-graph', name: 'weighted-graph', family: 'graph', weighted: true }),
 };
 
+/**
+ * S(n) on point sets (rows permuted), alone or as S(n) x G with G one of O(d),
+ * SO(d), E(d), SE(d), O(1,d−1), SO(1,d−1) acting on each row
+ * (src/frames/permutation.ts).
+ */
+export interface PermutationGroup {
+  readonly spec: string;
+  readonly name: 'S(n)';
+  readonly family: 'permutation';
+  /** G of S(n) x G, or null for S(n) alone (which takes any d). */
+  readonly base: Group | null;
+}
+
+/** Specs of the permutation groups, spelled 'S(n)' or 'S(n) x G' (or ×). */
+export type PermutationSpec = 'S(n)' | `S(n) x ${string}` | `S(n) × ${string}`;
+
+export function isPermutationGroup(g: unknown): g is PermutationGroup {
+  return typeof g === 'object' && g !== null && (g as PermutationGroup).family === 'permutation';
+}
+
+const permutationCache = new Map<string, PermutationGroup>();
+
+/** 'S(n)', 'S(n) x O(3)' or 'S(n) × SE(3)' (spaces ignored), or null when spec is not one. */
+function parsePermutation(key: string, spec: string): PermutationGroup | null {
+  const m = /^S\(n\)(?:[x×](.+))?$/.exec(key);
+  if (!m) return null;
+  const hit = permutationCache.get(key);
+  if (hit) return hit;
+  let base: Group | null = null;
+  if (m[1] !== undefined) {
+    const g = group(m[1]) as Group | GraphGroup;
+    if (isGraphGroup(g) || (g.family !== 'orthogonal' && g.family !== 'lorentz')) {
+      throw optionRangeError(`group '${spec}': S(n) x G takes G in O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), got ${g.spec}`);
+    }
+    base = g;
+  }
+  const p: PermutationGroup = Object.freeze({ spec: base ? `S(n) x ${base.spec}` : 'S(n)', name: 'S(n)', family: 'permutation', base });
+  permutationCache.set(key, p);
+  return p;
+}
+
 export function isGraphGroup(g: unknown): g is GraphGroup {
   return typeof g === 'object' && g !== null && (g as GraphGroup).family === 'graph';
 }
@@ -60,13 +101,16 @@ const cache = new Map<string, Group>();
 
 /** Parse a group spec. Accepts a Group too (returned as is). */
 export function group(spec: 'graph' | 'weighted-graph' | GraphGroup): GraphGroup;
+export function group(spec: PermutationSpec | PermutationGroup): PermutationGroup;
 export function group(spec: string | Group): Group;
-export function group(spec: string | Group | GraphGroup): Group | GraphGroup {
+export function group(spec: string | Group | GraphGroup | PermutationGroup): Group | GraphGroup | PermutationGroup {
   if (typeof spec === 'object' && spec !== null && typeof (spec as Group).spec === 'string') return spec as Group;
   if (typeof spec !== 'string') throw optionError(`a group spec must be a string such as 'SO(3)', got ${typeof spec}`);
   const key = spec.replace(/\s+/g, '');
   const graph = GRAPH_GROUPS[key];
   if (graph) return graph;
+  const permutation = parsePermutation(key, spec);
+  if (permutation) return permutation;
   const hit = cache.get(key);
   if (hit) return hit;
   const lorentz = /^(O|SO)\(1,(\d+)\)$/.exec(key);
@@ -97,7 +141,10 @@ export function group(spec: string | Group | GraphGroup): Group | GraphGroup {
  * are refused with a pointer to what handles them.
  */
 export function pointGroup(spec: string | Group, use: string): Group {
-  const g = group(spec) as Group | GraphGroup;
+  const g = group(spec) as Group | GraphGroup | PermutationGroup;
+  if (isPermutationGroup(g)) {
+    throw optionRangeError(`${use} does not take '${g.spec}' yet; use canonicalize, equivariant or invariant on one point set at a time`);
+  }
   if (isGraphGroup(g)) {
     throw optionRangeError(`${use} takes point sets; for '${g.spec}' use canonicalize(group('${g.spec}'), A, { n }) and its averageNodes / averageEdges`);
   }

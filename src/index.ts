@@ -1,7 +1,8 @@
 /**
  * minframe: exact symmetry for any model by Minimal Frame Averaging.
  */
-export { group, DEFAULT_TOL, MAX_DIM, type Group, type GraphGroup } from './groups.js';
+export { group, DEFAULT_TOL, MAX_DIM, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
+export type { PermutationFrame } from './frames/permutation.js';
 export { canonicalize, canonicalizeBatch, type GraphShape, type Frame, type BatchResult, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
 export { equivariant, invariant, type Model, type BatchModel, type EquivariantFn, type InvariantFn, type EquivariantOptions, type AverageOptions } from './average.js';
 export { ready } from './wasm/module.js';

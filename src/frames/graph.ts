@@ -198,7 +198,7 @@ export function orbitsOnPairs(n: number, gens: Int32Array[]): Int32Array {
 }
 
 /** All group elements by closure under the generators; refused past `cap`. */
-function enumerate(n: number, gens: Int32Array[], size: bigint, cap: number): Int32Array[] {
+export function enumerate(n: number, gens: Int32Array[], size: bigint, cap: number): Int32Array[] {
   if (!Number.isInteger(cap) || cap < 1) throw optionRangeError(`cap must be a positive integer, got ${cap}`);
   if (size > BigInt(cap)) throw optionRangeError(`the automorphism group has ${size} elements, more than the cap of ${cap}; raise the cap or average in closed form (averageNodes / averageEdges)`);
   const id = Int32Array.from({ length: n }, (_, i) => i);

@@ -28,7 +28,7 @@ export interface EngineOptions {
   threads?: number;
   /**
    * Inputs per chunk (one task). Default: chosen per call from the batch's size:
-   * about 4 chunks per thread to balance the load, each between 2^15 and 2^18
+   * about 4 chunks per thread to balance the load, each between 2^15 and 2^19
    * values of work (a thousand SO(3) sets of 64 points at most) so that a task's
    * fixed cost (tens of microseconds) stays small.
    */
@@ -65,7 +65,7 @@ export interface Engine {
 
 /** Chunk sizes, in values of work: an input's rows, plus 8 rows for its fixed per-input work. */
 const MIN_CHUNK_WORK = 1 << 15;
-const MAX_CHUNK_WORK = 1 << 18;
+const MAX_CHUNK_WORK = 1 << 19;
 const INPUT_WORK_ROWS = 8;
 /** Chunks per thread: more than one, so a thread that finishes early takes another. */
 const CHUNKS_PER_THREAD = 4;

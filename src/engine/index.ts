@@ -29,7 +29,7 @@ export interface EngineOptions {
   /**
    * Inputs per chunk (one task). Default: chosen per call from the batch's size:
    * about 4 chunks per thread to balance the load, each between 2^15 and 2^19
-   * values of work (a thousand SO(3) sets of 64 points at most) so that a task's
+   * values of work (about 2400 SO(3) sets of 64 points at most) so that a task's
    * fixed cost (tens of microseconds) stays small.
    */
   chunkSize?: number;

@@ -143,7 +143,7 @@ export function group(spec: string | Group | GraphGroup | PermutationGroup): Gro
 export function pointGroup(spec: string | Group, use: string): Group {
   const g = group(spec) as Group | GraphGroup | PermutationGroup;
   if (isPermutationGroup(g)) {
-    throw optionRangeError(`${use} does not take '${g.spec}' yet; use canonicalize, equivariant or invariant on one point set at a time`);
+    throw optionRangeError(`${use} does not take '${g.spec}' yet; use canonicalize per point set, or equivariant / invariant and their .batch, which run on the calling thread`);
   }
   if (isGraphGroup(g)) {
     throw optionRangeError(`${use} takes point sets; for '${g.spec}' use canonicalize(group('${g.spec}'), A, { n }) and its averageNodes / averageEdges`);

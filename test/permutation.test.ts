@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { canonicalize, equivariant, group, invariant } from '../src/index.js';
+import { canonicalize, canonicalizeBatch, equivariant, group, invariant } from '../src/index.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
 import { haarOrthogonal, haarSpecialOrthogonal, randomPermutation } from '../src/testing/haar.js';
 import { actRows, permuteRows, relativeError } from '../src/testing/equivariance.js';
@@ -93,6 +93,26 @@ describe('S(n) x G: canonical forms, model calls, equivariance', () => {
     expect(fr.size).toBe(1);
     const p = randomPermutation(u, 6);
     expect(relativeError(canonicalize('S(n) x O(1,3)', permuteRows(p, x, 4), { n: 6, d: 4 }).canonical, fr.canonical)).toBeLessThan(1e-9);
+  });
+});
+
+describe('batches of S(n) x G', () => {
+  it('equivariant / invariant .batch equal the single calls, ragged, with per-input errors', async () => {
+    const shapesIn = [shapes['sn-o3-cube'], shapes['sn-o3-square'], [1, 2, NaN], shapes['sn-o3-random-0']];
+    const offsets = [0];
+    for (const x of shapesIn) offsets.push(offsets.at(-1)! + x.length / 3);
+    const data = Float64Array.from(shapesIn.flat());
+    const f = equivariant('S(n) x SE(3)', model, { output: 'points' });
+    const r = await f.batch({ data, dim: 3, offsets }, { errors: 'status' });
+    expect(r.errors.map((e) => e?.message ?? null)).toEqual([null, null, 'input 2: row 0 holds NaN at column 2; every value must be finite', null]);
+    for (const i of [0, 1, 3]) {
+      const x = Float64Array.from(shapesIn[i]);
+      expect(r.data.subarray(offsets[i] * 3, offsets[i + 1] * 3)).toEqual(await f(x, { n: x.length / 3, d: 3 }));
+    }
+    await expect(f.batch({ data, dim: 3, offsets })).rejects.toThrow(/^input 2: row 0 holds NaN/);
+    const inv = invariant('S(n)', (c: Float64Array) => c.length);
+    expect((await inv.batch({ data: Float64Array.of(1, 2, 3, 4), dim: 2, count: 2 })).outputs).toEqual([2, 2]);
+    expect(() => canonicalizeBatch('S(n) x O(3)', { data, dim: 3, offsets })).toThrow(/does not take 'S\(n\) x O\(3\)' yet/);
   });
 });
 

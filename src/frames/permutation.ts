@@ -61,6 +61,14 @@ export function permutationFrame(G: PermutationGroup, x: Float64Array | Float32A
   return sortFrame(G, x, shape, options.tol);
 }
 
+/**
+ * The group whose shape and value checks apply to the rows: G of S(n) x G, or a
+ * stand-in of dimension d for S(n), which takes any d.
+ */
+export function rowGroup(G: PermutationGroup, d: number): Group {
+  return G.base ?? anyDim(d);
+}
+
 /** A stand-in group of dimension d for the shape and value checks of S(n). */
 function anyDim(d: number): Group {
   return { spec: `S(n) on d = ${d}`, name: 'S', family: 'orthogonal', d, width: 1, special: false, translations: false };

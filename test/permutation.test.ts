@@ -4,15 +4,12 @@
  * equivariance under random (permutation, group element) pairs.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { reference as ref } from './helpers/reference.js';
 import { canonicalize, canonicalizeBatch, equivariant, group, invariant } from '../src/index.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
 import { haarOrthogonal, haarSpecialOrthogonal, randomPermutation } from '../src/testing/haar.js';
 import { actRows, permuteRows, relativeError } from '../src/testing/equivariance.js';
 
-const ref = JSON.parse(readFileSync(new URL('./fixtures/mfa-reference.json', import.meta.url), 'utf8')) as {
-  permutationCases: { id: string; n: number; d: number; x: number[]; frameSize: number }[];
-};
 
 const u = rng(4242);
 const normal = gaussian(u);

@@ -5,28 +5,9 @@
  * light-like rows), where minframe and the reference define the same frames.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { canonicalize, equivariant, invariant } from '../src/index.js';
 import { testFunctions } from '../src/testing/functions.js';
-
-interface Case {
-  id: string; group: string; n: number; d: number; complex: boolean; x: number[];
-  canonical: number[]; equivariant: Record<string, number[]>; invariant: Record<string, number[]>;
-}
-const ref = JSON.parse(readFileSync(new URL('./fixtures/mfa-reference.json', import.meta.url), 'utf8')) as { cases: Case[] };
-
-/** Σ over rows of an n×(d·width) output. */
-const sumRows = (y: Float64Array, n: number, rowLen: number) => {
-  const s = new Float64Array(rowLen);
-  for (let r = 0; r < n; r++) for (let a = 0; a < rowLen; a++) s[a] += y[r * rowLen + a];
-  return s;
-};
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
+import { reference as ref, maxDiff, sumRows } from './helpers/reference.js';
 
 const families: [string, RegExp, number][] = [
   ['Lorentz', /^S?O\(1,\d\)$/, 6],

@@ -8,7 +8,7 @@ import { checkBatch, checkSingle, checkTol, type BatchInput, type CheckedBatch }
 import { computeFrame, computeFrames, frameElements, type FrameBatch } from './frames/index.js';
 import { optionRangeError, withBatchResult } from './errors.js';
 import { kernels } from './wasm/module.js';
-import { checkRecordBatch, recordResult, recordTask, runRecords, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult } from './engine/records.js';
+import { recordResult, recordsInline, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult } from './engine/records.js';
 
 export interface CanonicalizeOptions {
   /** Relative tolerance for rank decisions and ties (default 1e-9). */
@@ -122,8 +122,8 @@ export function canonicalizeBatch(G: string | Group | GraphGroup | PermutationGr
   if (isGraphGroup(parsed) || isPermutationGroup(parsed)) {
     const tol = checkTol(options.tol, DEFAULT_TOL);
     const mode = checkErrorMode(options.errors);
-    const b = checkRecordBatch(parsed, batch);
-    return settle(recordResult(b, runRecords(recordTask(b, tol, 0, b.offsets.length - 1), kernels())), mode);
+    const { b, records } = recordsInline(parsed, batch, tol, kernels());
+    return settle(recordResult(b, records), mode);
   }
   const g = pointGroup(parsed, 'canonicalizeBatch()');
   const tol = checkTol(options.tol, DEFAULT_TOL);

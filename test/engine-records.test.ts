@@ -118,3 +118,32 @@ describe('S(n) and S(n) x G batches', () => {
     if (spec === 'S(n) x O(3)') expect(want.sizes[30]).toBe(8);
   });
 });
+
+describe('equivariant / invariant batches under S(n) x G on the engine', () => {
+  it.each(['S(n)', 'S(n) x O(3)', 'S(n) x SE(3)', 'S(n) x SO(3)'] as const)('%s: the same bits as inline, the model once per input on the calling thread', async (spec) => {
+    const ragged = raggedBatch(25, 6, 8);
+    ragged.data[ragged.offsets[3] * 3] = Infinity;
+    // a cube's corners, symmetric under 48 elements of S(n) x O(3)
+    const cube = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((k) => [k & 1 ? 1 : -1, k & 2 ? 1 : -1, k & 4 ? 1 : -1]);
+    const rows = ragged.offsets[25];
+    const batch = { dim: 3, data: Float64Array.of(...ragged.data, ...cube), offsets: Int32Array.of(...ragged.offsets, rows + 8) };
+    let calls = 0;
+    const model = (c: Float64Array) => {
+      calls++;
+      return c.map((v, i) => Math.sin(3 * v + i) + (i % 3) * v * v);
+    };
+    const output = spec === 'S(n) x SE(3)' ? 'points' : 'vectors';
+    const want = await equivariant(spec, model, { output }).batch(batch, { errors: 'status' });
+    expect(calls).toBe(25);
+    expect(messages(want.errors)[3]).toMatch(/^input 3: row 0 holds Infinity at column 0/);
+    const invWant = await invariant(spec, (c: Float64Array) => c.reduce((s, v) => s + v * v, 0)).batch(batch, { errors: 'status' });
+    for (const engine of engines) {
+      calls = 0;
+      const got = await equivariant(spec, model, { output, engine }).batch(batch, { errors: 'status' });
+      expect(calls).toBe(25);
+      expectSame(got, want);
+      expect(await invariant(spec, (c: Float64Array) => c.reduce((s, v) => s + v * v, 0), { engine }).batch(batch, { errors: 'status' })).toEqual(invWant);
+    }
+    await expect(equivariant(spec, model, { engine: engines[3] }).batch(batch)).rejects.toThrow(/^input 3: /);
+  });
+});

@@ -18,7 +18,7 @@ import { inlinePool, type Pool } from './pool.js';
 // The browser bundle swaps this import for pool.browser.ts (scripts/bundle.mjs).
 import { createPool, defaultThreads } from './pool.node.js';
 import { batchIO, chunkIO, mergeChunk, stageRows, type BatchIO, type Task } from './task.js';
-import { checkRecordBatch, recordResult, recordTask, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult, type Reply } from './records.js';
+import { checkRecordBatch, recordResult, recordTask, type RecordBatch, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult, type Reply } from './records.js';
 
 export interface EngineOptions {
   /**
@@ -186,8 +186,15 @@ class PoolEngine implements Engine {
    * of its inputs and replies with their records, laid out flat once all are in.
    */
   private async records(G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<GraphBatchResult | PermutationBatchResult> {
-    const tol = checkTol(options.tol, DEFAULT_TOL);
     const mode = checkErrorMode(options.errors);
+    const { b, records } = await this.collect(G, batch, options);
+    return settle(recordResult(b, records), mode);
+  }
+
+  /** The checked batch and every input's record (see frameRecords). */
+  async collect(G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; records: Reply }> {
+    if (this.closing) throw engineClosedError();
+    const tol = checkTol(options.tol, DEFAULT_TOL);
     const run = checkRunOptions(options);
     if (run.signal?.aborted) throw abortError(run.signal.reason);
     const b = checkRecordBatch(G, batch);
@@ -195,7 +202,7 @@ class PoolEngine implements Engine {
     const merge = (reply: BatchIO | Reply | void, first: number) => (reply as Reply).forEach((r, j) => (records[first + j] = r));
     const bounds = planChunks(b.values, 1, this.pool.threads, this.chunkSize);
     await this.runChunks(bounds, (first, end) => recordTask(b, tol, first, end), merge, run, () => {});
-    return settle(recordResult(b, records), mode);
+    return { b, records };
   }
 
   /**
@@ -286,6 +293,16 @@ class PoolEngine implements Engine {
     }
     return this.closing;
   }
+}
+
+/**
+ * The checked batch and every input's record, computed on `engine`'s workers: what
+ * equivariant / invariant batches under S(n) (x G) average with (records.ts
+ * permutationFrames), bit for bit as recordsInline computes them.
+ */
+export function frameRecords(engine: Engine, G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; records: Reply }> {
+  if (!(engine instanceof PoolEngine)) throw optionError(`engine must come from createEngine(), got ${describe(engine)}`);
+  return engine.collect(G, batch, options);
 }
 
 /**

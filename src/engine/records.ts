@@ -13,7 +13,7 @@
 import { group as parseGroup, isGraphGroup, isPermutationGroup, type GraphGroup, type PermutationGroup } from '../groups.js';
 import { checkShape, type CheckedBatch, type Real } from '../batch.js';
 import { graphFrames } from '../frames/graph.js';
-import { permutationFrame, rowGroup } from '../frames/permutation.js';
+import { permutationFrameData, rowGroup, withAverage, type PermutationFrame, type PermutationFrameData } from '../frames/permutation.js';
 import { describe, inputRangeError, inputTypeError, optionError, optionRangeError, type InputErrorInfo } from '../errors.js';
 import type { Kernels } from '../wasm/module.js';
 
@@ -102,16 +102,8 @@ interface GraphRecord {
   generators: Int32Array[];
 }
 
-interface PermutationRecord {
-  canonical: Float64Array;
-  permutation: Int32Array;
-  matrix: Float64Array;
-  shift: Float64Array;
-  rank: number;
-  size: number;
-  sizeExact: string;
-  complementSize: number;
-}
+/** A point set's frame with what averaging over its stabilizer needs (withAverage). */
+type PermutationRecord = PermutationFrameData;
 
 export type RecordOf = GraphRecord | PermutationRecord;
 export type Reply = (RecordOf | Failure)[];
@@ -178,8 +170,7 @@ export function runRecords(task: RecordTask, k?: Kernels): Reply {
     if (task.skip[i]) continue;
     const n = task.offsets[i + 1] - task.offsets[i];
     try {
-      const f = permutationFrame(G as PermutationGroup, task.data.subarray(task.offsets[i] * d, task.offsets[i + 1] * d), { n, d }, { tol: task.tol });
-      out[i] = { canonical: f.canonical, permutation: f.permutation, matrix: f.matrix, shift: f.shift, rank: f.rank, size: f.size, sizeExact: f.sizeExact.toString(), complementSize: f.complementSize };
+      out[i] = permutationFrameData(G as PermutationGroup, task.data.subarray(task.offsets[i] * d, task.offsets[i + 1] * d), { n, d }, { tol: task.tol });
     } catch (e) {
       out[i] = failure(e);
     }
@@ -219,7 +210,7 @@ export function checkRecordBatch(G: GraphGroup | PermutationGroup, batch: unknow
     return { group: G, data: b.data, offsets: b.offsets, values, dim: b.dim, colors: null, skip: b.skip, errors: b.errors };
   }
   const { data, offsets: o, colors } = batch as GraphBatchInput;
-  if (!(o instanceof Int32Array) && !Array.isArray(o)) throw optionError(`a graph batch needs offsets: an Int32Array or array of count+1 vertex offsets, got ${describe(o)}`);
+  if (!(o instanceof Int32Array) && !Array.isArray(o)) throw optionError(`a graph batch needs offsets: count+1 vertex offsets (an Int32Array or array), got ${describe(o)}`);
   const offsets = o instanceof Int32Array ? o : Int32Array.from(o);
   if (offsets.length < 1 || offsets[0] !== 0) throw optionRangeError('batch.offsets must hold count+1 vertex offsets, starting at 0');
   if (data === null || typeof data !== 'object' || typeof data.length !== 'number') throw optionError(`batch.data must be an array or typed array of numbers, got ${describe(data)}`);
@@ -345,10 +336,23 @@ export function permutationResult(b: RecordBatch, records: Reply): PermutationBa
     shifts.set(p.shift, i * d);
     ranks[i] = p.rank;
     sizes[i] = p.size;
-    sizesExact[i] = p.sizeExact;
+    sizesExact[i] = p.sizeExact.toString();
     complementSizes[i] = p.complementSize;
   }
   return { group: b.group.spec, dim: d, count, offsets: b.offsets, canonical, permutations, matrices, shifts, ranks, sizes, sizesExact, complementSizes, errors: collectErrors(b, records) };
+}
+
+/** Each input's PermutationFrame (null where it failed) and the batch's errors. */
+export function permutationFrames(b: RecordBatch, records: Reply): { frames: (PermutationFrame | null)[]; errors: (Error | null)[] } {
+  const G = b.group as PermutationGroup;
+  const frames = records.map((r) => (r && !isFailure(r) ? withAverage(G, r as PermutationRecord) : null));
+  return { frames, errors: collectErrors(b, records) };
+}
+
+/** A checked batch and its records, computed on the calling thread in one task. */
+export function recordsInline(G: GraphGroup | PermutationGroup, batch: unknown, tol: number, k?: Kernels): { b: RecordBatch; records: Reply } {
+  const b = checkRecordBatch(G, batch);
+  return { b, records: runRecords(recordTask(b, tol, 0, b.offsets.length - 1), k) };
 }
 
 /** The flat result of either kind. */

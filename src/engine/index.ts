@@ -2,14 +2,16 @@
  * The engine: canonicalize large batches inline or on a pool of worker threads
  * (DESIGN.md §6).
  *
- * A call validates the batch on the calling thread (bad inputs never reach a
- * worker), splits it into chunks of whole inputs, runs each chunk as one task
- * (task.ts) on the pool, and assembles one BatchResult. Every input's frame is
- * computed alone by the same code, so the result is bit-identical to
- * canonicalizeBatch whatever the thread count and chunking.
+ * A call checks the batch's shape on the calling thread (inputs of a bad shape
+ * never reach a worker), splits it into chunks of whole inputs (planChunks), runs
+ * each chunk as one task on the pool, and assembles one result: a BatchResult for
+ * the point groups (task.ts), a GraphBatchResult or PermutationBatchResult for
+ * graphs and S(n) (x G) (records.ts). Every input's frame is computed alone by the
+ * same code, so the result is bit-identical to canonicalizeBatch whatever the
+ * thread count and chunking.
  */
 import { group as parseGroup, pointGroup, isGraphGroup, isPermutationGroup, DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from '../groups.js';
-import { checkShape, checkTol, type BatchInput, type Real } from '../batch.js';
+import { checkShape, checkTol, type BatchInput } from '../batch.js';
 import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
@@ -31,7 +33,8 @@ export interface EngineOptions {
    * Inputs per chunk (one task). Default: chosen per call from the batch's size:
    * about 4 chunks per thread to balance the load, each between 2^15 and 2^19
    * values of work (about 2400 SO(3) sets of 64 points at most) so that a task's
-   * fixed cost (tens of microseconds) stays small.
+   * fixed cost (tens of microseconds) stays small. A graph counts its n² adjacency
+   * values, a point set under S(n) (x G) its n·d values.
    */
   chunkSize?: number;
 }

@@ -8,7 +8,7 @@ import { transfer, wrap, type Remote } from 'comlink';
 import { abortError, poolError } from '../errors.js';
 import type { Pool } from './pool.js';
 import { buffersOf, type BatchIO, type Task } from './task.js';
-import type { Reply } from './records.js';
+import { recordBuffers, type Reply } from './records.js';
 import type { WorkerApi } from './worker.browser.js';
 
 /** Threads when the caller does not say: one per logical core the browser reports. */
@@ -149,7 +149,7 @@ class BrowserPool implements Pool {
     };
     slot.fail = fail;
     signal.addEventListener('abort', stop, { once: true });
-    slot.remote.run(task.kind === 'points' && task.transfer ? transfer(task, buffersOf(task.io)) : task).then((value) => settle(() => job.resolve(value)), fail);
+    slot.remote.run(task.kind === 'records' ? transfer(task, recordBuffers(task)) : task.transfer ? transfer(task, buffersOf(task.io)) : task).then((value) => settle(() => job.resolve(value)), fail);
   }
 
   async close(): Promise<void> {

@@ -118,7 +118,8 @@ export interface RecordTask {
   /** count+1 vertex (graphs) or row offsets from 0. */
   offsets: Int32Array;
   dim: number;
-  colors: Int32Array | null;
+  /** Vertex colour ids as given (checked by the task), by `offsets`. */
+  colors: Float64Array | null;
   /** 1 for inputs that failed the shape check on the calling thread. */
   skip: Uint8Array;
 }
@@ -137,7 +138,7 @@ export function runRecords(task: RecordTask, k?: Kernels): Reply {
   const count = task.offsets.length - 1;
   const out: Reply = new Array(count);
   if (isGraphGroup(G)) {
-    const inputs: { i: number; adjacency: Real; options: { n: number; colors?: Int32Array; weighted: boolean; tol: number } }[] = [];
+    const inputs: { i: number; adjacency: Real; options: { n: number; colors?: Float64Array; weighted: boolean; tol: number } }[] = [];
     let at = 0;
     for (let i = 0; i < count; i++) {
       const v0 = task.offsets[i];
@@ -187,7 +188,7 @@ export interface RecordBatch {
   /** Offsets of each input's values (count+1): n_i² per graph, n_i·d per point set. */
   values: Int32Array;
   dim: number;
-  colors: Int32Array | null;
+  colors: Float64Array | null;
   skip: Uint8Array;
   errors: (Error | null)[];
 }
@@ -225,37 +226,9 @@ export function checkRecordBatch(G: GraphGroup | PermutationGroup, batch: unknow
   if (colors !== undefined && (colors === null || typeof colors !== 'object' || colors.length !== offsets[count])) {
     throw optionRangeError(`batch.colors must hold one colour id per vertex, ${offsets[count]} values, got ${describe(colors)}`);
   }
-  const errors: (Error | null)[] = new Array(count).fill(null);
-  const skip = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    if (offsets[i + 1] > offsets[i]) continue;
-    errors[i] = inputRangeError(i, 'a graph needs at least one vertex, got n = 0');
-    skip[i] = 1;
-  }
-  let ids: Int32Array | null = null;
-  if (colors !== undefined) {
-    ids = new Int32Array(colors.length);
-    for (let v = 0; v < colors.length; v++) {
-      ids[v] = colors[v];
-      if (ids[v] === colors[v]) continue;
-      const i = inputAt(offsets, v);
-      errors[i] ??= inputRangeError(i, `colors[${v - offsets[i]}] must be a 32-bit integer colour id, got ${colors[v]}`);
-      skip[i] = 1;
-    }
-  }
-  return { group: G, data: toReal(data), offsets, values, dim: 1, colors: ids, skip, errors };
-}
-
-/** The input holding vertex v. */
-function inputAt(offsets: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = offsets.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (offsets[mid] <= v) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  // n = 0 and colour ids are checked with the values, by the tasks (checkGraph)
+  const ids = colors === undefined ? null : Float64Array.from(colors);
+  return { group: G, data: toReal(data), offsets, values, dim: 1, colors: ids, skip: new Uint8Array(count), errors: new Array(count).fill(null) };
 }
 
 /** The task of inputs first .. end-1, with its own copy of their values. */
@@ -273,6 +246,11 @@ export function recordTask(b: RecordBatch, tol: number, first: number, end: numb
     colors: b.colors ? b.colors.slice(v0, b.offsets[end]) : null,
     skip: b.skip.slice(first, end),
   };
+}
+
+/** The buffers of a record task (its own copies: transferred to the worker). */
+export function recordBuffers(task: RecordTask): ArrayBuffer[] {
+  return [task.data, task.offsets, task.colors, task.skip].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
 }
 
 /** Input errors from the records' failures, into b.errors (the shape errors already there stay). */

@@ -147,3 +147,18 @@ describe('equivariant / invariant batches under S(n) x G on the engine', () => {
     await expect(equivariant(spec, model, { engine: engines[3] }).batch(batch)).rejects.toThrow(/^input 3: /);
   });
 });
+
+describe('record batches share the engine scheduling', () => {
+  it('progress reports whole chunks, an abort rejects, and the engine stays usable', async () => {
+    const engine = engines[3]; // 2 threads, chunks of 7
+    const batch = graphBatch(50, 8, 21);
+    const seen: number[] = [];
+    await engine.canonicalize('graph', batch, { onProgress: (done, total) => seen.push(done, total) });
+    expect(seen.slice(-2)).toEqual([50, 50]);
+    expect(seen.filter((_, j) => j % 2 === 0).every((done) => done % 7 === 0 || done === 50)).toBe(true);
+    const ctl = new AbortController();
+    const call = engine.canonicalize('S(n) x O(3)', raggedBatch(200, 6, 2), { signal: ctl.signal, onProgress: () => ctl.abort() });
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    expectSame(await engine.canonicalize('graph', batch), canonicalizeBatch('graph', batch));
+  });
+});

@@ -7,13 +7,14 @@
  *   equivariant: ⟨f⟩(X) = h·R(f(c)),   invariant: ⟨f⟩(X) = f(c).
  */
 import { group as parseGroup, pointGroup, isPermutationGroup, DEFAULT_TOL, type Group, type PermutationGroup } from './groups.js';
-import { permutationFrame, rowGroup, type PermutationFrame } from './frames/permutation.js';
+import { permutationFrame, type PermutationFrame } from './frames/permutation.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
 import { computeFrame, computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
 import { checkErrorMode, type BatchResult, type ErrorMode } from './canonicalize.js';
 import { describe, inputTypeError, modelError, optionError, optionRangeError, withBatchResult } from './errors.js';
 import { ready } from './wasm/module.js';
-import type { Engine, RunOptions } from './engine/index.js';
+import { frameRecords, type Engine, type RunOptions } from './engine/index.js';
+import { permutationFrames, recordsInline } from './engine/records.js';
 
 export interface Shape {
   n: number;
@@ -128,7 +129,7 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
     checkModel(model);
     const kind = checkOutput(options.output);
     const tol = checkTol(options.tol, DEFAULT_TOL);
-    return permutationEquivariant(parsed, tol, async (fr, i) => fr.averageRows(outputValues(await callModel(model as Model, fr.canonical, fr.n, fr.d, i), fr.n * fr.d, i), kind));
+    return permutationEquivariant(parsed, tol, options.engine, async (fr, i) => fr.averageRows(outputValues(await callModel(model as Model, fr.canonical, fr.n, fr.d, i), fr.n * fr.d, i), kind));
   }
   const g = pointGroup(G, 'equivariant()');
   checkModel(model);
@@ -189,7 +190,7 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
   const parsed = parseGroup(G as string) as Group | PermutationGroup;
   if (isPermutationGroup(parsed)) {
     checkModel(model);
-    return permutationInvariant(parsed, checkTol(options.tol, DEFAULT_TOL), (fr, i) => callModel(model, fr.canonical, fr.n, fr.d, i));
+    return permutationInvariant(parsed, checkTol(options.tol, DEFAULT_TOL), options.engine, (fr, i) => callModel(model, fr.canonical, fr.n, fr.d, i));
   }
   const g = pointGroup(G, 'invariant()');
   checkModel(model);
@@ -231,11 +232,12 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
 }
 
 /**
- * S(n) and S(n) x G: one input at a time on the calling thread — the frame
- * (src/frames/permutation.ts), then `finish` runs the model once on c and averages.
- * Batches run input by input here; they do not go to the engine's workers yet.
+ * S(n) and S(n) x G: every input's frame (src/frames/permutation.ts) — on the
+ * engine's workers when there is one, else on the calling thread, with the same
+ * bits either way — then `finish` runs the model once per input on c and averages
+ * over the stabilizer, on the calling thread.
  */
-function permutationAveraging<T>(G: PermutationGroup, tol: number, finish: (fr: PermutationFrame, input: number) => Promise<T>) {
+function permutationAveraging<T>(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<T>) {
   const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<T> => {
     await ready();
     return finish(permutationFrame(G, x, shape, { tol }), 0);
@@ -244,25 +246,23 @@ function permutationAveraging<T>(G: PermutationGroup, tol: number, finish: (fr: 
   const each = async (input: BatchInput, opts: BatchCallOptions) => {
     const mode = checkErrorMode(opts.errors);
     await ready();
-    const d = typeof input === 'object' && input !== null ? input.dim : undefined;
-    if (!Number.isSafeInteger(d) || (d as number) < 1) throw optionRangeError(`batch.dim must be a whole number >= 1, got ${String(d)}`);
-    const rows = rowGroup(G, d as number);
-    const b = checkBatch(rows, input);
-    const outputs: (T | undefined)[] = new Array(b.count).fill(undefined);
-    const errors = b.errors.slice();
-    for (let i = 0; i < b.count; i++) {
-      if (errors[i]) continue;
+    const { b, records } = engine ? await frameRecords(engine, G, input, { tol, signal: opts.signal }) : recordsInline(G, input, tol);
+    const { frames, errors } = permutationFrames(b, records);
+    const count = frames.length;
+    const outputs: (T | undefined)[] = new Array(count).fill(undefined);
+    for (let i = 0; i < count; i++) {
+      const fr = frames[i];
+      if (!fr) continue;
       opts.signal?.throwIfAborted();
-      const x = b.data.subarray(b.offsets[i] * b.dim, b.offsets[i + 1] * b.dim);
       try {
-        outputs[i] = await finish(permutationFrame(G, x, { n: b.offsets[i + 1] - b.offsets[i], d: b.dim }, { tol }), i);
+        outputs[i] = await finish(fr, i);
       } catch (e) {
         if (mode === 'throw') throw e;
         errors[i] = e as Error;
       }
-      opts.onProgress?.(i + 1, b.count);
+      opts.onProgress?.(i + 1, count);
     }
-    return { b, outputs, errors, mode };
+    return { b, count, outputs, errors, mode };
   };
   const settleAll = <R extends object>(result: R, errors: (Error | null)[], mode: ErrorMode): R => {
     const bad = errors.filter((e): e is Error => e !== null);
@@ -273,23 +273,23 @@ function permutationAveraging<T>(G: PermutationGroup, tol: number, finish: (fr: 
 }
 
 /** S(n) and S(n) x G equivariant functions: outputs stacked like the input rows. */
-function permutationEquivariant(G: PermutationGroup, tol: number, finish: (fr: PermutationFrame, input: number) => Promise<Float64Array>): EquivariantFn {
-  const { one, each, settleAll } = permutationAveraging(G, tol, finish);
+function permutationEquivariant(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<Float64Array>): EquivariantFn {
+  const { one, each, settleAll } = permutationAveraging(G, tol, engine, finish);
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}): Promise<EquivariantBatchResult> => {
-    const { b, outputs, errors, mode } = await each(input, opts);
+    const { b, count, outputs, errors, mode } = await each(input, opts);
     const data = new Float64Array(b.data.length).fill(NaN);
     outputs.forEach((y, i) => y && data.set(y, b.offsets[i] * b.dim));
-    return settleAll({ data, dim: b.dim, count: b.count, offsets: b.offsets, errors }, errors, mode);
+    return settleAll({ data, dim: b.dim, count, offsets: b.offsets, errors }, errors, mode);
   };
   return Object.assign(one, { batch });
 }
 
 /** S(n) and S(n) x G invariant functions. */
-function permutationInvariant<T>(G: PermutationGroup, tol: number, finish: (fr: PermutationFrame, input: number) => Promise<T>): InvariantFn<T> {
-  const { one, each, settleAll } = permutationAveraging(G, tol, finish);
+function permutationInvariant<T>(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<T>): InvariantFn<T> {
+  const { one, each, settleAll } = permutationAveraging(G, tol, engine, finish);
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}) => {
-    const { b, outputs, errors, mode } = await each(input, opts);
-    return settleAll({ outputs, count: b.count, errors }, errors, mode);
+    const { count, outputs, errors, mode } = await each(input, opts);
+    return settleAll({ outputs, count, errors }, errors, mode);
   };
   return Object.assign(one, { batch });
 }

@@ -8,6 +8,7 @@ import { checkBatch, checkSingle, checkTol, type BatchInput, type CheckedBatch }
 import { computeFrame, computeFrames, frameElements, type FrameBatch } from './frames/index.js';
 import { optionRangeError, withBatchResult } from './errors.js';
 import { kernels } from './wasm/module.js';
+import { recordResult, recordsInline, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult } from './engine/records.js';
 
 export interface CanonicalizeOptions {
   /** Relative tolerance for rank decisions and ties (default 1e-9). */
@@ -99,7 +100,7 @@ export function checkErrorMode(mode: unknown): ErrorMode {
 }
 
 /** Throw in 'throw' mode when the batch had bad inputs; else hand the result back. */
-export function settle(result: BatchResult, mode: ErrorMode): BatchResult {
+export function settle<R extends { errors: (Error | null)[] }>(result: R, mode: ErrorMode): R {
   if (mode === 'throw') {
     const bad = result.errors.filter((e): e is Error => e !== null);
     if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
@@ -107,11 +108,26 @@ export function settle(result: BatchResult, mode: ErrorMode): BatchResult {
   return result;
 }
 
-/** Frames of a whole batch on this thread (the engine spreads the same work over workers). */
-export function canonicalizeBatch(G: string | Group, batch: BatchInput, options: BatchOptions = {}): BatchResult {
-  const g = pointGroup(G, 'canonicalizeBatch()');
+/**
+ * Frames of a whole batch on this thread (the engine spreads the same work over
+ * workers): point sets for the point groups; adjacency blocks back to back for
+ * 'graph' / 'weighted-graph' (GraphBatchInput → GraphBatchResult); point sets for
+ * S(n) and S(n) x G (→ PermutationBatchResult). `into` applies to point groups only.
+ */
+export function canonicalizeBatch(G: 'graph' | 'weighted-graph' | GraphGroup, batch: GraphBatchInput, options?: BatchOptions): GraphBatchResult;
+export function canonicalizeBatch(G: PermutationSpec | PermutationGroup, batch: BatchInput, options?: BatchOptions): PermutationBatchResult;
+export function canonicalizeBatch(G: string | Group, batch: BatchInput, options?: BatchOptions): BatchResult;
+export function canonicalizeBatch(G: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options: BatchOptions = {}): BatchResult | GraphBatchResult | PermutationBatchResult {
+  const parsed = parseGroup(G as string) as Group | GraphGroup | PermutationGroup;
+  if (isGraphGroup(parsed) || isPermutationGroup(parsed)) {
+    const tol = checkTol(options.tol, DEFAULT_TOL);
+    const mode = checkErrorMode(options.errors);
+    const { b, records } = recordsInline(parsed, batch, tol, kernels());
+    return settle(recordResult(b, records), mode);
+  }
+  const g = pointGroup(parsed, 'canonicalizeBatch()');
   const tol = checkTol(options.tol, DEFAULT_TOL);
   const mode = checkErrorMode(options.errors);
-  const b: CheckedBatch = checkBatch(g, batch);
+  const b: CheckedBatch = checkBatch(g, batch as BatchInput);
   return settle({ ...computeFrames(g, b, tol, undefined, options.into), errors: b.errors }, mode);
 }

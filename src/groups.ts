@@ -138,12 +138,13 @@ export function group(spec: string | Group | GraphGroup | PermutationGroup): Gro
 
 /**
  * A group acting on point sets, for the calls that take point batches; graph groups
- * are refused with a pointer to what handles them.
+ * are refused with a pointer to what handles them (the batch calls and the engine
+ * send graph and permutation groups to src/engine/records.ts before this).
  */
 export function pointGroup(spec: string | Group, use: string): Group {
   const g = group(spec) as Group | GraphGroup | PermutationGroup;
   if (isPermutationGroup(g)) {
-    throw optionRangeError(`${use} does not take '${g.spec}' yet; use canonicalize per point set, or equivariant / invariant and their .batch, which run on the calling thread`);
+    throw optionRangeError(`${use} takes point groups, not '${g.spec}'`);
   }
   if (isGraphGroup(g)) {
     throw optionRangeError(`${use} takes point sets; for '${g.spec}' use canonicalize(group('${g.spec}'), A, { n }) and its averageNodes / averageEdges`);

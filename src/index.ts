@@ -9,6 +9,7 @@ export { ready } from './wasm/module.js';
 export { canonicalLabeling, canonicalLabelings, equitablePartitions, type CanonicalLabeling, type GraphInput, type GraphOptions, type CSR } from './graphs/canon.js';
 export { graphFrame, graphFrames, clusterIds, orbitsOnPairs, type GraphFrame, type GraphFrameOptions } from './frames/graph.js';
 export { createEngine, type Engine, type EngineOptions, type EngineCallOptions, type RunOptions } from './engine/index.js';
+export type { GraphBatchInput, GraphBatchResult, PermutationBatchResult } from './engine/records.js';
 export { WorkerFailedError } from './errors.js';
 export type { BatchInput } from './batch.js';
 export type { FrameBatch, OutputKind } from './frames/index.js';

@@ -31,3 +31,31 @@ export function raggedBatch(count: number, maxN: number, seed: number): { data: 
   }
   return { data, dim: 3, offsets };
 }
+
+/**
+ * A ragged batch of `count` graphs with 1..maxN vertices, adjacency blocks back to
+ * back: G(n, 1/2) with 0/1 entries, or (weighted) symmetric weights drawn from
+ * {0, 0.5, 1.5} so that ties and automorphisms occur; with `colored`, vertex
+ * colours from {0, 1}. Every sixth graph is a cycle (a large automorphism group).
+ */
+export function graphBatch(count: number, maxN: number, seed: number, options: { weighted?: boolean; colored?: boolean } = {}): { data: Float64Array; offsets: Int32Array; colors?: Int32Array } {
+  const rnd = rng(seed);
+  const offsets = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + 1 + Math.floor(rnd() * maxN);
+  let entries = 0;
+  for (let i = 0; i < count; i++) entries += (offsets[i + 1] - offsets[i]) ** 2;
+  const data = new Float64Array(entries);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const n = offsets[i + 1] - offsets[i];
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        const w = i % 6 === 0 ? (b === a + 1 || (a === 0 && b === n - 1) ? 1 : 0) : options.weighted ? [0, 0.5, 1.5][Math.floor(rnd() * 3)] : rnd() < 0.5 ? 1 : 0;
+        data[at + a * n + b] = data[at + b * n + a] = w;
+      }
+    }
+    at += n * n;
+  }
+  if (!options.colored) return { data, offsets };
+  return { data, offsets, colors: Int32Array.from({ length: offsets[count] }, () => (rnd() < 0.3 ? 1 : 0)) };
+}

@@ -3,7 +3,8 @@
  * downloaded browser): a page served with COOP/COEP runs a seeded batch on 2 Web
  * Workers through SharedArrayBuffer, and a page without them (no cross-origin
  * isolation) runs it by transfer. Both must equal Node's result bit for bit, also
- * after a call broken by a worker error or an abort.
+ * after a call broken by a worker error or an abort. Both pages also run a seeded
+ * ragged batch of weighted, coloured graphs on 2 workers, equal to Node's bit for bit.
  * `npm test` builds dist/browser/ first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { canonicalizeBatch } from '../src/index.js';
-import { denseBatch } from './batches.js';
-import { BROWSER_BATCH } from './browser/params.js';
+import { denseBatch, graphBatch } from './batches.js';
+import { BROWSER_BATCH, BROWSER_GRAPHS } from './browser/params.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dist = new URL('../dist/browser/', import.meta.url);
@@ -60,6 +61,7 @@ function serve(pageJs: string): Promise<Server> {
 }
 
 interface PageResult {
+  graphs: { workersThatRan: number; sizesExact: string[]; arrays: Record<'canonical' | 'permutations' | 'orbits' | 'sizes' | 'generators' | 'generatorOffsets', string> } | null;
   interrupted: { name: string; message: string } | null;
   crossOriginIsolated: boolean;
   threads: number;
@@ -119,6 +121,16 @@ describe('browser: Chromium, 2 Web Workers', () => {
     }
   };
 
+  const graphs = canonicalizeBatch(BROWSER_GRAPHS.group, graphBatch(BROWSER_GRAPHS.count, BROWSER_GRAPHS.maxN, BROWSER_GRAPHS.seed, { weighted: true, colored: true }));
+  const expectNodeGraphs = (got: PageResult['graphs']) => {
+    expect(got?.workersThatRan).toBe(2);
+    expect(got?.sizesExact).toEqual(graphs.sizesExact);
+    for (const key of ['canonical', 'permutations', 'orbits', 'sizes', 'generators', 'generatorOffsets'] as const) {
+      const a = graphs[key];
+      expect(Buffer.from(got!.arrays[key], 'base64').equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength)), key).toBe(true);
+    }
+  };
+
   it('cross-origin isolated: SharedArrayBuffer, both workers ran, bit-identical to Node', async () => {
     const r = await runIn('isolated');
     expect(r.crossOriginIsolated).toBe(true);
@@ -126,6 +138,7 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(r.threads).toBe(2);
     expect(r.workersThatRan).toBe(2);
     expectNodeBytes(r.arrays);
+    expectNodeGraphs(r.graphs);
   }, 60_000);
 
   it('not isolated: chunks go by transfer, still bit-identical to Node', async () => {
@@ -134,6 +147,7 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(r.sharedResult).toBe(false);
     expect(r.workersThatRan).toBe(2);
     expectNodeBytes(r.arrays);
+    expectNodeGraphs(r.graphs);
   }, 60_000);
 
   it('a worker error fails its call with WorkerFailedError; an abort rejects; the engine stays usable', async () => {

@@ -103,8 +103,8 @@ describe("group('graph') and group('weighted-graph')", () => {
     const w = Float64Array.from(a, (x) => x * 0.3);
     expect(canonicalize('weighted-graph', w, { n }).size).toBe(384);
   });
-  it('point-set calls refuse graph groups with a pointer to canonicalize', () => {
-    expect(() => canonicalizeBatch('graph', { data: new Float64Array(4), dim: 2, count: 1 })).toThrow(/canonicalizeBatch\(\) takes point sets; for 'graph' use canonicalize/);
+  it('point-set calls refuse graph groups; a graph batch needs vertex offsets', () => {
+    expect(() => canonicalizeBatch('graph', { data: new Float64Array(4), dim: 2, count: 1 } as never)).toThrow(/^minframe: a graph batch needs offsets: count\+1 vertex offsets/);
     expect(() => equivariant('weighted-graph', (x: Float64Array) => x)).toThrow(RangeError);
   });
 });

@@ -235,8 +235,8 @@ describe('engine: progress, faults, abort, close', () => {
     const io = batchIO(G, checkBatch(G, small), null);
     // Offsets far past the rows make the kernel read outside its memory.
     const broken = { ...io, offsets: Int32Array.of(0, 1e8) };
-    await expect(runChunk({ group: 'SO(3)', tol: 1e-9, io: broken, first: 0, end: 1, transfer: false })).rejects.toThrow(/^minframe: WASM kernel ortho_frames trapped: /);
-    await runChunk({ group: 'SO(3)', tol: 1e-9, io, first: 0, end: 4, transfer: false });
+    await expect(runChunk({ kind: 'points', group: 'SO(3)', tol: 1e-9, io: broken, first: 0, end: 1, transfer: false })).rejects.toThrow(/^minframe: WASM kernel ortho_frames trapped: /);
+    await runChunk({ kind: 'points', group: 'SO(3)', tol: 1e-9, io, first: 0, end: 4, transfer: false });
     const want = canonicalizeBatch('SO(3)', small);
     expectIdentical({ ...want, ...io }, want);
   });

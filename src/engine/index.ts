@@ -2,14 +2,16 @@
  * The engine: canonicalize large batches inline or on a pool of worker threads
  * (DESIGN.md §6).
  *
- * A call validates the batch on the calling thread (bad inputs never reach a
- * worker), splits it into chunks of whole inputs, runs each chunk as one task
- * (task.ts) on the pool, and assembles one BatchResult. Every input's frame is
- * computed alone by the same code, so the result is bit-identical to
- * canonicalizeBatch whatever the thread count and chunking.
+ * A call checks the batch's shape on the calling thread (inputs of a bad shape
+ * never reach a worker), splits it into chunks of whole inputs (planChunks), runs
+ * each chunk as one task on the pool, and assembles one result: a BatchResult for
+ * the point groups (task.ts), a GraphBatchResult or PermutationBatchResult for
+ * graphs and S(n) (x G) (records.ts). Every input's frame is computed alone by the
+ * same code, so the result is bit-identical to canonicalizeBatch whatever the
+ * thread count and chunking.
  */
-import { pointGroup, DEFAULT_TOL, type Group } from '../groups.js';
-import { checkShape, checkTol, type BatchInput, type Real } from '../batch.js';
+import { group as parseGroup, pointGroup, isGraphGroup, isPermutationGroup, DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from '../groups.js';
+import { checkShape, checkTol, type BatchInput } from '../batch.js';
 import { checkErrorMode, settle, type BatchOptions, type BatchResult } from '../canonicalize.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
@@ -18,6 +20,7 @@ import { inlinePool, type Pool } from './pool.js';
 // The browser bundle swaps this import for pool.browser.ts (scripts/bundle.mjs).
 import { createPool, defaultThreads } from './pool.node.js';
 import { batchIO, chunkIO, mergeChunk, stageRows, type BatchIO, type Task } from './task.js';
+import { checkRecordBatch, recordResult, recordTask, type RecordBatch, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult, type Reply } from './records.js';
 
 export interface EngineOptions {
   /**
@@ -30,7 +33,8 @@ export interface EngineOptions {
    * Inputs per chunk (one task). Default: chosen per call from the batch's size:
    * about 4 chunks per thread to balance the load, each between 2^15 and 2^19
    * values of work (about 2400 SO(3) sets of 64 points at most) so that a task's
-   * fixed cost (tens of microseconds) stays small.
+   * fixed cost (tens of microseconds) stays small. A graph counts its n² adjacency
+   * values, a point set under S(n) (x G) its n·d values.
    */
   chunkSize?: number;
 }
@@ -59,6 +63,14 @@ export interface Engine {
    * into a buffer the engine keeps for its next call.
    */
   canonicalize(G: string | Group, batch: BatchInput, options?: EngineCallOptions): Promise<BatchResult>;
+  /**
+   * Graph frames of a batch of adjacency blocks (GraphBatchInput), as
+   * canonicalizeBatch computes them (bit for bit), whole graphs per chunk. Results
+   * are plain arrays (`into` does not apply); errors as for point groups.
+   */
+  canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, batch: GraphBatchInput, options?: EngineCallOptions): Promise<GraphBatchResult>;
+  /** S(n) and S(n) x G frames of a batch of point sets, as canonicalizeBatch computes them (bit for bit). */
+  canonicalize(G: PermutationSpec | PermutationGroup, batch: BatchInput, options?: EngineCallOptions): Promise<PermutationBatchResult>;
   /** Stop the workers and drop the kept buffer. Calls still running reject; later calls reject. Idempotent. */
   close(): Promise<void>;
 }
@@ -129,15 +141,20 @@ class PoolEngine implements Engine {
     return this.pool.threads;
   }
 
-  async canonicalize(G: string | Group, batch: BatchInput, options: EngineCallOptions = {}): Promise<BatchResult> {
+  canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, batch: GraphBatchInput, options?: EngineCallOptions): Promise<GraphBatchResult>;
+  canonicalize(G: PermutationSpec | PermutationGroup, batch: BatchInput, options?: EngineCallOptions): Promise<PermutationBatchResult>;
+  canonicalize(G: string | Group, batch: BatchInput, options?: EngineCallOptions): Promise<BatchResult>;
+  async canonicalize(G: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options: EngineCallOptions = {}): Promise<BatchResult | GraphBatchResult | PermutationBatchResult> {
     if (this.closing) throw engineClosedError();
-    const g = pointGroup(G, 'engine.canonicalize()');
+    const parsed = parseGroup(G as string) as Group | GraphGroup | PermutationGroup;
+    if (isGraphGroup(parsed) || isPermutationGroup(parsed)) return this.records(parsed, batch, options);
+    const g = pointGroup(parsed, 'engine.canonicalize()');
     const tol = checkTol(options.tol, DEFAULT_TOL);
     const mode = checkErrorMode(options.errors);
     const run = checkRunOptions(options);
     if (run.signal?.aborted) throw abortError(run.signal.reason);
     // values are checked by the tasks, chunk by chunk (task.ts)
-    const b = checkShape(g, batch);
+    const b = checkShape(g, batch as BatchInput);
     let staging: SharedArrayBuffer | null = null;
     const take = (bytes: number) => {
       staging = this.spare && this.spare.byteLength >= bytes ? this.spare : new SharedArrayBuffer(bytes);
@@ -149,7 +166,17 @@ class PoolEngine implements Engine {
     const release = () => {
       if (staging && !this.closing && (this.spare === null || this.spare.byteLength < staging.byteLength)) this.spare = staging;
     };
-    await this.runChunks(g, tol, b.data, io, planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), run, release);
+    const transfer = this.pool.memory === 'transfer';
+    const task = (first: number, end: number): Task => {
+      stageRows(g, io, b.data, first, end);
+      return transfer
+        ? { kind: 'points', group: g.spec, tol, io: chunkIO(g, io, first, end), first: 0, end: end - first, transfer }
+        : { kind: 'points', group: g.spec, tol, io, first, end, transfer };
+    };
+    const merge = (reply: BatchIO | Reply | void, first: number) => {
+      if (reply) mergeChunk(g, io, reply as BatchIO, first);
+    };
+    await this.runChunks(planChunks(b.offsets, g.d * g.width, this.pool.threads, this.chunkSize), task, merge, run, release);
     const { canonical, matrices, shifts, ranks, sizes, status } = io;
     const f: FrameBatch = { group: g.spec, dim: g.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, status };
     // the workers' rejections and warnings become this batch's errors and warnings
@@ -158,16 +185,45 @@ class PoolEngine implements Engine {
   }
 
   /**
+   * Graphs and point sets under S(n) (x G): every chunk's task carries its own copy
+   * of its inputs and replies with their records, laid out flat once all are in.
+   */
+  private async records(G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<GraphBatchResult | PermutationBatchResult> {
+    const mode = checkErrorMode(options.errors);
+    const { b, records } = await this.collect(G, batch, options);
+    return settle(recordResult(b, records), mode);
+  }
+
+  /** The checked batch and every input's record (see frameRecords). */
+  async collect(G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; records: Reply }> {
+    if (this.closing) throw engineClosedError();
+    const tol = checkTol(options.tol, DEFAULT_TOL);
+    const run = checkRunOptions(options);
+    if (run.signal?.aborted) throw abortError(run.signal.reason);
+    const b = checkRecordBatch(G, batch);
+    const records: Reply = new Array(b.offsets.length - 1);
+    const merge = (reply: BatchIO | Reply | void, first: number) => (reply as Reply).forEach((r, j) => (records[first + j] = r));
+    const bounds = planChunks(b.values, 1, this.pool.threads, this.chunkSize);
+    await this.runChunks(bounds, (first, end) => recordTask(b, tol, first, end), merge, run, () => {});
+    return { b, records };
+  }
+
+  /**
    * Run every chunk, at most IN_FLIGHT_PER_THREAD per thread at a time (the rest
    * wait here, so a failure or an abort only has to drop them), and settle when all
    * are done or the first one fails. `release` runs once the call has settled and
    * none of its tasks is running any more.
    */
-  private runChunks(g: Group, tol: number, source: Real, io: BatchIO, bounds: number[], { signal, onProgress }: RunOptions, release: () => void): Promise<void> {
+  private runChunks(
+    bounds: number[],
+    makeTask: (first: number, end: number) => Task,
+    merge: (reply: BatchIO | Reply | void, first: number) => void,
+    { signal, onProgress }: RunOptions,
+    release: () => void,
+  ): Promise<void> {
     const chunks = bounds.length - 1;
     const total = bounds[chunks];
     const width = Math.max(1, this.pool.threads * IN_FLIGHT_PER_THREAD);
-    const transfer = this.pool.memory === 'transfer';
     const call = new AbortController();
     return new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -203,16 +259,13 @@ class PoolEngine implements Engine {
         while (!finished && next < chunks && running < width) {
           const first = bounds[next];
           const end = bounds[++next];
-          stageRows(g, io, source, first, end);
-          const task: Task = transfer
-            ? { group: g.spec, tol, io: chunkIO(g, io, first, end), first: 0, end: end - first, transfer }
-            : { group: g.spec, tol, io, first, end, transfer };
+          const task = makeTask(first, end);
           running++;
           this.pool.run(task, call.signal).then(
             (reply) => {
               running--;
               if (finished) return releaseWhenIdle();
-              if (reply) mergeChunk(g, io, reply, first);
+              merge(reply, first);
               completed++;
               done += end - first;
               // Next chunk first, so the workers are busy while the callback runs.
@@ -243,6 +296,16 @@ class PoolEngine implements Engine {
     }
     return this.closing;
   }
+}
+
+/**
+ * The checked batch and every input's record, computed on `engine`'s workers: what
+ * equivariant / invariant batches under S(n) (x G) average with (records.ts
+ * permutationFrames), bit for bit as recordsInline computes them.
+ */
+export function frameRecords(engine: Engine, G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; records: Reply }> {
+  if (!(engine instanceof PoolEngine)) throw optionError(`engine must come from createEngine(), got ${describe(engine)}`);
+  return engine.collect(G, batch, options);
 }
 
 /**

@@ -5,6 +5,7 @@
  * engine's chunking, scheduling and merging do not depend on which one runs.
  */
 import { runChunk, type BatchIO, type Task } from './task.js';
+import type { Reply } from './records.js';
 
 /**
  * How a task's data reaches the code that runs it:
@@ -20,12 +21,12 @@ export interface Pool {
   readonly threads: number;
   readonly memory: Memory;
   /**
-   * Run one task. Resolves with the task's IO when memory is 'transfer' (else with
-   * nothing: the results are in place). Rejects with what went wrong when the task
+   * Run one task. A record task resolves with its records; a point task with its IO
+   * when memory is 'transfer' (else with nothing: the results are in place). Rejects with what went wrong when the task
    * threw or its worker died (the pool replaces that worker), or with an AbortError
    * when `signal` aborts (a task already running is stopped with its worker).
    */
-  run(task: Task, signal: AbortSignal): Promise<BatchIO | void>;
+  run(task: Task, signal: AbortSignal): Promise<BatchIO | Reply | void>;
   /** Stop every worker. Tasks still running are rejected. */
   close(): Promise<void>;
 }
@@ -53,7 +54,7 @@ export function inlinePool(): Pool {
     async run(task, signal) {
       await yieldToEventLoop();
       signal.throwIfAborted();
-      await runChunk(task);
+      return runChunk(task);
     },
     async close() {},
   };

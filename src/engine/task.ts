@@ -18,6 +18,7 @@ import { firstNonFinite, type CheckedBatch, type Real } from '../batch.js';
 import { computeFrames, STATUS_NONFINITE, type FrameBatch } from '../frames/index.js';
 import { ready, type Kernels } from '../wasm/module.js';
 import { internalError } from '../errors.js';
+import { runRecords, type RecordTask, type Reply } from './records.js';
 
 /** A batch's rows and result arrays, all plain typed arrays (cloneable, transferable). */
 export interface BatchIO {
@@ -39,7 +40,9 @@ export interface BatchIO {
 /** The FrameBatch arrays a task writes: values per input (per row for canonical). */
 const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const;
 
-export interface Task {
+/** Inputs of a point-group batch (the other kind, RecordTask, is in records.ts). */
+export interface PointTask {
+  kind: 'points';
   /** Group spec, re-parsed on the worker (a Group is plain data, but a spec is smaller). */
   group: string;
   tol: number;
@@ -50,6 +53,8 @@ export interface Task {
   /** The io is this chunk's own copy: the worker sends it back when done. */
   transfer: boolean;
 }
+
+export type Task = PointTask | RecordTask;
 
 type Outputs = Pick<BatchIO, (typeof OUTPUTS)[number]>;
 
@@ -161,14 +166,16 @@ export function buffersOf(io: BatchIO): ArrayBuffer[] {
 let fresh: Promise<Kernels> | null = null;
 
 /**
- * Compute inputs task.first .. task.end-1 of task.io and write their results into
- * task.io in place. Throws what the kernels throw (the engine reports it naming the
- * chunk's inputs).
+ * Run a task. A point task computes inputs task.first .. task.end-1 of task.io and
+ * writes their results into task.io in place; a record task resolves with its
+ * records. Throws what the kernels throw (the engine reports it naming the chunk's
+ * inputs).
  */
-export async function runChunk(task: Task): Promise<void> {
+export async function runChunk(task: Task): Promise<Reply | void> {
   const k = await (fresh ?? ready());
   fresh = null;
   try {
+    if (task.kind === 'records') return runRecords(task, k);
     const G = pointGroup(task.group, 'a worker task');
     const { io, first, end } = task;
     const rowLen = G.d * G.width;

@@ -5,15 +5,17 @@
 import { expose, transfer } from 'comlink';
 import { ready } from '../wasm/module.js';
 import { buffersOf, runChunk, type BatchIO, type Task } from './task.js';
+import type { Reply } from './records.js';
 
 const api = {
   /** Load the WASM kernels, so the first task does not pay for it. */
   async ready(): Promise<void> {
     await ready();
   },
-  /** Run a task; a task that carries its own chunk sends it back by transfer. */
-  async run(task: Task): Promise<BatchIO | void> {
-    await runChunk(task);
+  /** Run a task; a point task that carries its own chunk sends it back by transfer, a record task its records. */
+  async run(task: Task): Promise<BatchIO | Reply | void> {
+    const reply = await runChunk(task);
+    if (task.kind === 'records') return reply;
     if (task.transfer) return transfer(task.io, buffersOf(task.io));
   },
 };

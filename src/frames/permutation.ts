@@ -20,7 +20,7 @@ import type { Group, PermutationGroup } from '../groups.js';
 import { checkSingle } from '../batch.js';
 import { clusterIds, enumerate, DEFAULT_ELEMENT_CAP } from './graph.js';
 import { canonicalLabeling } from '../graphs/canon.js';
-import { computeFrame, restoreOutputs, type OutputKind } from './index.js';
+import { computeFrame, restoreOutputs, type FrameBatch, type OutputKind } from './index.js';
 import { inputRangeError, optionRangeError } from '../errors.js';
 
 export interface PermutationFrame {
@@ -49,6 +49,25 @@ export interface PermutationFrame {
   averageRows(y: ArrayLike<number>, kind?: OutputKind): Float64Array;
 }
 
+/**
+ * What averageRows needs of the stabilizer, as plain (cloneable) data, so that a
+ * frame computed on a worker averages on the calling thread exactly as it would
+ * where it was computed.
+ * - 'runs' (S(n)): run[i] = the first canonical row of row i's tie group.
+ * - 'elements' (S(n) x G): the automorphisms a_j (`autos`, j·n + i ↦ a_j(i)), their
+ *   r×r maps M_j on the span (`maps`), the signs of det M_j, whether the last
+ *   column is completed by det = +1 (SO groups at rank d−1), and the G-frame of
+ *   the permuted rows that restoreOutputs maps outputs back with.
+ */
+export type Stabilizer =
+  | { kind: 'runs'; run: Int32Array }
+  | { kind: 'elements'; count: number; autos: Int32Array; maps: Float64Array; signs: Int8Array; completed: boolean; frame: FrameBatch };
+
+/** A PermutationFrame without its methods: plain data a worker can send back. */
+export interface PermutationFrameData extends Omit<PermutationFrame, 'averageRows'> {
+  stabilizer: Stabilizer;
+}
+
 export interface PermutationOptions {
   tol: number;
   /** Largest stabilizer S(n) x G enumerates (the default is DEFAULT_ELEMENT_CAP). */
@@ -57,8 +76,67 @@ export interface PermutationOptions {
 
 /** The frame of one point set under S(n) or S(n) x G. */
 export function permutationFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrame {
+  return withAverage(G, permutationFrameData(G, x, shape, options));
+}
+
+/** The same as plain data (see withAverage). */
+export function permutationFrameData(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrameData {
   if (G.base) return productFrame(G, G.base, x, shape, options);
   return sortFrame(G, x, shape, options.tol);
+}
+
+/** The frame of `data` (from permutationFrameData, here or on a worker) with its averageRows. */
+export function withAverage(G: PermutationGroup, data: PermutationFrameData): PermutationFrame {
+  const { stabilizer, ...frame } = data;
+  const { n, d, permutation } = data;
+  if (stabilizer.kind === 'runs') {
+    const { run } = stabilizer;
+    return {
+      ...frame,
+      averageRows(y) {
+        const rowLen = checkRows(y, n);
+        const sum = new Float64Array(n * rowLen);
+        const count = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          count[run[i]]++;
+          for (let c = 0; c < rowLen; c++) sum[run[i] * rowLen + c] += y[i * rowLen + c];
+        }
+        const out = new Float64Array(n * rowLen);
+        for (let i = 0; i < n; i++) {
+          for (let c = 0; c < rowLen; c++) out[permutation[i] * rowLen + c] = sum[run[i] * rowLen + c] / count[run[i]];
+        }
+        return out;
+      },
+    };
+  }
+  const { count, autos, maps, signs, completed, frame: f } = stabilizer;
+  const r = data.rank;
+  return {
+    ...frame,
+    averageRows(y, kind = 'vectors') {
+      if (y.length !== n * d) throw optionRangeError(`outputs must be n×d = ${n * d} values, got ${y.length}`);
+      const avg = new Float64Array(n * d);
+      for (let e = 0; e < count; e++) {
+        const a = autos.subarray(e * n, e * n + n);
+        const m = maps.subarray(e * r * r, (e + 1) * r * r);
+        for (let i = 0; i < n; i++) {
+          const src = a[i] * d;
+          for (let k = 0; k < r; k++) {
+            let s = 0;
+            for (let l = 0; l < r; l++) s += y[src + l] * m[l * r + k];
+            avg[i * d + k] += s;
+          }
+          if (completed) avg[i * d + d - 1] += signs[e] * y[src + d - 1];
+          else for (let k = r; k < d; k++) avg[i * d + k] += y[src + k];
+        }
+      }
+      for (let j = 0; j < avg.length; j++) avg[j] /= count;
+      const back = restoreOutputs(G.base!, f, avg, kind);
+      const out = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) out.set(back.subarray(i * d, i * d + d), permutation[i] * d);
+      return out;
+    },
+  };
 }
 
 /**
@@ -74,7 +152,7 @@ function anyDim(d: number): Group {
   return { spec: `S(n) on d = ${d}`, name: 'S', family: 'orthogonal', d, width: 1, special: false, translations: false };
 }
 
-function sortFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, tol: number): PermutationFrame {
+function sortFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, tol: number): PermutationFrameData {
   const d = shape?.d;
   if (!Number.isSafeInteger(d) || d < 1) throw inputRangeError(0, `d must be a whole number >= 1, got ${String(d)}`);
   const b = checkSingle(anyDim(d), x, shape);
@@ -117,20 +195,7 @@ function sortFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: {
     size: Number(sizeExact),
     sizeExact,
     complementSize: 1,
-    averageRows(y) {
-      const rowLen = checkRows(y, n);
-      const sum = new Float64Array(n * rowLen);
-      const count = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        count[run[i]]++;
-        for (let c = 0; c < rowLen; c++) sum[run[i] * rowLen + c] += y[i * rowLen + c];
-      }
-      const out = new Float64Array(n * rowLen);
-      for (let i = 0; i < n; i++) {
-        for (let c = 0; c < rowLen; c++) out[permutation[i] * rowLen + c] = sum[run[i] * rowLen + c] / count[run[i]];
-      }
-      return out;
-    },
+    stabilizer: { kind: 'runs', run },
   };
 }
 
@@ -140,7 +205,7 @@ function checkRows(y: ArrayLike<number>, n: number): number {
   return y.length / n;
 }
 
-function productFrame(G: PermutationGroup, base: Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrame {
+function productFrame(G: PermutationGroup, base: Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrameData {
   const b = checkSingle(base, x, shape);
   const { n } = shape;
   const d = base.d;
@@ -235,26 +300,14 @@ function productFrame(G: PermutationGroup, base: Group, x: Float64Array | Float3
     size: stab.length,
     sizeExact: BigInt(stab.length),
     complementSize: f.sizes[0],
-    averageRows(y, kind = 'vectors') {
-      if (y.length !== n * d) throw optionRangeError(`outputs must be n×d = ${n * d} values, got ${y.length}`);
-      const avg = new Float64Array(n * d);
-      for (const { a, m, sign } of stab) {
-        for (let i = 0; i < n; i++) {
-          const src = a[i] * d;
-          for (let k = 0; k < r; k++) {
-            let s = 0;
-            for (let l = 0; l < r; l++) s += y[src + l] * m[l * r + k];
-            avg[i * d + k] += s;
-          }
-          if (completed) avg[i * d + d - 1] += sign * y[src + d - 1];
-          else for (let k = r; k < d; k++) avg[i * d + k] += y[src + k];
-        }
-      }
-      for (let j = 0; j < avg.length; j++) avg[j] /= stab.length;
-      const back = restoreOutputs(base, f, avg, kind);
-      const out = new Float64Array(n * d);
-      for (let i = 0; i < n; i++) out.set(back.subarray(i * d, i * d + d), perm[i] * d);
-      return out;
+    stabilizer: {
+      kind: 'elements',
+      count: stab.length,
+      autos: Int32Array.from(stab.flatMap((e) => Array.from(e.a))),
+      maps: Float64Array.from(stab.flatMap((e) => Array.from(e.m))),
+      signs: Int8Array.from(stab, (e) => e.sign),
+      completed,
+      frame: f,
     },
   };
 }

@@ -4,8 +4,8 @@
  * canonicalizes the seeded batch on 2 Web Workers and reports the result's bytes.
  */
 import { createEngine, type Engine } from 'minframe';
-import { denseBatch } from '../batches.js';
-import { BROWSER_BATCH } from './params.js';
+import { denseBatch, graphBatch } from '../batches.js';
+import { BROWSER_BATCH, BROWSER_GRAPHS } from './params.js';
 
 /** Every live Web Worker the engine started, with its replies, to see which ran tasks. */
 const replies = new Map<Worker, number>();
@@ -54,6 +54,24 @@ async function interrupt(engine: Engine, how: 'abort' | 'fault'): Promise<{ name
   );
 }
 
+/** The seeded graph batch on its own engine of 2 workers: which workers ran, and the result's bytes. */
+async function runGraphs() {
+  const engine = await createEngine({ threads: 2, chunkSize: BROWSER_GRAPHS.chunkSize });
+  try {
+    await allWorkersReady();
+    const before = new Map(replies);
+    const { count, maxN, seed } = BROWSER_GRAPHS;
+    const r = await engine.canonicalize(BROWSER_GRAPHS.group, graphBatch(count, maxN, seed, { weighted: true, colored: true }));
+    return {
+      workersThatRan: [...replies].filter(([w, k]) => k > (before.get(w) ?? 0)).length,
+      sizesExact: r.sizesExact,
+      arrays: Object.fromEntries((['canonical', 'permutations', 'orbits', 'sizes', 'generators', 'generatorOffsets'] as const).map((key) => [key, base64(r[key])])),
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
 async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
   const engine = await createEngine({ threads: 2, chunkSize: scenario === 'plain' ? undefined : 20 });
   try {
@@ -64,6 +82,7 @@ async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
     const before = new Map(replies);
     const r = await engine.canonicalize(group, batch);
     return {
+      graphs: scenario === 'plain' ? await runGraphs() : null,
       interrupted,
       crossOriginIsolated: globalThis.crossOriginIsolated,
       threads: engine.threads,

@@ -311,44 +311,53 @@ export function linalg_centroid(x: usize, offsets: usize, count: i32, d: i32, ou
   return ss;
 }
 
-/** centroid for d = 3, rows outer (one pass), with the same order of operations. */
+/**
+ * centroid for d = 3 in one pass, two rows (six values, three f64x2) per
+ * iteration: lanes [x_r y_r] [z_r x_r+1] [y_r+1 z_r+1] against the first row in
+ * the same pattern, so each load feeds whole vectors. The lanes are exactly the
+ * per-column odd-row and even-row partial sums of the general path (rows r = 1, 3,
+ * … odd; r + 1 even), combined in the same order at the end.
+ */
 // @ts-ignore: decorator
 @inline function centroid3(x: usize, rows: i32, t: usize): f64 {
   const n = <f64>rows;
   const x01 = v128.load(x);
   const x2 = load<f64>(x + 16);
-  let a01e = f64x2.splat(0), a01o = f64x2.splat(0), s01e = f64x2.splat(0), s01o = f64x2.splat(0);
-  let a2e: f64 = 0, a2o: f64 = 0, s2e: f64 = 0, s2o: f64 = 0;
+  const pA = x01; // [x0 y0]
+  const pB = f64x2.replace_lane(f64x2.splat(x2), 1, f64x2.extract_lane(x01, 0)); // [z0 x0]
+  const pC = v128.load(x + 8); // [y0 z0]
+  let sA = f64x2.splat(0), sB = f64x2.splat(0), sC = f64x2.splat(0);
+  let qA = f64x2.splat(0), qB = f64x2.splat(0), qC = f64x2.splat(0);
   let r = 1;
   for (; r + 2 <= rows; r += 2) {
     const p = x + <usize>r * 24;
-    const v01o = f64x2.sub(v128.load(p), x01);
-    const v2o = load<f64>(p + 16) - x2;
-    const v01e = f64x2.sub(v128.load(p + 24), x01);
-    const v2e = load<f64>(p + 40) - x2;
-    a01o = f64x2.add(a01o, v01o);
-    s01o = f64x2.add(s01o, f64x2.mul(v01o, v01o));
-    a01e = f64x2.add(a01e, v01e);
-    s01e = f64x2.add(s01e, f64x2.mul(v01e, v01e));
-    a2o += v2o;
-    s2o += v2o * v2o;
-    a2e += v2e;
-    s2e += v2e * v2e;
+    const vA = f64x2.sub(v128.load(p), pA);
+    const vB = f64x2.sub(v128.load(p + 16), pB);
+    const vC = f64x2.sub(v128.load(p + 32), pC);
+    sA = f64x2.add(sA, vA);
+    qA = f64x2.add(qA, f64x2.mul(vA, vA));
+    sB = f64x2.add(sB, vB);
+    qB = f64x2.add(qB, f64x2.mul(vB, vB));
+    sC = f64x2.add(sC, vC);
+    qC = f64x2.add(qC, f64x2.mul(vC, vC));
   }
   if (r < rows) {
+    // a last odd row: x, y into A; z into lane 0 of B
     const p = x + <usize>r * 24;
-    const v01o = f64x2.sub(v128.load(p), x01);
-    const v2o = load<f64>(p + 16) - x2;
-    a01o = f64x2.add(a01o, v01o);
-    s01o = f64x2.add(s01o, f64x2.mul(v01o, v01o));
-    a2o += v2o;
-    s2o += v2o * v2o;
+    const vA = f64x2.sub(v128.load(p), pA);
+    const vz = load<f64>(p + 16) - x2;
+    sA = f64x2.add(sA, vA);
+    qA = f64x2.add(qA, f64x2.mul(vA, vA));
+    sB = f64x2.replace_lane(sB, 0, f64x2.extract_lane(sB, 0) + vz);
+    qB = f64x2.replace_lane(qB, 0, f64x2.extract_lane(qB, 0) + vz * vz);
   }
-  v128.store(t, f64x2.add(x01, f64x2.div(f64x2.add(a01e, a01o), f64x2.splat(n))));
-  store<f64>(t + 16, x2 + (a2e + a2o) / n);
-  const s01 = f64x2.add(s01e, s01o);
+  // even-row sums [x y] are lanes (B1, C0); odd-row [x y] are A; z: even C1, odd B0
+  const e01 = v128.shuffle<f64>(sB, sC, 1, 2);
+  v128.store(t, f64x2.add(x01, f64x2.div(f64x2.add(e01, sA), f64x2.splat(n))));
+  store<f64>(t + 16, x2 + (f64x2.extract_lane(sC, 1) + f64x2.extract_lane(sB, 0)) / n);
+  const s01 = f64x2.add(v128.shuffle<f64>(qB, qC, 1, 2), qA);
   let ss: f64 = 0;
   ss += f64x2.extract_lane(s01, 0) + f64x2.extract_lane(s01, 1);
-  ss += s2e + s2o;
+  ss += f64x2.extract_lane(qC, 1) + f64x2.extract_lane(qB, 0);
   return ss;
 }

@@ -1,6 +1,6 @@
 // Frame kernels alone against their floors, for kernel work: every group of
 // orthogonal.mjs and groups.mjs at n = 128, plus a tiny n (default 4) where the
-// per-input fixed cost dominates. `node --expose-gc bench/kernels.mjs [n...] [--only=E(3),O(3)]`.
+// per-input fixed cost dominates. `node --expose-gc bench/kernels.mjs [n...] [--only=E(3)+O(3)]`.
 import { kernels, withArena } from '../dist/node/internal.js';
 import { rng, gaussian, gaussianMatrix } from '../dist/node/testing.js';
 import { timeIt, fmt, ratio, table } from './lib.mjs';
@@ -28,7 +28,7 @@ function measure(spec, d, width, flags, n, data) {
   });
 }
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split('+');
 const ns = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 const rows = [];
 for (const n of ns.length ? ns : [128, 4]) {

@@ -36,8 +36,12 @@ export function linalg_apply(
 }
 
 /**
- * The single-input body of linalg_apply: `rows` rows at x → out.
- * `work` holds d f64 (the centred row).
+ * The single-input body of linalg_apply: `rows` rows at x → out. `work` is not
+ * used (kept for the callers' ABI): the centred value x_a − pre_a is formed where
+ * it is used, which gives the same bits as centring the row first.
+ *
+ * Every path computes out[r][j] = (post_j or 0) + Σ_a (x_a − pre_a)·M[a][j], the
+ * terms added in order a = 0, 1, …, so the bits do not depend on the path or build.
  */
 // @ts-ignore: decorator
 @inline export function applyRows(x: usize, rows: i32, d: i32, m: usize, pre: usize, post: usize, out: usize, work: usize): void {
@@ -49,37 +53,100 @@ export function linalg_apply(
     applyRows4(x, rows, m, pre, post, out);
     return;
   }
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    applyColumnPairs(x, rows, d, m, pre, post, out);
+    j = d & ~1;
+  }
+  // the scalar build, and the odd last column of the SIMD build
   const rowBytes = <usize>d << 3;
   for (let r = 0; r < rows; r++) {
-    let xr = x + <usize>r * rowBytes;
+    const xr = x + <usize>r * rowBytes;
     const yr = out + <usize>r * rowBytes;
-    if (pre != 0) {
+    for (let jj = j; jj < d; jj++) {
+      let acc: f64 = post == 0 ? 0 : load<f64>(post + (<usize>jj << 3));
+      let mp = m + (<usize>jj << 3);
       for (let a = 0; a < d; a++) {
         const o = <usize>a << 3;
-        store<f64>(work + o, load<f64>(xr + o) - load<f64>(pre + o));
-      }
-      xr = work;
-    }
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 2 <= d; j += 2) {
-        let acc = post == 0 ? f64x2.splat(0) : v128.load(post + (<usize>j << 3));
-        let mp = m + (<usize>j << 3);
-        for (let a = 0; a < d; a++) {
-          acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(xr + (<usize>a << 3))), v128.load(mp)));
-          mp += rowBytes;
-        }
-        v128.store(yr + (<usize>j << 3), acc);
-      }
-    }
-    for (; j < d; j++) {
-      let acc: f64 = post == 0 ? 0 : load<f64>(post + (<usize>j << 3));
-      let mp = m + (<usize>j << 3);
-      for (let a = 0; a < d; a++) {
-        acc += load<f64>(xr + (<usize>a << 3)) * load<f64>(mp);
+        const xa = pre == 0 ? load<f64>(xr + o) : load<f64>(xr + o) - load<f64>(pre + o);
+        acc += xa * load<f64>(mp);
         mp += rowBytes;
       }
-      store<f64>(yr + (<usize>j << 3), acc);
+      store<f64>(yr + (<usize>jj << 3), acc);
+    }
+  }
+}
+
+/**
+ * SIMD applyRows for columns 0 .. 2·⌊d/2⌋−1 and any d: blocks of up to eight
+ * columns (four f64x2 accumulators per row), two rows per iteration so that each
+ * load of M[a][j..j+1] serves both rows and eight independent addition chains hide
+ * the latency (an odd last row is computed twice, as rows r and r, and stored
+ * twice). The per-block pair count np only gates whole statements, a branch that
+ * is the same on every iteration.
+ */
+// @ts-ignore: decorator
+@inline function applyColumnPairs(x: usize, rows: i32, d: i32, m: usize, pre: usize, post: usize, out: usize): void {
+  const rowBytes = <usize>d << 3;
+  const z = f64x2.splat(0);
+  for (let j0 = 0; j0 + 2 <= d; j0 += 8) {
+    const np = min((d - j0) >> 1, 4);
+    const jb = <usize>j0 << 3;
+    const p0 = post == 0 ? z : v128.load(post + jb);
+    const p1 = post == 0 || np < 2 ? z : v128.load(post + jb + 16);
+    const p2 = post == 0 || np < 3 ? z : v128.load(post + jb + 32);
+    const p3 = post == 0 || np < 4 ? z : v128.load(post + jb + 48);
+    for (let r = 0; r < rows; r += 2) {
+      const xr = x + <usize>r * rowBytes;
+      const xs = r + 1 < rows ? xr + rowBytes : xr;
+      let a0 = p0, a1 = p1, a2 = p2, a3 = p3;
+      let b0 = p0, b1 = p1, b2 = p2, b3 = p3;
+      let mp = m + jb;
+      for (let a = 0; a < d; a++) {
+        const o = <usize>a << 3;
+        let u = load<f64>(xr + o), v = load<f64>(xs + o);
+        if (pre != 0) {
+          const t = load<f64>(pre + o);
+          u -= t;
+          v -= t;
+        }
+        const su = f64x2.splat(u), sv = f64x2.splat(v);
+        let mv = v128.load(mp);
+        a0 = f64x2.add(a0, f64x2.mul(su, mv));
+        b0 = f64x2.add(b0, f64x2.mul(sv, mv));
+        if (np > 1) {
+          mv = v128.load(mp + 16);
+          a1 = f64x2.add(a1, f64x2.mul(su, mv));
+          b1 = f64x2.add(b1, f64x2.mul(sv, mv));
+        }
+        if (np > 2) {
+          mv = v128.load(mp + 32);
+          a2 = f64x2.add(a2, f64x2.mul(su, mv));
+          b2 = f64x2.add(b2, f64x2.mul(sv, mv));
+        }
+        if (np > 3) {
+          mv = v128.load(mp + 48);
+          a3 = f64x2.add(a3, f64x2.mul(su, mv));
+          b3 = f64x2.add(b3, f64x2.mul(sv, mv));
+        }
+        mp += rowBytes;
+      }
+      const yr = out + <usize>r * rowBytes + jb;
+      const ys = out + (xs - x) + jb;
+      v128.store(yr, a0);
+      v128.store(ys, b0);
+      if (np > 1) {
+        v128.store(yr + 16, a1);
+        v128.store(ys + 16, b1);
+      }
+      if (np > 2) {
+        v128.store(yr + 32, a2);
+        v128.store(ys + 32, b2);
+      }
+      if (np > 3) {
+        v128.store(yr + 48, a3);
+        v128.store(ys + 48, b3);
+      }
     }
   }
 }
@@ -244,44 +311,53 @@ export function linalg_centroid(x: usize, offsets: usize, count: i32, d: i32, ou
   return ss;
 }
 
-/** centroid for d = 3, rows outer (one pass), with the same order of operations. */
+/**
+ * centroid for d = 3 in one pass, two rows (six values, three f64x2) per
+ * iteration: lanes [x_r y_r] [z_r x_r+1] [y_r+1 z_r+1] against the first row in
+ * the same pattern, so each load feeds whole vectors. The lanes are exactly the
+ * per-column odd-row and even-row partial sums of the general path (rows r = 1, 3,
+ * … odd; r + 1 even), combined in the same order at the end.
+ */
 // @ts-ignore: decorator
 @inline function centroid3(x: usize, rows: i32, t: usize): f64 {
   const n = <f64>rows;
   const x01 = v128.load(x);
   const x2 = load<f64>(x + 16);
-  let a01e = f64x2.splat(0), a01o = f64x2.splat(0), s01e = f64x2.splat(0), s01o = f64x2.splat(0);
-  let a2e: f64 = 0, a2o: f64 = 0, s2e: f64 = 0, s2o: f64 = 0;
+  const pA = x01; // [x0 y0]
+  const pB = f64x2.replace_lane(f64x2.splat(x2), 1, f64x2.extract_lane(x01, 0)); // [z0 x0]
+  const pC = v128.load(x + 8); // [y0 z0]
+  let sA = f64x2.splat(0), sB = f64x2.splat(0), sC = f64x2.splat(0);
+  let qA = f64x2.splat(0), qB = f64x2.splat(0), qC = f64x2.splat(0);
   let r = 1;
   for (; r + 2 <= rows; r += 2) {
     const p = x + <usize>r * 24;
-    const v01o = f64x2.sub(v128.load(p), x01);
-    const v2o = load<f64>(p + 16) - x2;
-    const v01e = f64x2.sub(v128.load(p + 24), x01);
-    const v2e = load<f64>(p + 40) - x2;
-    a01o = f64x2.add(a01o, v01o);
-    s01o = f64x2.add(s01o, f64x2.mul(v01o, v01o));
-    a01e = f64x2.add(a01e, v01e);
-    s01e = f64x2.add(s01e, f64x2.mul(v01e, v01e));
-    a2o += v2o;
-    s2o += v2o * v2o;
-    a2e += v2e;
-    s2e += v2e * v2e;
+    const vA = f64x2.sub(v128.load(p), pA);
+    const vB = f64x2.sub(v128.load(p + 16), pB);
+    const vC = f64x2.sub(v128.load(p + 32), pC);
+    sA = f64x2.add(sA, vA);
+    qA = f64x2.add(qA, f64x2.mul(vA, vA));
+    sB = f64x2.add(sB, vB);
+    qB = f64x2.add(qB, f64x2.mul(vB, vB));
+    sC = f64x2.add(sC, vC);
+    qC = f64x2.add(qC, f64x2.mul(vC, vC));
   }
   if (r < rows) {
+    // a last odd row: x, y into A; z into lane 0 of B
     const p = x + <usize>r * 24;
-    const v01o = f64x2.sub(v128.load(p), x01);
-    const v2o = load<f64>(p + 16) - x2;
-    a01o = f64x2.add(a01o, v01o);
-    s01o = f64x2.add(s01o, f64x2.mul(v01o, v01o));
-    a2o += v2o;
-    s2o += v2o * v2o;
+    const vA = f64x2.sub(v128.load(p), pA);
+    const vz = load<f64>(p + 16) - x2;
+    sA = f64x2.add(sA, vA);
+    qA = f64x2.add(qA, f64x2.mul(vA, vA));
+    sB = f64x2.replace_lane(sB, 0, f64x2.extract_lane(sB, 0) + vz);
+    qB = f64x2.replace_lane(qB, 0, f64x2.extract_lane(qB, 0) + vz * vz);
   }
-  v128.store(t, f64x2.add(x01, f64x2.div(f64x2.add(a01e, a01o), f64x2.splat(n))));
-  store<f64>(t + 16, x2 + (a2e + a2o) / n);
-  const s01 = f64x2.add(s01e, s01o);
+  // even-row sums [x y] are lanes (B1, C0); odd-row [x y] are A; z: even C1, odd B0
+  const e01 = v128.shuffle<f64>(sB, sC, 1, 2);
+  v128.store(t, f64x2.add(x01, f64x2.div(f64x2.add(e01, sA), f64x2.splat(n))));
+  store<f64>(t + 16, x2 + (f64x2.extract_lane(sC, 1) + f64x2.extract_lane(sB, 0)) / n);
+  const s01 = f64x2.add(v128.shuffle<f64>(qB, qC, 1, 2), qA);
   let ss: f64 = 0;
   ss += f64x2.extract_lane(s01, 0) + f64x2.extract_lane(s01, 1);
-  ss += s2e + s2o;
+  ss += f64x2.extract_lane(qC, 1) + f64x2.extract_lane(qB, 0);
   return ss;
 }

@@ -311,10 +311,15 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   }
   heap[at(pRow) + total] = e;
   const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
-  /** Results; the per-graph arrays are views into a few batch-wide copies (cheap for many small graphs). */
+  /**
+   * Results; labelings, orbits and colours are views into batch-wide copies (cheap
+   * for many small graphs), while each canonical form is a copy of its own: one
+   * batch-wide copy of n² per graph is a fresh multi-megabyte buffer, which costs
+   * page faults and full garbage collections (several times the search at n = 100).
+   */
   const read = () => {
     x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
-    const canon = arena.i32(pForms, forms).slice();
+    const canon = arena.i32(pForms, forms);
     const lab = arena.i32(pLab, total).slice();
     const orb = arena.i32(pOrb, total).slice();
     const colours = new Int32Array(total);
@@ -339,7 +344,7 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       }
       const generators: Int32Array[] = [];
       for (let i = 0; i < Math.max(0, ngens[g]); i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
-      const canonical = canon.subarray(f, f + n * n);
+      const canonical = canon.slice(f, f + n * n);
       f += n * n;
       for (let i = 0; i < n; i++) {
         const v = labeling[i];

@@ -274,9 +274,9 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   genOff[count] = genTotal;
   const pVoff = arena.putI32(voff);
   const pRow = arena.alloc((total + 1) * 4);
-  // one slot of slack: canon_csr writes branch-free
-  const pCol = arena.alloc((entries + 1) * 4);
-  const pEcol = arena.alloc((entries + 1) * 4);
+  // four slots of slack: canon_csr stores whole groups of four
+  const pCol = arena.alloc((entries + 4) * 4);
+  const pEcol = arena.alloc((entries + 4) * 4);
   const pVcol = arena.alloc(total * 4);
   const pDense = arena.alloc(maxDense * 4);
   const pWork = arena.alloc(x.canon_work(maxN, maxE));

@@ -56,9 +56,10 @@ export function canon_work(n: i32, entries: i32): usize {
  * row-major, entry = edge colour id, 0 = no edge; the diagonal is skipped (loops
  * belong in the vertex colour). Writes rowPtr[0..n] as absolute entry indices
  * starting at e0 and the entries to col (neighbour) and ecol (colour) from index
- * e0 (col / ecol need 4 slots of slack past the last entry: groups of four are stored whole); returns the index
- * after the last entry, or −1 − (i·n + j) for the first pair i < j (row-major)
- * with adj[i][j] != adj[j][i] (the caller reports it).
+ * e0 (col / ecol need 4 slots of slack past the last entry: groups of four are
+ * stored whole); returns the index after the last entry, or −1 − (i·n + j) for
+ * the first pair i < j (row-major) with adj[i][j] != adj[j][i] (the caller
+ * reports it).
  * Graphs of a batch are converted one call each, into one CSR batch.
  */
 export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: usize, e0: i32): i32 {

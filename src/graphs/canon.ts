@@ -315,11 +315,13 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   /** Results; every per-graph array is a view into a chunk copied out of the arena (see chunks). */
   const read = () => {
     x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
-    const colourAt = at(pColours);
+    // vertex colours in canonical order, written next to the labelings to be copied out alike
+    const labels = arena.i32(pLab, total);
+    const canonicalColours = arena.i32(pColours, total);
     for (let g = 0; g < count; g++) {
       const { n, vcol } = graphs[g];
       const v0 = voff[g];
-      for (let i = 0; i < n; i++) heap[colourAt + v0 + i] = vcol[heap[at(pLab) + v0 + i]];
+      for (let i = v0; i < v0 + n; i++) canonicalColours[i] = vcol[labels[i]];
     }
     const lab = chunks(arena.i32(pLab, total));
     const orb = chunks(arena.i32(pOrb, total));
@@ -389,7 +391,8 @@ const CHUNK = 1 << 13;
  * Ranges of `src` (a view of WASM memory, read in increasing order) as views into
  * copies of at most max(CHUNK, length) ints. A typed array per graph costs an
  * allocation each, most of the time for small graphs; one batch-wide copy costs
- * page faults and full garbage collections for large ones (5× the search at n = 100).
+ * page faults and full garbage collections for large ones (several times the search
+ * at n = 100).
  */
 function chunks(src: Int32Array): (start: number, length: number) => Int32Array {
   let chunk = new Int32Array(0);

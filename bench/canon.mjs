@@ -1,8 +1,10 @@
 // Canonical labeling against nauty's labelg (dense nauty and Traces, -t) on the
 // same graphs, per graph: G(n, 0.3) and random 3-regular graphs, n = 10, 30, 50, 100.
 //
-//   npm run build:wasm && node bench/canon.mjs
+//   npm run build:wasm && node --expose-gc bench/canon.mjs
 //
+// (--expose-gc: each measurement starts from a collected heap, so garbage of the
+// previous row is not collected on this row's clock; npm run bench passes it.)
 // minframe is timed in process (src/ bundled on the fly with esbuild, so no dist/
 // is needed): the whole public call (validation, CSR conversion, kernel, results
 // with the canonical matrix) and the kernel alone on a batch already in WASM

@@ -274,9 +274,9 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   genOff[count] = genTotal;
   const pVoff = arena.putI32(voff);
   const pRow = arena.alloc((total + 1) * 4);
-  // one slot of slack: canon_csr writes branch-free
-  const pCol = arena.alloc((entries + 1) * 4);
-  const pEcol = arena.alloc((entries + 1) * 4);
+  // four slots of slack: canon_csr stores whole groups of four
+  const pCol = arena.alloc((entries + 4) * 4);
+  const pEcol = arena.alloc((entries + 4) * 4);
   const pVcol = arena.alloc(total * 4);
   const pDense = arena.alloc(maxDense * 4);
   const pWork = arena.alloc(x.canon_work(maxN, maxE));
@@ -289,6 +289,7 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   let forms = 0;
   for (const c of graphs) forms += c.n * c.n;
   const pForms = arena.alloc(forms * 4);
+  const pColours = arena.alloc(total * 4);
   // one view of the whole memory: no allocation above this point grows it
   const heap = new Int32Array(arena.memory.buffer);
   const at = (ptr: number) => ptr >> 2;
@@ -311,15 +312,23 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   }
   heap[at(pRow) + total] = e;
   const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
-  /** Results; the per-graph arrays are views into a few batch-wide copies (cheap for many small graphs). */
+  /** Results; every per-graph array is a view into a chunk copied out of the arena (see chunks). */
   const read = () => {
     x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
-    const canon = arena.i32(pForms, forms).slice();
-    const lab = arena.i32(pLab, total).slice();
-    const orb = arena.i32(pOrb, total).slice();
-    const colours = new Int32Array(total);
+    // vertex colours in canonical order, written next to the labelings to be copied out alike
+    const labels = arena.i32(pLab, total);
+    const canonicalColours = arena.i32(pColours, total);
+    for (let g = 0; g < count; g++) {
+      const { n, vcol } = graphs[g];
+      const v0 = voff[g];
+      for (let i = v0; i < v0 + n; i++) canonicalColours[i] = vcol[labels[i]];
+    }
+    const lab = chunks(arena.i32(pLab, total));
+    const orb = chunks(arena.i32(pOrb, total));
+    const colours = chunks(arena.i32(pColours, total));
+    const canon = chunks(arena.i32(pForms, forms));
+    const gens = chunks(arena.i32(pGens, genTotal));
     const sizes = arena.i32(pSizes, total);
-    const gens = arena.i32(pGens, genTotal);
     const ngens = arena.i32(pNgens, count);
     const out: CanonicalLabeling[] = [];
     let f = 0;
@@ -327,7 +336,7 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       const c = graphs[g];
       const n = c.n;
       const v0 = voff[g];
-      const labeling = lab.subarray(v0, v0 + n);
+      const labeling = lab(v0, n);
       // |Aut| as a number while exact, in bigint past 2^53
       let size = 1;
       let big: bigint | null = null;
@@ -338,22 +347,18 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
         else big = (big ?? BigInt(size)) * BigInt(f);
       }
       const generators: Int32Array[] = [];
-      for (let i = 0; i < Math.max(0, ngens[g]); i++) generators.push(gens.slice(genOff[g] + i * n, genOff[g] + (i + 1) * n));
-      const canonical = canon.subarray(f, f + n * n);
+      for (let i = 0; i < ngens[g]; i++) generators.push(gens(genOff[g] + i * n, n));
+      const canonical = canon(f, n * n);
       f += n * n;
-      for (let i = 0; i < n; i++) {
-        const v = labeling[i];
-        colours[v0 + i] = c.vcol[v];
-        if (c.loops !== null) canonical[i * n + i] = c.loops[v];
-        // the kernel's form holds pair codes: a digraph's form is read from its arcs
-        if (c.arcs !== null) for (let j = 0; j < n; j++) canonical[i * n + j] = c.arcs[v * n + labeling[j]];
-      }
+      if (c.loops !== null) for (let i = 0; i < n; i++) canonical[i * n + i] = c.loops[labeling[i]];
+      // the kernel's form holds pair codes: a digraph's form is read from its arcs
+      if (c.arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = c.arcs[labeling[i] * n + labeling[j]];
       out.push({
         n,
         labeling,
         canonical,
-        canonicalColors: colours.subarray(v0, v0 + n),
-        orbits: orb.subarray(v0, v0 + n),
+        canonicalColors: colours(v0, n),
+        orbits: orb(v0, n),
         generators,
         size: big === null ? size : Number(big),
         sizeExact: big ?? BigInt(size),
@@ -373,6 +378,32 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
     return graphs.map((_, g) => g).filter((g) => ngens[g] < 0);
   };
   return { run, read, refine, overflowed };
+}
+
+/**
+ * Ints per copy out of WASM memory in `chunks` (32 KiB): enough that small graphs
+ * share one allocation, and below malloc's mmap threshold, so copies reuse freed
+ * memory instead of faulting in fresh pages (measured: 2^16 was 3× slower at n = 100).
+ */
+const CHUNK = 1 << 13;
+
+/**
+ * Ranges of `src` (a view of WASM memory, read in increasing order) as views into
+ * copies of at most max(CHUNK, length) ints. A typed array per graph costs an
+ * allocation each, most of the time for small graphs; one batch-wide copy costs
+ * page faults and full garbage collections for large ones (several times the search
+ * at n = 100).
+ */
+function chunks(src: Int32Array): (start: number, length: number) => Int32Array {
+  let chunk = new Int32Array(0);
+  let from = 0;
+  return (start, length) => {
+    if (start + length > from + chunk.length) {
+      from = start;
+      chunk = src.slice(start, Math.min(src.length, start + Math.max(CHUNK, length)));
+    }
+    return chunk.subarray(start - from, start - from + length);
+  };
 }
 
 /**

@@ -118,6 +118,34 @@ function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offse
 }
 
 /**
+ * Call `call(i)` for every input i without an error yet, in order, honouring the
+ * signal; in 'status' mode a failing input's error is recorded in `errors` (which
+ * is updated in place), in 'throw' mode it propagates.
+ */
+async function eachInput<T>(errors: (Error | null)[], mode: ErrorMode, signal: AbortSignal | undefined, call: (i: number) => Promise<T>, onDone?: (i: number) => void): Promise<(T | undefined)[]> {
+  const outputs: (T | undefined)[] = new Array(errors.length).fill(undefined);
+  for (let i = 0; i < errors.length; i++) {
+    if (errors[i]) continue;
+    signal?.throwIfAborted();
+    try {
+      outputs[i] = await call(i);
+    } catch (e) {
+      if (mode === 'throw') throw e;
+      errors[i] = e as Error;
+    }
+    onDone?.(i);
+  }
+  return outputs;
+}
+
+/** In 'throw' mode, the first input error, carrying every error and the whole result; else the result. */
+function settleBatch<R extends object>(result: R, errors: (Error | null)[], mode: ErrorMode): R {
+  const bad = errors.filter((e): e is Error => e !== null);
+  if (mode === 'throw' && bad.length > 0) throw withBatchResult(bad[0], bad, result);
+  return result;
+}
+
+/**
  * Wrap `model` into an exactly G-equivariant function. Outputs have the input's
  * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d)/Aff(d).
  */
@@ -158,28 +186,17 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
       const out = outputValues(await (model as BatchModel)({ data: s.data, dim: g.d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0, g.width === 2);
       s.index.forEach((i, j) => y.set(Array.prototype.slice.call(out, s.offsets[j] * rowLen, s.offsets[j + 1] * rowLen), f.offsets[i] * rowLen));
     } else {
-      for (let i = 0; i < f.count; i++) {
-        if (errors[i]) continue;
-        opts.signal?.throwIfAborted();
+      await eachInput(errors, mode, opts.signal, async (i) => {
         const lo = f.offsets[i] * rowLen;
         const hi = f.offsets[i + 1] * rowLen;
         const n = f.offsets[i + 1] - f.offsets[i];
-        try {
-          y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i, g.width === 2), lo);
-        } catch (e) {
-          if (mode === 'throw') throw e;
-          errors[i] = e as Error;
-        }
-      }
+        y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i, g.width === 2), lo);
+      });
     }
     const data = restoreOutputs(g, f as FrameBatch, y, kind);
     const result: EquivariantBatchResult = { data, dim: g.d, count: f.count, offsets: f.offsets, errors };
     if (f.warnings) result.warnings = f.warnings;
-    if (mode === 'throw') {
-      const bad = errors.filter((e): e is Error => e !== null);
-      if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
-    }
-    return result;
+    return settleBatch(result, errors, mode);
   };
 
   return Object.assign(one, { batch });
@@ -207,25 +224,11 @@ export function invariant<T>(G: string | Group, model: Model<T>, options: Averag
     const mode = checkErrorMode(opts.errors);
     const f = await frameBatch(g, input, tol, options.engine, opts);
     const errors = f.errors.slice();
-    const outputs: (T | undefined)[] = new Array(f.count).fill(undefined);
-    for (let i = 0; i < f.count; i++) {
-      if (errors[i]) continue;
-      opts.signal?.throwIfAborted();
-      const n = f.offsets[i + 1] - f.offsets[i];
-      try {
-        outputs[i] = await callModel(model, f.canonical.slice(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), n, g.d, i);
-      } catch (e) {
-        if (mode === 'throw') throw e;
-        errors[i] = e as Error;
-      }
-    }
+    const outputs = await eachInput(errors, mode, opts.signal, (i) =>
+      callModel(model, f.canonical.slice(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), f.offsets[i + 1] - f.offsets[i], g.d, i));
     const result: { outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] } = { outputs, count: f.count, errors };
     if (f.warnings) result.warnings = f.warnings;
-    if (mode === 'throw') {
-      const bad = errors.filter((e): e is Error => e !== null);
-      if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
-    }
-    return result;
+    return settleBatch(result, errors, mode);
   };
 
   return Object.assign(one, { batch });
@@ -249,47 +252,31 @@ function permutationAveraging<T>(G: PermutationGroup, tol: number, engine: Engin
     const { b, records } = engine ? await frameRecords(engine, G, input, { tol, signal: opts.signal }) : recordsInline(G, input, tol);
     const { frames, errors } = permutationFrames(b, records);
     const count = frames.length;
-    const outputs: (T | undefined)[] = new Array(count).fill(undefined);
-    for (let i = 0; i < count; i++) {
-      const fr = frames[i];
-      if (!fr) continue;
-      opts.signal?.throwIfAborted();
-      try {
-        outputs[i] = await finish(fr, i);
-      } catch (e) {
-        if (mode === 'throw') throw e;
-        errors[i] = e as Error;
-      }
-      opts.onProgress?.(i + 1, count);
-    }
+    // an input without a frame has its error already
+    const outputs = await eachInput(errors, mode, opts.signal, (i) => finish(frames[i]!, i), (i) => opts.onProgress?.(i + 1, count));
     return { b, count, outputs, errors, mode };
   };
-  const settleAll = <R extends object>(result: R, errors: (Error | null)[], mode: ErrorMode): R => {
-    const bad = errors.filter((e): e is Error => e !== null);
-    if (mode === 'throw' && bad.length > 0) throw withBatchResult(bad[0], bad, result);
-    return result;
-  };
-  return { one, each, settleAll };
+  return { one, each };
 }
 
 /** S(n) and S(n) x G equivariant functions: outputs stacked like the input rows. */
 function permutationEquivariant(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<Float64Array>): EquivariantFn {
-  const { one, each, settleAll } = permutationAveraging(G, tol, engine, finish);
+  const { one, each } = permutationAveraging(G, tol, engine, finish);
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}): Promise<EquivariantBatchResult> => {
     const { b, count, outputs, errors, mode } = await each(input, opts);
     const data = new Float64Array(b.data.length).fill(NaN);
     outputs.forEach((y, i) => y && data.set(y, b.offsets[i] * b.dim));
-    return settleAll({ data, dim: b.dim, count, offsets: b.offsets, errors }, errors, mode);
+    return settleBatch({ data, dim: b.dim, count, offsets: b.offsets, errors }, errors, mode);
   };
   return Object.assign(one, { batch });
 }
 
 /** S(n) and S(n) x G invariant functions. */
 function permutationInvariant<T>(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<T>): InvariantFn<T> {
-  const { one, each, settleAll } = permutationAveraging(G, tol, engine, finish);
+  const { one, each } = permutationAveraging(G, tol, engine, finish);
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}) => {
     const { count, outputs, errors, mode } = await each(input, opts);
-    return settleAll({ outputs, count, errors }, errors, mode);
+    return settleBatch({ outputs, count, errors }, errors, mode);
   };
   return Object.assign(one, { batch });
 }

@@ -4,35 +4,13 @@
  * and the SIMD and scalar builds against each other, bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import { loadKernels, withArena, type Kernels } from '../src/wasm/module.js';
+import { loadKernels, withArena } from '../src/wasm/module.js';
+import { both, close, dims, raggedRows, scalar, simd } from './helpers/kernels.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
 import { determinant } from '../src/testing/haar.js';
 
-const simd = loadKernels({ simd: true });
-const scalar = loadKernels({ simd: false });
 const normal = gaussian(rng(42));
-const dims = [1, 2, 3, 4, 5, 6, 7, 8, 9];
-
-/** Ragged batch: inputs of 0, 1, 2, d+1 and 17 rows. */
-function batch(d: number) {
-  const sizes = [0, 1, 2, d + 1, 17];
-  const offsets = new Int32Array(sizes.length + 1);
-  sizes.forEach((s, i) => (offsets[i + 1] = offsets[i] + s));
-  return { x: gaussianMatrix(normal, offsets[sizes.length], d), offsets, count: sizes.length };
-}
-
-const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12) => {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `index ${i}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i])));
-};
-
-/** Run fn on both builds and require identical bits. */
-function both<T extends Float64Array | Int32Array>(fn: (k: Kernels) => T): T {
-  const a = fn(simd);
-  const b = fn(scalar);
-  expect(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).toEqual(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-  return a;
-}
+const batch = (d: number) => raggedRows(normal, d);
 
 describe('builds', () => {
   it('the SIMD build uses SIMD and the scalar build does not', () => {

@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
 import { benchGroups, groupsTable } from './groups.mjs';
 import { benchThreads, threadsTable } from './threads.mjs';
+import { benchPermutation, permutationTable } from './permutation.mjs';
 import { benchCanon, canonTable } from './canon.mjs';
 
 const sections = [];
@@ -28,6 +29,10 @@ try {
   if (!/needs nauty/.test(e.message)) throw e;
   console.error(`bench: ${e.message}; the labeling section is left out`);
 }
+
+console.error('bench: S(n) x O(3)…');
+results.permutation = await benchPermutation();
+sections.push(['S(n) x O(3) point sets (one thread; µs per set: median (min–max))', permutationTable(results.permutation)]);
 
 console.error('bench: worker threads…');
 results.threads = await benchThreads();

@@ -67,15 +67,28 @@ export function clusterIds(values: ArrayLike<number>, tol: number, options: { ze
   let scale = 0;
   for (let i = 0; i < m; i++) scale = Math.max(scale, Math.abs(values[i]));
   const eps = tol * scale;
+  const zeroed = (v: number) => options.zero === true && Math.abs(v) <= eps;
+  // sort the values natively (no comparator), find where each cluster starts, then
+  // give each value the number of cluster starts at or below it
+  let kept = 0;
+  for (let i = 0; i < m; i++) if (!zeroed(values[i])) kept++;
+  const sorted = new Float64Array(kept);
+  for (let i = 0, k = 0; i < m; i++) if (!zeroed(values[i])) sorted[k++] = values[i];
+  sorted.sort();
+  const starts: number[] = [];
+  for (let k = 0; k < kept; k++) if (k === 0 || sorted[k] - sorted[k - 1] > eps) starts.push(sorted[k]);
   const ids = new Int32Array(m);
-  const order = Array.from({ length: m }, (_, i) => i).filter((i) => !(options.zero && Math.abs(values[i]) <= eps));
-  order.sort((p, q) => values[p] - values[q]);
-  let id = 0;
-  let prev = -Infinity;
-  for (const i of order) {
-    if (values[i] - prev > eps || id === 0) id++;
-    ids[i] = id;
-    prev = values[i];
+  for (let i = 0; i < m; i++) {
+    const v = values[i];
+    if (zeroed(v)) continue;
+    let lo = 0;
+    let hi = starts.length; // the first start above v
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    ids[i] = lo;
   }
   return ids;
 }

@@ -219,15 +219,18 @@ function productFrame(G: PermutationGroup, base: Group, x: Float64Array | Float3
       for (let r = 0; r < n; r++) rows[r * d + a] -= s / n;
     }
   }
-  const minkowski = base.family === 'lorentz';
-  const inner = (i: number, j: number) => {
-    let s = 0;
-    for (let a = 0; a < d; a++) s += (minkowski && a > 0 ? -1 : 1) * rows[i * d + a] * rows[j * d + a];
-    return s;
-  };
-  const diag = Float64Array.from({ length: n }, (_, i) => inner(i, i));
+  // ⟨x_i, x_j⟩ in the group's metric: η = diag(1, −1, …, −1) for the Lorentz groups
+  const sign = Float64Array.from({ length: d }, (_, a) => (base.family === 'lorentz' && a > 0 ? -1 : 1));
+  const diag = new Float64Array(n);
   const pairs = new Float64Array((n * (n - 1)) / 2);
-  for (let i = 0, p = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs[p++] = inner(i, j);
+  for (let i = 0, p = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let v = 0;
+      for (let a = 0; a < d; a++) v += sign[a] * rows[i * d + a] * rows[j * d + a];
+      if (j === i) diag[i] = v;
+      else pairs[p++] = v;
+    }
+  }
   const colors = clusterIds(diag, tol);
   const pairIds = clusterIds(pairs, tol);
   const edges = new Int32Array(n * n);

@@ -20,21 +20,17 @@ import { ready, type Kernels } from '../wasm/module.js';
 import { internalError } from '../errors.js';
 import { runRecords, type RecordTask, type Reply } from './records.js';
 
-/** A batch's rows and result arrays, all plain typed arrays (cloneable, transferable). */
-export interface BatchIO {
+/**
+ * A batch's rows and its outputs (FrameBatch's arrays, in its layout), all plain
+ * typed arrays (cloneable, transferable).
+ */
+export interface BatchIO extends Pick<FrameBatch, 'canonical' | 'matrices' | 'shifts' | 'ranks' | 'sizes' | 'status'> {
   /** Rows of every input, laid out as in the batch: the input's own array, or a shared f64 copy. */
   data: Real;
   /** count+1 row indices. */
   offsets: Int32Array;
   /** 1 for inputs that failed validation: computed as NaN, never passed to a kernel. */
   skip: Uint8Array;
-  /** Outputs, in the layout of FrameBatch. */
-  canonical: Float64Array;
-  matrices: Float64Array;
-  shifts: Float64Array;
-  ranks: Int32Array;
-  sizes: Float64Array;
-  status: Float64Array;
 }
 
 /** The FrameBatch arrays a task writes: values per input (per row for canonical). */

@@ -32,7 +32,7 @@ export async function benchThreads({ sets = 100_000, n = 64 } = {}) {
 export function threadsTable({ sets, n, rows }) {
   const one = rows.find((r) => r.threads === 1).t.median;
   return table(
-    [`SO(3), ${sets.toLocaleString('en')} sets × ${n} points`, 'ms per 1000 sets', 'speed-up vs 1 worker'],
+    [`SO(3), ${sets.toLocaleString('en')} sets × ${n} points`, 'µs per 1000 sets', 'speed-up vs 1 worker'],
     rows.map((r) => [r.mode, fmt(r.t, 3), r.threads === 0 ? '—' : ratio(one, r.t.median)]),
   );
 }

@@ -91,8 +91,10 @@ describe('browser: Chromium, 2 Web Workers', () => {
 
   afterAll(async () => {
     await context?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 

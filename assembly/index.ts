@@ -14,6 +14,7 @@ export { ortho_frames, ortho_work } from './frames/orthogonal';
 export { lorentz_frames, lorentz_work } from './frames/lorentz';
 export { unitary_frames, unitary_work } from './frames/unitary';
 export { linear_frames, linear_work } from './frames/linear';
+export { perm_work, perm_colours, perm_edges } from './frames/permutation';
 export { canon_work, canon_csr, canon_label, canon_forms, canon_refine } from './canon/search';
 
 /** First byte the TypeScript arena may use (end of static data). */

@@ -7,14 +7,14 @@
  *   equivariant: ⟨f⟩(X) = h·R(f(c)),   invariant: ⟨f⟩(X) = f(c).
  */
 import { group as parseGroup, pointGroup, isPermutationGroup, DEFAULT_TOL, type Group, type PermutationGroup } from './groups.js';
-import { permutationFrame, type PermutationFrame } from './frames/permutation.js';
+import { permutationFrame, restorePermutationOutputs } from './frames/permutation.js';
 import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
-import { computeFrame, computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './frames/index.js';
-import { checkErrorMode, type BatchResult, type ErrorMode } from './canonicalize.js';
+import { computeFrame, computeFrames, restoreOutputs, type OutputKind } from './frames/index.js';
+import { checkErrorMode, type ErrorMode } from './canonicalize.js';
 import { describe, inputTypeError, modelError, optionError, optionRangeError, withBatchResult } from './errors.js';
 import { ready } from './wasm/module.js';
 import { frameRecords, type Engine, type RunOptions } from './engine/index.js';
-import { permutationFrames, recordsInline } from './engine/records.js';
+import { permutationBatch, recordsInline } from './engine/records.js';
 
 export interface Shape {
   n: number;
@@ -96,17 +96,79 @@ async function callModel<T>(model: Model<T>, c: Float64Array, n: number, d: numb
   }
 }
 
-async function frameBatch(G: Group, batch: BatchInput, tol: number, engine: Engine | undefined, options: BatchCallOptions): Promise<BatchResult> {
-  if (engine) return engine.canonicalize(G, batch, { ...options, tol, errors: 'status' });
-  await ready();
-  const b = checkBatch(G, batch);
-  const r = { ...computeFrames(G, b, tol), errors: b.errors };
-  options.onProgress?.(r.count, r.count);
-  return r;
+/**
+ * What the averaging wrappers need of a batch's frames, for every kind of group:
+ * the canonical forms (rows of rowLen values, laid out by offsets), per-input errors
+ * and warnings, and the map of model outputs on the canonical forms back to the
+ * inputs (averaged over each stabilizer). A single input is a batch of one.
+ */
+interface Framed {
+  canonical: Float64Array;
+  offsets: Int32Array;
+  count: number;
+  errors: (Error | null)[];
+  warnings?: (string | null)[];
+  restore(y: Float64Array, kind: OutputKind): Float64Array;
+}
+
+/** How a group's frames are computed for the wrappers: one input, or a batch (on `engine` when given). */
+interface Framing {
+  /** Rows hold complex values (2 per coordinate). */
+  complex: boolean;
+  one(x: Float64Array | Float32Array, shape: Shape): Framed;
+  batch(input: BatchInput, options: BatchCallOptions): Promise<Framed>;
+}
+
+function framing(G: string | Group, options: AverageOptions, caller: string): Framing {
+  const parsed = parseGroup(G as string) as Group | PermutationGroup;
+  const g = isPermutationGroup(parsed) ? parsed : pointGroup(G, caller);
+  const tol = checkTol(options.tol, DEFAULT_TOL);
+  const engine = options.engine;
+  if (isPermutationGroup(g)) return permutationFraming(g, tol, engine);
+  return {
+    complex: g.width === 2,
+    one(x, shape) {
+      const f = computeFrame(g, checkSingle(g, x, shape), tol);
+      return { ...f, errors: [null], restore: (y, kind) => restoreOutputs(g, f, y, kind) };
+    },
+    async batch(input, options) {
+      let f;
+      if (engine) f = await engine.canonicalize(g, input, { ...options, tol, errors: 'status' });
+      else {
+        await ready();
+        const b = checkBatch(g, input);
+        f = { ...computeFrames(g, b, tol), errors: b.errors };
+        options.onProgress?.(f.count, f.count);
+      }
+      return { ...f, restore: (y, kind) => restoreOutputs(g, f, y, kind) };
+    },
+  };
+}
+
+/**
+ * S(n) and S(n) x G (src/frames/permutation.ts): frames on the engine's workers
+ * when there is one, else on the calling thread, with the same bits either way;
+ * outputs are averaged over the stabilizers on the calling thread.
+ */
+function permutationFraming(G: PermutationGroup, tol: number, engine: Engine | undefined): Framing {
+  return {
+    complex: false,
+    one(x, shape) {
+      const fr = permutationFrame(G, x, shape, { tol });
+      return { canonical: fr.canonical, offsets: Int32Array.of(0, fr.n), count: 1, errors: [null], restore: (y, kind) => fr.averageRows(y, kind) };
+    },
+    async batch(input, options) {
+      await ready();
+      const { b, parts } = engine ? await frameRecords(engine, G, input, { tol, signal: options.signal, onProgress: options.onProgress }) : recordsInline(G, input, tol);
+      const { frames, errors } = permutationBatch(b, parts);
+      if (!engine) options.onProgress?.(frames.count, frames.count);
+      return { canonical: frames.canonical, offsets: frames.offsets, count: frames.count, errors, restore: (y, kind) => restorePermutationOutputs(G, frames, y, kind) };
+    },
+  };
 }
 
 /** The valid inputs' canonical forms stacked for a BatchModel, with their batch indices. */
-function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offsets: Int32Array; index: number[] } {
+function stackValid(f: Framed, rowLen: number): { data: Float64Array; offsets: Int32Array; index: number[] } {
   const index: number[] = [];
   for (let i = 0; i < f.count; i++) if (!f.errors[i]) index.push(i);
   if (index.length === f.count) return { data: f.canonical, offsets: f.offsets, index };
@@ -122,7 +184,7 @@ function stackValid(f: BatchResult, rowLen: number): { data: Float64Array; offse
  * signal; in 'status' mode a failing input's error is recorded in `errors` (which
  * is updated in place), in 'throw' mode it propagates.
  */
-async function eachInput<T>(errors: (Error | null)[], mode: ErrorMode, signal: AbortSignal | undefined, call: (i: number) => Promise<T>, onDone?: (i: number) => void): Promise<(T | undefined)[]> {
+async function eachInput<T>(errors: (Error | null)[], mode: ErrorMode, signal: AbortSignal | undefined, call: (i: number) => Promise<T>): Promise<(T | undefined)[]> {
   const outputs: (T | undefined)[] = new Array(errors.length).fill(undefined);
   for (let i = 0; i < errors.length; i++) {
     if (errors[i]) continue;
@@ -133,7 +195,6 @@ async function eachInput<T>(errors: (Error | null)[], mode: ErrorMode, signal: A
       if (mode === 'throw') throw e;
       errors[i] = e as Error;
     }
-    onDone?.(i);
   }
   return outputs;
 }
@@ -147,54 +208,46 @@ function settleBatch<R extends object>(result: R, errors: (Error | null)[], mode
 
 /**
  * Wrap `model` into an exactly G-equivariant function. Outputs have the input's
- * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d)/Aff(d).
+ * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d)/Aff(d)
+ * and the groups S(n) x E(d), S(n) x SE(d).
  */
 export function equivariant(G: string | Group, model: Model, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
 export function equivariant(G: string | Group, model: BatchModel, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
 export function equivariant(G: string | Group, model: Model | BatchModel, options: EquivariantOptions = {}): EquivariantFn {
-  const parsed = parseGroup(G as string) as Group | PermutationGroup;
-  if (isPermutationGroup(parsed)) {
-    checkModel(model);
-    const kind = checkOutput(options.output);
-    const tol = checkTol(options.tol, DEFAULT_TOL);
-    return permutationEquivariant(parsed, tol, options.engine, async (fr, i) => fr.averageRows(outputValues(await callModel(model as Model, fr.canonical, fr.n, fr.d, i), fr.n * fr.d, i), kind));
-  }
-  const g = pointGroup(G, 'equivariant()');
+  const fr = framing(G, options, 'equivariant()');
   checkModel(model);
   const kind = checkOutput(options.output);
-  const tol = checkTol(options.tol, DEFAULT_TOL);
-  const rowLen = g.d * g.width;
 
   const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<Float64Array> => {
     await ready();
-    const b = checkSingle(g, x, shape);
-    const f = computeFrame(g, b, tol);
-    const n = shape.n;
+    const f = fr.one(x, shape);
+    const { n, d } = shape;
     const y = options.batchModel
-      ? await (model as BatchModel)({ data: f.canonical, dim: g.d, offsets: f.offsets, count: 1 })
-      : await (model as Model)(f.canonical, { n, d: g.d });
-    return restoreOutputs(g, f, Float64Array.from(outputValues(y, n * rowLen, 0, g.width === 2)), kind);
+      ? await (model as BatchModel)({ data: f.canonical, dim: d, offsets: f.offsets, count: 1 })
+      : await (model as Model)(f.canonical, { n, d });
+    return f.restore(Float64Array.from(outputValues(y, f.canonical.length, 0, fr.complex)), kind);
   };
 
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}): Promise<EquivariantBatchResult> => {
     const mode = checkErrorMode(opts.errors);
-    const f = await frameBatch(g, input, tol, options.engine, opts);
+    const f = await fr.batch(input, opts);
+    const d = input.dim;
+    const rowLen = d * (fr.complex ? 2 : 1);
     const errors = f.errors.slice();
     const y = new Float64Array(f.canonical.length).fill(NaN);
     if (options.batchModel) {
       const s = stackValid(f, rowLen);
-      const out = outputValues(await (model as BatchModel)({ data: s.data, dim: g.d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0, g.width === 2);
+      const out = outputValues(await (model as BatchModel)({ data: s.data, dim: d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0, fr.complex);
       s.index.forEach((i, j) => y.set(Array.prototype.slice.call(out, s.offsets[j] * rowLen, s.offsets[j + 1] * rowLen), f.offsets[i] * rowLen));
     } else {
       await eachInput(errors, mode, opts.signal, async (i) => {
         const lo = f.offsets[i] * rowLen;
         const hi = f.offsets[i + 1] * rowLen;
         const n = f.offsets[i + 1] - f.offsets[i];
-        y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, g.d, i), hi - lo, i, g.width === 2), lo);
+        y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, d, i), hi - lo, i, fr.complex), lo);
       });
     }
-    const data = restoreOutputs(g, f as FrameBatch, y, kind);
-    const result: EquivariantBatchResult = { data, dim: g.d, count: f.count, offsets: f.offsets, errors };
+    const result: EquivariantBatchResult = { data: f.restore(y, kind), dim: d, count: f.count, offsets: f.offsets, errors };
     if (f.warnings) result.warnings = f.warnings;
     return settleBatch(result, errors, mode);
   };
@@ -204,79 +257,26 @@ export function equivariant(G: string | Group, model: Model | BatchModel, option
 
 /** Wrap `model` into an exactly G-invariant function: the model's output on c. */
 export function invariant<T>(G: string | Group, model: Model<T>, options: AverageOptions = {}): InvariantFn<T> {
-  const parsed = parseGroup(G as string) as Group | PermutationGroup;
-  if (isPermutationGroup(parsed)) {
-    checkModel(model);
-    return permutationInvariant(parsed, checkTol(options.tol, DEFAULT_TOL), options.engine, (fr, i) => callModel(model, fr.canonical, fr.n, fr.d, i));
-  }
-  const g = pointGroup(G, 'invariant()');
+  const fr = framing(G, options, 'invariant()');
   checkModel(model);
-  const tol = checkTol(options.tol, DEFAULT_TOL);
-  const rowLen = g.d * g.width;
 
   const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<T> => {
     await ready();
-    const f = computeFrame(g, checkSingle(g, x, shape), tol);
-    return model(f.canonical, { n: shape.n, d: g.d });
+    return model(fr.one(x, shape).canonical, { n: shape.n, d: shape.d });
   };
 
   const batch = async (input: BatchInput, opts: BatchCallOptions = {}) => {
     const mode = checkErrorMode(opts.errors);
-    const f = await frameBatch(g, input, tol, options.engine, opts);
+    const f = await fr.batch(input, opts);
+    const d = input.dim;
+    const rowLen = d * (fr.complex ? 2 : 1);
     const errors = f.errors.slice();
     const outputs = await eachInput(errors, mode, opts.signal, (i) =>
-      callModel(model, f.canonical.slice(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), f.offsets[i + 1] - f.offsets[i], g.d, i));
+      callModel(model, f.canonical.slice(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), f.offsets[i + 1] - f.offsets[i], d, i));
     const result: { outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] } = { outputs, count: f.count, errors };
     if (f.warnings) result.warnings = f.warnings;
     return settleBatch(result, errors, mode);
   };
 
-  return Object.assign(one, { batch });
-}
-
-/**
- * S(n) and S(n) x G: every input's frame (src/frames/permutation.ts) — on the
- * engine's workers when there is one, else on the calling thread, with the same
- * bits either way — then `finish` runs the model once per input on c and averages
- * over the stabilizer, on the calling thread.
- */
-function permutationAveraging<T>(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<T>) {
-  const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<T> => {
-    await ready();
-    return finish(permutationFrame(G, x, shape, { tol }), 0);
-  };
-  /** Each input's output (undefined where it failed) with per-input errors. */
-  const each = async (input: BatchInput, opts: BatchCallOptions) => {
-    const mode = checkErrorMode(opts.errors);
-    await ready();
-    const { b, records } = engine ? await frameRecords(engine, G, input, { tol, signal: opts.signal }) : recordsInline(G, input, tol);
-    const { frames, errors } = permutationFrames(b, records);
-    const count = frames.length;
-    // an input without a frame has its error already
-    const outputs = await eachInput(errors, mode, opts.signal, (i) => finish(frames[i]!, i), (i) => opts.onProgress?.(i + 1, count));
-    return { b, count, outputs, errors, mode };
-  };
-  return { one, each };
-}
-
-/** S(n) and S(n) x G equivariant functions: outputs stacked like the input rows. */
-function permutationEquivariant(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<Float64Array>): EquivariantFn {
-  const { one, each } = permutationAveraging(G, tol, engine, finish);
-  const batch = async (input: BatchInput, opts: BatchCallOptions = {}): Promise<EquivariantBatchResult> => {
-    const { b, count, outputs, errors, mode } = await each(input, opts);
-    const data = new Float64Array(b.data.length).fill(NaN);
-    outputs.forEach((y, i) => y && data.set(y, b.offsets[i] * b.dim));
-    return settleBatch({ data, dim: b.dim, count, offsets: b.offsets, errors }, errors, mode);
-  };
-  return Object.assign(one, { batch });
-}
-
-/** S(n) and S(n) x G invariant functions. */
-function permutationInvariant<T>(G: PermutationGroup, tol: number, engine: Engine | undefined, finish: (fr: PermutationFrame, input: number) => Promise<T>): InvariantFn<T> {
-  const { one, each } = permutationAveraging(G, tol, engine, finish);
-  const batch = async (input: BatchInput, opts: BatchCallOptions = {}) => {
-    const { count, outputs, errors, mode } = await each(input, opts);
-    return settleBatch({ outputs, count, errors }, errors, mode);
-  };
   return Object.assign(one, { batch });
 }

@@ -122,8 +122,8 @@ export function canonicalizeBatch(G: string | Group | GraphGroup | PermutationGr
   if (isGraphGroup(parsed) || isPermutationGroup(parsed)) {
     const tol = checkTol(options.tol, DEFAULT_TOL);
     const mode = checkErrorMode(options.errors);
-    const { b, records } = recordsInline(parsed, batch, tol, kernels());
-    return settle(recordResult(b, records), mode);
+    const { b, parts } = recordsInline(parsed, batch, tol, kernels());
+    return settle(recordResult(b, parts), mode);
   }
   const g = pointGroup(parsed, 'canonicalizeBatch()');
   const tol = checkTol(options.tol, DEFAULT_TOL);

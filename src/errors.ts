@@ -24,6 +24,27 @@ export function inputRangeError(input: number, rule: string): RangeError & Input
   return tag(new RangeError(`input ${input}: ${rule}`), input);
 }
 
+/**
+ * An input error as plain data, for results that cross to another thread: the kind
+ * and the rule, without the input index (the receiver knows the input's place in
+ * the whole batch, which the sender may not).
+ */
+export interface InputFailure {
+  failed: 'type' | 'range';
+  rule: string;
+}
+
+/** The failure of an input error; anything else (a bug, a trap) is re-thrown. */
+export function toFailure(e: unknown): InputFailure {
+  if (!(e instanceof TypeError || e instanceof RangeError) || typeof (e as Partial<InputErrorInfo>).input !== 'number') throw e;
+  return { failed: e instanceof TypeError ? 'type' : 'range', rule: e.message.replace(/^input \d+: /, '') };
+}
+
+/** The error of a failure, for input `input` of the batch. */
+export function fromFailure(input: number, f: InputFailure): (TypeError | RangeError) & InputErrorInfo {
+  return f.failed === 'type' ? inputTypeError(input, f.rule) : inputRangeError(input, f.rule);
+}
+
 /** A bad option or argument that belongs to no single input. */
 export function optionError(rule: string): TypeError {
   return new TypeError(`minframe: ${rule}`);

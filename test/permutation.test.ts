@@ -113,6 +113,42 @@ describe('batches of S(n) x G', () => {
   });
 });
 
+describe('S(n) x G: stacked models and large stabilizers', () => {
+  it('batchModel: the model gets every canonical input stacked, once, and the result equals the per-input model', async () => {
+    const sets = [shapes['sn-o3-cube'], shapes['sn-o3-random-0'], shapes['sn-o3-square']];
+    const offsets = [0];
+    for (const x of sets) offsets.push(offsets.at(-1)! + x.length / 3);
+    const data = Float64Array.from(sets.flat());
+    let calls = 0;
+    const stacked = (b: { data: Float64Array; dim: number; offsets: Int32Array; count: number }) => {
+      calls++;
+      const y = new Float64Array(b.data.length);
+      for (let i = 0; i < b.count; i++) {
+        const [lo, hi] = [b.offsets[i] * b.dim, b.offsets[i + 1] * b.dim];
+        y.set(model(b.data.subarray(lo, hi), { n: b.offsets[i + 1] - b.offsets[i], d: b.dim }), lo);
+      }
+      return y;
+    };
+    const got = await equivariant('S(n) x SE(3)', stacked, { batchModel: true, output: 'points' }).batch({ data, dim: 3, offsets });
+    expect(calls).toBe(1);
+    const want = await equivariant('S(n) x SE(3)', model, { output: 'points' }).batch({ data, dim: 3, offsets });
+    expect(got.data).toEqual(want.data);
+  });
+
+  it('a stabilizer past the cap (nine coincident points: 9! elements) is that input\'s error; the others are kept', () => {
+    const coincident = [...Array.from({ length: 9 }, () => [1, 2, 3]).flat(), 0, 1, 0];
+    const data = Float64Array.from([...coincident, ...shapes['sn-o3-cube']]);
+    const r = canonicalizeBatch('S(n) x O(3)', { data, dim: 3, offsets: [0, 10, 18] }, { errors: 'status' });
+    expect(r.errors[0]?.message).toBe('input 0: its stabilizer under S(n) x O(3) has 362880 elements, more than the cap of 100000');
+    expect(r.errors[0]).toBeInstanceOf(RangeError);
+    expect(r.sizes[0]).toBeNaN();
+    expect(Array.from(r.permutations.subarray(0, 10))).toEqual(Array(10).fill(-1));
+    expect(r.errors[1]).toBeNull();
+    expect(r.sizes[1]).toBe(48);
+    expect(() => canonicalize('S(n) x O(3)', Float64Array.from(coincident), { n: 10, d: 3 })).toThrow(/^input 0: its stabilizer under S\(n\) x O\(3\) has 362880 elements/);
+  });
+});
+
 describe('S(n) on point sets', () => {
   it('sorts rows lexicographically and averages tied rows in closed form', async () => {
     const x = Float64Array.of(2, 1, 0, 5, 2, 1, 0, 5, 1, 1);

@@ -20,7 +20,7 @@ import { inlinePool, type Pool } from './pool.js';
 // The browser bundle swaps this import for pool.browser.ts (scripts/bundle.mjs).
 import { createPool, defaultThreads } from './pool.node.js';
 import { batchIO, chunkIO, mergeChunk, stageRows, type BatchIO, type Task } from './task.js';
-import { checkRecordBatch, recordResult, recordTask, type RecordBatch, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult, type Reply } from './records.js';
+import { checkRecordBatch, recordResult, recordTask, type RecordBatch, type GraphBatchInput, type GraphBatchResult, type Parts, type PermutationBatchResult, type Reply } from './records.js';
 
 export interface EngineOptions {
   /**
@@ -190,22 +190,22 @@ class PoolEngine implements Engine {
    */
   private async records(G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<GraphBatchResult | PermutationBatchResult> {
     const mode = checkErrorMode(options.errors);
-    const { b, records } = await this.collect(G, batch, options);
-    return settle(recordResult(b, records), mode);
+    const { b, parts } = await this.collect(G, batch, options);
+    return settle(recordResult(b, parts), mode);
   }
 
-  /** The checked batch and every input's record (see frameRecords). */
-  async collect(G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; records: Reply }> {
+  /** The checked batch and its tasks' replies (see frameRecords). */
+  async collect(G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; parts: Parts }> {
     if (this.closing) throw engineClosedError();
     const tol = checkTol(options.tol, DEFAULT_TOL);
     const run = checkRunOptions(options);
     if (run.signal?.aborted) throw abortError(run.signal.reason);
     const b = checkRecordBatch(G, batch);
-    const records: Reply = new Array(b.offsets.length - 1);
-    const merge = (reply: BatchIO | Reply | void, first: number) => (reply as Reply).forEach((r, j) => (records[first + j] = r));
+    const parts: Parts = [];
+    const merge = (reply: BatchIO | Reply | void, first: number) => parts.push([first, reply as Reply]);
     const bounds = planChunks(b.values, 1, this.pool.threads, this.chunkSize);
     await this.runChunks(bounds, (first, end) => recordTask(b, tol, first, end), merge, run, () => {});
-    return { b, records };
+    return { b, parts };
   }
 
   /**
@@ -299,11 +299,11 @@ class PoolEngine implements Engine {
 }
 
 /**
- * The checked batch and every input's record, computed on `engine`'s workers: what
+ * The checked batch and its tasks' replies, computed on `engine`'s workers: what
  * equivariant / invariant batches under S(n) (x G) average with (records.ts
- * permutationFrames), bit for bit as recordsInline computes them.
+ * permutationBatch), bit for bit as recordsInline computes them.
  */
-export function frameRecords(engine: Engine, G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; records: Reply }> {
+export function frameRecords(engine: Engine, G: GraphGroup | PermutationGroup, batch: unknown, options: EngineCallOptions): Promise<{ b: RecordBatch; parts: Parts }> {
   if (!(engine instanceof PoolEngine)) throw optionError(`engine must come from createEngine(), got ${describe(engine)}`);
   return engine.collect(G, batch, options);
 }

@@ -3,19 +3,20 @@
  * S(n) x G, whose per-input results vary in length (permutations, generators).
  *
  * A chunk of whole inputs is one `RecordTask`: its own copy of the chunk's values,
- * which the worker turns into one plain record per input (or the rule the input
- * broke). The calling thread lays the records out flat (`graphResult`,
- * `permutationResult`). Inline, in piscina and in the browser pool the same
- * `runRecords` computes every record from that input's values alone, so results
- * are bit-identical for any thread count and chunking.
+ * which the worker turns into one plain record per graph (or the rule the graph
+ * broke), or into the chunk's PermutationFrames for point sets. The calling thread
+ * lays the replies out flat (`graphResult`, `permutationBatch`). Inline, in piscina
+ * and in the browser pool the same `runRecords` computes every input's result from
+ * that input's values alone, so results are bit-identical for any thread count and
+ * chunking.
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
 import { group as parseGroup, isGraphGroup, isPermutationGroup, type GraphGroup, type PermutationGroup } from '../groups.js';
 import { checkShape, type CheckedBatch, type Real } from '../batch.js';
 import { graphFrames } from '../frames/graph.js';
-import { permutationFrameData, rowGroup, withAverage, type PermutationFrame, type PermutationFrameData } from '../frames/permutation.js';
-import { describe, inputRangeError, inputTypeError, optionError, optionRangeError, type InputErrorInfo } from '../errors.js';
-import type { Kernels } from '../wasm/module.js';
+import { permutationFrames, rowGroup, type PermutationFrames } from '../frames/permutation.js';
+import { describe, fromFailure, optionError, optionRangeError, toFailure, type InputErrorInfo, type InputFailure } from '../errors.js';
+import { kernels, type Kernels } from '../wasm/module.js';
 
 /**
  * A batch of graphs: adjacency blocks back to back. Graph i has
@@ -62,35 +63,11 @@ export interface GraphBatchResult {
 }
 
 /**
- * S(n) and S(n) x G frames of a batch of point sets (rows laid out by `offsets`).
- * X_i[permutation] = c_i·M_iᵀ + t_i, with M_i, t_i the G part (identity and zero for S(n)).
- * A bad input has NaN values, -1 in its permutation and rank, '' in `sizesExact`.
+ * S(n) and S(n) x G frames of a batch of point sets (rows laid out by `offsets`):
+ * the fields of PermutationFrames, with each bad input's error in `errors`.
  */
-export interface PermutationBatchResult {
-  group: string;
-  dim: number;
-  count: number;
-  offsets: Int32Array;
-  /** The canonical rows c_i, laid out like the input. */
-  canonical: Float64Array;
-  /** Canonical row k of input i is its input row permutations[offsets[i] + k]. */
-  permutations: Int32Array;
-  /** count d×d matrices M_i and d-vectors t_i. */
-  matrices: Float64Array;
-  shifts: Float64Array;
-  ranks: Int32Array;
-  /** |frame| (PermutationFrame.size) and, exactly, in decimal. */
-  sizes: Float64Array;
-  sizesExact: string[];
-  /** |Stab| of the G part on the complement of the span: 1, 2 or Infinity. */
-  complementSizes: Float64Array;
+export interface PermutationBatchResult extends Omit<PermutationFrames, 'failures' | 'stabilizers'> {
   errors: (Error | null)[];
-}
-
-/** An input's broken rule, as it travels back from a worker. */
-interface Failure {
-  failed: 'type' | 'range';
-  rule: string;
 }
 
 interface GraphRecord {
@@ -102,11 +79,11 @@ interface GraphRecord {
   generators: Int32Array[];
 }
 
-/** A point set's frame with what averaging over its stabilizer needs (withAverage). */
-type PermutationRecord = PermutationFrameData;
-
-export type RecordOf = GraphRecord | PermutationRecord;
-export type Reply = (RecordOf | Failure)[];
+/** A task's reply: a record (or failure) per graph, or the frames of a chunk of point sets. */
+export type GraphReply = (GraphRecord | InputFailure)[];
+export type Reply = GraphReply | PermutationFrames;
+/** The replies of a batch's tasks, each with the batch index of its first input. */
+export type Parts = [first: number, reply: Reply][];
 
 /** Inputs first .. end-1 of a batch, as their own copy (offsets from 0). */
 export interface RecordTask {
@@ -124,20 +101,14 @@ export interface RecordTask {
   skip: Uint8Array;
 }
 
-const isFailure = (r: RecordOf | Failure | undefined): r is Failure => r !== undefined && 'failed' in r;
+const isFailure = (r: GraphRecord | InputFailure | undefined): r is InputFailure => r !== undefined && 'failed' in r;
 
-/** The rule of an input error ("input 3: rule" → "rule"), to be re-raised under the batch's index. */
-function failure(e: unknown): Failure {
-  if (!(e instanceof TypeError || e instanceof RangeError) || typeof (e as Partial<InputErrorInfo>).input !== 'number') throw e;
-  return { failed: e instanceof TypeError ? 'type' : 'range', rule: e.message.replace(/^input \d+: /, '') };
-}
-
-/** Every input's record (or failure) of a task, in order. Throws only what is not an input's fault. */
-export function runRecords(task: RecordTask, k?: Kernels): Reply {
+/** A task's reply, every input in order. Throws only what is not an input's fault. */
+export function runRecords(task: RecordTask, k: Kernels = kernels()): Reply {
   const G = parseGroup(task.group as 'graph') as GraphGroup | PermutationGroup;
   const count = task.offsets.length - 1;
-  const out: Reply = new Array(count);
   if (isGraphGroup(G)) {
+    const out: GraphReply = new Array(count);
     const inputs: { i: number; adjacency: Real; options: { n: number; colors?: Float64Array; weighted: boolean; tol: number } }[] = [];
     let at = 0;
     for (let i = 0; i < count; i++) {
@@ -160,23 +131,16 @@ export function runRecords(task: RecordTask, k?: Kernels): Reply {
       } catch (e) {
         const j = (e as Partial<InputErrorInfo>).input;
         if (typeof j !== 'number' || j >= todo.length) throw e;
-        out[todo[j].i] = failure(e);
+        out[todo[j].i] = toFailure(e);
         todo = todo.filter((_, q) => q !== j);
       }
     }
     return out;
   }
-  const d = task.dim;
-  for (let i = 0; i < count; i++) {
-    if (task.skip[i]) continue;
-    const n = task.offsets[i + 1] - task.offsets[i];
-    try {
-      out[i] = permutationFrameData(G as PermutationGroup, task.data.subarray(task.offsets[i] * d, task.offsets[i + 1] * d), { n, d }, { tol: task.tol });
-    } catch (e) {
-      out[i] = failure(e);
-    }
-  }
-  return out;
+  let bad = 0;
+  for (let i = 0; i < count; i++) bad += task.skip[i];
+  const chunk: CheckedBatch = { data: task.data, dim: task.dim, count, offsets: task.offsets, errors: new Array(count).fill(null), skip: task.skip, bad };
+  return permutationFrames(G, chunk, { tol: task.tol }, k);
 }
 
 /** A checked batch of graphs or point sets: its values, offsets and shape errors. */
@@ -253,17 +217,24 @@ export function recordBuffers(task: RecordTask): ArrayBuffer[] {
   return [task.data, task.offsets, task.colors, task.skip].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
 }
 
-/** Input errors from the records' failures, into b.errors (the shape errors already there stay). */
-function collectErrors(b: RecordBatch, records: Reply): (Error | null)[] {
+/** The batch's errors: shape errors found on the calling thread, then the tasks' failures. */
+function collectErrors(b: RecordBatch, failures: ArrayLike<InputFailure | null | undefined>): (Error | null)[] {
   return b.errors.map((e, i) => {
-    const r = records[i];
-    if (e || !isFailure(r)) return e;
-    return r.failed === 'type' ? inputTypeError(i, r.rule) : inputRangeError(i, r.rule);
+    const r = failures[i];
+    return e ?? (r ? fromFailure(i, r) : null);
   });
 }
 
-/** The flat graph result of a batch's records (one per input, in order). */
-export function graphResult(b: RecordBatch, records: Reply): GraphBatchResult {
+/** The graph records of a batch's parts, one per input, in order. */
+function graphRecords(b: RecordBatch, parts: Parts): GraphReply {
+  const records: GraphReply = new Array(b.offsets.length - 1);
+  for (const [first, reply] of parts) (reply as GraphReply).forEach((r, j) => (records[first + j] = r));
+  return records;
+}
+
+/** The flat graph result of a batch's parts. */
+export function graphResult(b: RecordBatch, parts: Parts): GraphBatchResult {
+  const records = graphRecords(b, parts);
   const count = b.offsets.length - 1;
   const vertices = b.offsets[count];
   const canonical = new Float64Array(b.values[count]).fill(NaN);
@@ -275,65 +246,88 @@ export function graphResult(b: RecordBatch, records: Reply): GraphBatchResult {
   for (let i = 0; i < count; i++) {
     const r = records[i];
     const n = b.offsets[i + 1] - b.offsets[i];
-    generatorOffsets[i + 1] = generatorOffsets[i] + (r && !isFailure(r) ? (r as GraphRecord).generators.length * n : 0);
+    generatorOffsets[i + 1] = generatorOffsets[i] + (r && !isFailure(r) ? r.generators.length * n : 0);
   }
   const generators = new Int32Array(generatorOffsets[count]);
+  const failures: (InputFailure | null)[] = new Array(count).fill(null);
   for (let i = 0; i < count; i++) {
     const r = records[i];
-    if (!r || isFailure(r)) continue;
-    const g = r as GraphRecord;
-    canonical.set(g.canonical, b.values[i]);
-    permutations.set(g.permutation, b.offsets[i]);
-    orbits.set(g.orbits, b.offsets[i]);
-    sizes[i] = g.size;
-    sizesExact[i] = g.sizeExact;
-    g.generators.forEach((p, j) => generators.set(p, generatorOffsets[i] + j * p.length));
+    if (!r) continue;
+    if (isFailure(r)) {
+      failures[i] = r;
+      continue;
+    }
+    canonical.set(r.canonical, b.values[i]);
+    permutations.set(r.permutation, b.offsets[i]);
+    orbits.set(r.orbits, b.offsets[i]);
+    sizes[i] = r.size;
+    sizesExact[i] = r.sizeExact;
+    r.generators.forEach((p, j) => generators.set(p, generatorOffsets[i] + j * p.length));
   }
-  return { group: b.group.spec as GraphBatchResult['group'], count, offsets: b.offsets, entries: b.values, canonical, permutations, orbits, sizes, sizesExact, generators, generatorOffsets, errors: collectErrors(b, records) };
+  return { group: b.group.spec as GraphBatchResult['group'], count, offsets: b.offsets, entries: b.values, canonical, permutations, orbits, sizes, sizesExact, generators, generatorOffsets, errors: collectErrors(b, failures) };
 }
 
-/** The flat S(n) / S(n) x G result of a batch's records. */
-export function permutationResult(b: RecordBatch, records: Reply): PermutationBatchResult {
+/**
+ * The frames of a batch of point sets from its parts (each a chunk's
+ * PermutationFrames, inputs from `first`), and the batch's errors.
+ */
+export function permutationBatch(b: RecordBatch, parts: Parts): { frames: PermutationFrames; errors: (Error | null)[] } {
   const count = b.offsets.length - 1;
   const d = b.dim;
-  const canonical = new Float64Array(b.values[count]).fill(NaN);
-  const permutations = new Int32Array(b.offsets[count]).fill(-1);
-  const matrices = new Float64Array(count * d * d).fill(NaN);
-  const shifts = new Float64Array(count * d).fill(NaN);
-  const ranks = new Int32Array(count).fill(-1);
-  const sizes = new Float64Array(count).fill(NaN);
-  const complementSizes = new Float64Array(count).fill(NaN);
-  const sizesExact: string[] = new Array(count).fill('');
-  for (let i = 0; i < count; i++) {
-    const r = records[i];
-    if (!r || isFailure(r)) continue;
-    const p = r as PermutationRecord;
-    canonical.set(p.canonical, b.values[i]);
-    permutations.set(p.permutation, b.offsets[i]);
-    matrices.set(p.matrix, i * d * d);
-    shifts.set(p.shift, i * d);
-    ranks[i] = p.rank;
-    sizes[i] = p.size;
-    sizesExact[i] = p.sizeExact.toString();
-    complementSizes[i] = p.complementSize;
+  let frames: PermutationFrames;
+  if (parts.length === 1 && parts[0][0] === 0) frames = { ...(parts[0][1] as PermutationFrames), offsets: b.offsets };
+  else {
+    const rows = b.offsets[count];
+    frames = {
+      group: b.group.spec,
+      dim: d,
+      count,
+      offsets: b.offsets,
+      canonical: new Float64Array(rows * d).fill(NaN),
+      permutations: new Int32Array(rows).fill(-1),
+      matrices: new Float64Array(count * d * d).fill(NaN),
+      shifts: new Float64Array(count * d).fill(NaN),
+      ranks: new Int32Array(count).fill(-1),
+      sizes: new Float64Array(count).fill(NaN),
+      sizesExact: new Array<string>(count).fill(''),
+      complementSizes: new Float64Array(count).fill(NaN),
+      failures: new Array<InputFailure | null>(count).fill(null),
+      stabilizers: new Map(),
+    };
+    for (const [first, reply] of parts) {
+      const p = reply as PermutationFrames;
+      const r0 = b.offsets[first];
+      frames.canonical.set(p.canonical, r0 * d);
+      frames.permutations.set(p.permutations, r0);
+      frames.matrices.set(p.matrices, first * d * d);
+      frames.shifts.set(p.shifts, first * d);
+      frames.ranks.set(p.ranks, first);
+      frames.sizes.set(p.sizes, first);
+      frames.complementSizes.set(p.complementSizes, first);
+      for (let j = 0; j < p.count; j++) {
+        frames.sizesExact[first + j] = p.sizesExact[j];
+        frames.failures[first + j] = p.failures[j];
+      }
+      for (const [j, s] of p.stabilizers) frames.stabilizers.set(first + j, s);
+    }
   }
-  return { group: b.group.spec, dim: d, count, offsets: b.offsets, canonical, permutations, matrices, shifts, ranks, sizes, sizesExact, complementSizes, errors: collectErrors(b, records) };
+  return { frames, errors: collectErrors(b, frames.failures) };
 }
 
-/** Each input's PermutationFrame (null where it failed) and the batch's errors. */
-export function permutationFrames(b: RecordBatch, records: Reply): { frames: (PermutationFrame | null)[]; errors: (Error | null)[] } {
-  const G = b.group as PermutationGroup;
-  const frames = records.map((r) => (r && !isFailure(r) ? withAverage(G, r as PermutationRecord) : null));
-  return { frames, errors: collectErrors(b, records) };
+/** The flat S(n) / S(n) x G result of a batch's parts. */
+export function permutationResult(b: RecordBatch, parts: Parts): PermutationBatchResult {
+  const { frames, errors } = permutationBatch(b, parts);
+  const { group, dim, count, offsets, canonical, permutations, matrices, shifts, ranks, sizes, sizesExact, complementSizes } = frames;
+  return { group, dim, count, offsets, canonical, permutations, matrices, shifts, ranks, sizes, sizesExact, complementSizes, errors };
 }
 
-/** A checked batch and its records, computed on the calling thread in one task. */
-export function recordsInline(G: GraphGroup | PermutationGroup, batch: unknown, tol: number, k?: Kernels): { b: RecordBatch; records: Reply } {
+/** A checked batch and its one part, computed on the calling thread in one task. */
+export function recordsInline(G: GraphGroup | PermutationGroup, batch: unknown, tol: number, k?: Kernels): { b: RecordBatch; parts: Parts } {
   const b = checkRecordBatch(G, batch);
-  return { b, records: runRecords(recordTask(b, tol, 0, b.offsets.length - 1), k) };
+  return { b, parts: [[0, runRecords(recordTask(b, tol, 0, b.offsets.length - 1), k)]] };
 }
 
 /** The flat result of either kind. */
-export function recordResult(b: RecordBatch, records: Reply): GraphBatchResult | PermutationBatchResult {
-  return isGraphGroup(b.group) ? graphResult(b, records) : permutationResult(b, records);
+export function recordResult(b: RecordBatch, parts: Parts): GraphBatchResult | PermutationBatchResult {
+  return isGraphGroup(b.group) ? graphResult(b, parts) : permutationResult(b, parts);
 }

@@ -1,6 +1,7 @@
 /**
  * S(n) and S(n) x G on point sets (DESIGN.md §2): G ∈ O(d), SO(d), E(d), SE(d),
- * O(1,d−1), SO(1,d−1); S(n) permutes the rows.
+ * O(1,d−1), SO(1,d−1); S(n) permutes the rows. Frames are computed for a whole
+ * batch at once (the engine's tasks and the single-input API share this code).
  *
  * S(n): rows sorted lexicographically, each column's values clustered with the
  * relative tolerance first (so the order is a true total order on cluster ids);
@@ -9,20 +10,25 @@
  *
  * S(n) x G: the complete graph of G-invariants — vertex colour from ⟨x_i, x_i⟩, edge
  * colour from ⟨x_i, x_j⟩ (after centering for E/SE; η for Lorentz), both clustered
- * with the tolerance — is labeled canonically (src/graphs/canon.ts, refined on edge
- * colours directly); the rows in canonical order then get their G-frame, giving
- * c = h⁻¹·X[π]. Stab(c) is the automorphism group of that coloured graph, each
- * automorphism a coming with the G-element g_a that maps c_i to c_{a(i)} on the
- * span of c (for SO groups only those with det g_a = +1). The model runs once, on c;
- * its output rows are averaged over the stabilizer and mapped back through h and π.
+ * with the tolerance (assembly/frames/permutation.ts) — is labeled canonically; the
+ * rows in canonical order then get their G-frame, giving c = h⁻¹·X[π]. When the
+ * vertex colours are all distinct (generic inputs) that colouring is already the
+ * canonical labeling and the automorphism group is trivial, so no edge colours are
+ * formed and no search runs; otherwise the edge colours go to the labeling engine
+ * (src/graphs/canon.ts). Stab(c) is the automorphism group of the coloured graph,
+ * each automorphism a coming with the G-element g_a that maps c_i to c_{a(i)} on the
+ * span of c (for SO groups only those with det g_a = +1). The model runs once, on
+ * c; its output rows are averaged over the stabilizer and mapped back through h and π.
  */
 import type { Group, PermutationGroup } from '../groups.js';
-import { checkSingle } from '../batch.js';
+import { checkSingle, firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { clusterIds, enumerate, DEFAULT_ELEMENT_CAP } from './graph.js';
-import { canonicalLabeling } from '../graphs/canon.js';
-import { computeFrame, restoreOutputs, type FrameBatch, type OutputKind } from './index.js';
-import { inputRangeError, optionRangeError } from '../errors.js';
+import { canonicalLabelings } from '../graphs/canon.js';
+import { computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './index.js';
+import { fromFailure, inputRangeError, optionRangeError, toFailure, type InputFailure } from '../errors.js';
+import { kernels, withArena, type Kernels } from '../wasm/module.js';
 
+/** The frame of one point set (canonicalize). */
 export interface PermutationFrame {
   group: string;
   n: number;
@@ -50,22 +56,44 @@ export interface PermutationFrame {
 }
 
 /**
- * What averageRows needs of the stabilizer, as plain (cloneable) data, so that a
- * frame computed on a worker averages on the calling thread exactly as it would
- * where it was computed.
- * - 'runs' (S(n)): run[i] = the first canonical row of row i's tie group.
- * - 'elements' (S(n) x G): the automorphisms a_j (`autos`, j·n + i ↦ a_j(i)), their
- *   r×r maps M_j on the span (`maps`), the signs of det M_j, whether the last
- *   column is completed by det = +1 (SO groups at rank d−1), and the G-frame of
- *   the permuted rows that restoreOutputs maps outputs back with.
+ * What averaging needs of a stabilizer that is not trivial, as plain (cloneable)
+ * data, so that frames computed on a worker average on the calling thread exactly
+ * as where they were computed.
+ * - 'runs' (S(n)): run[k] = the first canonical row of canonical row k's tie group.
+ * - 'elements' (S(n) x G): the automorphisms a_j (`autos`, j·n + k ↦ a_j(k), in
+ *   canonical labels), their r×r maps M_j on the span (`maps`, r = the rank), the
+ *   signs of det M_j, and whether the last column is completed by det = +1 (SO
+ *   groups at rank d−1).
  */
 export type Stabilizer =
   | { kind: 'runs'; run: Int32Array }
-  | { kind: 'elements'; count: number; autos: Int32Array; maps: Float64Array; signs: Int8Array; completed: boolean; frame: FrameBatch };
+  | { kind: 'elements'; count: number; autos: Int32Array; maps: Float64Array; signs: Int8Array; completed: boolean };
 
-/** A PermutationFrame without its methods: plain data a worker can send back. */
-export interface PermutationFrameData extends Omit<PermutationFrame, 'averageRows'> {
-  stabilizer: Stabilizer;
+/**
+ * The frames of a batch of point sets (rows laid out by `offsets`), all plain data.
+ * X_i[permutation_i] = c_i·M_iᵀ + t_i, with M_i, t_i the G part (identity and zero
+ * for S(n)). An input without a frame has NaN values, −1 in its permutation and
+ * rank, '' in `sizesExact`, and its rule in `failures` — unless it was kept out
+ * before (b.skip), whose error the caller holds.
+ */
+export interface PermutationFrames {
+  group: string;
+  dim: number;
+  count: number;
+  offsets: Int32Array;
+  canonical: Float64Array;
+  /** Canonical row k of input i is its input row permutations[offsets[i] + k]. */
+  permutations: Int32Array;
+  matrices: Float64Array;
+  shifts: Float64Array;
+  ranks: Int32Array;
+  /** |frame| (PermutationFrame.size) and, exactly, in decimal. */
+  sizes: Float64Array;
+  sizesExact: string[];
+  complementSizes: Float64Array;
+  failures: (InputFailure | null)[];
+  /** The inputs whose stabilizer is not trivial; every other input averages as the identity. */
+  stabilizers: Map<number, Stabilizer>;
 }
 
 export interface PermutationOptions {
@@ -74,69 +102,152 @@ export interface PermutationOptions {
   cap?: number;
 }
 
+/** Kernel flags of perm_colours / perm_edges (assembly/frames/permutation.ts). */
+const PERM_CENTER = 1;
+const PERM_LORENTZ = 2;
+
+/**
+ * Frames of every input of a checked batch whose shape is valid (b.skip marks the
+ * others); values are checked here, input by input, so the engine's workers do it
+ * in parallel.
+ */
+export function permutationFrames(G: PermutationGroup, b: CheckedBatch, options: PermutationOptions, k: Kernels = kernels()): PermutationFrames {
+  const { count, offsets, dim: d } = b;
+  const rows = offsets[count];
+  const f: PermutationFrames = {
+    group: G.spec,
+    dim: d,
+    count,
+    offsets,
+    canonical: new Float64Array(rows * d),
+    permutations: new Int32Array(rows),
+    matrices: new Float64Array(count * d * d),
+    shifts: new Float64Array(count * d),
+    ranks: new Int32Array(count),
+    sizes: new Float64Array(count),
+    sizesExact: new Array<string>(count).fill(''),
+    complementSizes: new Float64Array(count),
+    failures: new Array<InputFailure | null>(count).fill(null),
+    stabilizers: new Map(),
+  };
+  const valid = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    if (b.skip[i]) continue;
+    const from = offsets[i] * d;
+    const at = firstNonFinite(b.data, from, offsets[i + 1] * d);
+    if (at >= 0) f.failures[i] = { failed: 'range', rule: nonFiniteRule(b.data, from, at, d) };
+    else valid[i] = 1;
+  }
+  // both clear `valid` for the inputs they find no frame for
+  if (G.base) productFrames(G.base, b, valid, options, k, f);
+  else sortFrames(b, valid, options.tol, f);
+  for (let i = 0; i < count; i++) if (!valid[i]) clear(f, i);
+  return f;
+}
+
 /** The frame of one point set under S(n) or S(n) x G. */
 export function permutationFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrame {
-  return withAverage(G, permutationFrameData(G, x, shape, options));
-}
-
-/** The same as plain data (see withAverage). */
-export function permutationFrameData(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrameData {
-  if (G.base) return productFrame(G, G.base, x, shape, options);
-  return sortFrame(G, x, shape, options.tol);
-}
-
-/** The frame of `data` (from permutationFrameData, here or on a worker) with its averageRows. */
-export function withAverage(G: PermutationGroup, data: PermutationFrameData): PermutationFrame {
-  const { stabilizer, ...frame } = data;
-  const { n, d, permutation } = data;
-  if (stabilizer.kind === 'runs') {
-    const { run } = stabilizer;
-    return {
-      ...frame,
-      averageRows(y) {
-        const rowLen = checkRows(y, n);
-        const sum = new Float64Array(n * rowLen);
-        const count = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          count[run[i]]++;
-          for (let c = 0; c < rowLen; c++) sum[run[i] * rowLen + c] += y[i * rowLen + c];
-        }
-        const out = new Float64Array(n * rowLen);
-        for (let i = 0; i < n; i++) {
-          for (let c = 0; c < rowLen; c++) out[permutation[i] * rowLen + c] = sum[run[i] * rowLen + c] / count[run[i]];
-        }
-        return out;
-      },
-    };
-  }
-  const { count, autos, maps, signs, completed, frame: f } = stabilizer;
-  const r = data.rank;
+  const d = shape?.d;
+  if (!G.base && (!Number.isSafeInteger(d) || d < 1)) throw inputRangeError(0, `d must be a whole number >= 1, got ${String(d)}`);
+  const b = checkSingle(rowGroup(G, d), x, shape);
+  const k = kernels();
+  const f = permutationFrames(G, b, options, k);
+  if (f.failures[0]) throw fromFailure(0, f.failures[0]);
+  const n = shape.n;
   return {
-    ...frame,
+    group: G.spec,
+    n,
+    d,
+    canonical: f.canonical,
+    permutation: f.permutations,
+    matrix: f.matrices,
+    shift: f.shifts,
+    rank: f.ranks[0],
+    size: f.sizes[0],
+    sizeExact: BigInt(f.sizesExact[0]),
+    complementSize: f.complementSizes[0],
     averageRows(y, kind = 'vectors') {
-      if (y.length !== n * d) throw optionRangeError(`outputs must be n×d = ${n * d} values, got ${y.length}`);
-      const avg = new Float64Array(n * d);
-      for (let e = 0; e < count; e++) {
-        const a = autos.subarray(e * n, e * n + n);
-        const m = maps.subarray(e * r * r, (e + 1) * r * r);
-        for (let i = 0; i < n; i++) {
-          const src = a[i] * d;
-          for (let k = 0; k < r; k++) {
-            let s = 0;
-            for (let l = 0; l < r; l++) s += y[src + l] * m[l * r + k];
-            avg[i * d + k] += s;
-          }
-          if (completed) avg[i * d + d - 1] += signs[e] * y[src + d - 1];
-          else for (let k = r; k < d; k++) avg[i * d + k] += y[src + k];
-        }
-      }
-      for (let j = 0; j < avg.length; j++) avg[j] /= count;
-      const back = restoreOutputs(G.base!, f, avg, kind);
-      const out = new Float64Array(n * d);
-      for (let i = 0; i < n; i++) out.set(back.subarray(i * d, i * d + d), permutation[i] * d);
-      return out;
+      if (G.base && y.length !== n * d) throw optionRangeError(`outputs must be n×d = ${n * d} values, got ${y.length}`);
+      if (y.length % n !== 0 || y.length === 0) throw optionRangeError(`outputs must have n = ${n} rows of equal length, got ${y.length} values`);
+      return restorePermutationOutputs(G, f, Float64Array.from(y), kind, k, y.length / n);
     },
   };
+}
+
+/**
+ * Outputs of the model on the canonical forms (canonical row order, `rowLen` values
+ * per row, laid out by f.offsets; rowLen = d for S(n) x G) averaged over each
+ * input's stabilizer and mapped back through its frame: the G part (restoreOutputs)
+ * and the permutation. Inputs without a frame give NaN.
+ */
+export function restorePermutationOutputs(G: PermutationGroup, f: PermutationFrames, y: Float64Array, kind: OutputKind, k: Kernels = kernels(), rowLen = f.dim): Float64Array {
+  const { offsets, count, permutations } = f;
+  let z = y;
+  if (f.stabilizers.size > 0) {
+    z = y.slice();
+    for (const [i, s] of f.stabilizers) averageOverStabilizer(s, y, z, offsets[i], offsets[i + 1] - offsets[i], rowLen, f.ranks[i]);
+  }
+  if (G.base) z = restoreOutputs(G.base, asFrameBatch(G.base, f), z, kind, k);
+  const out = new Float64Array(y.length);
+  for (let i = 0; i < count; i++) {
+    const o = offsets[i];
+    const n = offsets[i + 1] - o;
+    if (Number.isNaN(f.sizes[i])) {
+      out.fill(NaN, o * rowLen, (o + n) * rowLen);
+      continue;
+    }
+    for (let j = 0; j < n; j++) {
+      const src = (o + j) * rowLen;
+      const dst = (o + permutations[o + j]) * rowLen;
+      for (let c = 0; c < rowLen; c++) out[dst + c] = z[src + c];
+    }
+  }
+  return out;
+}
+
+/** The G part of f as the family's frames (what restoreOutputs maps outputs back with). */
+function asFrameBatch(base: Group, f: PermutationFrames): FrameBatch {
+  const { dim, count, offsets, canonical, matrices, shifts, ranks } = f;
+  return { group: base.spec, dim, count, offsets, canonical, matrices, shifts, ranks, sizes: f.complementSizes, status: new Float64Array(2 * count) };
+}
+
+/**
+ * Input rows o .. o+n−1 of y averaged over stabilizer s, written to z (canonical
+ * row order, rowLen values per row). 'runs': each row becomes the mean of its tie
+ * group. 'elements': the mean over the automorphisms a of T_a(y)_k = y_{a(k)}·M_a on
+ * the span's r coordinates, ±y_{a(k)} on a completed last column, y_{a(k)} on the rest.
+ */
+function averageOverStabilizer(s: Stabilizer, y: Float64Array, z: Float64Array, o: number, n: number, rowLen: number, r: number): void {
+  const base = o * rowLen;
+  if (s.kind === 'runs') {
+    const { run } = s;
+    const sum = new Float64Array(n * rowLen);
+    const count = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      count[run[k]]++;
+      for (let c = 0; c < rowLen; c++) sum[run[k] * rowLen + c] += y[base + k * rowLen + c];
+    }
+    for (let k = 0; k < n; k++) for (let c = 0; c < rowLen; c++) z[base + k * rowLen + c] = sum[run[k] * rowLen + c] / count[run[k]];
+    return;
+  }
+  const d = rowLen;
+  const { count, autos, maps, signs, completed } = s;
+  const avg = new Float64Array(n * d);
+  for (let e = 0; e < count; e++) {
+    const a = autos.subarray(e * n, e * n + n);
+    const m = maps.subarray(e * r * r, (e + 1) * r * r);
+    for (let k = 0; k < n; k++) {
+      const src = base + a[k] * d;
+      for (let c = 0; c < r; c++) {
+        let v = 0;
+        for (let l = 0; l < r; l++) v += y[src + l] * m[l * r + c];
+        avg[k * d + c] += v;
+      }
+      if (completed) avg[k * d + d - 1] += signs[e] * y[src + d - 1];
+      else for (let c = r; c < d; c++) avg[k * d + c] += y[src + c];
+    }
+  }
+  for (let j = 0; j < n * d; j++) z[base + j] = avg[j] / count;
 }
 
 /**
@@ -144,134 +255,194 @@ export function withAverage(G: PermutationGroup, data: PermutationFrameData): Pe
  * stand-in of dimension d for S(n), which takes any d.
  */
 export function rowGroup(G: PermutationGroup, d: number): Group {
-  return G.base ?? anyDim(d);
+  return G.base ?? { spec: `S(n) on d = ${d}`, name: 'S', family: 'orthogonal', d, width: 1, special: false, translations: false };
 }
 
-/** A stand-in group of dimension d for the shape and value checks of S(n). */
-function anyDim(d: number): Group {
-  return { spec: `S(n) on d = ${d}`, name: 'S', family: 'orthogonal', d, width: 1, special: false, translations: false };
-}
-
-function sortFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, tol: number): PermutationFrameData {
-  const d = shape?.d;
-  if (!Number.isSafeInteger(d) || d < 1) throw inputRangeError(0, `d must be a whole number >= 1, got ${String(d)}`);
-  const b = checkSingle(anyDim(d), x, shape);
-  const n = shape.n;
-  const ids = new Int32Array(n * d);
-  for (let a = 0; a < d; a++) {
-    const col = Float64Array.from({ length: n }, (_, r) => b.data[r * d + a]);
-    clusterIds(col, tol).forEach((id, r) => (ids[r * d + a] = id));
-  }
-  const order = Array.from({ length: n }, (_, r) => r);
-  const cmp = (p: number, q: number) => {
-    for (let a = 0; a < d; a++) if (ids[p * d + a] !== ids[q * d + a]) return ids[p * d + a] - ids[q * d + a];
-    return 0;
-  };
-  order.sort((p, q) => cmp(p, q) || p - q);
-  const permutation = Int32Array.from(order);
-  const canonical = new Float64Array(n * d);
-  order.forEach((r, i) => canonical.set(b.data.subarray(r * d, r * d + d), i * d));
-  // tie groups: runs of equal ids in canonical order; |Stab| = Π (run length)!
-  const run = new Int32Array(n);
-  let sizeExact = 1n;
-  for (let i = 0, start = 0; i <= n; i++) {
-    if (i === n || (i > start && cmp(order[i], order[start]) !== 0)) {
-      for (let j = start; j < i; j++) run[j] = start;
-      for (let m = 2n; m <= BigInt(i - start); m++) sizeExact *= m;
-      start = i;
-    }
-  }
-  const identity = new Float64Array(d * d);
-  for (let a = 0; a < d; a++) identity[a * d + a] = 1;
-  return {
-    group: G.spec,
-    n,
-    d,
-    canonical,
-    permutation,
-    matrix: identity,
-    shift: new Float64Array(d),
-    rank: d,
-    size: Number(sizeExact),
-    sizeExact,
-    complementSize: 1,
-    stabilizer: { kind: 'runs', run },
-  };
-}
-
-/** Row length of model outputs y for n rows (a whole number of values per row). */
-function checkRows(y: ArrayLike<number>, n: number): number {
-  if (y.length % n !== 0 || y.length === 0) throw optionRangeError(`outputs must have n = ${n} rows of equal length, got ${y.length} values`);
-  return y.length / n;
-}
-
-function productFrame(G: PermutationGroup, base: Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrameData {
-  const b = checkSingle(base, x, shape);
-  const { n } = shape;
-  const d = base.d;
-  const tol = options.tol;
-  // the G-invariants: Gram entries of the (centred) rows, in the group's metric
-  const rows = Float64Array.from(b.data);
-  if (base.translations) {
+/** S(n): each valid input's rows sorted by their columns' cluster ids. */
+function sortFrames(b: CheckedBatch, valid: Uint8Array, tol: number, f: PermutationFrames): void {
+  const d = b.dim;
+  for (let i = 0; i < b.count; i++) {
+    if (!valid[i]) continue;
+    const o = b.offsets[i];
+    const n = b.offsets[i + 1] - o;
+    const ids = new Int32Array(n * d);
     for (let a = 0; a < d; a++) {
-      let s = 0;
-      for (let r = 0; r < n; r++) s += rows[r * d + a];
-      for (let r = 0; r < n; r++) rows[r * d + a] -= s / n;
+      const col = Float64Array.from({ length: n }, (_, r) => b.data[(o + r) * d + a]);
+      clusterIds(col, tol).forEach((id, r) => (ids[r * d + a] = id));
     }
-  }
-  // ⟨x_i, x_j⟩ in the group's metric: η = diag(1, −1, …, −1) for the Lorentz groups
-  const sign = Float64Array.from({ length: d }, (_, a) => (base.family === 'lorentz' && a > 0 ? -1 : 1));
-  const diag = new Float64Array(n);
-  const pairs = new Float64Array((n * (n - 1)) / 2);
-  for (let i = 0, p = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let v = 0;
-      for (let a = 0; a < d; a++) v += sign[a] * rows[i * d + a] * rows[j * d + a];
-      if (j === i) diag[i] = v;
-      else pairs[p++] = v;
-    }
-  }
-  const colors = clusterIds(diag, tol);
-  const pairIds = clusterIds(pairs, tol);
-  const edges = new Int32Array(n * n);
-  for (let i = 0, p = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++, p++) edges[i * n + j] = edges[j * n + i] = pairIds[p];
-  }
-  const labeling = canonicalLabeling(edges, { n, colors });
-  const inverse = new Int32Array(n);
-  labeling.labeling.forEach((v, i) => (inverse[v] = i));
-  // automorphisms in canonical labels: a(i) = π⁻¹(g(π(i)))
-  const cap = options.cap ?? DEFAULT_ELEMENT_CAP;
-  const gens = labeling.generators.map((g) => Int32Array.from({ length: n }, (_, i) => inverse[g[labeling.labeling[i]]]));
-  const autos = enumerate(n, gens, labeling.sizeExact, cap);
-
-  /** The G-frame of the rows in the order `perm`. */
-  const frameOf = (perm: Int32Array) => {
-    const permuted = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) permuted.set(b.data.subarray(perm[i] * d, perm[i] * d + d), i * d);
-    return computeFrame(base, checkSingle(base, permuted, shape), tol);
-  };
-  /**
-   * Each automorphism a with the map T_a(y)_i = y_{a(i)}·M_a on the span's r
-   * coordinates, M_a = pinv(C[a])·C (C = c's first r columns), which fixes c.
-   */
-  const stabilizerOf = (c: Float64Array, r: number) => {
-    const C = (a: Int32Array | null) => {
-      const m = new Float64Array(n * r);
-      for (let i = 0; i < n; i++) for (let k = 0; k < r; k++) m[i * r + k] = c[(a ? a[i] : i) * d + k];
-      return m;
+    const cmp = (p: number, q: number) => {
+      for (let a = 0; a < d; a++) if (ids[p * d + a] !== ids[q * d + a]) return ids[p * d + a] - ids[q * d + a];
+      return 0;
     };
-    const C0 = C(null);
-    return autos.map((a) => {
-      const m = pinvTimes(C(a), C0, n, r);
-      return { a, m, sign: determinant(m, r) < 0 ? -1 : 1 };
-    });
-  };
+    const order = Array.from({ length: n }, (_, r) => r).sort((p, q) => cmp(p, q) || p - q);
+    for (let k = 0; k < n; k++) {
+      f.permutations[o + k] = order[k];
+      for (let a = 0; a < d; a++) f.canonical[(o + k) * d + a] = b.data[(o + order[k]) * d + a];
+    }
+    // tie groups: runs of equal ids in canonical order; |Stab| = Π (run length)!
+    const run = new Int32Array(n);
+    let size = 1n;
+    for (let k = 0, start = 0; k <= n; k++) {
+      if (k === n || (k > start && cmp(order[k], order[start]) !== 0)) {
+        for (let j = start; j < k; j++) run[j] = start;
+        for (let m = 2n; m <= BigInt(k - start); m++) size *= m;
+        start = k;
+      }
+    }
+    f.matrices.fill(0, i * d * d, (i + 1) * d * d);
+    for (let a = 0; a < d; a++) f.matrices[i * d * d + a * d + a] = 1;
+    f.shifts.fill(0, i * d, (i + 1) * d);
+    f.ranks[i] = d;
+    f.sizes[i] = Number(size);
+    f.sizesExact[i] = size.toString();
+    f.complementSizes[i] = 1;
+    if (size > 1n) f.stabilizers.set(i, { kind: 'runs', run });
+  }
+}
 
-  let perm = labeling.labeling;
-  let f = frameOf(perm);
-  let r = f.ranks[0];
-  let stab = stabilizerOf(f.canonical, r);
+/** S(n) x G: colours in WASM, a labeling search where they tie, then the G-frames of the permuted rows. */
+function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options: PermutationOptions, k: Kernels, f: PermutationFrames): void {
+  const { count, offsets } = b;
+  const d = base.d;
+  const rows = offsets[count];
+  const flags = (base.translations ? PERM_CENTER : 0) | (base.family === 'lorentz' ? PERM_LORENTZ : 0);
+  let maxN = 0;
+  for (let i = 0; i < count; i++) maxN = Math.max(maxN, offsets[i + 1] - offsets[i]);
+
+  // vertex colours, and the canonical labeling of every input whose colours are distinct
+  const colours = new Int32Array(rows);
+  const discrete = new Int32Array(count);
+  withArena(k, 'perm_colours', (a) => {
+    const x = a.alloc(rows * d * 8);
+    const off = a.putI32(offsets);
+    const work = a.alloc(k.exports.perm_work(maxN, d, 0));
+    const col = a.alloc(rows * 4);
+    const ord = a.alloc(rows * 4);
+    const disc = a.alloc(count * 4);
+    const xs = a.f64(x, rows * d);
+    xs.set(b.data);
+    // inputs without a frame reach the kernel as zeros, never as invalid values
+    for (let i = 0; i < count; i++) if (!valid[i]) xs.fill(0, offsets[i] * d, offsets[i + 1] * d);
+    k.exports.perm_colours(x, off, count, d, flags, options.tol, work, col, ord, disc);
+    colours.set(a.i32(col, rows));
+    f.permutations.set(a.i32(ord, rows));
+    discrete.set(a.i32(disc, count));
+  });
+
+  // the others: edge colours, then the labeling search (automorphisms in canonical labels)
+  const searched: number[] = [];
+  for (let i = 0; i < count; i++) if (valid[i] && !discrete[i]) searched.push(i);
+  const groups = new Map<number, Int32Array[]>();
+  if (searched.length > 0) {
+    const edges = edgeColours(k, b, searched, d, flags, options.tol);
+    const labelings = canonicalLabelings(searched.map((i, j) => ({ adjacency: edges[j], n: offsets[i + 1] - offsets[i], colors: colours.subarray(offsets[i], offsets[i + 1]) })), k);
+    searched.forEach((i, j) => {
+      const l = labelings[j];
+      f.permutations.set(l.labeling, offsets[i]);
+      if (l.size === 1) return;
+      const n = l.n;
+      const inverse = new Int32Array(n);
+      l.labeling.forEach((v, p) => (inverse[v] = p));
+      // a(p) = π⁻¹(g(π(p)))
+      const gens = l.generators.map((g) => Int32Array.from({ length: n }, (_, p) => inverse[g[l.labeling[p]]]));
+      const cap = options.cap ?? DEFAULT_ELEMENT_CAP;
+      if (l.sizeExact > BigInt(cap)) {
+        f.failures[i] = { failed: 'range', rule: `its stabilizer under S(n) x ${base.spec} has ${l.sizeExact} elements, more than the cap of ${cap}` };
+        valid[i] = 0;
+        return;
+      }
+      groups.set(i, enumerate(n, gens, l.sizeExact, cap));
+    });
+  }
+
+  // the G-frames of the rows in canonical order, written into f's arrays
+  const permuted = gatherRows(b, f.permutations, valid, d);
+  const skip = new Uint8Array(count);
+  let bad = 0;
+  for (let i = 0; i < count; i++) bad += skip[i] = 1 - valid[i];
+  const pb: CheckedBatch = { data: permuted, dim: d, count, offsets, errors: new Array(count).fill(null), skip, bad };
+  computeFrames(base, pb, options.tol, k, { canonical: f.canonical, matrices: f.matrices, shifts: f.shifts, ranks: f.ranks, sizes: f.complementSizes });
+  for (let i = 0; i < count; i++) {
+    if (valid[i] && pb.errors[i]) {
+      f.failures[i] = toFailure(pb.errors[i]);
+      valid[i] = 0;
+    }
+    if (!valid[i]) continue;
+    f.sizes[i] = 1;
+    f.sizesExact[i] = '1';
+  }
+  for (const [i, autos] of groups) if (valid[i] && !stabilize(base, b, i, autos, options.tol, k, f)) valid[i] = 0;
+}
+
+/** Input i has no frame: its results take the values PermutationFrames documents for that. */
+function clear(f: PermutationFrames, i: number): void {
+  const d = f.dim;
+  const [o, end] = [f.offsets[i], f.offsets[i + 1]];
+  f.canonical.fill(NaN, o * d, end * d);
+  f.permutations.fill(-1, o, end);
+  f.matrices.fill(NaN, i * d * d, (i + 1) * d * d);
+  f.shifts.fill(NaN, i * d, (i + 1) * d);
+  f.ranks[i] = -1;
+  f.sizes[i] = NaN;
+  f.sizesExact[i] = '';
+  f.complementSizes[i] = NaN;
+  f.stabilizers.delete(i);
+}
+
+/** Dense n×n edge-colour matrices of the inputs `which` (perm_edges), one Int32Array each. */
+function edgeColours(k: Kernels, b: CheckedBatch, which: number[], d: number, flags: number, tol: number): Int32Array[] {
+  const offsets = new Int32Array(which.length + 1);
+  const entries = new Int32Array(which.length + 1);
+  which.forEach((i, j) => {
+    const n = b.offsets[i + 1] - b.offsets[i];
+    offsets[j + 1] = offsets[j] + n;
+    entries[j + 1] = entries[j] + n * n;
+  });
+  const rows = offsets[which.length];
+  return withArena(k, 'perm_edges', (a) => {
+    let maxN = 0;
+    for (let j = 0; j < which.length; j++) maxN = Math.max(maxN, offsets[j + 1] - offsets[j]);
+    const x = a.alloc(rows * d * 8);
+    const off = a.putI32(offsets);
+    const work = a.alloc(k.exports.perm_work(maxN, d, 1));
+    const out = a.alloc(entries[which.length] * 4);
+    const xs = a.f64(x, rows * d);
+    which.forEach((i, j) => xs.set(b.data.subarray(b.offsets[i] * d, b.offsets[i + 1] * d), offsets[j] * d));
+    k.exports.perm_edges(x, off, which.length, d, flags, tol, work, out);
+    const all = a.i32(out, entries[which.length]);
+    return which.map((_, j) => all.slice(entries[j], entries[j + 1]));
+  });
+}
+
+/** The rows of every valid input in its canonical order (perm: canonical row → input row). */
+function gatherRows(b: CheckedBatch, perm: Int32Array, valid: Uint8Array, d: number): Float64Array {
+  const out = new Float64Array(b.offsets[b.count] * d);
+  for (let i = 0; i < b.count; i++) {
+    if (!valid[i]) continue;
+    const o = b.offsets[i];
+    const end = b.offsets[i + 1];
+    for (let r = o; r < end; r++) {
+      const src = (o + perm[r]) * d;
+      const dst = r * d;
+      for (let a = 0; a < d; a++) out[dst + a] = b.data[src + a];
+    }
+  }
+  return out;
+}
+
+/**
+ * Input i's stabilizer from its automorphisms (canonical labels): each with its map
+ * on the span. SO groups keep the automorphisms acting as rotations, after choosing
+ * between the two mirror-image labelings when Aut holds a reflection (below).
+ * Returns false (with the failure recorded) when the input turns out to have no frame.
+ */
+function stabilize(base: Group, b: CheckedBatch, i: number, autos: Int32Array[], tol: number, k: Kernels, f: PermutationFrames): boolean {
+  const d = base.d;
+  const o = b.offsets[i];
+  const n = b.offsets[i + 1] - o;
+  const r = f.ranks[i];
+  let c = f.canonical.subarray(o * d, (o + n) * d);
+  let stab = stabilizerOf(c, n, d, r, autos);
   if (base.special && r === d) {
     // Aut may hold reflections, which SO groups lack: then the labelings π∘a split
     // into two classes whose G-canonical forms are mirror images. Take the class
@@ -279,40 +450,57 @@ function productFrame(G: PermutationGroup, base: Group, x: Float64Array | Float3
     // automorphisms that act as rotations.
     const mirror = stab.find((e) => e.sign < 0);
     if (mirror) {
-      const other = Int32Array.from(perm, (_, i) => perm[mirror.a[i]]);
-      const g = frameOf(other);
-      if (compareWithTolerance(g.canonical, f.canonical, tol) < 0) {
-        perm = other;
-        f = g;
-        stab = stabilizerOf(f.canonical, r);
+      const perm = f.permutations.slice(o, o + n);
+      const other = Int32Array.from(perm, (_, p) => perm[mirror.a[p]]);
+      const rows = Float64Array.from({ length: n * d }, (_, j) => b.data[(o + other[Math.floor(j / d)]) * d + (j % d)]);
+      const one = checkSingle(base, rows, { n, d });
+      const g = computeFrames(base, one, tol, k);
+      if (one.errors[0]) {
+        // the mirror-image labeling has no frame: neither is canonical then
+        f.failures[i] = toFailure(one.errors[0]);
+        return false;
+      }
+      if (compareWithTolerance(g.canonical, c, tol) < 0) {
+        f.permutations.set(other, o);
+        f.canonical.set(g.canonical, o * d);
+        f.matrices.set(g.matrices, i * d * d);
+        f.shifts.set(g.shifts, i * d);
+        c = f.canonical.subarray(o * d, (o + n) * d);
+        stab = stabilizerOf(c, n, d, r, autos);
       }
     }
     stab = stab.filter((e) => e.sign > 0);
   }
-  const c = f.canonical;
-  const completed = base.special && r === d - 1; // the last column is fixed by det = +1
-  return {
-    group: G.spec,
-    n,
-    d,
-    canonical: c,
-    permutation: perm,
-    matrix: f.matrices,
-    shift: f.shifts,
-    rank: r,
-    size: stab.length,
-    sizeExact: BigInt(stab.length),
-    complementSize: f.sizes[0],
-    stabilizer: {
-      kind: 'elements',
-      count: stab.length,
-      autos: Int32Array.from(stab.flatMap((e) => Array.from(e.a))),
-      maps: Float64Array.from(stab.flatMap((e) => Array.from(e.m))),
-      signs: Int8Array.from(stab, (e) => e.sign),
-      completed,
-      frame: f,
-    },
+  f.sizes[i] = stab.length;
+  f.sizesExact[i] = String(stab.length);
+  if (stab.length > 1) f.stabilizers.set(i, {
+    kind: 'elements',
+    count: stab.length,
+    autos: Int32Array.from(stab.flatMap((e) => Array.from(e.a))),
+    maps: Float64Array.from(stab.flatMap((e) => Array.from(e.m))),
+    signs: Int8Array.from(stab, (e) => e.sign),
+    completed: base.special && r === d - 1, // the last column is fixed by det = +1
+  });
+  return true;
+}
+
+/**
+ * Each automorphism a with the map T_a(y)_k = y_{a(k)}·M_a on the span's r
+ * coordinates, M_a = pinv(C[a])·C (C = c's first r columns), which fixes c; the
+ * identity's map is the identity exactly.
+ */
+function stabilizerOf(c: Float64Array, n: number, d: number, r: number, autos: Int32Array[]): { a: Int32Array; m: Float64Array; sign: number }[] {
+  const C = (a: Int32Array | null) => {
+    const m = new Float64Array(n * r);
+    for (let p = 0; p < n; p++) for (let q = 0; q < r; q++) m[p * r + q] = c[(a ? a[p] : p) * d + q];
+    return m;
   };
+  const C0 = C(null);
+  return autos.map((a) => {
+    const identity = a.every((v, p) => v === p);
+    const m = identity ? Float64Array.from({ length: r * r }, (_, j) => (j % (r + 1) === 0 ? 1 : 0)) : pinvTimes(C(a), C0, n, r);
+    return { a, m, sign: determinant(m, r) < 0 ? -1 : 1 };
+  });
 }
 
 /** Lexicographic order of two arrays, entries within tol·max|v| counted as equal. */

@@ -1,0 +1,288 @@
+/**
+ * The G-invariants of S(n) x G on point sets (DESIGN.md §2), G ∈ O(d), SO(d), E(d),
+ * SE(d), O(1,d−1), SO(1,d−1): the complete graph on the rows with vertex colour
+ * ⟨x_i, x_i⟩ and edge colour ⟨x_i, x_j⟩ (rows centred first for E/SE; the Minkowski
+ * product for Lorentz groups), each clustered into integer ids with the relative
+ * tolerance. The labeling, the G-frame and the stabilizer are computed from these
+ * (src/frames/permutation.ts).
+ *
+ * Clustering (shared by both kernels): sort the values, start a new cluster wherever
+ * the gap to the previous value exceeds tol·max|v| (single linkage: a chain of close
+ * values is one cluster), and number the clusters 1, 2, … in increasing value. The
+ * ids depend only on the multiset of values, so any permutation of the rows gets
+ * the same ids on the same rows.
+ *
+ * Both builds run the same scalar code (the work is O(n·d) and a sort, or O(n²·d)
+ * for the rare sets whose vertex colours tie), so their results are identical.
+ */
+import { centroid } from '../linalg/apply';
+
+/** Flag bits of perm_colours and perm_edges. */
+export const PERM_CENTER: i32 = 1; // E / SE: subtract the centroid first
+export const PERM_LORENTZ: i32 = 2; // ⟨x, y⟩ = x_0·y_0 − x_1·y_1 − … (η = diag(1, −1, …, −1))
+
+/**
+ * Bytes of scratch for sets of at most n rows in dimension d: the centred rows, the
+ * centroid, and a sort of n values (perm_colours) or of n(n−1)/2 values
+ * (perm_edges, `edges` != 0): per value its f64, its u64 sort key and two i32
+ * indices, plus the radix sort's counters.
+ */
+export function perm_work(n: i32, d: i32, edges: i32): usize {
+  const values: usize = edges != 0 ? (<usize>n * <usize>(n - 1)) >> 1 : <usize>n;
+  return ((<usize>n * <usize>d + <usize>d) << 3) + values * 24 + COUNTERS;
+}
+
+/**
+ * Vertex colours of every set: for set i (batch layout of linalg_apply), colour[r]
+ * (i32, one per row, same layout as the rows) is the cluster id of ⟨x_r, x_r⟩ (after
+ * centring with PERM_CENTER) among the set's rows; order[r0 + k] is the row (index
+ * within the set) of the k-th smallest value, ties in row order; discrete[i] is 1
+ * when the ids are all distinct. A discrete colouring is already the canonical
+ * labeling of the complete graph — vertices in increasing colour, trivial
+ * automorphism group — so such sets need no edge colours and no search.
+ * `work` holds perm_work(max rows, d, 0) bytes. Sets of zero rows are discrete.
+ */
+export function perm_colours(
+  x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
+  work: usize, colour: usize, order: usize, discrete: usize,
+): void {
+  for (let i = 0; i < count; i++) {
+    const r0 = load<i32>(offsets + (<usize>i << 2));
+    const n = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
+    const rows = centred(x + (<usize>r0 * <usize>d << 3), n, d, flags, work);
+    const keys = sortScratch(work, n, d);
+    for (let r = 0; r < n; r++) {
+      const p = rows + (<usize>r * <usize>d << 3);
+      store<f64>(keys + (<usize>r << 3), product(p, p, d, flags));
+    }
+    const idx = keys + (<usize>n << 3);
+    const ids = cluster(keys, n, tol, idx);
+    // cluster left the sorted indices in idx and each position's id in ids
+    for (let k = 0; k < n; k++) {
+      const r = load<i32>(idx + (<usize>k << 2));
+      store<i32>(order + (<usize>(r0 + k) << 2), r);
+      store<i32>(colour + (<usize>(r0 + r) << 2), load<i32>(ids + (<usize>k << 2)));
+    }
+    store<i32>(discrete + (<usize>i << 2), n == 0 || load<i32>(ids + (<usize>(n - 1) << 2)) == n ? 1 : 0);
+  }
+}
+
+/**
+ * Edge colours of every set: for set i with n rows, the n×n i32 matrix at
+ * edges + Σ_{j<i} n_j² (row-major) holds the cluster id of ⟨x_p, x_q⟩ (centred with
+ * PERM_CENTER) among the set's n(n−1)/2 pairs p < q, at [p][q] and [q][p]; the
+ * diagonal is 0. `work` holds perm_work(max rows, d, 1) bytes.
+ */
+export function perm_edges(
+  x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
+  work: usize, edges: usize,
+): void {
+  let out = edges;
+  for (let i = 0; i < count; i++) {
+    const r0 = load<i32>(offsets + (<usize>i << 2));
+    const n = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
+    const rows = centred(x + (<usize>r0 * <usize>d << 3), n, d, flags, work);
+    const m = (n * (n - 1)) >> 1;
+    const keys = sortScratch(work, n, d);
+    let k = 0;
+    for (let p = 0; p < n; p++) {
+      const a = rows + (<usize>p * <usize>d << 3);
+      for (let q = p + 1; q < n; q++) {
+        store<f64>(keys + (<usize>k << 3), product(a, rows + (<usize>q * <usize>d << 3), d, flags));
+        k++;
+      }
+    }
+    const idx = keys + (<usize>m << 3);
+    const ids = cluster(keys, m, tol, idx);
+    // pair index → id, through the sorted order (ids is by sorted position)
+    const byPair = keys; // the values are no longer needed: reuse their space (i32 ≤ f64)
+    for (let s = 0; s < m; s++) store<i32>(byPair + (<usize>load<i32>(idx + (<usize>s << 2)) << 2), load<i32>(ids + (<usize>s << 2)));
+    k = 0;
+    for (let p = 0; p < n; p++) {
+      store<i32>(out + (<usize>(p * n + p) << 2), 0);
+      for (let q = p + 1; q < n; q++) {
+        const id = load<i32>(byPair + (<usize>k << 2));
+        store<i32>(out + (<usize>(p * n + q) << 2), id);
+        store<i32>(out + (<usize>(q * n + p) << 2), id);
+        k++;
+      }
+    }
+    out += <usize>n * <usize>n << 2;
+  }
+}
+
+/**
+ * The set's rows as the invariants see them: `x` itself, or (PERM_CENTER) the rows
+ * minus their centroid, written to work + d f64 (the centroid goes to `work`).
+ */
+function centred(x: usize, n: i32, d: i32, flags: i32, work: usize): usize {
+  if ((flags & PERM_CENTER) == 0 || n == 0) return x;
+  const rows = work + (<usize>d << 3);
+  centroid(x, n, d, work);
+  for (let r = 0; r < n; r++) {
+    for (let a = 0; a < d; a++) {
+      const o = (<usize>r * <usize>d + <usize>a) << 3;
+      store<f64>(rows + o, load<f64>(x + o) - load<f64>(work + (<usize>a << 3)));
+    }
+  }
+  return rows;
+}
+
+/** Where the sort's scratch starts in `work` for sets of n rows: after the centred rows. */
+// @ts-ignore: decorator
+@inline function sortScratch(work: usize, n: i32, d: i32): usize {
+  return work + ((<usize>n * <usize>d + <usize>d) << 3);
+}
+
+/** ⟨a, b⟩ over d values, Euclidean or (PERM_LORENTZ) Minkowski; terms added in order. */
+// @ts-ignore: decorator
+@inline function product(a: usize, b: usize, d: i32, flags: i32): f64 {
+  let s = load<f64>(a) * load<f64>(b);
+  const sign: f64 = (flags & PERM_LORENTZ) != 0 ? -1 : 1;
+  for (let j = 1; j < d; j++) {
+    const o = <usize>j << 3;
+    s += sign * (load<f64>(a + o) * load<f64>(b + o));
+  }
+  return s;
+}
+
+/**
+ * Cluster m values at `keys` (f64): writes the indices sorted by value (ties in index
+ * order) to idx (m i32) and the cluster id of each sorted position to the m i32
+ * after idx (the sort's merge scratch before that), and returns where the ids are.
+ */
+function cluster(keys: usize, m: i32, tol: f64, idx: usize): usize {
+  let scale: f64 = 0;
+  for (let k = 0; k < m; k++) scale = max(scale, abs(load<f64>(keys + (<usize>k << 3))));
+  const eps = tol * scale;
+  const ids = idx + (<usize>m << 2);
+  sortIndices(keys, m, idx, ids);
+  let id = 0;
+  let prev: f64 = 0;
+  for (let s = 0; s < m; s++) {
+    const v = load<f64>(keys + (<usize>load<i32>(idx + (<usize>s << 2)) << 3));
+    if (s == 0 || v - prev > eps) id++;
+    store<i32>(ids + (<usize>s << 2), id);
+    prev = v;
+  }
+  return ids;
+}
+
+/** Runs sorted by insertion before merging: short enough that insertion is fastest. */
+const RUN = 16;
+/** Longest sort done by comparisons: past it, the radix sort's fixed cost (its counters) pays off. */
+const COMPARISON_MAX = 64;
+/** Bytes of the radix sort's counters: 256 per byte of the key. */
+const COUNTERS: usize = 8 * 256 * 4;
+
+/**
+ * Stable sort of the indices 0..m−1 by keys[index] (f64, ascending) into idx, with
+ * `tmp` (m i32) as scratch and, for m > COMPARISON_MAX, the m u64 and the counters
+ * after tmp: merge sort for short arrays, radix sort for long ones (the edge
+ * colours of a set are n(n−1)/2 values, where comparisons mispredict most of the time).
+ */
+function sortIndices(keys: usize, m: i32, idx: usize, tmp: usize): void {
+  if (m <= COMPARISON_MAX) mergeSort(keys, m, idx, tmp);
+  else radixSort(keys, m, idx, tmp, tmp + (<usize>m << 2));
+}
+
+/**
+ * LSD radix sort of the indices by keys (f64) in eight byte-wide passes over
+ * order-preserving u64 images of the keys (sign bit flipped for positive values,
+ * every bit for negative ones; −0 counts as +0). Each pass is stable, so ties stay
+ * in index order; a pass whose byte is the same for every key is skipped.
+ * `u` holds m u64 and then the COUNTERS bytes.
+ */
+function radixSort(keys: usize, m: i32, idx: usize, tmp: usize, u: usize): void {
+  const count = u + (<usize>m << 3);
+  memory.fill(count, 0, COUNTERS);
+  for (let k = 0; k < m; k++) {
+    const b = reinterpret<u64>(load<f64>(keys + (<usize>k << 3)) + 0.0);
+    const key = (b >> 63) != 0 ? ~b : b | 0x8000000000000000;
+    store<u64>(u + (<usize>k << 3), key);
+    for (let p = 0; p < 8; p++) {
+      const c = count + ((<usize>p << 10) | (<usize>((key >> (<u64>p << 3)) & 0xff) << 2));
+      store<i32>(c, load<i32>(c) + 1);
+    }
+    store<i32>(idx + (<usize>k << 2), k);
+  }
+  let src = idx;
+  let dst = tmp;
+  for (let p = 0; p < 8; p++) {
+    const c = count + (<usize>p << 10);
+    const first = (<u32>(load<u64>(u) >> (<u64>p << 3))) & 0xff;
+    if (load<i32>(c + (<usize>first << 2)) == m) continue; // one value of this byte: nothing moves
+    // counts to start positions
+    let at = 0;
+    for (let v = 0; v < 256; v++) {
+      const cv = c + (<usize>v << 2);
+      const t = load<i32>(cv);
+      store<i32>(cv, at);
+      at += t;
+    }
+    const shift = <u64>p << 3;
+    for (let k = 0; k < m; k++) {
+      const j = load<i32>(src + (<usize>k << 2));
+      const cv = c + (<usize>((load<u64>(u + (<usize>j << 3)) >> shift) & 0xff) << 2);
+      const pos = load<i32>(cv);
+      store<i32>(cv, pos + 1);
+      store<i32>(dst + (<usize>pos << 2), j);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != idx) memory.copy(idx, src, <usize>m << 2);
+}
+
+/**
+ * Stable merge sort of the indices by keys (f64) into idx, with `tmp` (m i32) as
+ * scratch: insertion sort of runs of RUN, then bottom-up merges alternating between
+ * the two buffers. O(m log m), no recursion.
+ */
+function mergeSort(keys: usize, m: i32, idx: usize, tmp: usize): void {
+  for (let k = 0; k < m; k++) store<i32>(idx + (<usize>k << 2), k);
+  for (let a = 0; a < m; a += RUN) {
+    const b = min(a + RUN, m);
+    for (let i = a + 1; i < b; i++) {
+      const v = load<i32>(idx + (<usize>i << 2));
+      const kv = load<f64>(keys + (<usize>v << 3));
+      let j = i - 1;
+      while (j >= a) {
+        const u = load<i32>(idx + (<usize>j << 2));
+        if (load<f64>(keys + (<usize>u << 3)) <= kv) break;
+        store<i32>(idx + (<usize>(j + 1) << 2), u);
+        j--;
+      }
+      store<i32>(idx + (<usize>(j + 1) << 2), v);
+    }
+  }
+  let src = idx;
+  let dst = tmp;
+  for (let w = RUN; w < m; w <<= 1) {
+    for (let a = 0; a < m; a += 2 * w) {
+      const mid = min(a + w, m);
+      const end = min(a + 2 * w, m);
+      let p = a, q = mid, o = a;
+      while (p < mid && q < end) {
+        const u = load<i32>(src + (<usize>p << 2));
+        const v = load<i32>(src + (<usize>q << 2));
+        // take from the right run only when strictly smaller: stable
+        if (load<f64>(keys + (<usize>v << 3)) < load<f64>(keys + (<usize>u << 3))) {
+          store<i32>(dst + (<usize>o << 2), v);
+          q++;
+        } else {
+          store<i32>(dst + (<usize>o << 2), u);
+          p++;
+        }
+        o++;
+      }
+      for (; p < mid; p++, o++) store<i32>(dst + (<usize>o << 2), load<i32>(src + (<usize>p << 2)));
+      for (; q < end; q++, o++) store<i32>(dst + (<usize>o << 2), load<i32>(src + (<usize>q << 2)));
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != idx) memory.copy(idx, src, <usize>m << 2);
+}

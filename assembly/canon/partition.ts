@@ -57,7 +57,8 @@ export let FP: usize = 0; // vertex individualized at each level of the first pa
 export let BP: usize = 0; // … of the best path
 export let PATH: usize = 0; // … of the current path
 export let TCS: usize = 0; // level → start of its target cell
-export let TCL: usize = 0; // level → length of its target cell
+export let TCMIN: usize = 0; // level → smallest vertex of its target cell
+export let TCMAX: usize = 0; // level → largest vertex of its target cell
 export let LAST: usize = 0; // level → last child tried (vertex id)
 export let LEADER: usize = 0; // level → deferred child that beats the best path, or -1
 export let EQF: usize = 0; // level → 1 while the trace equals the first path's
@@ -90,7 +91,7 @@ export function workBytes(n: i32, entries: i32): usize {
   const vec = (((<usize>n + 2) << 2) + 7) & ~7;
   const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
   return (
-    vec * 36 + // i32 arrays per vertex, position or level
+    vec * 37 + // i32 arrays per vertex, position or level
     ((<usize>n + 1) << 3) + // KEY
     tr * 3 +
     ((<usize>entries << 3) + 8) * 2 + // CERT, EH
@@ -135,7 +136,8 @@ export function layout(work: usize, n: i32, entries: i32): void {
   FIRST_TS = p; p += vec;
   // per-level arrays
   TCS = p; p += vec;
-  TCL = p; p += vec;
+  TCMIN = p; p += vec;
+  TCMAX = p; p += vec;
   LAST = p; p += vec;
   LEADER = p; p += vec;
   EQF = p; p += vec;

@@ -31,7 +31,7 @@
  * multiplies them exactly (bigint).
  */
 import {
-  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, LEADER, EQF, CMPB, GAMMA,
+  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCMIN, TCMAX, LAST, LEADER, EQF, CMPB, GAMMA,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
   ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
   enqueue, resetQueue,
@@ -337,8 +337,17 @@ function openNode(level: i32): bool {
   st(CUR_TS, level + 1, curLen);
   const t = targetCell();
   if (t < 0) return false;
+  // the cell's vertex range bounds nextChild's walk over vertex ids
+  let lo = 0x7fffffff;
+  let hi = -1;
+  for (let p = t, e = t + ld(LEN, t); p < e; p++) {
+    const v = ld(LAB, p);
+    lo = min(lo, v);
+    hi = max(hi, v);
+  }
   st(TCS, level, t);
-  st(TCL, level, ld(LEN, t));
+  st(TCMIN, level, lo);
+  st(TCMAX, level, hi);
   st(LAST, level, -1);
   st(LEADER, level, -1);
   return true;
@@ -346,30 +355,28 @@ function openNode(level: i32): bool {
 
 /**
  * The next child of the node at `level` to search (a vertex), or -1: children go
- * in increasing vertex order (searching below the node permutes its target cell,
- * so the cell is scanned). On the first path every automorphism found fixes the
- * prefix and the orbit test is a union–find lookup, folded into the scan; elsewhere
- * candidates are tested one by one.
+ * in increasing vertex order. Searching below the node permutes its target cell,
+ * so the children are found by walking vertex ids up from the last one tried,
+ * testing cell membership: O(range of the cell) per node, where scanning the cell
+ * for each child would cost O(cell²). On the first path every automorphism found
+ * fixes the prefix and the orbit test is a union–find lookup; elsewhere candidates
+ * are tested one by one.
  */
 function nextChild(level: i32): i32 {
   const s = ld(TCS, level);
-  const e = s + ld(TCL, level);
+  const lo = ld(TCMIN, level);
+  const hi = ld(TCMAX, level);
   const first = haveFirst && level <= fpd;
-  let last = ld(LAST, level);
-  let w = 0;
-  let min = 0;
-  do {
-    w = 0x7fffffff;
-    min = 0x7fffffff;
-    for (let p = s; p < e; p++) {
-      const v = ld(LAB, p);
-      if (v < min) min = v;
-      if (v > last && v < w && (!first || orbitMin(v) == v)) w = v;
+  for (let v = max(ld(LAST, level) + 1, lo); v <= hi; v++) {
+    if (ld(CELL, v) != s) continue;
+    if (first) {
+      if (orbitMin(v) == v) return v;
+      continue;
     }
-    last = w;
     // the cell's smallest vertex has no smaller vertex in its orbit: never pruned
-  } while (w != 0x7fffffff && w != min && haveFirst && !first && prunedByOrbit(w, level));
-  return w == 0x7fffffff ? -1 : w;
+    if (v == lo || !haveFirst || !prunedByOrbit(v, level)) return v;
+  }
+  return -1;
 }
 
 function copyTrace(dst: usize, dstStarts: usize, depth: i32): void {

@@ -101,25 +101,35 @@ export function workBytes(n: i32, entries: i32): usize {
   );
 }
 
+let clearEnd: usize = 0;
+
+/** Zero the scratch that must start each graph at zero (TOUCH, TCNT, INQ, MARK, STAMP, KEY). */
+export function clearScratch(): void {
+  zeroWords(TOUCH, <i32>((clearEnd - TOUCH) >> 2));
+}
+
 /** Point the engine's arrays into `work` for a graph of n vertices (see workBytes). */
 export function layout(work: usize, n: i32, entries: i32): void {
   const vec = (((<usize>n + 2) << 2) + 7) & ~7;
   const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
   let p = (work + 7) & ~7;
+  // the arrays that start every graph at zero, together: clearScratch zeroes them at once
+  TOUCH = p; p += vec;
+  TCNT = p; p += vec;
+  INQ = p; p += vec;
+  MARK = p; p += vec;
+  STAMP = p; p += vec;
+  KEY = p; p += (<usize>n + 1) << 3;
+  clearEnd = p;
   LAB = p; p += vec;
   INV = p; p += vec;
   CELL = p; p += vec;
   LEN = p; p += vec;
   SPLITS = p; p += vec;
   SPLITLV = p; p += vec;
-  TOUCH = p; p += vec;
-  TCNT = p; p += vec;
   TCELLS = p; p += vec;
   QUEUE = p; p += vec;
-  INQ = p; p += vec;
   WBUF = p; p += vec;
-  MARK = p; p += vec;
-  STAMP = p; p += vec;
   VQ = p; p += vec;
   GAMMA = p; p += vec;
   UFP = p; p += vec;
@@ -144,7 +154,6 @@ export function layout(work: usize, n: i32, entries: i32): void {
   CMPB = p; p += vec;
   BEST_TS = p; p += vec;
   QG = p; p += vec + (<usize>EXTRA_CAP << 2) + 8;
-  KEY = p; p += (<usize>n + 1) << 3;
   CUR_T = p; p += tr;
   FIRST_T = p; p += tr;
   BEST_T = p; p += tr;
@@ -152,6 +161,25 @@ export function layout(work: usize, n: i32, entries: i32): void {
   CERT = p; p += (<usize>entries << 3) + 8;
   EH = p; p += (<usize>entries << 3) + 8;
   EXTRA = p;
+}
+
+/**
+ * Words below which copyWords and zeroWords loop instead of calling memory.copy /
+ * memory.fill, which leave the module (a call into the runtime each): small graphs
+ * make dozens of such moves per search.
+ */
+const SHORT_MOVE: i32 = 64;
+
+/** Copy `words` i32 from src to dst (the ranges do not overlap). */
+export function copyWords(dst: usize, src: usize, words: i32): void {
+  if (words > SHORT_MOVE) memory.copy(dst, src, <usize>words << 2);
+  else for (let i = 0; i < words; i++) st(dst, i, ld(src, i));
+}
+
+/** Zero `words` i32 at dst. */
+export function zeroWords(dst: usize, words: i32): void {
+  if (words > SHORT_MOVE) memory.fill(dst, 0, <usize>words << 2);
+  else for (let i = 0; i < words; i++) st(dst, i, 0);
 }
 
 // @ts-ignore: decorator

@@ -28,7 +28,7 @@
 import {
   N, ROW, COL, ECOL, LAB, INV, CELL, LEN, EH, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
-  ld, st, ldk, stk, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
+  ld, st, ldk, stk, copyWords, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
 } from './partition';
 
 /** Trace comparison state after `refine`: 1 while equal to the first path. */
@@ -139,7 +139,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
     const wl = ld(LEN, w);
     // the splitter's own cell may be reordered below: read its vertices from a copy
     if (wl == 1) st(WBUF, 0, ld(LAB, w));
-    else memory.copy(WBUF, LAB + (<usize>w << 2), <usize>wl << 2);
+    else copyWords(WBUF, LAB + (<usize>w << 2), wl);
     stamp++;
     let ntc = 0;
     // Phase 1: keys, and move reached vertices to the end of their cell.

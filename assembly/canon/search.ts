@@ -32,9 +32,9 @@
  */
 import {
   N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCMIN, TCMAX, LAST, LEADER, EQF, CMPB, GAMMA,
-  CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
-  ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
-  enqueue, resetQueue,
+  CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
+  ld, st, copyWords, zeroWords, layout, workBytes, clearScratch, setGraph, initPartition, restore,
+  individualize, targetCell, enqueue, resetQueue,
 } from './partition';
 import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, PRUNED, LEADS, TIED } from './refine';
 import {
@@ -168,7 +168,7 @@ export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, 
     const row = rowPtr + (<usize>v0 << 2);
     const lg = lab + (<usize>v0 << 2);
     for (let i = 0; i < n; i++) st(work, ld(lg, i), i);
-    memory.fill(o, 0, <usize>n * <usize>n << 2);
+    zeroWords(o, n * n);
     for (let i = 0; i < n; i++) {
       const v = ld(lg, i);
       const ri = o + (<usize>i * <usize>n << 2);
@@ -204,11 +204,10 @@ export function canon_label(
     const v0 = ld(voff, g);
     const n = ld(voff, g + 1) - v0;
     start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
-    const vb = <usize>n << 2;
     const out = <usize>v0 << 2;
     const cap = n > 0 ? (ld(genOff, g + 1) - ld(genOff, g)) / n : 0;
     search(vcol + out, gens + (<usize>ld(genOff, g) << 2), cap, sizes + out);
-    memory.copy(lab + out, BESTLAB, vb);
+    copyWords(lab + out, BESTLAB, n);
     for (let v = 0; v < n; v++) st(orbits + out, v, orbitMin(v));
     st(ngens, g, generatorCount());
   }
@@ -241,13 +240,7 @@ export function canon_refine(count: i32, voff: usize, rowPtr: usize, col: usize,
 /** Lay out the scratch for one graph and clear what must start at zero. */
 function start(n: i32, row: usize, col: usize, ecol: usize, work: usize): void {
   layout(work, n, ld(row, n) - ld(row, 0));
-  const vb = <usize>n << 2;
-  memory.fill(TOUCH, 0, vb);
-  memory.fill(TCNT, 0, vb);
-  memory.fill(INQ, 0, vb);
-  memory.fill(MARK, 0, vb);
-  memory.fill(STAMP, 0, vb);
-  memory.fill(KEY, 0, vb << 1);
+  clearScratch();
   setGraph(n, row, col, ecol);
 }
 
@@ -271,7 +264,7 @@ function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
   st(CMPB, 0, 0);
   let level = 0;
   if (!openNode(0)) {
-    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    copyWords(BESTLAB, LAB, n);
     return;
   }
   let finishLeader = false;
@@ -380,8 +373,8 @@ function nextChild(level: i32): i32 {
 }
 
 function copyTrace(dst: usize, dstStarts: usize, depth: i32): void {
-  memory.copy(dst, CUR_T, <usize>curLen << 2);
-  memory.copy(dstStarts, CUR_TS, <usize>(depth + 2) << 2);
+  copyWords(dst, CUR_T, curLen);
+  copyWords(dstStarts, CUR_TS, depth + 2);
 }
 
 /** A leaf at `depth` (LAB discrete): compare, record; returns the level to resume at. */
@@ -389,9 +382,9 @@ function leaf(depth: i32): i32 {
   const n = N;
   if (!haveFirst) {
     haveFirst = true;
-    memory.copy(FIRSTLAB, LAB, <usize>n << 2);
-    memory.copy(BESTLAB, LAB, <usize>n << 2);
-    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    copyWords(FIRSTLAB, LAB, n);
+    copyWords(BESTLAB, LAB, n);
+    copyWords(BP, PATH, depth + 1);
     bestDepth = depth;
     copyTrace(FIRST_T, FIRST_TS, depth);
     copyTrace(BEST_T, BEST_TS, depth);
@@ -418,8 +411,8 @@ function leaf(depth: i32): i32 {
     invalidateCertificate();
   }
   if (c > 0) {
-    memory.copy(BESTLAB, LAB, <usize>n << 2);
-    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    copyWords(BESTLAB, LAB, n);
+    copyWords(BP, PATH, depth + 1);
     bestDepth = depth;
     copyTrace(BEST_T, BEST_TS, depth);
     limitBest(-1, 0);

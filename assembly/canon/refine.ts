@@ -44,7 +44,17 @@ let stamp: i32 = 0;
 export function resetRefine(entries0: i32, entries1: i32): void {
   stamp = 0;
   curLen = 0;
-  for (let e = entries0; e < entries1; e++) store<u64>(EH + (<usize>e << 3), colourHash(ld(ECOL, e)));
+  // most graphs have one edge colour, or runs of one: hash each run once
+  let c = 0;
+  let h: u64 = 0;
+  for (let e = entries0; e < entries1; e++) {
+    const ce = ld(ECOL, e);
+    if (ce != c) {
+      c = ce;
+      h = colourHash(c);
+    }
+    store<u64>(EH + (<usize>e << 3), h);
+  }
 }
 
 /** Truncate the current path's trace to the levels above `level`. */

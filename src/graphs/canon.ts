@@ -403,8 +403,8 @@ const GENERATOR_ROOM = 32;
 /**
  * Result values per slice of a batch (32 KiB): the graphs of a slice are packed,
  * labeled and copied out together, so their CSR, forms and results stay in cache
- * and small graphs share one allocation; one batch-wide copy would fault in fresh
- * pages and cost full garbage collections for large batches.
+ * (a whole batch's forms back to back, 16 MB for 400 graphs of 100 vertices, were
+ * written and read far out of cache), and small graphs share one allocation.
  */
 const SLICE = 1 << 13;
 

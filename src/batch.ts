@@ -29,6 +29,13 @@ export interface CheckedBatch {
   skip: Uint8Array;
   /** Number of skipped inputs. */
   bad: number;
+  /**
+   * Whether every value was checked for finiteness (checkValues). If not, runFrames
+   * checks each slice's values in WASM memory right after copying them in, before
+   * the kernel sees them, and reports the non-finite inputs in the frames' status
+   * (STATUS_NONFINITE), which applyStatus turns into these inputs' errors.
+   */
+  checked: boolean;
 }
 
 function isReal(x: unknown): x is Real {
@@ -68,18 +75,19 @@ export function nonFiniteRule(data: Real, from: number, at: number, rowLen: numb
 /** Check a batch's shape (throws for the batch) and each input (collected per input). */
 export function checkBatch(G: Group, input: BatchInput): CheckedBatch {
   const b = checkShape(G, input);
-  checkValues(G, b, 0, b.count);
+  checkValues(G, b);
   return b;
 }
 
 /**
- * Check that every value of inputs first..end-1 is finite, recording the inputs that
- * are not. The engine runs this in the workers, chunk by chunk, so that scanning a
- * large batch is not a serial step on the calling thread.
+ * Check that every value is finite, recording the inputs that are not. Batches
+ * computed right away skip this pass (see CheckedBatch.checked): the frames check
+ * each slice as they copy it, and workers check their own chunks.
  */
-export function checkValues(G: Group, b: CheckedBatch, first: number, end: number): void {
+function checkValues(G: Group, b: CheckedBatch): void {
   const rowLen = G.d * G.width;
-  for (let i = first; i < end; i++) {
+  b.checked = true;
+  for (let i = 0; i < b.count; i++) {
     if (b.skip[i]) continue;
     const from = b.offsets[i] * rowLen;
     const at = firstNonFinite(b.data, from, b.offsets[i + 1] * rowLen);
@@ -93,7 +101,8 @@ export function checkValues(G: Group, b: CheckedBatch, first: number, end: numbe
 
 /**
  * Check a batch's shape (throws for the batch) and that no input is empty
- * (collected per input); values are left to checkValues.
+ * (collected per input); values are left to checkValues or to the frames (see
+ * CheckedBatch.checked).
  */
 export function checkShape(G: Group, input: BatchInput): CheckedBatch {
   if (typeof input !== 'object' || input === null) throw optionError(`a batch must be { data, dim, count } or { data, dim, offsets }, got ${describe(input)}`);
@@ -142,7 +151,7 @@ export function checkShape(G: Group, input: BatchInput): CheckedBatch {
       bad++;
     }
   }
-  return { data, dim, count, offsets, errors, skip, bad };
+  return { data, dim, count, offsets, errors, skip, bad, checked: false };
 }
 
 /** Check one input given as (x, { n, d }) and return it as a batch of one. */

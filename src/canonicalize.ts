@@ -4,7 +4,7 @@
 import { group as parseGroup, pointGroup, isGraphGroup, isPermutationGroup, DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
 import { permutationFrame, type PermutationFrame } from './frames/permutation.js';
 import { graphFrame, type GraphFrame } from './frames/graph.js';
-import { checkBatch, checkSingle, checkTol, type BatchInput, type CheckedBatch } from './batch.js';
+import { checkShape, checkSingle, checkTol, type BatchInput, type CheckedBatch } from './batch.js';
 import { computeFrame, computeFrames, frameElements, type FrameBatch } from './frames/index.js';
 import { optionRangeError, withBatchResult } from './errors.js';
 import { kernels } from './wasm/module.js';
@@ -128,6 +128,7 @@ export function canonicalizeBatch(G: string | Group | GraphGroup | PermutationGr
   const g = pointGroup(parsed, 'canonicalizeBatch()');
   const tol = checkTol(options.tol, DEFAULT_TOL);
   const mode = checkErrorMode(options.errors);
-  const b: CheckedBatch = checkBatch(g, batch as BatchInput);
+  // values are checked by the frames, slice by slice, as they copy them in
+  const b: CheckedBatch = checkShape(g, batch as BatchInput);
   return settle({ ...computeFrames(g, b, tol, undefined, options.into), errors: b.errors }, mode);
 }

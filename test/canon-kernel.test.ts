@@ -215,3 +215,39 @@ describe('SIMD and scalar builds', () => {
     });
   });
 });
+
+describe('batches in slices', () => {
+  it('a graph labelled in any batch gets the arrays it gets alone; results are independent arrays', () => {
+    // sizes that put slice boundaries everywhere, loops, colours, CSR, a digraph, and
+    // graphs with more generators than the first run has room for (re-labelled)
+    const graphs: GraphInput[] = [];
+    for (let t = 0; t < 90; t++) {
+      const n = 1 + ((t * 37) % 120);
+      const g = coloured(n, t % 3 === 0 ? 0.05 : 0.3, 1 + (t % 3), 1 + (t % 2));
+      if (t % 7 === 0) for (let i = 0; i < n; i++) if (u() < 0.2) g.adjacency[i * n + i] = 1 + Math.floor(u() * 3);
+      graphs.push(g);
+      if (t === 20 || t === 61) graphs.push({ adjacency: new Int32Array(60 * 60), n: 60 }); // 59 generators
+      if (t === 40) {
+        const rowPtr = [0];
+        const col: number[] = [];
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) if (i !== j && g.adjacency[i * n + j] !== 0) col.push(j);
+          rowPtr.push(col.length);
+        }
+        graphs.push({ adjacency: { rowPtr, col }, n, colors: g.colors });
+      }
+      if (t === 50) graphs.push({ adjacency: Int32Array.from(g.adjacency, (v, i) => (i % 3 === 0 ? v : 0)), n, directed: true });
+    }
+    const all = canonicalLabelings(graphs);
+    const arrays = (r: (typeof all)[number]) => [r.labeling, r.canonical, r.canonicalColors, r.orbits, ...r.generators];
+    graphs.forEach((g, i) => {
+      const [one] = canonicalLabelings([g]);
+      expect(arrays(all[i]).map(key), `graph ${i}`).toEqual(arrays(one).map(key));
+      expect(all[i].sizeExact).toBe(one.sizeExact);
+    });
+    expect(all[21].generators).toHaveLength(59);
+    // views of shared copies, but no two arrays share an element
+    all.forEach((r, i) => arrays(r).forEach((a, j) => a.fill(1000 * i + j)));
+    all.forEach((r, i) => arrays(r).forEach((a, j) => expect(a.every((v) => v === 1000 * i + j), `graph ${i} array ${j}`).toBe(true)));
+  });
+});

@@ -10,7 +10,7 @@
  * Up to EXTRA_CAP others are kept only to prune subtrees off the first path.
  */
 import {
-  N, ROW, COL, ECOL, MARK, STAMP, VQ, QG, UFP, UFS, UFM, EXTRA, EXTRA_CAP, PATH, ld, st,
+  N, ROW, COL, ECOL, MARK, STAMP, VQ, QG, UFP, UFS, UFM, EXTRA, EXTRA_CAP, PATH, ld, st, copyWords,
 } from './partition';
 
 let gens: usize = 0; // output generators, n i32 each
@@ -111,12 +111,12 @@ export function addAutomorphism(g: usize): void {
   }
   const row = <usize>n << 2;
   if (merged && ngens < gcap) {
-    memory.copy(gens + <usize>ngens * row, g, row);
+    copyWords(gens + <usize>ngens * row, g, n);
     ngens++;
   } else if (merged) {
     overflow = true;
   } else if (nextra < EXTRA_CAP) {
-    memory.copy(EXTRA + <usize>nextra * row, g, row);
+    copyWords(EXTRA + <usize>nextra * row, g, n);
     nextra++;
   }
 }

@@ -8,7 +8,7 @@
  * The best leaf's certificate is built lazily (many searches never compare two
  * leaves), and a better leaf overwrites it from the first differing row only.
  */
-import { N, ROW, COL, ECOL, MARK, LAB, INV, BESTLAB, BESTINV, CERT, CERT_OFF, ROWTMP, ld, st } from './partition';
+import { N, ROW, COL, ECOL, MARK, LAB, INV, BESTLAB, BESTINV, CERT, CERT_OFF, ROWTMP, ld, st, copyWords } from './partition';
 
 let valid = false;
 
@@ -84,7 +84,7 @@ export function compareWithBest(): i32 {
     if (cmp < 0) return -1;
     if (cmp > 0) {
       // rows before i agree: rewrite from row i on
-      memory.copy(CERT + (<usize>off << 2), ROWTMP, <usize>d << 3);
+      copyWords(CERT + (<usize>off << 2), ROWTMP, 2 * d);
       let o = off + 2 * d;
       for (let r = i + 1; r < n; r++) {
         st(CERT_OFF, r, o);

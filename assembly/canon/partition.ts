@@ -57,7 +57,8 @@ export let FP: usize = 0; // vertex individualized at each level of the first pa
 export let BP: usize = 0; // … of the best path
 export let PATH: usize = 0; // … of the current path
 export let TCS: usize = 0; // level → start of its target cell
-export let TCL: usize = 0; // level → length of its target cell
+export let TCMIN: usize = 0; // level → smallest vertex of its target cell
+export let TCMAX: usize = 0; // level → largest vertex of its target cell
 export let LAST: usize = 0; // level → last child tried (vertex id)
 export let LEADER: usize = 0; // level → deferred child that beats the best path, or -1
 export let EQF: usize = 0; // level → 1 while the trace equals the first path's
@@ -90,7 +91,7 @@ export function workBytes(n: i32, entries: i32): usize {
   const vec = (((<usize>n + 2) << 2) + 7) & ~7;
   const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
   return (
-    vec * 36 + // i32 arrays per vertex, position or level
+    vec * 37 + // i32 arrays per vertex, position or level
     ((<usize>n + 1) << 3) + // KEY
     tr * 3 +
     ((<usize>entries << 3) + 8) * 2 + // CERT, EH
@@ -100,25 +101,35 @@ export function workBytes(n: i32, entries: i32): usize {
   );
 }
 
+let clearEnd: usize = 0;
+
+/** Zero the scratch that must start each graph at zero (TOUCH, TCNT, INQ, MARK, STAMP, KEY). */
+export function clearScratch(): void {
+  zeroWords(TOUCH, <i32>((clearEnd - TOUCH) >> 2));
+}
+
 /** Point the engine's arrays into `work` for a graph of n vertices (see workBytes). */
 export function layout(work: usize, n: i32, entries: i32): void {
   const vec = (((<usize>n + 2) << 2) + 7) & ~7;
   const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
   let p = (work + 7) & ~7;
+  // the arrays that start every graph at zero, together: clearScratch zeroes them at once
+  TOUCH = p; p += vec;
+  TCNT = p; p += vec;
+  INQ = p; p += vec;
+  MARK = p; p += vec;
+  STAMP = p; p += vec;
+  KEY = p; p += (<usize>n + 1) << 3;
+  clearEnd = p;
   LAB = p; p += vec;
   INV = p; p += vec;
   CELL = p; p += vec;
   LEN = p; p += vec;
   SPLITS = p; p += vec;
   SPLITLV = p; p += vec;
-  TOUCH = p; p += vec;
-  TCNT = p; p += vec;
   TCELLS = p; p += vec;
   QUEUE = p; p += vec;
-  INQ = p; p += vec;
   WBUF = p; p += vec;
-  MARK = p; p += vec;
-  STAMP = p; p += vec;
   VQ = p; p += vec;
   GAMMA = p; p += vec;
   UFP = p; p += vec;
@@ -135,14 +146,14 @@ export function layout(work: usize, n: i32, entries: i32): void {
   FIRST_TS = p; p += vec;
   // per-level arrays
   TCS = p; p += vec;
-  TCL = p; p += vec;
+  TCMIN = p; p += vec;
+  TCMAX = p; p += vec;
   LAST = p; p += vec;
   LEADER = p; p += vec;
   EQF = p; p += vec;
   CMPB = p; p += vec;
   BEST_TS = p; p += vec;
   QG = p; p += vec + (<usize>EXTRA_CAP << 2) + 8;
-  KEY = p; p += (<usize>n + 1) << 3;
   CUR_T = p; p += tr;
   FIRST_T = p; p += tr;
   BEST_T = p; p += tr;
@@ -150,6 +161,25 @@ export function layout(work: usize, n: i32, entries: i32): void {
   CERT = p; p += (<usize>entries << 3) + 8;
   EH = p; p += (<usize>entries << 3) + 8;
   EXTRA = p;
+}
+
+/**
+ * Words below which copyWords and zeroWords loop instead of calling memory.copy /
+ * memory.fill, which leave the module (a call into the runtime each): small graphs
+ * make dozens of such moves per search.
+ */
+const SHORT_MOVE: i32 = 64;
+
+/** Copy `words` i32 from src to dst (the ranges do not overlap). */
+export function copyWords(dst: usize, src: usize, words: i32): void {
+  if (words > SHORT_MOVE) memory.copy(dst, src, <usize>words << 2);
+  else for (let i = 0; i < words; i++) st(dst, i, ld(src, i));
+}
+
+/** Zero `words` i32 at dst. */
+export function zeroWords(dst: usize, words: i32): void {
+  if (words > SHORT_MOVE) memory.fill(dst, 0, <usize>words << 2);
+  else for (let i = 0; i < words; i++) st(dst, i, 0);
 }
 
 // @ts-ignore: decorator
@@ -220,15 +250,16 @@ export function setGraph(n: i32, row: usize, col: usize, ecol: usize): void {
 
 /**
  * Sort positions [a, b) of LAB by KEY of their vertex, ascending (u64), and update
- * INV there when anything moved. Insertion sort for short runs, heapsort otherwise: no recursion, no
- * allocation, O(k log k).
+ * INV there when anything moved. Insertion sort up to 48 keys (measured: heapsort's
+ * scattered accesses cost more below that, e.g. 10% of the search of G(30, 0.3)),
+ * heapsort otherwise: no recursion, no allocation, O(k log k).
  */
 export function sortByKey(a: i32, b: i32): void {
   const k = b - a;
   let sorted = true;
   for (let i = a + 1; i < b && sorted; i++) sorted = ldk(ld(LAB, i - 1)) <= ldk(ld(LAB, i));
   if (sorted) return; // common: one edge colour and a small splitter give equal keys
-  if (k <= 24) {
+  if (k <= 48) {
     for (let i = a + 1; i < b; i++) {
       const v = ld(LAB, i);
       const kv = ldk(v);
@@ -356,7 +387,7 @@ export function targetCell(): i32 {
 
 /** Sort k i32 values at base ascending (insertion sort for short lists, else heapsort). */
 export function sortInts(base: usize, k: i32): void {
-  if (k <= 32) {
+  if (k <= 48) {
     for (let i = 1; i < k; i++) {
       const v = ld(base, i);
       let j = i - 1;

@@ -28,7 +28,7 @@
 import {
   N, ROW, COL, ECOL, LAB, INV, CELL, LEN, EH, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
-  ld, st, ldk, stk, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
+  ld, st, ldk, stk, copyWords, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
 } from './partition';
 
 /** Trace comparison state after `refine`: 1 while equal to the first path. */
@@ -44,7 +44,17 @@ let stamp: i32 = 0;
 export function resetRefine(entries0: i32, entries1: i32): void {
   stamp = 0;
   curLen = 0;
-  for (let e = entries0; e < entries1; e++) store<u64>(EH + (<usize>e << 3), colourHash(ld(ECOL, e)));
+  // most graphs have one edge colour, or runs of one: hash each run once
+  let c = 0;
+  let h: u64 = 0;
+  for (let e = entries0; e < entries1; e++) {
+    const ce = ld(ECOL, e);
+    if (ce != c) {
+      c = ce;
+      h = colourHash(c);
+    }
+    store<u64>(EH + (<usize>e << 3), h);
+  }
 }
 
 /** Truncate the current path's trace to the levels above `level`. */
@@ -139,7 +149,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
     const wl = ld(LEN, w);
     // the splitter's own cell may be reordered below: read its vertices from a copy
     if (wl == 1) st(WBUF, 0, ld(LAB, w));
-    else memory.copy(WBUF, LAB + (<usize>w << 2), <usize>wl << 2);
+    else copyWords(WBUF, LAB + (<usize>w << 2), wl);
     stamp++;
     let ntc = 0;
     // Phase 1: keys, and move reached vertices to the end of their cell.

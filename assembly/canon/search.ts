@@ -31,10 +31,10 @@
  * multiplies them exactly (bigint).
  */
 import {
-  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCL, LAST, LEADER, EQF, CMPB, GAMMA,
-  CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS, TOUCH, TCNT, INQ, MARK, STAMP, KEY,
-  ld, st, layout, workBytes, setGraph, initPartition, restore, individualize, targetCell,
-  enqueue, resetQueue,
+  N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCMIN, TCMAX, LAST, LEADER, EQF, CMPB, GAMMA,
+  CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
+  ld, st, copyWords, zeroWords, layout, workBytes, clearScratch, setGraph, initPartition, restore,
+  individualize, targetCell, enqueue, resetQueue,
 } from './partition';
 import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, PRUNED, LEADS, TIED } from './refine';
 import {
@@ -168,7 +168,7 @@ export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, 
     const row = rowPtr + (<usize>v0 << 2);
     const lg = lab + (<usize>v0 << 2);
     for (let i = 0; i < n; i++) st(work, ld(lg, i), i);
-    memory.fill(o, 0, <usize>n * <usize>n << 2);
+    zeroWords(o, n * n);
     for (let i = 0; i < n; i++) {
       const v = ld(lg, i);
       const ri = o + (<usize>i * <usize>n << 2);
@@ -204,11 +204,10 @@ export function canon_label(
     const v0 = ld(voff, g);
     const n = ld(voff, g + 1) - v0;
     start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
-    const vb = <usize>n << 2;
     const out = <usize>v0 << 2;
     const cap = n > 0 ? (ld(genOff, g + 1) - ld(genOff, g)) / n : 0;
     search(vcol + out, gens + (<usize>ld(genOff, g) << 2), cap, sizes + out);
-    memory.copy(lab + out, BESTLAB, vb);
+    copyWords(lab + out, BESTLAB, n);
     for (let v = 0; v < n; v++) st(orbits + out, v, orbitMin(v));
     st(ngens, g, generatorCount());
   }
@@ -241,13 +240,7 @@ export function canon_refine(count: i32, voff: usize, rowPtr: usize, col: usize,
 /** Lay out the scratch for one graph and clear what must start at zero. */
 function start(n: i32, row: usize, col: usize, ecol: usize, work: usize): void {
   layout(work, n, ld(row, n) - ld(row, 0));
-  const vb = <usize>n << 2;
-  memory.fill(TOUCH, 0, vb);
-  memory.fill(TCNT, 0, vb);
-  memory.fill(INQ, 0, vb);
-  memory.fill(MARK, 0, vb);
-  memory.fill(STAMP, 0, vb);
-  memory.fill(KEY, 0, vb << 1);
+  clearScratch();
   setGraph(n, row, col, ecol);
 }
 
@@ -271,7 +264,7 @@ function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
   st(CMPB, 0, 0);
   let level = 0;
   if (!openNode(0)) {
-    memory.copy(BESTLAB, LAB, <usize>n << 2);
+    copyWords(BESTLAB, LAB, n);
     return;
   }
   let finishLeader = false;
@@ -337,8 +330,17 @@ function openNode(level: i32): bool {
   st(CUR_TS, level + 1, curLen);
   const t = targetCell();
   if (t < 0) return false;
+  // the cell's vertex range bounds nextChild's walk over vertex ids
+  let lo = 0x7fffffff;
+  let hi = -1;
+  for (let p = t, e = t + ld(LEN, t); p < e; p++) {
+    const v = ld(LAB, p);
+    lo = min(lo, v);
+    hi = max(hi, v);
+  }
   st(TCS, level, t);
-  st(TCL, level, ld(LEN, t));
+  st(TCMIN, level, lo);
+  st(TCMAX, level, hi);
   st(LAST, level, -1);
   st(LEADER, level, -1);
   return true;
@@ -346,35 +348,33 @@ function openNode(level: i32): bool {
 
 /**
  * The next child of the node at `level` to search (a vertex), or -1: children go
- * in increasing vertex order (searching below the node permutes its target cell,
- * so the cell is scanned). On the first path every automorphism found fixes the
- * prefix and the orbit test is a union–find lookup, folded into the scan; elsewhere
- * candidates are tested one by one.
+ * in increasing vertex order. Searching below the node permutes its target cell,
+ * so the children are found by walking vertex ids up from the last one tried,
+ * testing cell membership: O(range of the cell) per node, where scanning the cell
+ * for each child would cost O(cell²). On the first path every automorphism found
+ * fixes the prefix and the orbit test is a union–find lookup; elsewhere candidates
+ * are tested one by one.
  */
 function nextChild(level: i32): i32 {
   const s = ld(TCS, level);
-  const e = s + ld(TCL, level);
+  const lo = ld(TCMIN, level);
+  const hi = ld(TCMAX, level);
   const first = haveFirst && level <= fpd;
-  let last = ld(LAST, level);
-  let w = 0;
-  let min = 0;
-  do {
-    w = 0x7fffffff;
-    min = 0x7fffffff;
-    for (let p = s; p < e; p++) {
-      const v = ld(LAB, p);
-      if (v < min) min = v;
-      if (v > last && v < w && (!first || orbitMin(v) == v)) w = v;
+  for (let v = max(ld(LAST, level) + 1, lo); v <= hi; v++) {
+    if (ld(CELL, v) != s) continue;
+    if (first) {
+      if (orbitMin(v) == v) return v;
+      continue;
     }
-    last = w;
     // the cell's smallest vertex has no smaller vertex in its orbit: never pruned
-  } while (w != 0x7fffffff && w != min && haveFirst && !first && prunedByOrbit(w, level));
-  return w == 0x7fffffff ? -1 : w;
+    if (v == lo || !haveFirst || !prunedByOrbit(v, level)) return v;
+  }
+  return -1;
 }
 
 function copyTrace(dst: usize, dstStarts: usize, depth: i32): void {
-  memory.copy(dst, CUR_T, <usize>curLen << 2);
-  memory.copy(dstStarts, CUR_TS, <usize>(depth + 2) << 2);
+  copyWords(dst, CUR_T, curLen);
+  copyWords(dstStarts, CUR_TS, depth + 2);
 }
 
 /** A leaf at `depth` (LAB discrete): compare, record; returns the level to resume at. */
@@ -382,9 +382,9 @@ function leaf(depth: i32): i32 {
   const n = N;
   if (!haveFirst) {
     haveFirst = true;
-    memory.copy(FIRSTLAB, LAB, <usize>n << 2);
-    memory.copy(BESTLAB, LAB, <usize>n << 2);
-    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    copyWords(FIRSTLAB, LAB, n);
+    copyWords(BESTLAB, LAB, n);
+    copyWords(BP, PATH, depth + 1);
     bestDepth = depth;
     copyTrace(FIRST_T, FIRST_TS, depth);
     copyTrace(BEST_T, BEST_TS, depth);
@@ -411,8 +411,8 @@ function leaf(depth: i32): i32 {
     invalidateCertificate();
   }
   if (c > 0) {
-    memory.copy(BESTLAB, LAB, <usize>n << 2);
-    memory.copy(BP, PATH, <usize>(depth + 1) << 2);
+    copyWords(BESTLAB, LAB, n);
+    copyWords(BP, PATH, depth + 1);
     bestDepth = depth;
     copyTrace(BEST_T, BEST_TS, depth);
     limitBest(-1, 0);

@@ -14,8 +14,8 @@
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
 import { pointGroup, type Group } from '../groups.js';
-import { firstNonFinite, type CheckedBatch, type Real } from '../batch.js';
-import { computeFrames, STATUS_NONFINITE, type FrameBatch } from '../frames/index.js';
+import type { CheckedBatch, Real } from '../batch.js';
+import { computeFrames, type FrameBatch } from '../frames/index.js';
 import { ready, type Kernels } from '../wasm/module.js';
 import { internalError } from '../errors.js';
 import { runRecords, type RecordTask, type Reply } from './records.js';
@@ -182,7 +182,9 @@ export async function runChunk(task: Task): Promise<Reply | void> {
     let bad = 0;
     for (let i = 0; i < count; i++) bad += skip[i];
     // Workers receive the skip mask, not the validation errors (they stay on the
-    // calling thread); computeFrames reads only the mask.
+    // calling thread); computeFrames reads only the mask. The values are checked
+    // here, in parallel, as the frames copy them in (checked: false); what that
+    // finds goes back as STATUS_NONFINITE with the value's position.
     const chunk: CheckedBatch = {
       data: io.data.subarray(r0 * rowLen, io.offsets[end] * rowLen),
       dim: G.d,
@@ -191,31 +193,16 @@ export async function runChunk(task: Task): Promise<Reply | void> {
       errors: new Array<null>(count).fill(null),
       skip,
       bad,
+      checked: false,
     };
-    // The values check runs here, in parallel, rather than on the calling thread;
-    // what it finds goes back as STATUS_NONFINITE with the value's position.
-    const nonFinite: number[] = [];
-    for (let i = 0; i < count; i++) {
-      if (skip[i]) continue;
-      const from = offsets[i] * rowLen;
-      const at = firstNonFinite(chunk.data, from, offsets[i + 1] * rowLen);
-      if (at < 0) continue;
-      skip[i] = 1;
-      chunk.bad++;
-      nonFinite.push(i, at - from);
-    }
     // the chunk's slices of the batch's outputs: results are written there directly
     const want = lengths(G, offsets[count], count);
     const at = lengths(G, r0, first);
     const slices = Object.fromEntries(OUTPUTS.map((key) => [key, io[key].subarray(at[key], at[key] + want[key])])) as Outputs;
-    const f: FrameBatch = computeFrames(G, chunk, task.tol, k, slices);
+    const f: FrameBatch = computeFrames(G, chunk, task.tol, k, slices, true);
     for (const key of OUTPUTS) {
       if (f[key].length !== want[key]) throw internalError(`${G.spec} frames gave ${f[key].length} ${key} values for ${count} inputs, expected ${want[key]}`);
       if (f[key] !== slices[key]) slices[key].set(f[key] as Float64Array);
-    }
-    for (let j = 0; j < nonFinite.length; j += 2) {
-      slices.status[2 * nonFinite[j]] = STATUS_NONFINITE;
-      slices.status[2 * nonFinite[j] + 1] = nonFinite[j + 1];
     }
   } catch (e) {
     fresh = ready({ simd: k.simd });

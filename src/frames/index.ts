@@ -4,7 +4,7 @@
  * how outputs of the model map back through the frame.
  */
 import type { Group } from '../groups.js';
-import { nonFiniteRule, type CheckedBatch } from '../batch.js';
+import { firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import * as orthogonal from './orthogonal.js';
 import * as lorentz from './lorentz.js';
@@ -81,10 +81,14 @@ interface Family {
 
 const families: Record<Group['family'], Family> = { orthogonal, lorentz, unitary, linear };
 
-/** Frames of every input of a checked batch (skipped and rejected inputs get NaN results). */
-export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels(), into?: Partial<FrameBatch>): FrameBatch {
+/**
+ * Frames of every input of a checked batch (skipped and rejected inputs get NaN
+ * results). A worker passes `keepNonFinite`: the status of its non-finite inputs
+ * stays in f.status for the calling thread's applyStatus, which owns the errors.
+ */
+export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels(), into?: Partial<FrameBatch>, keepNonFinite = false): FrameBatch {
   const f = runFrames(k, G, b, tol, 0, into);
-  applyStatus(G, b, f);
+  applyStatus(G, b, f, keepNonFinite);
   if (b.bad > 0) markSkipped(f, b.skip, G.width);
   return f;
 }
@@ -95,17 +99,17 @@ export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels
  * only their validation error. computeFrames runs it; an engine that computed f in
  * workers runs it once more on the calling thread, whose b holds the batch's errors.
  */
-export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch): void {
+export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch, keepNonFinite = false): void {
   const family = families[G.family];
   const rowLen = G.d * G.width;
   for (let i = 0; i < f.count; i++) {
     const code = f.status[2 * i];
     if (code === 0) continue;
     if (code === STATUS_NONFINITE) {
-      // found by a worker's checkValues pass: the same error the calling thread's would be
+      // found by runFrames' check: the same error as checkValues'
       const from = f.offsets[i] * rowLen;
       reject(b, i, nonFiniteRule(b.data, from, from + f.status[2 * i + 1], rowLen));
-      f.status[2 * i] = f.status[2 * i + 1] = 0;
+      if (!keepNonFinite) f.status[2 * i] = f.status[2 * i + 1] = 0;
       continue;
     }
     if (b.skip[i]) {
@@ -152,60 +156,109 @@ function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {
     f.matrices.fill(NaN, i * d * d * width, (i + 1) * d * d * width);
     f.shifts.fill(NaN, i * rowLen, (i + 1) * rowLen);
     f.sizes[i] = NaN;
-    // an input the family rejected keeps its rank (the reason names it)
-    if (f.status[2 * i] === 0) f.ranks[i] = -1;
+    // an input the family rejected (a positive code) keeps its rank (the reason names it)
+    if (!(f.status[2 * i] > 0)) f.ranks[i] = -1;
     if (f.warnings) f.warnings[i] = null;
   }
 }
 
 /**
+ * Values per slice of runFrames (128 KiB of f64 rows): a batch goes through the
+ * arena in slices of whole inputs, each copied in, checked, computed and copied
+ * out while its rows and results are still in cache, instead of one pass per step
+ * over the whole batch.
+ */
+const SLICE_VALUES = 1 << 14;
+
+/**
  * Run the family's frames kernel over a checked batch (every family_frames kernel
- * shares one ABI: src/wasm/module.ts FramesKernel) and copy the results out of the
- * arena. Rows of skipped inputs reach the kernel as zeros, never as invalid values.
- * `extraFlags` adds kernel flags (the families' frame-element listings use it).
- * Results are copied into `into`'s arrays where their lengths fit.
+ * shares one ABI: src/wasm/module.ts FramesKernel), slice by slice, into result
+ * arrays allocated once: `into`'s arrays where their lengths fit, else new ones.
+ * Rows of skipped inputs reach the kernel as zeros, never as invalid values; so do
+ * those of inputs found non-finite here (unless b.checked), whose status becomes
+ * [STATUS_NONFINITE, position of the value]. `extraFlags` adds kernel flags (the
+ * families' frame-element listings use it).
  */
 export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch>): FrameBatch {
   const family = families[G.family];
   const d = G.d;
   const rowLen = d * G.width;
+  const mLen = d * rowLen;
   const count = b.count;
-  return withArena(k, `${family.kernel}_frames`, (a) => {
-    const x = a.alloc(b.data.length * 8);
-    const offsets = a.putI32(b.offsets);
+  const offsets = b.offsets;
+  const fits = <T extends Float64Array | Int32Array>(a: T | undefined, length: number): a is T => a !== undefined && a.length === length;
+  const f64 = (a: Float64Array | undefined, length: number) => (fits(a, length) ? a : new Float64Array(length));
+  const canonical = f64(into?.canonical, offsets[count] * rowLen);
+  const matrices = f64(into?.matrices, count * mLen);
+  const shifts = f64(into?.shifts, count * rowLen);
+  const ranks = fits(into?.ranks, count) ? into.ranks : new Int32Array(count);
+  const sizes = f64(into?.sizes, count);
+  const status = f64(into?.status, 2 * count);
+  // slices: whole inputs up to SLICE_VALUES values, or one larger input
+  const bounds = [0];
+  let maxRows = 0;
+  let maxInputs = 0;
+  for (let i = 0; i < count; ) {
+    let j = i + 1;
+    while (j < count && (offsets[j + 1] - offsets[i]) * rowLen <= SLICE_VALUES) j++;
+    maxRows = Math.max(maxRows, offsets[j] - offsets[i]);
+    maxInputs = Math.max(maxInputs, j - i);
+    bounds.push(j);
+    i = j;
+  }
+  const kernel = k.exports[`${family.kernel}_frames`];
+  withArena(k, `${family.kernel}_frames`, (a) => {
+    const x = a.alloc(maxRows * rowLen * 8);
+    const canon = a.alloc(maxRows * rowLen * 8);
+    const off = a.alloc((maxInputs + 1) * 4);
     const work = a.alloc(k.exports[`${family.kernel}_work`](d));
-    const m = a.alloc(count * d * rowLen * 8);
-    const shift = a.alloc(count * rowLen * 8);
-    const rank = a.alloc(count * 4);
-    const status = a.alloc(count * 16);
-    const canon = a.alloc(b.data.length * 8);
-    const rows = a.f64(x, b.data.length);
-    rows.set(b.data);
-    if (b.bad > 0) {
-      for (let i = 0; i < count; i++) if (b.skip[i]) rows.fill(0, b.offsets[i] * rowLen, b.offsets[i + 1] * rowLen);
+    const m = a.alloc(maxInputs * mLen * 8);
+    const shift = a.alloc(maxInputs * rowLen * 8);
+    const rank = a.alloc(maxInputs * 4);
+    const st = a.alloc(maxInputs * 16);
+    // views of the slice buffers: no allocation below grows the memory
+    const X = a.f64(x, maxRows * rowLen);
+    const C = a.f64(canon, maxRows * rowLen);
+    const O = a.i32(off, maxInputs + 1);
+    const M = a.f64(m, maxInputs * mLen);
+    const S = a.f64(shift, maxInputs * rowLen);
+    const R = a.i32(rank, maxInputs);
+    const T = a.f64(st, 2 * maxInputs);
+    for (let s = 1; s < bounds.length; s++) {
+      const i0 = bounds[s - 1];
+      const n = bounds[s] - i0;
+      const r0 = offsets[i0];
+      const values = (offsets[i0 + n] - r0) * rowLen;
+      const v0 = r0 * rowLen;
+      X.set(b.data.subarray(v0, v0 + values));
+      for (let i = 0; i <= n; i++) O[i] = offsets[i0 + i] - r0;
+      let nonFinite: number[] | null = null;
+      for (let i = 0; i < n; i++) {
+        const from = O[i] * rowLen;
+        const to = O[i + 1] * rowLen;
+        let bad = b.skip[i0 + i] === 1;
+        if (!bad && !b.checked) {
+          // the copy is checked while it is in cache: one read of the input
+          const at = firstNonFinite(X, from, to);
+          if (at >= 0) (nonFinite ??= []).push(i, at - from);
+          bad = at >= 0;
+        }
+        if (bad) X.fill(0, from, to);
+      }
+      S.fill(0, 0, n * rowLen);
+      T.fill(0, 0, 2 * n);
+      kernel(x, off, n, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, st, canon);
+      for (let j = 0; nonFinite !== null && j < nonFinite.length; j += 2) {
+        T[2 * nonFinite[j]] = STATUS_NONFINITE;
+        T[2 * nonFinite[j] + 1] = nonFinite[j + 1];
+      }
+      canonical.set(C.subarray(0, values), v0);
+      matrices.set(M.subarray(0, n * mLen), i0 * mLen);
+      shifts.set(S.subarray(0, n * rowLen), i0 * rowLen);
+      ranks.set(R.subarray(0, n), i0);
+      status.set(T.subarray(0, 2 * n), 2 * i0);
     }
-    a.f64(shift, count * rowLen).fill(0);
-    a.f64(status, 2 * count).fill(0);
-    k.exports[`${family.kernel}_frames`](x, offsets, count, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, status, canon);
-    const out = <T extends Float64Array | Int32Array>(view: T, reuse: T | undefined): T => {
-      if (reuse === undefined || reuse.length !== view.length) return view.slice() as T;
-      reuse.set(view);
-      return reuse;
-    };
-    const ranks = out(a.i32(rank, count), into?.ranks);
-    const sizes = into?.sizes?.length === count ? into.sizes : new Float64Array(count);
-    for (let i = 0; i < count; i++) sizes[i] = family.stabilizerSize(G, ranks[i]);
-    return {
-      group: G.spec,
-      dim: d,
-      count,
-      offsets: b.offsets,
-      canonical: out(a.f64(canon, b.data.length), into?.canonical),
-      matrices: out(a.f64(m, count * d * rowLen), into?.matrices),
-      shifts: out(a.f64(shift, count * rowLen), into?.shifts),
-      ranks,
-      sizes,
-      status: out(a.f64(status, 2 * count), into?.status),
-    };
   });
+  for (let i = 0; i < count; i++) sizes[i] = family.stabilizerSize(G, ranks[i]);
+  return { group: G.spec, dim: d, count, offsets, canonical, matrices, shifts, ranks, sizes, status };
 }

@@ -55,7 +55,7 @@ export interface CanonicalLabeling {
 }
 
 /**
- * Largest vertex count accepted: the kernel's scratch is about 36·n + 4·entries +
+ * Largest vertex count accepted: the kernel's scratch is about 37·n + 4·entries +
  * 32·n words, and dense input and canonical forms take n² words each.
  */
 export const MAX_VERTICES = 1 << 22;
@@ -69,7 +69,8 @@ type Checked = {
   /** Index of the input, for error messages. */
   input: number;
   n: number;
-  vcol: Int32Array;
+  /** Vertex colour ids as given (checked), or null: every vertex has colour 0. */
+  colors: ArrayLike<number> | null;
   /** Loop colour per vertex (dense input with a non-zero diagonal), else null. */
   loops: Int32Array | null;
   /** CSR entries (each undirected edge twice); for dense input the bound n(n − 1). */
@@ -104,18 +105,15 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
   if (typeof n !== 'number' || !Number.isInteger(n)) throw inputTypeError(input, `n must be an integer, got ${String(n)}`);
   if (n < 1) throw inputRangeError(input, `a graph needs at least one vertex, got n = ${n}`);
   if (n > MAX_VERTICES) throw inputRangeError(input, `a graph may have at most ${MAX_VERTICES} vertices, got n = ${n}`);
-  const vcol = new Int32Array(n);
+  let colors: ArrayLike<number> | null = null;
   if (g.colors !== undefined) {
-    const c = checkArray(input, 'colors', g.colors);
-    if (c.length !== n) throw inputRangeError(input, `colors must have length n = ${n}, got ${c.length}`);
-    for (let i = 0; i < n; i++) {
-      checkInt(input, `colors[${i}]`, c[i]);
-      vcol[i] = c[i];
-    }
+    colors = checkArray(input, 'colors', g.colors);
+    if (colors.length !== n) throw inputRangeError(input, `colors must have length n = ${n}, got ${colors.length}`);
+    for (let i = 0; i < n; i++) checkInt(input, `colors[${i}]`, colors[i]);
   }
   if (isCSR(g.adjacency)) {
     if (g.directed) throw inputTypeError(input, 'directed graphs take a dense n×n adjacency, not CSR');
-    return { input, n, vcol, loops: null, arcs: null, dense: null, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+    return { input, n, colors, loops: null, arcs: null, dense: null, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
   }
   const a = checkArray(input, 'adjacency', g.adjacency);
   if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
@@ -129,8 +127,8 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     loops ??= new Int32Array(n);
     loops[i] = dense[i * n + i];
   }
-  if (g.directed) return { input, n, vcol, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
-  return { input, n, vcol, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries: n * (n - 1) };
+  if (g.directed) return { input, n, colors, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
+  return { input, n, colors, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries: n * (n - 1) };
 }
 
 /**
@@ -191,20 +189,24 @@ function colourMatrix(a: ArrayLike<number>, w: ArrayLike<number>, n: number, inp
 }
 
 /**
- * The kernel's vertex colours: with loops, each (colour, loop colour) pair is
- * replaced by its rank among the graph's distinct pairs, an order that depends on
- * the multiset of pairs only, so isomorphic graphs get the same ids.
+ * The kernel's vertex colours of c, written at heap[at ..]: its colour ids, or with
+ * loops each (colour, loop colour) pair replaced by its rank among the graph's
+ * distinct pairs, an order that depends on the multiset of pairs only, so
+ * isomorphic graphs get the same ids.
  */
-function kernelColours(c: Checked): Int32Array {
-  const loops = c.loops;
-  if (loops === null) return c.vcol;
-  const pairs = Array.from(c.vcol, (v, i) => [v, loops[i]] as const);
+function putKernelColours(c: Checked, heap: Int32Array, at: number): void {
+  const { n, colors, loops } = c;
+  if (loops === null) {
+    for (let i = 0; i < n; i++) heap[at + i] = colors === null ? 0 : colors[i];
+    return;
+  }
+  const pairs = Array.from({ length: n }, (_, i) => [colors === null ? 0 : colors[i], loops[i]] as const);
   const keys = [...new Set(pairs.map(([v, l]) => `${v},${l}`))]
     .map((k) => k.split(',').map(Number))
     .sort((p, q) => p[0] - q[0] || p[1] - q[1])
     .map((p) => `${p[0]},${p[1]}`);
   const rank = new Map(keys.map((k, i) => [k, i]));
-  return Int32Array.from(pairs, ([v, l]) => rank.get(`${v},${l}`)!);
+  pairs.forEach(([v, l], i) => (heap[at + i] = rank.get(`${v},${l}`)!));
 }
 
 function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
@@ -244,9 +246,14 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
 }
 
 
+/** Generator slots of a graph on a packing's first run (see GENERATOR_ROOM). */
+const generatorRoom = (n: number, all: boolean) => n * (all ? n - 1 : Math.min(n - 1, GENERATOR_ROOM));
+
 /**
  * Checked graphs laid out in the arena for canon_label: `run` labels them all in
- * one call (repeatable: the bench times it alone), `read` builds the results.
+ * one call (repeatable: the bench times it alone), `read` builds the results, all
+ * of them views into one copy out of WASM memory (so callers pack a large batch in
+ * slices: see labelChecked).
  */
 export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false): { run: () => void; read: () => CanonicalLabeling[]; refine: () => Int32Array[]; overflowed: () => number[] } {
   const x = k.exports;
@@ -257,22 +264,18 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   let maxE = 0;
   let maxDense = 0;
   let genTotal = 0;
-  const voff = new Int32Array(count + 1);
-  const genOff = new Int32Array(count + 1);
-  for (let g = 0; g < count; g++) {
-    const { n, entries: m, dense } = graphs[g];
-    voff[g] = total;
-    genOff[g] = genTotal;
+  let forms = 0;
+  for (const { n, entries: m, dense } of graphs) {
     total += n;
     entries += m;
-    genTotal += n * (allGenerators ? n - 1 : Math.min(n - 1, GENERATOR_ROOM));
+    forms += n * n;
+    genTotal += generatorRoom(n, allGenerators);
     maxN = Math.max(maxN, n);
     maxE = Math.max(maxE, m);
     if (dense) maxDense = Math.max(maxDense, n * n);
   }
-  voff[count] = total;
-  genOff[count] = genTotal;
-  const pVoff = arena.putI32(voff);
+  const pVoff = arena.alloc((count + 1) * 4);
+  const pGenOff = arena.alloc((count + 1) * 4);
   const pRow = arena.alloc((total + 1) * 4);
   // four slots of slack: canon_csr stores whole groups of four
   const pCol = arena.alloc((entries + 4) * 4);
@@ -280,23 +283,25 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   const pVcol = arena.alloc(total * 4);
   const pDense = arena.alloc(maxDense * 4);
   const pWork = arena.alloc(x.canon_work(maxN, maxE));
-  const pLab = arena.alloc(total * 4);
-  const pOrb = arena.alloc(total * 4);
+  // the results, back to back in the order of the copy out: labelings, canonical
+  // colours, orbits, canonical forms, generators (compacted by read)
+  const pLab = arena.alloc((3 * total + forms + genTotal) * 4);
+  const pColours = pLab + total * 4;
+  const pOrb = pColours + total * 4;
+  const pForms = pOrb + total * 4;
+  const pGens = pForms + forms * 4;
   const pSizes = arena.alloc(total * 4);
-  const pGens = arena.alloc(genTotal * 4);
-  const pGenOff = arena.putI32(genOff);
   const pNgens = arena.alloc(count * 4);
-  let forms = 0;
-  for (const c of graphs) forms += c.n * c.n;
-  const pForms = arena.alloc(forms * 4);
-  const pColours = arena.alloc(total * 4);
   // one view of the whole memory: no allocation above this point grows it
   const heap = new Int32Array(arena.memory.buffer);
   const at = (ptr: number) => ptr >> 2;
+  let v0 = 0;
+  let g0 = 0;
   let e = 0;
   for (let g = 0; g < count; g++) {
     const c = graphs[g];
-    const v0 = voff[g];
+    heap[at(pVoff) + g] = v0;
+    heap[at(pGenOff) + g] = g0;
     if (c.dense) {
       heap.set(c.dense, at(pDense));
       const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
@@ -308,61 +313,69 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       heap.set(c.ecol, at(pEcol) + e);
       e += c.entries;
     }
-    heap.set(kernelColours(c), at(pVcol) + v0);
+    putKernelColours(c, heap, at(pVcol) + v0);
+    v0 += c.n;
+    g0 += generatorRoom(c.n, allGenerators);
   }
+  heap[at(pVoff) + count] = total;
+  heap[at(pGenOff) + count] = genTotal;
   heap[at(pRow) + total] = e;
   const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
-  /** Results; every per-graph array is a view into a chunk copied out of the arena (see chunks). */
+  /**
+   * Results: the forms and colours are completed in WASM memory, the generators
+   * moved down behind each other, and everything copied out in one piece, of which
+   * every per-graph array is a view. A typed array per result would cost an
+   * allocation each, several times the search of a small graph.
+   */
   const read = () => {
     x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
-    // vertex colours in canonical order, written next to the labelings to be copied out alike
-    const labels = arena.i32(pLab, total);
-    const canonicalColours = arena.i32(pColours, total);
+    let form = at(pForms);
+    let gen = at(pGens);
     for (let g = 0; g < count; g++) {
-      const { n, vcol } = graphs[g];
-      const v0 = voff[g];
-      for (let i = v0; i < v0 + n; i++) canonicalColours[i] = vcol[labels[i]];
+      const { n, colors, loops, arcs } = graphs[g];
+      const lab = at(pLab) + heap[at(pVoff) + g];
+      const colour = lab + total;
+      for (let i = 0; i < n; i++) heap[colour + i] = colors === null ? 0 : colors[heap[lab + i]];
+      if (loops !== null) for (let i = 0; i < n; i++) heap[form + i * n + i] = loops[heap[lab + i]];
+      // the kernel's form holds pair codes: a digraph's form is read from its arcs
+      if (arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) heap[form + i * n + j] = arcs[heap[lab + i] * n + heap[lab + j]];
+      form += n * n;
+      // (ngens = −1: no room; overflowed() has the graph labeled again)
+      const len = Math.max(0, heap[at(pNgens) + g]) * n;
+      const from = at(pGens) + heap[at(pGenOff) + g];
+      if (from !== gen) heap.copyWithin(gen, from, from + len);
+      gen += len;
     }
-    const lab = chunks(arena.i32(pLab, total));
-    const orb = chunks(arena.i32(pOrb, total));
-    const colours = chunks(arena.i32(pColours, total));
-    const canon = chunks(arena.i32(pForms, forms));
-    const gens = chunks(arena.i32(pGens, genTotal));
-    const sizes = arena.i32(pSizes, total);
-    const ngens = arena.i32(pNgens, count);
-    const out: CanonicalLabeling[] = [];
-    let f = 0;
+    const copy = heap.slice(at(pLab), gen);
+    const base = (p: number) => at(p) - at(pLab);
+    const out: CanonicalLabeling[] = new Array(count);
+    form = base(pForms);
+    gen = base(pGens);
     for (let g = 0; g < count; g++) {
-      const c = graphs[g];
-      const n = c.n;
-      const v0 = voff[g];
-      const labeling = lab(v0, n);
+      const n = graphs[g].n;
+      const v0 = heap[at(pVoff) + g];
       // |Aut| as a number while exact, in bigint past 2^53
       let size = 1;
       let big: bigint | null = null;
-      for (let i = v0; i < v0 + n; i++) {
-        const f = sizes[i];
+      for (let i = at(pSizes) + v0; i < at(pSizes) + v0 + n; i++) {
+        const f = heap[i];
         if (f === 1) continue;
         if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
         else big = (big ?? BigInt(size)) * BigInt(f);
       }
       const generators: Int32Array[] = [];
-      for (let i = 0; i < ngens[g]; i++) generators.push(gens(genOff[g] + i * n, n));
-      const canonical = canon(f, n * n);
-      f += n * n;
-      if (c.loops !== null) for (let i = 0; i < n; i++) canonical[i * n + i] = c.loops[labeling[i]];
-      // the kernel's form holds pair codes: a digraph's form is read from its arcs
-      if (c.arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = c.arcs[labeling[i] * n + labeling[j]];
-      out.push({
+      for (let i = Math.max(0, heap[at(pNgens) + g]); i > 0; i--, gen += n) generators.push(copy.subarray(gen, gen + n));
+      out[g] = {
         n,
-        labeling,
-        canonical,
-        canonicalColors: colours(v0, n),
-        orbits: orb(v0, n),
+        labeling: copy.subarray(v0, v0 + n),
+        canonical: copy.subarray(form, form + n * n),
+        canonicalColors: copy.subarray(base(pColours) + v0, base(pColours) + v0 + n),
+        orbits: copy.subarray(base(pOrb) + v0, base(pOrb) + v0 + n),
         generators,
         size: big === null ? size : Number(big),
         sizeExact: big ?? BigInt(size),
-      });
+      };
+      form += n * n;
     }
     return out;
   };
@@ -370,40 +383,15 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
     const pCells = arena.alloc(total * 4);
     x.canon_refine(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pCells);
     const cells = arena.i32(pCells, total);
-    return graphs.map((_, g) => cells.slice(voff[g], voff[g + 1]));
+    return graphs.map((_, g) => cells.slice(heap[at(pVoff) + g], heap[at(pVoff) + g + 1]));
   };
   /** Graphs whose generators did not fit (ngens = −1): label them again with allGenerators. */
   const overflowed = () => {
-    const ngens = arena.i32(pNgens, count);
-    return graphs.map((_, g) => g).filter((g) => ngens[g] < 0);
+    const out: number[] = [];
+    for (let g = 0; g < count; g++) if (heap[at(pNgens) + g] < 0) out.push(g);
+    return out;
   };
   return { run, read, refine, overflowed };
-}
-
-/**
- * Ints per copy out of WASM memory in `chunks` (32 KiB): enough that small graphs
- * share one allocation, and below malloc's mmap threshold, so copies reuse freed
- * memory instead of faulting in fresh pages (measured: 2^16 was 3× slower at n = 100).
- */
-const CHUNK = 1 << 13;
-
-/**
- * Ranges of `src` (a view of WASM memory, read in increasing order) as views into
- * copies of at most max(CHUNK, length) ints. A typed array per graph costs an
- * allocation each, most of the time for small graphs; one batch-wide copy costs
- * page faults and full garbage collections for large ones (several times the search
- * at n = 100).
- */
-function chunks(src: Int32Array): (start: number, length: number) => Int32Array {
-  let chunk = new Int32Array(0);
-  let from = 0;
-  return (start, length) => {
-    if (start + length > from + chunk.length) {
-      from = start;
-      chunk = src.slice(start, Math.min(src.length, start + Math.max(CHUNK, length)));
-    }
-    return chunk.subarray(start - from, start - from + length);
-  };
 }
 
 /**
@@ -412,9 +400,30 @@ function chunks(src: Int32Array): (start: number, length: number) => Int32Array 
  */
 const GENERATOR_ROOM = 32;
 
-/** Run canon_label over checked graphs (one WASM call for the whole batch). */
+/**
+ * Result values per slice of a batch (32 KiB): the graphs of a slice are packed,
+ * labeled and copied out together, so their CSR, forms and results stay in cache
+ * (a whole batch's forms back to back, 16 MB for 400 graphs of 100 vertices, were
+ * written and read far out of cache), and small graphs share one allocation.
+ */
+const SLICE = 1 << 13;
+
+/** Run canon_label over checked graphs, slice by slice (one WASM call per slice). */
 export function labelChecked(graphs: Checked[], k: Kernels = kernels()): CanonicalLabeling[] {
-  if (graphs.length === 0) return [];
+  const out: CanonicalLabeling[] = new Array(graphs.length);
+  const ints = (c: Checked) => c.n * (c.n + 3);
+  for (let g0 = 0; g0 < graphs.length; ) {
+    let g1 = g0 + 1;
+    let size = ints(graphs[g0]);
+    while (g1 < graphs.length && size + ints(graphs[g1]) <= SLICE) size += ints(graphs[g1++]);
+    const slice = labelSlice(graphs.slice(g0, g1), k);
+    for (let g = g0; g < g1; g++) out[g] = slice[g - g0];
+    g0 = g1;
+  }
+  return out;
+}
+
+function labelSlice(graphs: Checked[], k: Kernels): CanonicalLabeling[] {
   const out = withArena(k, 'canon_label', (arena) => {
     const batch = packGraphs(k, arena, graphs);
     batch.run();

@@ -8,7 +8,7 @@
  */
 import { group as parseGroup, pointGroup, isPermutationGroup, DEFAULT_TOL, type Group, type PermutationGroup } from './groups.js';
 import { permutationFrame, restorePermutationOutputs } from './frames/permutation.js';
-import { checkBatch, checkSingle, checkTol, type BatchInput } from './batch.js';
+import { checkShape, checkSingle, checkTol, type BatchInput } from './batch.js';
 import { computeFrame, computeFrames, restoreOutputs, type OutputKind } from './frames/index.js';
 import { checkErrorMode, type ErrorMode } from './canonicalize.js';
 import { describe, inputTypeError, modelError, optionError, optionRangeError, withBatchResult } from './errors.js';
@@ -136,7 +136,7 @@ function framing(G: string | Group, options: AverageOptions, caller: string): Fr
       if (engine) f = await engine.canonicalize(g, input, { ...options, tol, errors: 'status' });
       else {
         await ready();
-        const b = checkBatch(g, input);
+        const b = checkShape(g, input); // values are checked as the frames copy them in
         f = { ...computeFrames(g, b, tol), errors: b.errors };
         options.onProgress?.(f.count, f.count);
       }

@@ -139,7 +139,7 @@ export function runRecords(task: RecordTask, k: Kernels = kernels()): Reply {
   }
   let bad = 0;
   for (let i = 0; i < count; i++) bad += task.skip[i];
-  const chunk: CheckedBatch = { data: task.data, dim: task.dim, count, offsets: task.offsets, errors: new Array(count).fill(null), skip: task.skip, bad };
+  const chunk: CheckedBatch = { data: task.data, dim: task.dim, count, offsets: task.offsets, errors: new Array(count).fill(null), skip: task.skip, bad, checked: false };
   return permutationFrames(G, chunk, { tol: task.tol }, k);
 }
 

@@ -108,8 +108,8 @@ const PERM_LORENTZ = 2;
 
 /**
  * Frames of every input of a checked batch whose shape is valid (b.skip marks the
- * others); values are checked here, input by input, so the engine's workers do it
- * in parallel.
+ * others); values are checked here (unless b.checked), input by input, so the
+ * engine's workers do it in parallel.
  */
 export function permutationFrames(G: PermutationGroup, b: CheckedBatch, options: PermutationOptions, k: Kernels = kernels()): PermutationFrames {
   const { count, offsets, dim: d } = b;
@@ -134,7 +134,7 @@ export function permutationFrames(G: PermutationGroup, b: CheckedBatch, options:
   for (let i = 0; i < count; i++) {
     if (b.skip[i]) continue;
     const from = offsets[i] * d;
-    const at = firstNonFinite(b.data, from, offsets[i + 1] * d);
+    const at = b.checked ? -1 : firstNonFinite(b.data, from, offsets[i + 1] * d);
     if (at >= 0) f.failures[i] = { failed: 'range', rule: nonFiniteRule(b.data, from, at, d) };
     else valid[i] = 1;
   }
@@ -360,7 +360,7 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
   const skip = new Uint8Array(count);
   let bad = 0;
   for (let i = 0; i < count; i++) bad += skip[i] = 1 - valid[i];
-  const pb: CheckedBatch = { data: permuted, dim: d, count, offsets, errors: new Array(count).fill(null), skip, bad };
+  const pb: CheckedBatch = { data: permuted, dim: d, count, offsets, errors: new Array(count).fill(null), skip, bad, checked: true };
   computeFrames(base, pb, options.tol, k, { canonical: f.canonical, matrices: f.matrices, shifts: f.shifts, ranks: f.ranks, sizes: f.complementSizes });
   for (let i = 0; i < count; i++) {
     if (valid[i] && pb.errors[i]) {

@@ -14,7 +14,7 @@
 import { group as parseGroup, isGraphGroup, isPermutationGroup, type GraphGroup, type PermutationGroup } from '../groups.js';
 import { checkShape, type CheckedBatch, type Real } from '../batch.js';
 import { graphFrames } from '../frames/graph.js';
-import { permutationFrames, rowGroup, type PermutationFrames } from '../frames/permutation.js';
+import { emptyFrames, permutationFrames, rowGroup, type PermutationFrames } from '../frames/permutation.js';
 import { describe, fromFailure, optionError, optionRangeError, toFailure, type InputErrorInfo, type InputFailure } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 
@@ -277,23 +277,7 @@ export function permutationBatch(b: RecordBatch, parts: Parts): { frames: Permut
   let frames: PermutationFrames;
   if (parts.length === 1 && parts[0][0] === 0) frames = { ...(parts[0][1] as PermutationFrames), offsets: b.offsets };
   else {
-    const rows = b.offsets[count];
-    frames = {
-      group: b.group.spec,
-      dim: d,
-      count,
-      offsets: b.offsets,
-      canonical: new Float64Array(rows * d).fill(NaN),
-      permutations: new Int32Array(rows).fill(-1),
-      matrices: new Float64Array(count * d * d).fill(NaN),
-      shifts: new Float64Array(count * d).fill(NaN),
-      ranks: new Int32Array(count).fill(-1),
-      sizes: new Float64Array(count).fill(NaN),
-      sizesExact: new Array<string>(count).fill(''),
-      complementSizes: new Float64Array(count).fill(NaN),
-      failures: new Array<InputFailure | null>(count).fill(null),
-      stabilizers: new Map(),
-    };
+    frames = emptyFrames(b.group.spec, d, b.offsets, true);
     for (const [first, reply] of parts) {
       const p = reply as PermutationFrames;
       const r0 = b.offsets[first];

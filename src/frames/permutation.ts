@@ -114,22 +114,7 @@ const PERM_LORENTZ = 2;
 export function permutationFrames(G: PermutationGroup, b: CheckedBatch, options: PermutationOptions, k: Kernels = kernels()): PermutationFrames {
   const { count, offsets, dim: d } = b;
   const rows = offsets[count];
-  const f: PermutationFrames = {
-    group: G.spec,
-    dim: d,
-    count,
-    offsets,
-    canonical: new Float64Array(rows * d),
-    permutations: new Int32Array(rows),
-    matrices: new Float64Array(count * d * d),
-    shifts: new Float64Array(count * d),
-    ranks: new Int32Array(count),
-    sizes: new Float64Array(count),
-    sizesExact: new Array<string>(count).fill(''),
-    complementSizes: new Float64Array(count),
-    failures: new Array<InputFailure | null>(count).fill(null),
-    stabilizers: new Map(),
-  };
+  const f = emptyFrames(G.spec, d, offsets);
   const valid = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     if (b.skip[i]) continue;
@@ -143,6 +128,38 @@ export function permutationFrames(G: PermutationGroup, b: CheckedBatch, options:
   else sortFrames(b, valid, options.tol, f);
   for (let i = 0; i < count; i++) if (!valid[i]) clear(f, i);
   return f;
+}
+
+/**
+ * PermutationFrames for inputs laid out by `offsets`, zero (or, with `failed`, the
+ * values of inputs without a frame) and without failures or stabilizers. The
+ * numeric arrays are views into one buffer: one allocation instead of seven, which
+ * is most of the cost of a small batch's results.
+ */
+export function emptyFrames(group: string, d: number, offsets: Int32Array, failed = false): PermutationFrames {
+  const count = offsets.length - 1;
+  const rows = offsets[count];
+  const f64 = [rows * d, count * d * d, count * d, count, count];
+  const i32 = [rows, count];
+  const buffer = new ArrayBuffer(8 * f64.reduce((s, v) => s + v, 0) + 4 * (i32[0] + i32[1]));
+  let at = 0;
+  const take = <T extends Float64Array | Int32Array>(Type: new (b: ArrayBuffer, at: number, n: number) => T, n: number): T => {
+    const view = new Type(buffer, at, n);
+    at += n * Type.prototype.BYTES_PER_ELEMENT;
+    return view;
+  };
+  const [canonical, matrices, shifts, sizes, complementSizes] = f64.map((n) => take(Float64Array, n));
+  const [permutations, ranks] = i32.map((n) => take(Int32Array, n));
+  if (failed) {
+    for (const a of [canonical, matrices, shifts, sizes, complementSizes]) a.fill(NaN);
+    permutations.fill(-1);
+    ranks.fill(-1);
+  }
+  return {
+    group, dim: d, count, offsets, canonical, permutations, matrices, shifts, ranks, sizes,
+    sizesExact: new Array<string>(count).fill(''), complementSizes,
+    failures: new Array<InputFailure | null>(count).fill(null), stabilizers: new Map(),
+  };
 }
 
 /** The frame of one point set under S(n) or S(n) x G. */

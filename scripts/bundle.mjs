@@ -1,7 +1,12 @@
 // Bundles the TypeScript sources with esbuild: ESM for Node (dist/node/) and for
 // browsers (dist/browser/, the WASM embedded as bytes), each with its worker entry
 // next to index.js, where the pools look for it (dist/node/worker.cjs, dist/browser/worker.js).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// chunk names change with their contents: start empty so no stale chunk is packed
+rmSync(new URL('../dist/node', import.meta.url), { recursive: true, force: true });
+rmSync(new URL('../dist/browser', import.meta.url), { recursive: true, force: true });
 
 const common = { bundle: true, splitting: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 

@@ -79,74 +79,108 @@ export function linalg_apply(
 
 /**
  * SIMD applyRows for columns 0 .. 2·⌊d/2⌋−1 and any d: blocks of up to eight
- * columns (four f64x2 accumulators per row), two rows per iteration so that each
- * load of M[a][j..j+1] serves both rows and eight independent addition chains hide
- * the latency (an odd last row is computed twice, as rows r and r, and stored
- * twice). The per-block pair count np only gates whole statements, a branch that
- * is the same on every iteration.
+ * columns (np <= 4 f64x2 accumulators per row), each a copy of `columnBlock` with
+ * its width and whether there is a `pre` known when compiled, so that its loop
+ * carries no tests of either.
  */
 // @ts-ignore: decorator
 @inline function applyColumnPairs(x: usize, rows: i32, d: i32, m: usize, pre: usize, post: usize, out: usize): void {
+  let j0 = 0;
+  for (; j0 + 8 <= d; j0 += 8) {
+    if (pre == 0) columnBlock(x, rows, d, m, 0, post, out, j0, 4);
+    else columnBlock(x, rows, d, m, pre, post, out, j0, 4);
+  }
+  const np = (d - j0) >> 1;
+  if (pre == 0) {
+    if (np == 3) columnBlock(x, rows, d, m, 0, post, out, j0, 3);
+    else if (np == 2) columnBlock(x, rows, d, m, 0, post, out, j0, 2);
+    else if (np == 1) columnBlock(x, rows, d, m, 0, post, out, j0, 1);
+  } else {
+    if (np == 3) columnBlock(x, rows, d, m, pre, post, out, j0, 3);
+    else if (np == 2) columnBlock(x, rows, d, m, pre, post, out, j0, 2);
+    else if (np == 1) columnBlock(x, rows, d, m, pre, post, out, j0, 1);
+  }
+}
+
+/**
+ * Columns j0 .. j0+2·np−1 of applyRows (np <= 4 column pairs, a constant at every
+ * call). Several rows per iteration, so that each load of M[a][j..j+1] serves all
+ * of them and their independent addition chains hide the latency: three while their
+ * accumulators fit in registers (np <= 3), else two. Rows past the end repeat the
+ * last row (computed and stored again, the same values). x_a is splat straight from
+ * memory (one load; splat(x_a) − splat(pre_a) has the bits of x_a − pre_a); terms
+ * are added in order a = 0, 1, ….
+ */
+// @ts-ignore: decorator
+@inline function columnBlock(x: usize, rows: i32, d: i32, m: usize, pre: usize, post: usize, out: usize, j0: i32, np: i32): void {
   const rowBytes = <usize>d << 3;
   const z = f64x2.splat(0);
-  for (let j0 = 0; j0 + 2 <= d; j0 += 8) {
-    const np = min((d - j0) >> 1, 4);
-    const jb = <usize>j0 << 3;
-    const p0 = post == 0 ? z : v128.load(post + jb);
-    const p1 = post == 0 || np < 2 ? z : v128.load(post + jb + 16);
-    const p2 = post == 0 || np < 3 ? z : v128.load(post + jb + 32);
-    const p3 = post == 0 || np < 4 ? z : v128.load(post + jb + 48);
-    for (let r = 0; r < rows; r += 2) {
-      const xr = x + <usize>r * rowBytes;
-      const xs = r + 1 < rows ? xr + rowBytes : xr;
-      let a0 = p0, a1 = p1, a2 = p2, a3 = p3;
-      let b0 = p0, b1 = p1, b2 = p2, b3 = p3;
-      let mp = m + jb;
-      for (let a = 0; a < d; a++) {
-        const o = <usize>a << 3;
-        let u = load<f64>(xr + o), v = load<f64>(xs + o);
-        if (pre != 0) {
-          const t = load<f64>(pre + o);
-          u -= t;
-          v -= t;
-        }
-        const su = f64x2.splat(u), sv = f64x2.splat(v);
-        let mv = v128.load(mp);
-        a0 = f64x2.add(a0, f64x2.mul(su, mv));
-        b0 = f64x2.add(b0, f64x2.mul(sv, mv));
-        if (np > 1) {
-          mv = v128.load(mp + 16);
-          a1 = f64x2.add(a1, f64x2.mul(su, mv));
-          b1 = f64x2.add(b1, f64x2.mul(sv, mv));
-        }
-        if (np > 2) {
-          mv = v128.load(mp + 32);
-          a2 = f64x2.add(a2, f64x2.mul(su, mv));
-          b2 = f64x2.add(b2, f64x2.mul(sv, mv));
-        }
-        if (np > 3) {
-          mv = v128.load(mp + 48);
-          a3 = f64x2.add(a3, f64x2.mul(su, mv));
-          b3 = f64x2.add(b3, f64x2.mul(sv, mv));
-        }
-        mp += rowBytes;
+  const jb = <usize>j0 << 3;
+  const p0 = post == 0 ? z : v128.load(post + jb);
+  const p1 = post == 0 || np < 2 ? z : v128.load(post + jb + 16);
+  const p2 = post == 0 || np < 3 ? z : v128.load(post + jb + 32);
+  const p3 = post == 0 || np < 4 ? z : v128.load(post + jb + 48);
+  const nr = np < 4 ? 3 : 2;
+  for (let r = 0; r < rows; r += nr) {
+    const xr = x + <usize>r * rowBytes;
+    const xs = r + 1 < rows ? xr + rowBytes : xr;
+    const xt = nr > 2 && r + 2 < rows ? xs + rowBytes : xs;
+    let a0 = p0, a1 = p1, a2 = p2, a3 = p3;
+    let b0 = p0, b1 = p1, b2 = p2, b3 = p3;
+    let c0 = p0, c1 = p1, c2 = p2;
+    let mp = m + jb;
+    for (let a = 0; a < d; a++) {
+      const o = <usize>a << 3;
+      let su = v128.load64_splat(xr + o), sv = v128.load64_splat(xs + o);
+      let sw = nr > 2 ? v128.load64_splat(xt + o) : z;
+      if (pre != 0) {
+        const t = v128.load64_splat(pre + o);
+        su = f64x2.sub(su, t);
+        sv = f64x2.sub(sv, t);
+        if (nr > 2) sw = f64x2.sub(sw, t);
       }
-      const yr = out + <usize>r * rowBytes + jb;
-      const ys = out + (xs - x) + jb;
-      v128.store(yr, a0);
-      v128.store(ys, b0);
+      let mv = v128.load(mp);
+      a0 = f64x2.add(a0, f64x2.mul(su, mv));
+      b0 = f64x2.add(b0, f64x2.mul(sv, mv));
+      if (nr > 2) c0 = f64x2.add(c0, f64x2.mul(sw, mv));
       if (np > 1) {
-        v128.store(yr + 16, a1);
-        v128.store(ys + 16, b1);
+        mv = v128.load(mp + 16);
+        a1 = f64x2.add(a1, f64x2.mul(su, mv));
+        b1 = f64x2.add(b1, f64x2.mul(sv, mv));
+        if (nr > 2) c1 = f64x2.add(c1, f64x2.mul(sw, mv));
       }
       if (np > 2) {
-        v128.store(yr + 32, a2);
-        v128.store(ys + 32, b2);
+        mv = v128.load(mp + 32);
+        a2 = f64x2.add(a2, f64x2.mul(su, mv));
+        b2 = f64x2.add(b2, f64x2.mul(sv, mv));
+        if (nr > 2) c2 = f64x2.add(c2, f64x2.mul(sw, mv));
       }
       if (np > 3) {
-        v128.store(yr + 48, a3);
-        v128.store(ys + 48, b3);
+        mv = v128.load(mp + 48);
+        a3 = f64x2.add(a3, f64x2.mul(su, mv));
+        b3 = f64x2.add(b3, f64x2.mul(sv, mv));
       }
+      mp += rowBytes;
+    }
+    const yr = out + <usize>r * rowBytes + jb;
+    const ys = out + (xs - x) + jb;
+    const yt = out + (xt - x) + jb;
+    v128.store(yr, a0);
+    v128.store(ys, b0);
+    if (nr > 2) v128.store(yt, c0);
+    if (np > 1) {
+      v128.store(yr + 16, a1);
+      v128.store(ys + 16, b1);
+      if (nr > 2) v128.store(yt + 16, c1);
+    }
+    if (np > 2) {
+      v128.store(yr + 32, a2);
+      v128.store(ys + 32, b2);
+      if (nr > 2) v128.store(yt + 32, c2);
+    }
+    if (np > 3) {
+      v128.store(yr + 48, a3);
+      v128.store(ys + 48, b3);
     }
   }
 }

@@ -73,6 +73,18 @@ import { centroid } from './apply';
  */
 export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u: usize, w: usize, picked: usize): i32 {
   if (d == 3) return selectBasis3(x, rows, t, thr2, u, picked);
+  if (ASC_FEATURE_SIMD && d <= 9) {
+    // one copy of selectSmall per shape, so that every row operation is straight-line code
+    switch (d) {
+      case 2: return selectSmall(x, rows, t, thr2, u, picked, 1, false);
+      case 4: return selectSmall(x, rows, t, thr2, u, picked, 2, false);
+      case 5: return selectSmall(x, rows, t, thr2, u, picked, 2, true);
+      case 6: return selectSmall(x, rows, t, thr2, u, picked, 3, false);
+      case 7: return selectSmall(x, rows, t, thr2, u, picked, 3, true);
+      case 8: return selectSmall(x, rows, t, thr2, u, picked, 4, false);
+      case 9: return selectSmall(x, rows, t, thr2, u, picked, 4, true);
+    }
+  }
   const rowBytes = <usize>d << 3;
   let k = 0;
   for (let r = 0; r < rows && k < d; r++) {
@@ -85,6 +97,91 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
     }
   }
   return k;
+}
+
+/**
+ * selectBasis for d = 2·np + (odd ? 1 : 0) <= 9 in the SIMD build (np and odd are
+ * constants at every call): the working row is np f64x2 locals and, for odd d, a
+ * scalar, so each dot product, projection and scaling is a few straight-line
+ * instructions instead of a loop (at these sizes the loops' control costs more than
+ * their arithmetic). The operations and their order are exactly those of the general
+ * loop (subTo, orthogonalize with its DGKS test, scaleTo; `dot` adds the even and odd
+ * lanes, then the odd tail), which the scalar build runs, so both builds agree.
+ */
+// @ts-ignore: decorator
+@inline function selectSmall(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, np: i32, odd: bool): i32 {
+  const d = 2 * np + (odd ? 1 : 0);
+  const rowBytes = <usize>d << 3;
+  const tail = <usize>np << 4; // byte offset of the odd element
+  const z = f64x2.splat(0);
+  const t0 = t == 0 ? z : v128.load(t);
+  const t1 = t == 0 || np < 2 ? z : v128.load(t + 16);
+  const t2 = t == 0 || np < 3 ? z : v128.load(t + 32);
+  const t3 = t == 0 || np < 4 ? z : v128.load(t + 48);
+  const tt: f64 = t == 0 || !odd ? 0 : load<f64>(t + tail);
+  let k = 0;
+  for (let r = 0; r < rows && k < d; r++) {
+    const xr = x + <usize>r * rowBytes;
+    let w0 = v128.load(xr);
+    let w1 = np < 2 ? z : v128.load(xr + 16);
+    let w2 = np < 3 ? z : v128.load(xr + 32);
+    let w3 = np < 4 ? z : v128.load(xr + 48);
+    let wt: f64 = odd ? load<f64>(xr + tail) : 0;
+    if (t != 0) {
+      w0 = f64x2.sub(w0, t0);
+      if (np > 1) w1 = f64x2.sub(w1, t1);
+      if (np > 2) w2 = f64x2.sub(w2, t2);
+      if (np > 3) w3 = f64x2.sub(w3, t3);
+      if (odd) wt -= tt;
+    }
+    const before = rowDot(w0, w1, w2, w3, wt, w0, w1, w2, w3, wt, np, odd);
+    let n2 = before;
+    // modified Gram–Schmidt, and a second pass when the first cancelled most of w (DGKS)
+    for (let pass = 0; k > 0; pass++) {
+      for (let i = 0; i < k; i++) {
+        const ui = u + <usize>i * rowBytes;
+        const u0 = v128.load(ui);
+        const u1 = np < 2 ? z : v128.load(ui + 16);
+        const u2 = np < 3 ? z : v128.load(ui + 32);
+        const u3 = np < 4 ? z : v128.load(ui + 48);
+        const ut: f64 = odd ? load<f64>(ui + tail) : 0;
+        const c = rowDot(u0, u1, u2, u3, ut, w0, w1, w2, w3, wt, np, odd);
+        const cv = f64x2.splat(c);
+        w0 = f64x2.sub(w0, f64x2.mul(cv, u0));
+        if (np > 1) w1 = f64x2.sub(w1, f64x2.mul(cv, u1));
+        if (np > 2) w2 = f64x2.sub(w2, f64x2.mul(cv, u2));
+        if (np > 3) w3 = f64x2.sub(w3, f64x2.mul(cv, u3));
+        if (odd) wt -= c * ut;
+      }
+      n2 = rowDot(w0, w1, w2, w3, wt, w0, w1, w2, w3, wt, np, odd);
+      if (pass == 1 || !(n2 < 0.25 * before)) break;
+    }
+    if (n2 > thr2) {
+      const inv = 1.0 / sqrt<f64>(n2);
+      const iv = f64x2.splat(inv);
+      const uk = u + <usize>k * rowBytes;
+      v128.store(uk, f64x2.mul(iv, w0));
+      if (np > 1) v128.store(uk + 16, f64x2.mul(iv, w1));
+      if (np > 2) v128.store(uk + 32, f64x2.mul(iv, w2));
+      if (np > 3) v128.store(uk + 48, f64x2.mul(iv, w3));
+      if (odd) store<f64>(uk + tail, inv * wt);
+      if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
+      k++;
+    }
+  }
+  return k;
+}
+
+/** `dot` of two rows held as selectSmall holds them: the lanes summed, then the tail. */
+// @ts-ignore: decorator
+@inline function rowDot(a0: v128, a1: v128, a2: v128, a3: v128, at: f64, b0: v128, b1: v128, b2: v128, b3: v128, bt: f64, np: i32, odd: bool): f64 {
+  let acc = f64x2.add(f64x2.splat(0), f64x2.mul(a0, b0));
+  if (np > 1) acc = f64x2.add(acc, f64x2.mul(a1, b1));
+  if (np > 2) acc = f64x2.add(acc, f64x2.mul(a2, b2));
+  if (np > 3) acc = f64x2.add(acc, f64x2.mul(a3, b3));
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (odd) s += at * bt;
+  return s;
 }
 
 /**

@@ -16,7 +16,7 @@
 import { selectBasis, rankThreshold, orthogonalize } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
-import { scaleTo, zero } from '../linalg/vec';
+import { scaleTo, transposeTo, zero } from '../linalg/vec';
 
 /** Flag bits of ortho_frames. */
 export const ORTHO_SPECIAL: i32 = 1; // SO / SE: det Q = +1
@@ -54,21 +54,16 @@ export function ortho_frames(
     const t = shift + <usize>i * rowBytes;
     const thr2 = rankThreshold(xi, rows, d, center, tol, t);
     const tp: usize = center ? t : 0;
-    zero(u, d * d);
     const k = selectBasis(xi, rows, d, tp, thr2, u, w, 0);
     store<i32>(rank + (<usize>i << 2), k);
+    if (k < d) zero(u + <usize>k * rowBytes, (d - k) * d); // the complement, until completed
     if (k == d - 1 && (special || (flags & ORTHO_COMPLETE) != 0)) completeLast(u, d, w);
     if (special && k >= d - 1 && det(u, d, scratch) < 0) {
       const last = u + <usize>(d - 1) * rowBytes;
       scaleTo(last, -1.0, last, d);
     }
-    // Q = Uᵀ
     const qi = q + <usize>i * matBytes;
-    for (let a = 0; a < d; a++) {
-      for (let j = 0; j < d; j++) {
-        store<f64>(qi + <usize>a * rowBytes + (<usize>j << 3), load<f64>(u + <usize>j * rowBytes + (<usize>a << 3)));
-      }
-    }
+    transposeTo(qi, u, d); // Q = Uᵀ
     applyRows(xi, rows, d, qi, tp, 0, canonical + <usize>r0 * rowBytes, scratch);
   }
 }

@@ -165,6 +165,35 @@ describe.each(dims)('kernels, d = %i', (d) => {
   });
 });
 
+describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', (d) => {
+  it('ortho_frames: a row the first row\'s scale would take but the real threshold passes over is left out', () => {
+    // row 0 tiny, row 1 = 10⁶·row 0 plus a residual of 10⁻¹² (taken against 10⁻⁹·|row 0|,
+    // dependent against 10⁻⁹·RMS), then generic rows: the frame is that of the input without row 1
+    const g = gaussianMatrix(normal, d + 1, d);
+    const x0 = g.subarray(0, d).map((v) => v * 1e-6);
+    const v = g.slice(d, 2 * d);
+    const c = v.reduce((s, vi, a) => s + vi * x0[a], 0) / x0.reduce((s, xi) => s + xi * xi, 0);
+    for (let a = 0; a < d; a++) v[a] -= c * x0[a];
+    const vn = Math.hypot(...v);
+    const x1 = x0.map((xi, a) => 1e6 * xi + (1e-12 * v[a]) / vn);
+    const rest = gaussianMatrix(normal, d, d);
+    const withRow = Float64Array.from([...x0, ...x1, ...rest]);
+    const without = Float64Array.from([...x0, ...rest]);
+    for (const flags of [0, 1]) {
+      const frame = (y: Float64Array) => both((k) => withArena(k, 'ortho_frames', (a) => {
+        const n = y.length / d;
+        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.ortho_work(d));
+        const q = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * d * 8);
+        k.exports.ortho_frames(xp, op, 1, d, flags, 1e-9, work, q, t, rk, st, cp);
+        return Float64Array.from([...a.f64(q, d * d), a.i32(rk, 1)[0]]);
+      }));
+      const got = frame(withRow);
+      expect(got[d * d]).toBe(d);
+      expect(Array.from(got)).toEqual(Array.from(frame(without)));
+    }
+  });
+});
+
 describe('arena', () => {
   it('grows the memory for large batches and keeps results correct', () => {
     const k = loadKernels({ simd: true });

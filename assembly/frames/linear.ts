@@ -74,7 +74,7 @@ export function linear_frames(
     const t = shift + <usize>i * rowBytes;
     const thr2 = rankThreshold(xi, rows, d, center, tol, t);
     const tp: usize = center ? t : 0;
-    let k = selectBasis(xi, rows, d, tp, thr2, u, w, picked);
+    let k = selectBasis(xi, rows, d, tp, thr2, u, w, picked, 0);
     let det: f64 = 0;
     if (k == d) {
       for (let j = 0; j < d; j++) {

@@ -69,24 +69,28 @@ import { centroid } from './apply';
  * the rows already taken has squared norm > thr2; its normalized residual becomes
  * u_k. Greedy selection in row order yields the lexicographically first basis.
  * Stops after d rows. If `picked` != 0 the chosen row indices are written there.
+ * If `bounds` != 0 it receives [the least squared residual taken (∞ if none), the
+ * largest one passed over (−∞ if none)]: every threshold in [bounds[1], bounds[0])
+ * selects the same rows (see `selectionHolds`).
  * `w` is scratch for d f64. Returns the rank k; u_k..u_{d-1} are left untouched.
  */
-export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u: usize, w: usize, picked: usize): i32 {
-  if (d == 3) return selectBasis3(x, rows, t, thr2, u, picked);
+export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u: usize, w: usize, picked: usize, bounds: usize): i32 {
+  if (d == 3) return selectBasis3(x, rows, t, thr2, u, picked, bounds);
   if (ASC_FEATURE_SIMD && d <= 9) {
     // one copy of selectSmall per shape, so that every row operation is straight-line code
     switch (d) {
-      case 2: return selectSmall(x, rows, t, thr2, u, picked, 1, false);
-      case 4: return selectSmall(x, rows, t, thr2, u, picked, 2, false);
-      case 5: return selectSmall(x, rows, t, thr2, u, picked, 2, true);
-      case 6: return selectSmall(x, rows, t, thr2, u, picked, 3, false);
-      case 7: return selectSmall(x, rows, t, thr2, u, picked, 3, true);
-      case 8: return selectSmall(x, rows, t, thr2, u, picked, 4, false);
-      case 9: return selectSmall(x, rows, t, thr2, u, picked, 4, true);
+      case 2: return selectSmall(x, rows, t, thr2, u, picked, bounds, 1, false);
+      case 4: return selectSmall(x, rows, t, thr2, u, picked, bounds, 2, false);
+      case 5: return selectSmall(x, rows, t, thr2, u, picked, bounds, 2, true);
+      case 6: return selectSmall(x, rows, t, thr2, u, picked, bounds, 3, false);
+      case 7: return selectSmall(x, rows, t, thr2, u, picked, bounds, 3, true);
+      case 8: return selectSmall(x, rows, t, thr2, u, picked, bounds, 4, false);
+      case 9: return selectSmall(x, rows, t, thr2, u, picked, bounds, 4, true);
     }
   }
   const rowBytes = <usize>d << 3;
   let k = 0;
+  let taken = Infinity, passed = -Infinity;
   for (let r = 0; r < rows && k < d; r++) {
     subTo(w, x + <usize>r * rowBytes, t, d);
     const n2 = orthogonalize(u, k, w, d, 0);
@@ -94,9 +98,31 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
       scaleTo(u + <usize>k * rowBytes, 1.0 / sqrt<f64>(n2), w, d);
       if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
       k++;
+      taken = min(taken, n2);
+    } else {
+      passed = max(passed, n2);
     }
   }
+  storeBounds(bounds, taken, passed);
   return k;
+}
+
+// @ts-ignore: decorator
+@inline function storeBounds(bounds: usize, taken: f64, passed: f64): void {
+  if (bounds != 0) {
+    store<f64>(bounds, taken);
+    store<f64>(bounds + 8, passed);
+  }
+}
+
+/**
+ * Whether a selection made with some provisional threshold (`bounds` from
+ * selectBasis) is the one threshold thr2 makes: every row taken has a squared
+ * residual above thr2 and every row passed over one at most thr2.
+ */
+// @ts-ignore: decorator
+@inline export function selectionHolds(bounds: usize, thr2: f64): bool {
+  return thr2 < load<f64>(bounds) && load<f64>(bounds + 8) <= thr2;
 }
 
 /**
@@ -109,7 +135,7 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
  * lanes, then the odd tail), which the scalar build runs, so both builds agree.
  */
 // @ts-ignore: decorator
-@inline function selectSmall(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, np: i32, odd: bool): i32 {
+@inline function selectSmall(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, bounds: usize, np: i32, odd: bool): i32 {
   const d = 2 * np + (odd ? 1 : 0);
   const rowBytes = <usize>d << 3;
   const tail = <usize>np << 4; // byte offset of the odd element
@@ -120,6 +146,7 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
   const t3 = t == 0 || np < 4 ? z : v128.load(t + 48);
   const tt: f64 = t == 0 || !odd ? 0 : load<f64>(t + tail);
   let k = 0;
+  let taken = Infinity, passed = -Infinity;
   for (let r = 0; r < rows && k < d; r++) {
     const xr = x + <usize>r * rowBytes;
     let w0 = v128.load(xr);
@@ -167,8 +194,12 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
       if (odd) store<f64>(uk + tail, inv * wt);
       if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
       k++;
+      taken = min(taken, n2);
+    } else {
+      passed = max(passed, n2);
     }
   }
+  storeBounds(bounds, taken, passed);
   return k;
 }
 
@@ -191,20 +222,23 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
  * signed towards the row), whose residual is |(u_0×u_1)·v| — equal to Gram–Schmidt's
  * up to round-off and orthonormal by construction.
  */
-function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize): i32 {
+function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, bounds: usize): i32 {
   const t0: f64 = t == 0 ? 0 : load<f64>(t);
   const t1: f64 = t == 0 ? 0 : load<f64>(t + 8);
   const t2: f64 = t == 0 ? 0 : load<f64>(t + 16);
   let a0: f64 = 0, a1: f64 = 0, a2: f64 = 0; // u_0
   let b0: f64 = 0, b1: f64 = 0, b2: f64 = 0; // u_1
   let k = 0;
+  let taken = Infinity, passed = -Infinity;
   for (let r = 0; r < rows && k < 3; r++) {
     const p = x + <usize>r * 24;
     let v0 = load<f64>(p) - t0, v1 = load<f64>(p + 8) - t1, v2 = load<f64>(p + 16) - t2;
     if (k == 2) {
       const n0 = a1 * b2 - a2 * b1, n1 = a2 * b0 - a0 * b2, n2 = a0 * b1 - a1 * b0;
       const c = n0 * v0 + n1 * v1 + n2 * v2;
-      if (c * c <= thr2) continue;
+      const c2 = c * c;
+      if (c2 <= thr2) { passed = max(passed, c2); continue; }
+      taken = min(taken, c2);
       const s: f64 = c > 0 ? 1 : -1;
       store<f64>(u + 48, s * n0);
       store<f64>(u + 56, s * n1);
@@ -223,7 +257,8 @@ function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked
           n2 = v0 * v0 + v1 * v1 + v2 * v2;
         }
       }
-      if (n2 <= thr2) continue;
+      if (n2 <= thr2) { passed = max(passed, n2); continue; }
+      taken = min(taken, n2);
       const inv = 1.0 / sqrt<f64>(n2);
       v0 *= inv; v1 *= inv; v2 *= inv;
       if (k == 0) { a0 = v0; a1 = v1; a2 = v2; } else { b0 = v0; b1 = v1; b2 = v2; }
@@ -235,6 +270,7 @@ function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked
     if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
     k++;
   }
+  storeBounds(bounds, taken, passed);
   return k;
 }
 
@@ -280,7 +316,7 @@ export function linalg_select(x: usize, offsets: usize, count: i32, d: i32, tol:
     const pi = picked + ((<usize>i * <usize>d) << 2);
     for (let j = 0; j < d; j++) store<i32>(pi + (<usize>j << 2), -1);
     const thr2 = tol * tol * meanSquare(xi, r1 - r0, d);
-    store<i32>(rank + (<usize>i << 2), selectBasis(xi, r1 - r0, d, 0, thr2, work, w, pi));
+    store<i32>(rank + (<usize>i << 2), selectBasis(xi, r1 - r0, d, 0, thr2, work, w, pi, 0));
   }
 }
 

@@ -192,6 +192,29 @@ describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', 
       expect(Array.from(got)).toEqual(Array.from(frame(without)));
     }
   });
+
+  it('lorentz_frames: the same with a time-like tiny first row', () => {
+    const x0 = new Float64Array(d).fill(0.1e-6);
+    x0[0] = 1e-6;
+    const v = gaussianMatrix(normal, 1, d);
+    const x1 = x0.map((xi, a) => 1e6 * xi + 1e-12 * v[a]);
+    const rest = gaussianMatrix(normal, d + 2, d);
+    const withRow = Float64Array.from([...x0, ...x1, ...rest]);
+    const without = Float64Array.from([...x0, ...rest]);
+    for (const flags of [0, 1]) {
+      const frame = (y: Float64Array) => both((k) => withArena(k, 'lorentz_frames', (a) => {
+        const n = y.length / d;
+        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.lorentz_work(d));
+        const q = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * d * 8);
+        k.exports.lorentz_frames(xp, op, 1, d, flags, 1e-9, work, q, t, rk, st, cp);
+        return Float64Array.from([...a.f64(q, d * d), a.i32(rk, 1)[0], a.f64(st, 1)[0]]);
+      }));
+      const got = frame(withRow);
+      expect(got[d * d]).toBe(d);
+      expect(got[d * d + 1]).toBe(0);
+      expect(Array.from(got)).toEqual(Array.from(frame(without)));
+    }
+  });
 });
 
 describe('arena', () => {

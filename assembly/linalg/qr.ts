@@ -33,15 +33,18 @@ import { centroid } from './apply';
 }
 
 /**
- * One MGS pass: w −= (u_i·w)·u_i for i < k, adding the coefficients to rcol. With
- * `eps` != 0 the product is Minkowski's (see orthogonalizeEta): w −= eps[i]·⟨u_i, w⟩_η·u_i.
+ * One Gram–Schmidt pass: w −= (u_i·v)·u_i for i < k, adding the coefficients to
+ * rcol, with v = w as it goes (modified GS; `from` = 0) or v = `from`, a copy of w
+ * at the start (classical GS: the products do not wait for each other). With `eps`
+ * != 0 the product is Minkowski's (see orthogonalizeEta): w −= eps[i]·⟨u_i, v⟩_η·u_i.
  */
 // @ts-ignore: decorator
-@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0): void {
+@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0, from: usize = 0): void {
   const rowBytes = <usize>d << 3;
+  const v = from == 0 ? w : from;
   for (let i = 0; i < k; i++) {
     const ui = u + <usize>i * rowBytes;
-    const c = eps == 0 ? dot(ui, w, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, w, d);
+    const c = eps == 0 ? dot(ui, v, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, v, d);
     axmy(w, c, ui, d);
     if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
   }
@@ -51,15 +54,133 @@ import { centroid } from './apply';
  * Generalized Gram–Schmidt in the Minkowski metric η = diag(1, −1, …, −1) (Lin et al.
  * 2024, Alg. 1): orthogonalize w (d f64) in place against u_0..u_{k-1}, which are
  * η-orthonormal with ⟨u_i, u_i⟩_η = eps[i] ∈ {+1, −1} (f64; 0 marks a zero row, which
- * projects nothing); return ⟨w, w⟩_η. Both passes always run: the re-orthogonalization
- * test of `orthogonalize` compares Euclidean norms, which a projection in an
- * indefinite metric need not decrease.
+ * projects nothing); return ⟨w, w⟩_η. Two classical passes (every coefficient of a
+ * pass from w at its start, in `tmp`, d f64: the products run in parallel, and
+ * classical GS twice is as good as modified — Giraud et al. 2005). Both passes always
+ * run: the re-orthogonalization test of `orthogonalize` compares Euclidean norms,
+ * which a projection in an indefinite metric need not decrease.
  */
 // @ts-ignore: decorator
-@inline export function orthogonalizeEta(u: usize, eps: usize, k: i32, w: usize, d: i32): f64 {
-  project(u, k, w, d, 0, eps);
-  project(u, k, w, d, 0, eps);
+@inline export function orthogonalizeEta(u: usize, eps: usize, k: i32, w: usize, d: i32, tmp: usize): f64 {
+  copy(tmp, w, d);
+  project(u, k, w, d, 0, eps, tmp);
+  copy(tmp, w, d);
+  project(u, k, w, d, 0, eps, tmp);
   return dotEta(w, w, d);
+}
+
+/**
+ * The Lorentz selection (Lin et al. 2024, Alg. 1; see lorentz.ts): rows in order,
+ * skipping light-like ones (|⟨x,x⟩_η| <= tol·‖x‖²); each is orthogonalized by
+ * orthogonalizeEta against u_0..u_{k-1}; a residual w with ‖w‖² <= thr2 depends on
+ * them; otherwise u_k = s·w/√|⟨w,w⟩_η| and eps[k] = s = sign ⟨w,w⟩_η, unless
+ * |⟨w,w⟩_η| <= tol·‖w‖² (a light-like residual: the row goes to bad[0] (i32) and
+ * the selection stops; bad[0] = −1 otherwise). Stops after d rows. `bounds` as for
+ * selectBasis (the null-pivot row counts as taken). `w` is scratch for 2d f64.
+ * Returns the rank k; u_k.. and eps[k..] are left untouched.
+ */
+export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: usize, eps: usize, w: usize, bad: usize, bounds: usize): i32 {
+  const tmp = w + (<usize>d << 3);
+  if (ASC_FEATURE_SIMD && d >= 2 && d <= 9) {
+    // one copy of selectEtaSmall per shape, as for selectSmall
+    switch (d) {
+      case 2: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 1, false);
+      case 3: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 1, true);
+      case 4: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 2, false);
+      case 5: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 2, true);
+      case 6: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 3, false);
+      case 7: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 3, true);
+      case 8: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 4, false);
+      case 9: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 4, true);
+    }
+  }
+  const rowBytes = <usize>d << 3;
+  store<i32>(bad, -1);
+  let k = 0;
+  let taken = Infinity, passed = -Infinity;
+  for (let r = 0; r < rows && k < d; r++) {
+    const xr = x + <usize>r * rowBytes;
+    if (abs<f64>(dotEta(xr, xr, d)) <= tol * dot(xr, xr, d)) continue;
+    copy(w, xr, d);
+    const n = orthogonalizeEta(u, eps, k, w, d, tmp);
+    const e = dot(w, w, d);
+    if (e <= thr2) { passed = max(passed, e); continue; }
+    taken = min(taken, e);
+    if (abs<f64>(n) <= tol * e) { store<i32>(bad, r); break; }
+    const s: f64 = n > 0 ? 1 : -1;
+    scaleTo(u + <usize>k * rowBytes, s / sqrt<f64>(abs<f64>(n)), w, d);
+    store<f64>(eps + (<usize>k << 3), s);
+    k++;
+  }
+  storeBounds(bounds, taken, passed);
+  return k;
+}
+
+/**
+ * selectEta for d = 2·np + (odd ? 1 : 0) <= 9 in the SIMD build, the working row in
+ * registers as in selectSmall; the same operations in the same order as the general
+ * loop (dotEta is 2·a_0·b_0 − dot; two classical passes), so both builds agree.
+ */
+// @ts-ignore: decorator
+@inline function selectEtaSmall(x: usize, rows: i32, tol: f64, thr2: f64, u: usize, eps: usize, bad: usize, bounds: usize, np: i32, odd: bool): i32 {
+  const d = 2 * np + (odd ? 1 : 0);
+  const rowBytes = <usize>d << 3;
+  const tail = <usize>np << 4;
+  const z = f64x2.splat(0);
+  store<i32>(bad, -1);
+  let k = 0;
+  let taken = Infinity, passed = -Infinity;
+  for (let r = 0; r < rows && k < d; r++) {
+    const xr = x + <usize>r * rowBytes;
+    let w0 = v128.load(xr);
+    let w1 = np < 2 ? z : v128.load(xr + 16);
+    let w2 = np < 3 ? z : v128.load(xr + 32);
+    let w3 = np < 4 ? z : v128.load(xr + 48);
+    let wt: f64 = odd ? load<f64>(xr + tail) : 0;
+    const x0 = f64x2.extract_lane(w0, 0);
+    const xx = rowDot(w0, w1, w2, w3, wt, w0, w1, w2, w3, wt, np, odd);
+    if (abs<f64>(2 * x0 * x0 - xx) <= tol * xx) continue; // light-like
+    for (let pass = 0; pass < 2; pass++) {
+      // classical: every coefficient from w as the pass found it (v)
+      const v0 = w0, v1 = w1, v2 = w2, v3 = w3, vt = wt;
+      const vv = f64x2.extract_lane(v0, 0);
+      for (let i = 0; i < k; i++) {
+        const ui = u + <usize>i * rowBytes;
+        const u0 = v128.load(ui);
+        const u1 = np < 2 ? z : v128.load(ui + 16);
+        const u2 = np < 3 ? z : v128.load(ui + 32);
+        const u3 = np < 4 ? z : v128.load(ui + 48);
+        const ut: f64 = odd ? load<f64>(ui + tail) : 0;
+        const eta = 2 * f64x2.extract_lane(u0, 0) * vv - rowDot(u0, u1, u2, u3, ut, v0, v1, v2, v3, vt, np, odd);
+        const c = load<f64>(eps + (<usize>i << 3)) * eta;
+        const cv = f64x2.splat(c);
+        w0 = f64x2.sub(w0, f64x2.mul(cv, u0));
+        if (np > 1) w1 = f64x2.sub(w1, f64x2.mul(cv, u1));
+        if (np > 2) w2 = f64x2.sub(w2, f64x2.mul(cv, u2));
+        if (np > 3) w3 = f64x2.sub(w3, f64x2.mul(cv, u3));
+        if (odd) wt -= c * ut;
+      }
+    }
+    const v0 = f64x2.extract_lane(w0, 0);
+    const e = rowDot(w0, w1, w2, w3, wt, w0, w1, w2, w3, wt, np, odd);
+    const n = 2 * v0 * v0 - e;
+    if (e <= thr2) { passed = max(passed, e); continue; }
+    taken = min(taken, e);
+    if (abs<f64>(n) <= tol * e) { store<i32>(bad, r); break; }
+    const s: f64 = n > 0 ? 1 : -1;
+    const f = s / sqrt<f64>(abs<f64>(n));
+    const fv = f64x2.splat(f);
+    const uk = u + <usize>k * rowBytes;
+    v128.store(uk, f64x2.mul(fv, w0));
+    if (np > 1) v128.store(uk + 16, f64x2.mul(fv, w1));
+    if (np > 2) v128.store(uk + 32, f64x2.mul(fv, w2));
+    if (np > 3) v128.store(uk + 48, f64x2.mul(fv, w3));
+    if (odd) store<f64>(uk + tail, f * wt);
+    store<f64>(eps + (<usize>k << 3), s);
+    k++;
+  }
+  storeBounds(bounds, taken, passed);
+  return k;
 }
 
 /**

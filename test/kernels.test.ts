@@ -217,6 +217,32 @@ describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', 
   });
 });
 
+describe('linear_frames, d = 3', () => {
+  it('takes the leading rows in place, and falls back to the greedy selection when they are dependent', () => {
+    const d = 3;
+    const g = gaussianMatrix(normal, 5, d);
+    const dependent = g.slice();
+    for (let a = 0; a < d; a++) dependent[d + a] = 2 * g[a]; // row 1 = 2·row 0: rows 0, 2, 3 are taken
+    for (const [y, rowsTaken] of [[g, [0, 1, 2]], [dependent, [0, 2, 3]]] as const) {
+      for (const flags of [0, 1]) {
+        const out = both((k) => withArena(k, 'linear_frames', (a) => {
+          const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, 5)), work = a.alloc(k.exports.linear_work(d));
+          const m = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), c = a.alloc(5 * d * 8);
+          k.exports.linear_frames(xp, op, 1, d, flags, 1e-9, work, m, t, rk, st, c);
+          return Float64Array.from([...a.f64(m, d * d), a.i32(rk, 1)[0], ...a.f64(c, 5 * d)]);
+        }));
+        expect(out[d * d]).toBe(d);
+        // M = Aᵀ/κ and c = X·M⁻ᵀ: each taken row maps to its unit vector
+        const kappa = flags & 1 ? Math.cbrt(determinant(Float64Array.from(rowsTaken.flatMap((r) => Array.from(y.subarray(r * d, r * d + d)))), d)) : 1;
+        for (let p = 0; p < d; p++) for (let q = 0; q < d; q++) expect(out[p * d + q]).toBeCloseTo(y[rowsTaken[q] * d + p] / kappa, 12);
+        rowsTaken.forEach((r, j) => {
+          for (let a = 0; a < d; a++) expect(out[d * d + 1 + r * d + a]).toBeCloseTo(a === j ? kappa : 0, 9);
+        });
+      }
+    }
+  });
+});
+
 describe('arena', () => {
   it('grows the memory for large batches and keeps results correct', () => {
     const k = loadKernels({ simd: true });

@@ -193,6 +193,27 @@ describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', 
     }
   });
 
+  it('unitary_frames: the same for complex rows', () => {
+    const x0 = gaussianMatrix(normal, 1, 2 * d).map((v) => v * 1e-6);
+    const v = gaussianMatrix(normal, 1, 2 * d);
+    const x1 = x0.map((xi, a) => 1e6 * xi + 1e-12 * v[a]);
+    const rest = gaussianMatrix(normal, d, 2 * d);
+    const withRow = Float64Array.from([...x0, ...x1, ...rest]);
+    const without = Float64Array.from([...x0, ...rest]);
+    for (const flags of [0, 1]) {
+      const frame = (y: Float64Array) => both((k) => withArena(k, 'unitary_frames', (a) => {
+        const n = y.length / (2 * d);
+        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.unitary_work(d));
+        const m = a.alloc(2 * d * d * 8), t = a.alloc(2 * d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * 2 * d * 8);
+        k.exports.unitary_frames(xp, op, 1, d, flags, 1e-9, work, m, t, rk, st, cp);
+        return Float64Array.from([...a.f64(m, 2 * d * d), a.i32(rk, 1)[0]]);
+      }));
+      const got = frame(withRow);
+      expect(got[2 * d * d]).toBe(d);
+      expect(Array.from(got)).toEqual(Array.from(frame(without)));
+    }
+  });
+
   it('lorentz_frames: the same with a time-like tiny first row', () => {
     const x0 = new Float64Array(d).fill(0.1e-6);
     x0[0] = 1e-6;

@@ -2,9 +2,10 @@
  * Gram–Schmidt orthogonalization and greedy selection of independent rows.
  *
  * Vectors are rows: a basis u_0..u_{k-1} is k rows of d f64 (row-major, stride d).
- * Orthogonalization is modified Gram–Schmidt with re-orthogonalization when needed
- * (Giraud, Langou, Rozložník 2005: twice is enough), which keeps the basis
- * orthonormal to round-off even for nearly dependent rows.
+ * Orthogonalization is Gram–Schmidt (modified, or classical where the latency of
+ * its dependent steps matters) with re-orthogonalization when needed (Giraud,
+ * Langou, Rozložník 2005: twice is enough), which keeps the basis orthonormal to
+ * round-off even for nearly dependent rows.
  */
 import { dot, dotEta, axmy, scaleTo, subTo, sumSquares, copy, zero } from './vec';
 import { centroid } from './apply';
@@ -16,17 +17,21 @@ import { centroid } from './apply';
  * pass that cancels that much may leave a residual that is not orthogonal to
  * round-off; a second pass always does — "twice is enough").
  * If `rcol` != 0, the projection coefficients (summed over the passes) are
- * written to rcol[0..k-1] — column k of R in v = Uᵀ·R.
+ * written to rcol[0..k-1] — column k of R in v = Uᵀ·R. With `from` != 0 (d f64
+ * of scratch) the passes are classical (see `project`): their products do not
+ * wait for each other, and classical GS with this criterion is as good as modified.
  */
 // @ts-ignore: decorator
-@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize): f64 {
+@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize, from: usize = 0): f64 {
   if (rcol != 0) zero(rcol, k);
   const before = dot(w, w, d);
   if (k == 0) return before;
-  project(u, k, w, d, rcol);
+  if (from != 0) copy(from, w, d);
+  project(u, k, w, d, rcol, 0, from);
   let n2 = dot(w, w, d);
   if (n2 < 0.25 * before) {
-    project(u, k, w, d, rcol);
+    if (from != 0) copy(from, w, d);
+    project(u, k, w, d, rcol, 0, from);
     n2 = dot(w, w, d);
   }
   return n2;
@@ -214,7 +219,7 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
   let taken = Infinity, passed = -Infinity;
   for (let r = 0; r < rows && k < d; r++) {
     subTo(w, x + <usize>r * rowBytes, t, d);
-    const n2 = orthogonalize(u, k, w, d, 0);
+    const n2 = orthogonalize(u, k, w, d, 0, u + <usize>k * rowBytes); // u_k is free until taken
     if (n2 > thr2) {
       scaleTo(u + <usize>k * rowBytes, 1.0 / sqrt<f64>(n2), w, d);
       if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
@@ -252,8 +257,9 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
  * scalar, so each dot product, projection and scaling is a few straight-line
  * instructions instead of a loop (at these sizes the loops' control costs more than
  * their arithmetic). The operations and their order are exactly those of the general
- * loop (subTo, orthogonalize with its DGKS test, scaleTo; `dot` adds the even and odd
- * lanes, then the odd tail), which the scalar build runs, so both builds agree.
+ * loop (subTo, classical orthogonalize with its DGKS test, scaleTo; `dot` adds the
+ * even and odd lanes, then the odd tail), which the scalar build runs, so both
+ * builds agree.
  */
 // @ts-ignore: decorator
 @inline function selectSmall(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, bounds: usize, np: i32, odd: bool): i32 {
@@ -284,8 +290,10 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
     }
     const before = rowDot(w0, w1, w2, w3, wt, w0, w1, w2, w3, wt, np, odd);
     let n2 = before;
-    // modified Gram–Schmidt, and a second pass when the first cancelled most of w (DGKS)
+    // classical Gram–Schmidt (every coefficient from w as the pass found it, v), and a
+    // second pass when the first cancelled most of w (DGKS)
     for (let pass = 0; k > 0; pass++) {
+      const v0 = w0, v1 = w1, v2 = w2, v3 = w3, vt = wt;
       for (let i = 0; i < k; i++) {
         const ui = u + <usize>i * rowBytes;
         const u0 = v128.load(ui);
@@ -293,7 +301,7 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
         const u2 = np < 3 ? z : v128.load(ui + 32);
         const u3 = np < 4 ? z : v128.load(ui + 48);
         const ut: f64 = odd ? load<f64>(ui + tail) : 0;
-        const c = rowDot(u0, u1, u2, u3, ut, w0, w1, w2, w3, wt, np, odd);
+        const c = rowDot(u0, u1, u2, u3, ut, v0, v1, v2, v3, vt, np, odd);
         const cv = f64x2.splat(c);
         w0 = f64x2.sub(w0, f64x2.mul(cv, u0));
         if (np > 1) w1 = f64x2.sub(w1, f64x2.mul(cv, u1));

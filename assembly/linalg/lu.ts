@@ -166,8 +166,9 @@ export function inverseSmall(a: usize, d: i32, out: usize): f64 {
 
 /**
  * ‖A‖₁ = max over columns of Σ_i |A_ij| (d×d row-major). Each column's sum runs
- * down the rows in order; the SIMD build sums column pairs as f64x2 (the same
- * per-column sums), both builds take the odd last column alone, so the bits agree.
+ * down the rows in order: the SIMD build sums column pairs as f64x2 lanes, the
+ * scalar build (and the SIMD build's odd last column) one column at a time — the
+ * same sums, so the bits agree.
  */
 export function norm1(a: usize, d: i32): f64 {
   const rowBytes = <usize>d << 3;

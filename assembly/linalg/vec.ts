@@ -105,8 +105,8 @@
 
 /**
  * dst = srcᵀ for d×d row-major matrices that do not overlap. The SIMD build moves
- * the even leading block as 2×2 tiles (two loads, two shuffles, two stores each),
- * then both builds move the odd last row and column one value at a time. A copy, so
+ * the even leading block as 2×2 tiles (two loads, two shuffles, two stores each);
+ * the rest (all of it in the scalar build) moves one value at a time. A copy, so
  * the bits do not depend on the build.
  */
 // @ts-ignore: decorator

@@ -200,17 +200,20 @@ export function linalg_apply(
   const t0: f64 = pre == 0 ? 0 : load<f64>(pre);
   const t1: f64 = pre == 0 ? 0 : load<f64>(pre + 8);
   const t2: f64 = pre == 0 ? 0 : load<f64>(pre + 16);
+  const t0v = f64x2.splat(t0), t1v = f64x2.splat(t1), t2v = f64x2.splat(t2);
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * 24;
-    let x0 = load<f64>(x + o), x1 = load<f64>(x + o + 8), x2 = load<f64>(x + o + 16);
+    // each value splat straight from memory; its lane 0 is the scalar
+    let s0 = v128.load64_splat(x + o), s1 = v128.load64_splat(x + o + 8), s2 = v128.load64_splat(x + o + 16);
     if (pre != 0) {
-      x0 -= t0;
-      x1 -= t1;
-      x2 -= t2;
+      s0 = f64x2.sub(s0, t0v);
+      s1 = f64x2.sub(s1, t1v);
+      s2 = f64x2.sub(s2, t2v);
     }
-    let acc = f64x2.add(p01, f64x2.mul(f64x2.splat(x0), m0));
-    acc = f64x2.add(acc, f64x2.mul(f64x2.splat(x1), m1));
-    acc = f64x2.add(acc, f64x2.mul(f64x2.splat(x2), m2));
+    const x0 = f64x2.extract_lane(s0, 0), x1 = f64x2.extract_lane(s1, 0), x2 = f64x2.extract_lane(s2, 0);
+    let acc = f64x2.add(p01, f64x2.mul(s0, m0));
+    acc = f64x2.add(acc, f64x2.mul(s1, m1));
+    acc = f64x2.add(acc, f64x2.mul(s2, m2));
     v128.store(out + o, acc);
     store<f64>(out + o + 16, p2 + x0 * m02 + x1 * m12 + x2 * m22);
   }

@@ -20,7 +20,7 @@
  * (its M and canonical rows are zero). κ₁(A) = ‖A‖₁·‖A⁻¹‖₁ past a limit puts a
  * warning status on the input.
  */
-import { selectBasis, rankThreshold } from '../linalg/qr';
+import { selectBasis, leading3, rankThreshold } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
 import { luFactor, luInverse, inverseSmall, norm1 } from '../linalg/lu';
 import { subTo, scaleTo, copy, transposeTo, zero } from '../linalg/vec';
@@ -74,7 +74,7 @@ export function linear_frames(
     const t = shift + <usize>i * rowBytes;
     const thr2 = rankThreshold(xi, rows, d, center, tol, t);
     const tp: usize = center ? t : 0;
-    const lead = d == 3 && leading3(xi, rows, tp, thr2, picked);
+    const lead = d == 3 && leading3(xi, rows, tp, thr2, 0, picked, 0);
     let k = lead ? 3 : selectBasis(xi, rows, d, tp, thr2, u, w, picked, 0);
     let det: f64 = 0;
     // A: the leading rows in place when nothing is subtracted, else a copy
@@ -123,29 +123,3 @@ export function linear_frames(
   }
 }
 
-/**
- * For d = 3: whether the greedy selection takes rows 0, 1, 2 of X − t (then written
- * to picked), from their residuals as areas and volumes: |y_0|, |y_0×y_1|/|y_0| and
- * |det(y_0, y_1, y_2)|/|y_0×y_1| are the lengths Gram–Schmidt leaves (equal up to
- * round-off), without its square roots and divisions, whose chain of dependent
- * steps would delay the inverse; A⁻¹ needs neither. Any other selection (false) is
- * left to selectBasis.
- */
-function leading3(x: usize, rows: i32, t: usize, thr2: f64, picked: usize): bool {
-  if (rows < 3) return false;
-  const t0: f64 = t == 0 ? 0 : load<f64>(t);
-  const t1: f64 = t == 0 ? 0 : load<f64>(t + 8);
-  const t2: f64 = t == 0 ? 0 : load<f64>(t + 16);
-  const a0 = load<f64>(x) - t0, a1 = load<f64>(x + 8) - t1, a2 = load<f64>(x + 16) - t2;
-  const b0 = load<f64>(x + 24) - t0, b1 = load<f64>(x + 32) - t1, b2 = load<f64>(x + 40) - t2;
-  const c0 = load<f64>(x + 48) - t0, c1 = load<f64>(x + 56) - t1, c2 = load<f64>(x + 64) - t2;
-  const aa = a0 * a0 + a1 * a1 + a2 * a2;
-  const n0 = a1 * b2 - a2 * b1, n1 = a2 * b0 - a0 * b2, n2 = a0 * b1 - a1 * b0;
-  const nn = n0 * n0 + n1 * n1 + n2 * n2;
-  const v = n0 * c0 + n1 * c1 + n2 * c2;
-  if (!(aa > thr2 && nn > thr2 * aa && v * v > thr2 * nn)) return false;
-  store<i32>(picked, 0);
-  store<i32>(picked + 4, 1);
-  store<i32>(picked + 8, 2);
-  return true;
-}

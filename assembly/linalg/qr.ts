@@ -201,7 +201,7 @@ export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: u
  * `w` is scratch for d f64. Returns the rank k; u_k..u_{d-1} are left untouched.
  */
 export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u: usize, w: usize, picked: usize, bounds: usize): i32 {
-  if (d == 3) return selectBasis3(x, rows, t, thr2, u, picked, bounds);
+  if (d == 3) return leading3(x, rows, t, thr2, u, picked, bounds) ? 3 : selectBasis3(x, rows, t, thr2, u, picked, bounds);
   if (ASC_FEATURE_SIMD && d <= 9) {
     // one copy of selectSmall per shape, so that every row operation is straight-line code
     switch (d) {
@@ -342,6 +342,56 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   if (odd) s += at * bt;
   return s;
+}
+
+/**
+ * The d = 3 selection when it takes rows 0, 1 and 2 of X − t (y_0, y_1, y_2) and the
+ * second needs no re-orthogonalization — all but degenerate inputs. Their residuals
+ * are areas and volumes, |y_0|², |n|²/|y_0|² and (n·y_2)²/|n|² with n = y_0×y_1
+ * (what Gram–Schmidt leaves, up to round-off), so the three basis vectors are
+ * normalized side by side instead of one after another: u_0 = y_0/|y_0|,
+ * u_1 = r/|r| with r = y_1 − (y_0·y_1/|y_0|²)·y_0, u_2 = ±n/|n| (signed towards
+ * y_2). One projection suffices when |r|² = |n|²/|y_0|² >= |y_1|²/4 (selectBasis3's
+ * DGKS test). Returns false, writing nothing, for any other case, which
+ * selectBasis3 then decides. With u = 0 only picked (and bounds) are written.
+ */
+export function leading3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, bounds: usize): bool {
+  if (rows < 3) return false;
+  const t0: f64 = t == 0 ? 0 : load<f64>(t);
+  const t1: f64 = t == 0 ? 0 : load<f64>(t + 8);
+  const t2: f64 = t == 0 ? 0 : load<f64>(t + 16);
+  const a0 = load<f64>(x) - t0, a1 = load<f64>(x + 8) - t1, a2 = load<f64>(x + 16) - t2;
+  const b0 = load<f64>(x + 24) - t0, b1 = load<f64>(x + 32) - t1, b2 = load<f64>(x + 40) - t2;
+  const c0 = load<f64>(x + 48) - t0, c1 = load<f64>(x + 56) - t1, c2 = load<f64>(x + 64) - t2;
+  const aa = a0 * a0 + a1 * a1 + a2 * a2;
+  const bb = b0 * b0 + b1 * b1 + b2 * b2;
+  const n0 = a1 * b2 - a2 * b1, n1 = a2 * b0 - a0 * b2, n2 = a0 * b1 - a1 * b0;
+  const nn = n0 * n0 + n1 * n1 + n2 * n2;
+  const v = n0 * c0 + n1 * c1 + n2 * c2;
+  if (!(aa > thr2 && nn > thr2 * aa && v * v > thr2 * nn && nn >= 0.25 * bb * aa)) return false;
+  if (u != 0) {
+    const ia = 1.0 / sqrt<f64>(aa);
+    store<f64>(u, a0 * ia);
+    store<f64>(u + 8, a1 * ia);
+    store<f64>(u + 16, a2 * ia);
+    const f = (a0 * b0 + a1 * b1 + a2 * b2) / aa;
+    const r0 = b0 - f * a0, r1 = b1 - f * a1, r2 = b2 - f * a2;
+    const ir = 1.0 / sqrt<f64>(r0 * r0 + r1 * r1 + r2 * r2);
+    store<f64>(u + 24, r0 * ir);
+    store<f64>(u + 32, r1 * ir);
+    store<f64>(u + 40, r2 * ir);
+    const inn = (v > 0 ? 1.0 : -1.0) / sqrt<f64>(nn);
+    store<f64>(u + 48, n0 * inn);
+    store<f64>(u + 56, n1 * inn);
+    store<f64>(u + 64, n2 * inn);
+  }
+  if (picked != 0) {
+    store<i32>(picked, 0);
+    store<i32>(picked + 4, 1);
+    store<i32>(picked + 8, 2);
+  }
+  if (bounds != 0) storeBounds(bounds, min(aa, min(nn / aa, v * v / nn)), -Infinity);
+  return true;
 }
 
 /**

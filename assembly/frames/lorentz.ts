@@ -41,7 +41,7 @@ export const LORENTZ_OUTSIDE: i32 = 3;
 
 /** Bytes of scratch lorentz_frames needs for dimension d. */
 export function lorentz_work(d: i32): i32 {
-  return (2 * d * d + 6 * d + 2) * 8 + d * 4;
+  return (3 * d * d + 7 * d + 2) * 8 + d * 4;
 }
 
 /** frameEta's answer when a provisional threshold decided a rejection or a rank below d. */
@@ -68,8 +68,8 @@ export function lorentz_frames(
   const matBytes = <usize>d * rowBytes;
   const u = work;
   const eps = u + matBytes; // d f64
-  const w = eps + rowBytes; // 2d f64: a row, and orthogonalizeEta's copy of it
-  const best = w + 2 * rowBytes; // d f64, for completeEta
+  const w = eps + rowBytes; // d² + 3d f64: selectEta's scratch (a row and its copy first)
+  const best = w + <usize>(d + 3) * rowBytes; // d f64, for completeEta
   const bounds = best + rowBytes; // 2 f64, from selectEta
   const scratch = bounds + 16; // d² f64 + d i32: det, then η·Q·η
   for (let i = 0; i < count; i++) {

@@ -81,25 +81,32 @@ import { centroid } from './apply';
  * them; otherwise u_k = s·w/√|⟨w,w⟩_η| and eps[k] = s = sign ⟨w,w⟩_η, unless
  * |⟨w,w⟩_η| <= tol·‖w‖² (a light-like residual: the row goes to bad[0] (i32) and
  * the selection stops; bad[0] = −1 otherwise). Stops after d rows. `bounds` as for
- * selectBasis (the null-pivot row counts as taken). `w` is scratch for 2d f64.
- * Returns the rank k; u_k.. and eps[k..] are left untouched.
+ * selectBasis (the null-pivot row counts as taken). Returns the rank k; u_k.. and
+ * eps[k..] are left untouched.
+ *
+ * The projections use the residuals as found, v_i = w, with 1/⟨v_i, v_i⟩_η:
+ * eps_i·⟨u_i, y⟩_η·u_i = ⟨v_i, y⟩_η/⟨v_i, v_i⟩_η·v_i, so the next row need not wait
+ * for u_i's square root and division. `w` is scratch for d² + 3d f64 (a row, its
+ * copy for orthogonalizeEta, the v_i and their reciprocal products).
  */
 export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: usize, eps: usize, w: usize, bad: usize, bounds: usize): i32 {
-  const tmp = w + (<usize>d << 3);
+  const rowBytes = <usize>d << 3;
+  const tmp = w + rowBytes;
+  const v = tmp + rowBytes;
+  const inv = v + <usize>d * rowBytes;
   if (ASC_FEATURE_SIMD && d >= 2 && d <= 9) {
     // one copy of selectEtaSmall per shape, as for selectSmall
     switch (d) {
-      case 2: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 1, false);
-      case 3: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 1, true);
-      case 4: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 2, false);
-      case 5: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 2, true);
-      case 6: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 3, false);
-      case 7: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 3, true);
-      case 8: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 4, false);
-      case 9: return selectEtaSmall(x, rows, tol, thr2, u, eps, bad, bounds, 4, true);
+      case 2: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 1, false);
+      case 3: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 1, true);
+      case 4: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 2, false);
+      case 5: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 2, true);
+      case 6: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 3, false);
+      case 7: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 3, true);
+      case 8: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 4, false);
+      case 9: return selectEtaSmall(x, rows, tol, thr2, u, eps, v, inv, bad, bounds, 4, true);
     }
   }
-  const rowBytes = <usize>d << 3;
   store<i32>(bad, -1);
   let k = 0;
   let taken = Infinity, passed = -Infinity;
@@ -107,12 +114,14 @@ export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: u
     const xr = x + <usize>r * rowBytes;
     if (abs<f64>(dotEta(xr, xr, d)) <= tol * dot(xr, xr, d)) continue;
     copy(w, xr, d);
-    const n = orthogonalizeEta(u, eps, k, w, d, tmp);
+    const n = orthogonalizeEta(v, inv, k, w, d, tmp);
     const e = dot(w, w, d);
     if (e <= thr2) { passed = max(passed, e); continue; }
     taken = min(taken, e);
     if (abs<f64>(n) <= tol * e) { store<i32>(bad, r); break; }
     const s: f64 = n > 0 ? 1 : -1;
+    copy(v + <usize>k * rowBytes, w, d);
+    store<f64>(inv + (<usize>k << 3), 1.0 / n);
     scaleTo(u + <usize>k * rowBytes, s / sqrt<f64>(abs<f64>(n)), w, d);
     store<f64>(eps + (<usize>k << 3), s);
     k++;
@@ -124,10 +133,11 @@ export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: u
 /**
  * selectEta for d = 2·np + (odd ? 1 : 0) <= 9 in the SIMD build, the working row in
  * registers as in selectSmall; the same operations in the same order as the general
- * loop (dotEta is 2·a_0·b_0 − dot; two classical passes), so both builds agree.
+ * loop (dotEta is 2·a_0·b_0 − dot; two classical passes against the v_i at vb, with
+ * the reciprocals at inv), so both builds agree.
  */
 // @ts-ignore: decorator
-@inline function selectEtaSmall(x: usize, rows: i32, tol: f64, thr2: f64, u: usize, eps: usize, bad: usize, bounds: usize, np: i32, odd: bool): i32 {
+@inline function selectEtaSmall(x: usize, rows: i32, tol: f64, thr2: f64, u: usize, eps: usize, vb: usize, inv: usize, bad: usize, bounds: usize, np: i32, odd: bool): i32 {
   const d = 2 * np + (odd ? 1 : 0);
   const rowBytes = <usize>d << 3;
   const tail = <usize>np << 4;
@@ -150,14 +160,14 @@ export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: u
       const v0 = w0, v1 = w1, v2 = w2, v3 = w3, vt = wt;
       const vv = f64x2.extract_lane(v0, 0);
       for (let i = 0; i < k; i++) {
-        const ui = u + <usize>i * rowBytes;
+        const ui = vb + <usize>i * rowBytes;
         const u0 = v128.load(ui);
         const u1 = np < 2 ? z : v128.load(ui + 16);
         const u2 = np < 3 ? z : v128.load(ui + 32);
         const u3 = np < 4 ? z : v128.load(ui + 48);
         const ut: f64 = odd ? load<f64>(ui + tail) : 0;
         const eta = 2 * f64x2.extract_lane(u0, 0) * vv - rowDot(u0, u1, u2, u3, ut, v0, v1, v2, v3, vt, np, odd);
-        const c = load<f64>(eps + (<usize>i << 3)) * eta;
+        const c = load<f64>(inv + (<usize>i << 3)) * eta;
         const cv = f64x2.splat(c);
         w0 = f64x2.sub(w0, f64x2.mul(cv, u0));
         if (np > 1) w1 = f64x2.sub(w1, f64x2.mul(cv, u1));
@@ -173,6 +183,13 @@ export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: u
     taken = min(taken, e);
     if (abs<f64>(n) <= tol * e) { store<i32>(bad, r); break; }
     const s: f64 = n > 0 ? 1 : -1;
+    const vk = vb + <usize>k * rowBytes;
+    v128.store(vk, w0);
+    if (np > 1) v128.store(vk + 16, w1);
+    if (np > 2) v128.store(vk + 32, w2);
+    if (np > 3) v128.store(vk + 48, w3);
+    if (odd) store<f64>(vk + tail, wt);
+    store<f64>(inv + (<usize>k << 3), 1.0 / n);
     const f = s / sqrt<f64>(abs<f64>(n));
     const fv = f64x2.splat(f);
     const uk = u + <usize>k * rowBytes;

@@ -98,7 +98,7 @@ describe.each(dims)('kernels, d = %i', (d) => {
     y.fill(0, n * d);
     const off = Int32Array.of(0, n, 2 * n);
     const [picked, rank] = [0, 1].map((which) => both((k) => withArena(k, 'linalg_select', (a) => {
-      const xp = a.putF64(y), op = a.putI32(off), work = a.alloc((d * d + d) * 8), pk = a.alloc(2 * d * 4), rk = a.alloc(8);
+      const xp = a.putF64(y), op = a.putI32(off), work = a.alloc((2 * d * d + 2 * d) * 8), pk = a.alloc(2 * d * 4), rk = a.alloc(8);
       k.exports.linalg_select(xp, op, 2, d, 1e-9, work, pk, rk);
       return which === 0 ? a.i32(pk, 2 * d).slice() : a.i32(rk, 2).slice();
     })));

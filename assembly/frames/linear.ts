@@ -37,7 +37,7 @@ export const LINEAR_CONDITION_LIMIT: f64 = 1e12;
 
 /** Bytes of scratch linear_frames needs for dimension d. */
 export function linear_work(d: i32): i32 {
-  return (4 * d * d + 2 * d) * 8 + 2 * d * 4;
+  return (5 * d * d + 3 * d) * 8 + 2 * d * 4;
 }
 
 /**
@@ -59,8 +59,8 @@ export function linear_frames(
   const a = u + matBytes; // A
   const lu = a + matBytes; // its LU factors
   const inv = lu + matBytes; // A⁻¹ (·κ for SL)
-  const w = inv + matBytes; // a row
-  const col = w + rowBytes; // a column of the inverse
+  const w = inv + matBytes; // d² + 2d f64: selectBasis's scratch
+  const col = w + <usize>(d + 2) * rowBytes; // a column of the inverse
   const picked = col + rowBytes; // d i32
   const piv = picked + (<usize>d << 2); // d i32
   const special = (flags & LINEAR_SPECIAL) != 0;

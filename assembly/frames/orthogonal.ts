@@ -25,7 +25,7 @@ export const ORTHO_COMPLETE: i32 = 4; // also complete rank d−1 for O(d) (to l
 
 /** Bytes of scratch ortho_frames needs for dimension d. */
 export function ortho_work(d: i32): i32 {
-  return (2 * d * d + d + 2) * 8 + d * 4;
+  return (3 * d * d + 2 * d + 2) * 8 + d * 4;
 }
 
 /**
@@ -52,8 +52,8 @@ export function ortho_frames(
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
   const u = work;
-  const w = u + matBytes;
-  const bounds = w + rowBytes; // 2 f64, from selectBasis
+  const w = u + matBytes; // d² + 2d f64: selectBasis's scratch (a row first)
+  const bounds = w + <usize>(d + 2) * rowBytes; // 2 f64, from selectBasis
   const scratch = bounds + 16; // d² f64 + d i32, for det
   const center = (flags & ORTHO_CENTER) != 0;
   for (let i = 0; i < count; i++) {

@@ -20,18 +20,19 @@ import { centroid } from './apply';
  * written to rcol[0..k-1] — column k of R in v = Uᵀ·R. With `from` != 0 (d f64
  * of scratch) the passes are classical (see `project`): their products do not
  * wait for each other, and classical GS with this criterion is as good as modified.
+ * With `scale` the u_i need not be normalized (scale[i] = 1/‖u_i‖², see `project`).
  */
 // @ts-ignore: decorator
-@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize, from: usize = 0): f64 {
+@inline export function orthogonalize(u: usize, k: i32, w: usize, d: i32, rcol: usize, from: usize = 0, scale: usize = 0): f64 {
   if (rcol != 0) zero(rcol, k);
   const before = dot(w, w, d);
   if (k == 0) return before;
   if (from != 0) copy(from, w, d);
-  project(u, k, w, d, rcol, 0, from);
+  project(u, k, w, d, rcol, scale, from);
   let n2 = dot(w, w, d);
   if (n2 < 0.25 * before) {
     if (from != 0) copy(from, w, d);
-    project(u, k, w, d, rcol, 0, from);
+    project(u, k, w, d, rcol, scale, from);
     n2 = dot(w, w, d);
   }
   return n2;
@@ -40,16 +41,19 @@ import { centroid } from './apply';
 /**
  * One Gram–Schmidt pass: w −= (u_i·v)·u_i for i < k, adding the coefficients to
  * rcol, with v = w as it goes (modified GS; `from` = 0) or v = `from`, a copy of w
- * at the start (classical GS: the products do not wait for each other). With `eps`
- * != 0 the product is Minkowski's (see orthogonalizeEta): w −= eps[i]·⟨u_i, v⟩_η·u_i.
+ * at the start (classical GS: the products do not wait for each other). With
+ * `scale` != 0 each product is multiplied by scale[i] (the reciprocal of u_i's own
+ * product when the u_i are not normalized, or a sign), and with `eta` it is
+ * Minkowski's (see orthogonalizeEta): w −= scale[i]·⟨u_i, v⟩_η·u_i.
  */
 // @ts-ignore: decorator
-@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, eps: usize = 0, from: usize = 0): void {
+@inline function project(u: usize, k: i32, w: usize, d: i32, rcol: usize, scale: usize = 0, from: usize = 0, eta: bool = false): void {
   const rowBytes = <usize>d << 3;
   const v = from == 0 ? w : from;
   for (let i = 0; i < k; i++) {
     const ui = u + <usize>i * rowBytes;
-    const c = eps == 0 ? dot(ui, v, d) : load<f64>(eps + (<usize>i << 3)) * dotEta(ui, v, d);
+    const p = eta ? dotEta(ui, v, d) : dot(ui, v, d);
+    const c = scale == 0 ? p : load<f64>(scale + (<usize>i << 3)) * p;
     axmy(w, c, ui, d);
     if (rcol != 0) store<f64>(rcol + (<usize>i << 3), load<f64>(rcol + (<usize>i << 3)) + c);
   }
@@ -68,9 +72,9 @@ import { centroid } from './apply';
 // @ts-ignore: decorator
 @inline export function orthogonalizeEta(u: usize, eps: usize, k: i32, w: usize, d: i32, tmp: usize): f64 {
   copy(tmp, w, d);
-  project(u, k, w, d, 0, eps, tmp);
+  project(u, k, w, d, 0, eps, tmp, true);
   copy(tmp, w, d);
-  project(u, k, w, d, 0, eps, tmp);
+  project(u, k, w, d, 0, eps, tmp, true);
   return dotEta(w, w, d);
 }
 
@@ -215,29 +219,37 @@ export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: u
  * If `bounds` != 0 it receives [the least squared residual taken (∞ if none), the
  * largest one passed over (−∞ if none)]: every threshold in [bounds[1], bounds[0])
  * selects the same rows (see `selectionHolds`).
- * `w` is scratch for d f64. Returns the rank k; u_k..u_{d-1} are left untouched.
+ *
+ * The projections use the residuals as found, v_i, with 1/‖v_i‖² (the same as with
+ * u_i = v_i/‖v_i‖), so the next row need not wait for u_i's square root and
+ * division. `w` is scratch for d² + 2d f64 (a row, the v_i and their reciprocal
+ * squared norms). Returns the rank k; u_k..u_{d-1} are left untouched.
  */
 export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u: usize, w: usize, picked: usize, bounds: usize): i32 {
   if (d == 3) return leading3(x, rows, t, thr2, u, picked, bounds) ? 3 : selectBasis3(x, rows, t, thr2, u, picked, bounds);
+  const rowBytes = <usize>d << 3;
+  const v = w + rowBytes;
+  const inv = v + <usize>d * rowBytes;
   if (ASC_FEATURE_SIMD && d <= 9) {
     // one copy of selectSmall per shape, so that every row operation is straight-line code
     switch (d) {
-      case 2: return selectSmall(x, rows, t, thr2, u, picked, bounds, 1, false);
-      case 4: return selectSmall(x, rows, t, thr2, u, picked, bounds, 2, false);
-      case 5: return selectSmall(x, rows, t, thr2, u, picked, bounds, 2, true);
-      case 6: return selectSmall(x, rows, t, thr2, u, picked, bounds, 3, false);
-      case 7: return selectSmall(x, rows, t, thr2, u, picked, bounds, 3, true);
-      case 8: return selectSmall(x, rows, t, thr2, u, picked, bounds, 4, false);
-      case 9: return selectSmall(x, rows, t, thr2, u, picked, bounds, 4, true);
+      case 2: return selectSmall(x, rows, t, thr2, u, v, inv, picked, bounds, 1, false);
+      case 4: return selectSmall(x, rows, t, thr2, u, v, inv, picked, bounds, 2, false);
+      case 5: return selectSmall(x, rows, t, thr2, u, v, inv, picked, bounds, 2, true);
+      case 6: return selectSmall(x, rows, t, thr2, u, v, inv, picked, bounds, 3, false);
+      case 7: return selectSmall(x, rows, t, thr2, u, v, inv, picked, bounds, 3, true);
+      case 8: return selectSmall(x, rows, t, thr2, u, v, inv, picked, bounds, 4, false);
+      case 9: return selectSmall(x, rows, t, thr2, u, v, inv, picked, bounds, 4, true);
     }
   }
-  const rowBytes = <usize>d << 3;
   let k = 0;
   let taken = Infinity, passed = -Infinity;
   for (let r = 0; r < rows && k < d; r++) {
     subTo(w, x + <usize>r * rowBytes, t, d);
-    const n2 = orthogonalize(u, k, w, d, 0, u + <usize>k * rowBytes); // u_k is free until taken
+    const n2 = orthogonalize(v, k, w, d, 0, u + <usize>k * rowBytes, inv); // u_k is free until taken
     if (n2 > thr2) {
+      copy(v + <usize>k * rowBytes, w, d);
+      store<f64>(inv + (<usize>k << 3), 1.0 / n2);
       scaleTo(u + <usize>k * rowBytes, 1.0 / sqrt<f64>(n2), w, d);
       if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
       k++;
@@ -274,12 +286,12 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
  * scalar, so each dot product, projection and scaling is a few straight-line
  * instructions instead of a loop (at these sizes the loops' control costs more than
  * their arithmetic). The operations and their order are exactly those of the general
- * loop (subTo, classical orthogonalize with its DGKS test, scaleTo; `dot` adds the
- * even and odd lanes, then the odd tail), which the scalar build runs, so both
- * builds agree.
+ * loop (subTo, classical orthogonalize against the v_i at vb scaled by inv, with its
+ * DGKS test, scaleTo; `dot` adds the even and odd lanes, then the odd tail), which
+ * the scalar build runs, so both builds agree.
  */
 // @ts-ignore: decorator
-@inline function selectSmall(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, bounds: usize, np: i32, odd: bool): i32 {
+@inline function selectSmall(x: usize, rows: i32, t: usize, thr2: f64, u: usize, vb: usize, inv: usize, picked: usize, bounds: usize, np: i32, odd: bool): i32 {
   const d = 2 * np + (odd ? 1 : 0);
   const rowBytes = <usize>d << 3;
   const tail = <usize>np << 4; // byte offset of the odd element
@@ -312,13 +324,13 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
     for (let pass = 0; k > 0; pass++) {
       const v0 = w0, v1 = w1, v2 = w2, v3 = w3, vt = wt;
       for (let i = 0; i < k; i++) {
-        const ui = u + <usize>i * rowBytes;
+        const ui = vb + <usize>i * rowBytes;
         const u0 = v128.load(ui);
         const u1 = np < 2 ? z : v128.load(ui + 16);
         const u2 = np < 3 ? z : v128.load(ui + 32);
         const u3 = np < 4 ? z : v128.load(ui + 48);
         const ut: f64 = odd ? load<f64>(ui + tail) : 0;
-        const c = rowDot(u0, u1, u2, u3, ut, v0, v1, v2, v3, vt, np, odd);
+        const c = load<f64>(inv + (<usize>i << 3)) * rowDot(u0, u1, u2, u3, ut, v0, v1, v2, v3, vt, np, odd);
         const cv = f64x2.splat(c);
         w0 = f64x2.sub(w0, f64x2.mul(cv, u0));
         if (np > 1) w1 = f64x2.sub(w1, f64x2.mul(cv, u1));
@@ -330,14 +342,21 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
       if (pass == 1 || !(n2 < 0.25 * before)) break;
     }
     if (n2 > thr2) {
-      const inv = 1.0 / sqrt<f64>(n2);
-      const iv = f64x2.splat(inv);
+      const vk = vb + <usize>k * rowBytes;
+      v128.store(vk, w0);
+      if (np > 1) v128.store(vk + 16, w1);
+      if (np > 2) v128.store(vk + 32, w2);
+      if (np > 3) v128.store(vk + 48, w3);
+      if (odd) store<f64>(vk + tail, wt);
+      store<f64>(inv + (<usize>k << 3), 1.0 / n2);
+      const f = 1.0 / sqrt<f64>(n2);
+      const iv = f64x2.splat(f);
       const uk = u + <usize>k * rowBytes;
       v128.store(uk, f64x2.mul(iv, w0));
       if (np > 1) v128.store(uk + 16, f64x2.mul(iv, w1));
       if (np > 2) v128.store(uk + 32, f64x2.mul(iv, w2));
       if (np > 3) v128.store(uk + 48, f64x2.mul(iv, w3));
-      if (odd) store<f64>(uk + tail, inv * wt);
+      if (odd) store<f64>(uk + tail, f * wt);
       if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
       k++;
       taken = min(taken, n2);
@@ -500,7 +519,7 @@ function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked
 /**
  * Batched greedy selection: for input i (batch layout of linalg_apply), write the
  * indices of its first independent rows (residual² > tol²·meanSquare), −1 padded,
- * to picked[i·d ..], −1 padded, and its rank to rank[i]. `work` holds d² + d f64.
+ * to picked[i·d ..], −1 padded, and its rank to rank[i]. `work` holds 2d² + 2d f64.
  */
 export function linalg_select(x: usize, offsets: usize, count: i32, d: i32, tol: f64, work: usize, picked: usize, rank: usize): void {
   const rowBytes = <usize>d << 3;

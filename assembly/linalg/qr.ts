@@ -391,7 +391,8 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
  * DGKS test). Returns false, writing nothing, for any other case, which
  * selectBasis3 then decides. With u = 0 only picked (and bounds) are written.
  */
-export function leading3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, bounds: usize): bool {
+// @ts-ignore: decorator
+@inline export function leading3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked: usize, bounds: usize): bool {
   if (rows < 3) return false;
   const t0: f64 = t == 0 ? 0 : load<f64>(t);
   const t1: f64 = t == 0 ? 0 : load<f64>(t + 8);

@@ -98,7 +98,7 @@ describe.each(dims)('kernels, d = %i', (d) => {
     y.fill(0, n * d);
     const off = Int32Array.of(0, n, 2 * n);
     const [picked, rank] = [0, 1].map((which) => both((k) => withArena(k, 'linalg_select', (a) => {
-      const xp = a.putF64(y), op = a.putI32(off), work = a.alloc((d * d + d) * 8), pk = a.alloc(2 * d * 4), rk = a.alloc(8);
+      const xp = a.putF64(y), op = a.putI32(off), work = a.alloc((2 * d * d + 2 * d) * 8), pk = a.alloc(2 * d * 4), rk = a.alloc(8);
       k.exports.linalg_select(xp, op, 2, d, 1e-9, work, pk, rk);
       return which === 0 ? a.i32(pk, 2 * d).slice() : a.i32(rk, 2).slice();
     })));
@@ -161,6 +161,137 @@ describe.each(dims)('kernels, d = %i', (d) => {
         out.set(a.f64(c, rows * d), count * d * d + count * d);
         return out;
       }));
+    }
+  });
+});
+
+describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', (d) => {
+  it('ortho_frames: a row the first row\'s scale would take but the real threshold passes over is left out', () => {
+    // row 0 tiny, row 1 = 10⁶·row 0 plus a residual of 10⁻¹² (taken against 10⁻⁹·|row 0|,
+    // dependent against 10⁻⁹·RMS), then generic rows: the frame is that of the input without row 1
+    const g = gaussianMatrix(normal, d + 1, d);
+    const x0 = g.subarray(0, d).map((v) => v * 1e-6);
+    const v = g.slice(d, 2 * d);
+    const c = v.reduce((s, vi, a) => s + vi * x0[a], 0) / x0.reduce((s, xi) => s + xi * xi, 0);
+    for (let a = 0; a < d; a++) v[a] -= c * x0[a];
+    const vn = Math.hypot(...v);
+    const x1 = x0.map((xi, a) => 1e6 * xi + (1e-12 * v[a]) / vn);
+    const rest = gaussianMatrix(normal, d, d);
+    const withRow = Float64Array.from([...x0, ...x1, ...rest]);
+    const without = Float64Array.from([...x0, ...rest]);
+    for (const flags of [0, 1]) {
+      const frame = (y: Float64Array) => both((k) => withArena(k, 'ortho_frames', (a) => {
+        const n = y.length / d;
+        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.ortho_work(d));
+        const q = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * d * 8);
+        k.exports.ortho_frames(xp, op, 1, d, flags, 1e-9, work, q, t, rk, st, cp);
+        return Float64Array.from([...a.f64(q, d * d), a.i32(rk, 1)[0]]);
+      }));
+      const got = frame(withRow);
+      expect(got[d * d]).toBe(d);
+      // the same rows are taken; for d = 3 the leading rows of `without` go the
+      // side-by-side way of leading3, so equal up to round-off
+      close(got, frame(without), 1e-12);
+    }
+  });
+
+  it('unitary_frames: the same for complex rows', () => {
+    const x0 = gaussianMatrix(normal, 1, 2 * d).map((v) => v * 1e-6);
+    const v = gaussianMatrix(normal, 1, 2 * d);
+    const x1 = x0.map((xi, a) => 1e6 * xi + 1e-12 * v[a]);
+    const rest = gaussianMatrix(normal, d, 2 * d);
+    const withRow = Float64Array.from([...x0, ...x1, ...rest]);
+    const without = Float64Array.from([...x0, ...rest]);
+    for (const flags of [0, 1]) {
+      const frame = (y: Float64Array) => both((k) => withArena(k, 'unitary_frames', (a) => {
+        const n = y.length / (2 * d);
+        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.unitary_work(d));
+        const m = a.alloc(2 * d * d * 8), t = a.alloc(2 * d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * 2 * d * 8);
+        k.exports.unitary_frames(xp, op, 1, d, flags, 1e-9, work, m, t, rk, st, cp);
+        return Float64Array.from([...a.f64(m, 2 * d * d), a.i32(rk, 1)[0]]);
+      }));
+      const got = frame(withRow);
+      expect(got[2 * d * d]).toBe(d);
+      expect(Array.from(got)).toEqual(Array.from(frame(without)));
+    }
+  });
+
+  it('lorentz_frames: the same with a time-like tiny first row', () => {
+    const x0 = new Float64Array(d).fill(0.1e-6);
+    x0[0] = 1e-6;
+    const v = gaussianMatrix(normal, 1, d);
+    const x1 = x0.map((xi, a) => 1e6 * xi + 1e-12 * v[a]);
+    const rest = gaussianMatrix(normal, d + 2, d);
+    const withRow = Float64Array.from([...x0, ...x1, ...rest]);
+    const without = Float64Array.from([...x0, ...rest]);
+    for (const flags of [0, 1]) {
+      const frame = (y: Float64Array) => both((k) => withArena(k, 'lorentz_frames', (a) => {
+        const n = y.length / d;
+        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.lorentz_work(d));
+        const q = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * d * 8);
+        k.exports.lorentz_frames(xp, op, 1, d, flags, 1e-9, work, q, t, rk, st, cp);
+        return Float64Array.from([...a.f64(q, d * d), a.i32(rk, 1)[0], a.f64(st, 1)[0]]);
+      }));
+      const got = frame(withRow);
+      expect(got[d * d]).toBe(d);
+      expect(got[d * d + 1]).toBe(0);
+      expect(Array.from(got)).toEqual(Array.from(frame(without)));
+    }
+  });
+});
+
+describe('ortho_frames, d = 3', () => {
+  it('Q is orthonormal and X = c·Qᵀ, whether the leading rows are well apart or nearly parallel', () => {
+    const d = 3, n = 6;
+    const g = gaussianMatrix(normal, n, d);
+    const near = g.slice();
+    for (let a = 0; a < d; a++) near[d + a] = g[a] + 1e-3 * g[d + a]; // row 1 nearly along row 0: the second pass runs
+    for (const y of [g, near]) {
+      for (const flags of [0, 1, 2, 3]) {
+        const out = both((k) => withArena(k, 'ortho_frames', (a) => {
+          const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.ortho_work(d));
+          const q = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), c = a.alloc(n * d * 8);
+          k.exports.ortho_frames(xp, op, 1, d, flags, 1e-9, work, q, t, rk, st, c);
+          return Float64Array.from([...a.f64(q, d * d), ...a.f64(t, d), ...a.f64(c, n * d)]);
+        }));
+        const q = out.subarray(0, d * d), t = out.subarray(d * d, d * d + d), c = out.subarray(d * d + d);
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+          let s = 0;
+          for (let a = 0; a < d; a++) s += q[a * d + i] * q[a * d + j];
+          expect(Math.abs(s - (i === j ? 1 : 0))).toBeLessThan(1e-14);
+        }
+        for (let r = 0; r < n; r++) for (let a = 0; a < d; a++) {
+          let s = t[a];
+          for (let j = 0; j < d; j++) s += c[r * d + j] * q[a * d + j];
+          expect(Math.abs(s - y[r * d + a])).toBeLessThan(1e-12);
+        }
+      }
+    }
+  });
+});
+
+describe('linear_frames, d = 3', () => {
+  it('takes the leading rows in place, and falls back to the greedy selection when they are dependent', () => {
+    const d = 3;
+    const g = gaussianMatrix(normal, 5, d);
+    const dependent = g.slice();
+    for (let a = 0; a < d; a++) dependent[d + a] = 2 * g[a]; // row 1 = 2·row 0: rows 0, 2, 3 are taken
+    for (const [y, rowsTaken] of [[g, [0, 1, 2]], [dependent, [0, 2, 3]]] as const) {
+      for (const flags of [0, 1]) {
+        const out = both((k) => withArena(k, 'linear_frames', (a) => {
+          const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, 5)), work = a.alloc(k.exports.linear_work(d));
+          const m = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), c = a.alloc(5 * d * 8);
+          k.exports.linear_frames(xp, op, 1, d, flags, 1e-9, work, m, t, rk, st, c);
+          return Float64Array.from([...a.f64(m, d * d), a.i32(rk, 1)[0], ...a.f64(c, 5 * d)]);
+        }));
+        expect(out[d * d]).toBe(d);
+        // M = Aᵀ/κ and c = X·M⁻ᵀ: each taken row maps to its unit vector
+        const kappa = flags & 1 ? Math.cbrt(determinant(Float64Array.from(rowsTaken.flatMap((r) => Array.from(y.subarray(r * d, r * d + d)))), d)) : 1;
+        for (let p = 0; p < d; p++) for (let q = 0; q < d; q++) expect(out[p * d + q]).toBeCloseTo(y[rowsTaken[q] * d + p] / kappa, 12);
+        rowsTaken.forEach((r, j) => {
+          for (let a = 0; a < d; a++) expect(out[d * d + 1 + r * d + a]).toBeCloseTo(a === j ? kappa : 0, 9);
+        });
+      }
     }
   });
 });

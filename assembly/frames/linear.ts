@@ -20,10 +20,10 @@
  * (its M and canonical rows are zero). κ₁(A) = ‖A‖₁·‖A⁻¹‖₁ past a limit puts a
  * warning status on the input.
  */
-import { selectBasis, rankThreshold } from '../linalg/qr';
+import { selectBasis, leading3, rankThreshold } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
 import { luFactor, luInverse, inverseSmall, norm1 } from '../linalg/lu';
-import { subTo, scaleTo, copy, zero } from '../linalg/vec';
+import { subTo, scaleTo, copy, transposeTo, zero } from '../linalg/vec';
 
 /** Flag bits of linear_frames. */
 export const LINEAR_SPECIAL: i32 = 1; // SL: det M = +1
@@ -37,7 +37,7 @@ export const LINEAR_CONDITION_LIMIT: f64 = 1e12;
 
 /** Bytes of scratch linear_frames needs for dimension d. */
 export function linear_work(d: i32): i32 {
-  return (4 * d * d + 2 * d) * 8 + 2 * d * 4;
+  return (5 * d * d + 3 * d) * 8 + 2 * d * 4;
 }
 
 /**
@@ -59,8 +59,8 @@ export function linear_frames(
   const a = u + matBytes; // A
   const lu = a + matBytes; // its LU factors
   const inv = lu + matBytes; // A⁻¹ (·κ for SL)
-  const w = inv + matBytes; // a row
-  const col = w + rowBytes; // a column of the inverse
+  const w = inv + matBytes; // d² + 2d f64: selectBasis's scratch
+  const col = w + <usize>(d + 2) * rowBytes; // a column of the inverse
   const picked = col + rowBytes; // d i32
   const piv = picked + (<usize>d << 2); // d i32
   const special = (flags & LINEAR_SPECIAL) != 0;
@@ -74,14 +74,19 @@ export function linear_frames(
     const t = shift + <usize>i * rowBytes;
     const thr2 = rankThreshold(xi, rows, d, center, tol, t);
     const tp: usize = center ? t : 0;
-    let k = selectBasis(xi, rows, d, tp, thr2, u, w, picked);
+    const lead = d == 3 && leading3(xi, rows, tp, thr2, 0, picked, 0);
+    let k = lead ? 3 : selectBasis(xi, rows, d, tp, thr2, u, w, picked, 0);
     let det: f64 = 0;
+    // A: the leading rows in place when nothing is subtracted, else a copy
+    const am = lead && !center ? xi : a;
     if (k == d) {
-      for (let j = 0; j < d; j++) {
-        subTo(a + <usize>j * rowBytes, xi + <usize>load<i32>(picked + (<usize>j << 2)) * rowBytes, tp, d);
+      if (am == a) {
+        for (let j = 0; j < d; j++) {
+          subTo(a + <usize>j * rowBytes, xi + <usize>load<i32>(picked + (<usize>j << 2)) * rowBytes, tp, d);
+        }
       }
       if (d <= 3) {
-        det = inverseSmall(a, d, inv);
+        det = inverseSmall(am, d, inv);
       } else {
         copy(lu, a, d * d);
         const sign = luFactor(lu, d, piv);
@@ -100,23 +105,21 @@ export function linear_frames(
       store<f64>(status + (<usize>i << 4), <f64>LINEAR_RANK);
       continue;
     }
-    const cond = norm1(a, d) * norm1(inv, d);
+    const cond = norm1(am, d) * norm1(inv, d);
     if (cond > LINEAR_CONDITION_LIMIT) {
       store<f64>(status + (<usize>i << 4), <f64>LINEAR_ILL_CONDITIONED);
       store<f64>(status + (<usize>i << 4) + 8, cond);
     }
-    let kappa: f64 = 1;
+    transposeTo(mi, am, d); // M = Aᵀ
     if (special) {
       const root = Math.pow(abs<f64>(det), 1.0 / <f64>d);
-      kappa = det < 0 ? -root : root;
+      const kappa = det < 0 ? -root : root;
       scaleTo(inv, kappa, inv, d * d);
+      scaleTo(mi, 1.0 / kappa, mi, d * d);
     }
-    const inverseKappa = 1.0 / kappa;
-    for (let p = 0; p < d; p++) {
-      for (let q = 0; q < d; q++) {
-        store<f64>(mi + <usize>p * rowBytes + (<usize>q << 3), load<f64>(a + <usize>q * rowBytes + (<usize>p << 3)) * inverseKappa);
-      }
-    }
-    applyRows(xi, rows, d, inv, tp, 0, ci, w);
+    // a copy of the mapping without centring for GL and SL, so that its loop does not test for it
+    if (center) applyRows(xi, rows, d, inv, t, 0, ci, 0);
+    else applyRows(xi, rows, d, inv, 0, 0, ci, 0);
   }
 }
+

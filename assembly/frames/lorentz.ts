@@ -24,10 +24,10 @@
  * O(1, d−k−1) has no average), LORENTZ_OUTSIDE (a light-like row lies outside the
  * span of the others, so the stabilizer would move it).
  */
-import { orthogonalizeEta, meanSquare } from '../linalg/qr';
+import { orthogonalizeEta, selectEta, selectionHolds, meanSquare } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
-import { dot, dotEta, scaleTo, copy, zero } from '../linalg/vec';
+import { dot, dotEta, scaleTo, copy, transposeTo, zero } from '../linalg/vec';
 
 /** Flag bits of lorentz_frames (the values of ortho_frames). */
 export const LORENTZ_SPECIAL: i32 = 1; // SO(1,d−1): det Q = +1
@@ -41,8 +41,11 @@ export const LORENTZ_OUTSIDE: i32 = 3;
 
 /** Bytes of scratch lorentz_frames needs for dimension d. */
 export function lorentz_work(d: i32): i32 {
-  return (3 * d * d + 4 * d) * 8 + d * 4;
+  return (3 * d * d + 7 * d + 2) * 8 + d * 4;
 }
+
+/** frameEta's answer when a provisional threshold decided a rejection or a rank below d. */
+const UNSURE: i32 = -1;
 
 /**
  * Batched frames, with the ABI every family_frames shares. Inputs in the batch
@@ -51,6 +54,11 @@ export function lorentz_work(d: i32): i32 {
  * −1), and its rows of canonical (layout of x; must not overlap x). `shift` is not
  * used (Lorentz frames have no translation). Rejected inputs get zero Q and
  * canonical rows. tol is the relative tolerance. `work` holds lorentz_work(d) bytes.
+ *
+ * As in ortho_frames, the rows are selected with a provisional threshold from the
+ * first row, mapped, and the mean square is summed from cache after; the frame is
+ * made again when the real threshold selects other rows. A provisional selection
+ * that ends without a full-rank frame is made again with the real threshold at once.
  */
 export function lorentz_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
@@ -60,78 +68,92 @@ export function lorentz_frames(
   const matBytes = <usize>d * rowBytes;
   const u = work;
   const eps = u + matBytes; // d f64
-  const w = eps + rowBytes;
-  const best = w + rowBytes;
-  const scratch = best + rowBytes; // d² + d f64 + d i32: det, then η·Q·η
-  const special = (flags & LORENTZ_SPECIAL) != 0;
-  const complete = special || (flags & LORENTZ_COMPLETE) != 0;
+  const w = eps + rowBytes; // d² + 3d f64: selectEta's scratch (a row and its copy first)
+  const best = w + <usize>(d + 3) * rowBytes; // d f64, for completeEta
+  const bounds = best + rowBytes; // 2 f64, from selectEta
+  const scratch = bounds + 16; // d² f64 + d i32: det, then η·Q·η
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
     const xi = x + <usize>r0 * rowBytes;
     const ci = canonical + <usize>r0 * rowBytes;
     const qi = q + <usize>i * matBytes;
-    zero(u, d * d);
-    zero(eps, d);
-    const thr2 = tol * tol * meanSquare(xi, rows, d);
-    let code = LORENTZ_OK;
-    let bad = -1;
-    let k = 0;
-    for (let r = 0; r < rows && k < d; r++) {
-      const xr = xi + <usize>r * rowBytes;
-      if (lightLike(xr, d, tol)) continue;
-      copy(w, xr, d);
-      const n = orthogonalizeEta(u, eps, k, w, d);
-      const e = dot(w, w, d);
-      if (e <= thr2) continue;
-      if (abs<f64>(n) <= tol * e) { code = LORENTZ_NULL_PIVOT; bad = r; break; }
-      const s: f64 = n > 0 ? 1 : -1;
-      scaleTo(u + <usize>k * rowBytes, s / sqrt<f64>(abs<f64>(n)), w, d);
-      store<f64>(eps + (<usize>k << 3), s);
-      k++;
+    const ri = rank + (<usize>i << 2);
+    const si = status + (<usize>i << 4);
+    const first = rows == 0 ? 0 : dot(xi, xi, d);
+    let code = frameEta(xi, rows, d, flags, tol, tol * tol * first, bounds, u, eps, w, best, scratch, qi, ri, si, ci);
+    if (code == LORENTZ_OK) {
+      applyRows(xi, rows, d, scratch, 0, 0, ci, 0);
+      if (selectionHolds(bounds, tol * tol * meanSquare(xi, rows, d))) continue;
     }
-    // the time-like column: the first time-like u_j, else the complement (slot k)
-    let tj = k;
-    for (let j = 0; j < k; j++) {
-      if (load<f64>(eps + (<usize>j << 3)) > 0) { tj = j; break; }
-    }
-    if (code == LORENTZ_OK && tj == k && d - k >= 2) { code = LORENTZ_NONCOMPACT; }
-    if (code == LORENTZ_OK && k < d) {
-      for (let r = 0; r < rows; r++) {
-        const xr = xi + <usize>r * rowBytes;
-        if (!lightLike(xr, d, tol)) continue;
-        copy(w, xr, d);
-        orthogonalizeEta(u, eps, k, w, d);
-        if (dot(w, w, d) > thr2) { code = LORENTZ_OUTSIDE; bad = r; break; }
-      }
-    }
-    store<i32>(rank + (<usize>i << 2), k);
-    store<f64>(status + (<usize>i << 4), <f64>code);
-    store<f64>(status + (<usize>i << 4) + 8, <f64>bad);
-    if (code != LORENTZ_OK) {
-      zero(qi, d * d);
-      zero(ci, rows * d);
-      continue;
-    }
-    if (tj != 0) swapRows(u, eps, d, 0, tj);
-    // after the swap, a rank d−1 complement sits in column 0 (time-like) or d−1
-    const slot = tj == k ? 0 : d - 1;
-    if (k == d - 1 && complete) completeEta(u, eps, d, slot, w, best);
-    if (special && k >= d - 1 && det(u, d, scratch) < 0) {
-      const last = u + <usize>(k == d ? d - 1 : slot) * rowBytes;
-      scaleTo(last, -1.0, last, d);
-    }
-    // Q = Uᵀ, and η·Q·η (entry a, j times η_a·η_j) for the canonical form
-    for (let a = 0; a < d; a++) {
-      for (let j = 0; j < d; j++) {
-        const v = load<f64>(u + <usize>j * rowBytes + (<usize>a << 3));
-        const o = <usize>a * rowBytes + (<usize>j << 3);
-        store<f64>(qi + o, v);
-        store<f64>(scratch + o, (a == 0) == (j == 0) ? v : -v);
-      }
-    }
-    applyRows(xi, rows, d, scratch, 0, 0, ci, w);
+    code = frameEta(xi, rows, d, flags, tol, tol * tol * meanSquare(xi, rows, d), 0, u, eps, w, best, scratch, qi, ri, si, ci);
+    if (code == LORENTZ_OK) applyRows(xi, rows, d, scratch, 0, 0, ci, 0);
   }
+}
+
+/**
+ * One input's frame for threshold thr2: rank to ri, status and row to si, and for a
+ * frame Q to qi and η·Q·η to scratch (else zero Q and canonical rows); returns the
+ * status code. With `bounds` != 0 (thr2 provisional) it receives selectEta's bounds,
+ * and a selection that does not end in a full-rank frame returns UNSURE at once.
+ */
+function frameEta(
+  xi: usize, rows: i32, d: i32, flags: i32, tol: f64, thr2: f64, bounds: usize,
+  u: usize, eps: usize, w: usize, best: usize, scratch: usize, qi: usize, ri: usize, si: usize, ci: usize,
+): i32 {
+  const rowBytes = <usize>d << 3;
+  const special = (flags & LORENTZ_SPECIAL) != 0;
+  const complete = special || (flags & LORENTZ_COMPLETE) != 0;
+  const k = selectEta(xi, rows, d, tol, thr2, u, eps, w, best, bounds);
+  let bad = load<i32>(best);
+  let code = bad >= 0 ? LORENTZ_NULL_PIVOT : LORENTZ_OK;
+  if (bounds != 0 && (code != LORENTZ_OK || k < d)) return UNSURE;
+  if (k < d) {
+    // the complement, until completed
+    zero(u + <usize>k * rowBytes, (d - k) * d);
+    zero(eps + (<usize>k << 3), d - k);
+  }
+  // the time-like column: the first time-like u_j, else the complement (slot k)
+  let tj = k;
+  for (let j = 0; j < k; j++) {
+    if (load<f64>(eps + (<usize>j << 3)) > 0) { tj = j; break; }
+  }
+  if (code == LORENTZ_OK && tj == k && d - k >= 2) { code = LORENTZ_NONCOMPACT; }
+  if (code == LORENTZ_OK && k < d) {
+    for (let r = 0; r < rows; r++) {
+      const xr = xi + <usize>r * rowBytes;
+      if (!lightLike(xr, d, tol)) continue;
+      copy(w, xr, d);
+      orthogonalizeEta(u, eps, k, w, d, w + rowBytes);
+      if (dot(w, w, d) > thr2) { code = LORENTZ_OUTSIDE; bad = r; break; }
+    }
+  }
+  store<i32>(ri, k);
+  store<f64>(si, <f64>code);
+  store<f64>(si + 8, <f64>bad);
+  if (code != LORENTZ_OK) {
+    zero(qi, d * d);
+    zero(ci, rows * d);
+    return code;
+  }
+  if (tj != 0) swapRows(u, eps, d, 0, tj);
+  // after the swap, a rank d−1 complement sits in column 0 (time-like) or d−1
+  const slot = tj == k ? 0 : d - 1;
+  if (k == d - 1 && complete) completeEta(u, eps, d, slot, w, best);
+  if (special && k >= d - 1 && det(u, d, scratch) < 0) {
+    const last = u + <usize>(k == d ? d - 1 : slot) * rowBytes;
+    scaleTo(last, -1.0, last, d);
+  }
+  // Q = Uᵀ, and η·Q·η (entry a, j times η_a·η_j: row 0 and column 0 negated but
+  // for their common entry) for the canonical form
+  transposeTo(qi, u, d);
+  transposeTo(scratch, u, d);
+  for (let j = 1; j < d; j++) {
+    const rj = scratch + (<usize>j << 3), cj = scratch + <usize>j * rowBytes;
+    store<f64>(rj, -load<f64>(rj));
+    store<f64>(cj, -load<f64>(cj));
+  }
+  return LORENTZ_OK;
 }
 
 /** |⟨x,x⟩_η| <= tol·‖x‖²: light-like relative to the row's own size (zero rows too). */
@@ -169,7 +191,7 @@ function completeEta(u: usize, eps: usize, d: i32, slot: i32, w: usize, best: us
   for (let j = 0; j < d; j++) {
     zero(w, d);
     store<f64>(w + (<usize>j << 3), 1.0);
-    const n = orthogonalizeEta(u, eps, d, w, d);
+    const n = orthogonalizeEta(u, eps, d, w, d, w + rowBytes);
     const e = dot(w, w, d);
     if (e > top) { top = e; nb = n; copy(best, w, d); }
   }

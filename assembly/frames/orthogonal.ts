@@ -13,10 +13,10 @@
  * orthogonal to the span with det Q = +1, found deterministically. SO(d), k = d:
  * u_{d-1} is negated when det Q < 0.
  */
-import { selectBasis, rankThreshold, orthogonalize } from '../linalg/qr';
+import { selectBasis, selectionHolds, rankThreshold, meanSquare, orthogonalize } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
-import { scaleTo, zero } from '../linalg/vec';
+import { dot, scaleTo, transposeTo, zero } from '../linalg/vec';
 
 /** Flag bits of ortho_frames. */
 export const ORTHO_SPECIAL: i32 = 1; // SO / SE: det Q = +1
@@ -25,7 +25,7 @@ export const ORTHO_COMPLETE: i32 = 4; // also complete rank d−1 for O(d) (to l
 
 /** Bytes of scratch ortho_frames needs for dimension d. */
 export function ortho_work(d: i32): i32 {
-  return (3 * d * d + 2 * d) * 8 + d * 4;
+  return (3 * d * d + 2 * d + 2) * 8 + d * 4;
 }
 
 /**
@@ -35,6 +35,15 @@ export function ortho_work(d: i32): i32 {
  * (layout of x; must not overlap x); `status` is not used (every input has a
  * frame). tol is the relative rank tolerance (relative to the invariant scale
  * below). `work` holds ortho_work(d) bytes.
+ *
+ * Without centring, the scale (the mean squared norm) needs every row, and a pass
+ * over them ahead of the arithmetic would wait on memory for large batches. So the
+ * rows are selected with a provisional threshold from the first row and mapped
+ * (which streams them in at the pace of the arithmetic), the scale is summed from
+ * cache after, and selectionHolds checks that it selects the same rows (it does
+ * unless a residual lies between the two thresholds); otherwise the frame is made
+ * again. The result is always the real threshold's. With centring, the centroid
+ * pass yields the scale first.
  */
 export function ortho_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
@@ -43,34 +52,51 @@ export function ortho_frames(
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
   const u = work;
-  const w = u + matBytes;
-  const scratch = w + rowBytes; // d² + d f64 + d i32, for det and the centred row
-  const special = (flags & ORTHO_SPECIAL) != 0;
+  const w = u + matBytes; // d² + 2d f64: selectBasis's scratch (a row first)
+  const bounds = w + <usize>(d + 2) * rowBytes; // 2 f64, from selectBasis
+  const scratch = bounds + 16; // d² f64 + d i32, for det
   const center = (flags & ORTHO_CENTER) != 0;
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
     const xi = x + <usize>r0 * rowBytes;
-    const t = shift + <usize>i * rowBytes;
-    const thr2 = rankThreshold(xi, rows, d, center, tol, t);
-    const tp: usize = center ? t : 0;
-    zero(u, d * d);
-    const k = selectBasis(xi, rows, d, tp, thr2, u, w, 0);
-    store<i32>(rank + (<usize>i << 2), k);
-    if (k == d - 1 && (special || (flags & ORTHO_COMPLETE) != 0)) completeLast(u, d, w);
-    if (special && k >= d - 1 && det(u, d, scratch) < 0) {
-      const last = u + <usize>(d - 1) * rowBytes;
-      scaleTo(last, -1.0, last, d);
-    }
-    // Q = Uᵀ
+    const ci = canonical + <usize>r0 * rowBytes;
     const qi = q + <usize>i * matBytes;
-    for (let a = 0; a < d; a++) {
-      for (let j = 0; j < d; j++) {
-        store<f64>(qi + <usize>a * rowBytes + (<usize>j << 3), load<f64>(u + <usize>j * rowBytes + (<usize>a << 3)));
-      }
+    const ri = rank + (<usize>i << 2);
+    const t = shift + <usize>i * rowBytes;
+    if (center) {
+      frameOf(xi, rows, d, flags, t, rankThreshold(xi, rows, d, true, tol, t), u, w, 0, scratch, qi, ri);
+      applyRows(xi, rows, d, qi, t, 0, ci, 0);
+      continue;
     }
-    applyRows(xi, rows, d, qi, tp, 0, canonical + <usize>r0 * rowBytes, scratch);
+    zero(t, d);
+    const first = rows == 0 ? 0 : dot(xi, xi, d);
+    frameOf(xi, rows, d, flags, 0, tol * tol * first, u, w, bounds, scratch, qi, ri);
+    applyRows(xi, rows, d, qi, 0, 0, ci, 0);
+    const thr2 = tol * tol * meanSquare(xi, rows, d); // the rows are in cache now
+    if (!selectionHolds(bounds, thr2)) {
+      frameOf(xi, rows, d, flags, 0, thr2, u, w, 0, scratch, qi, ri);
+      applyRows(xi, rows, d, qi, 0, 0, ci, 0);
+    }
   }
+}
+
+/**
+ * One input's Q (to qi) and rank (to ri) for the rows of X − t (t = 0: none)
+ * selected with threshold thr2; `bounds` as for selectBasis.
+ */
+function frameOf(xi: usize, rows: i32, d: i32, flags: i32, t: usize, thr2: f64, u: usize, w: usize, bounds: usize, scratch: usize, qi: usize, ri: usize): void {
+  const rowBytes = <usize>d << 3;
+  const special = (flags & ORTHO_SPECIAL) != 0;
+  const k = selectBasis(xi, rows, d, t, thr2, u, w, 0, bounds);
+  store<i32>(ri, k);
+  if (k < d) zero(u + <usize>k * rowBytes, (d - k) * d); // the complement, until completed
+  if (k == d - 1 && (special || (flags & ORTHO_COMPLETE) != 0)) completeLast(u, d, w);
+  if (special && k >= d - 1 && det(u, d, scratch) < 0) {
+    const last = u + <usize>(d - 1) * rowBytes;
+    scaleTo(last, -1.0, last, d);
+  }
+  transposeTo(qi, u, d); // Q = Uᵀ
 }
 
 /**

@@ -14,8 +14,8 @@
  * Any other rank k < d: u_k.. are zero, the closed-form Haar average over the
  * stabilizer U(d−k) / SU(d−k) (the reference zeroes the span's columns instead).
  */
-import { meanSquare } from '../linalg/qr';
-import { scaleTo, zero } from '../linalg/vec';
+import { meanSquare, selectionHolds } from '../linalg/qr';
+import { dot, scaleTo, zero } from '../linalg/vec';
 import { conjTo, corthogonalize, cscale, capplyRows, cdet } from '../linalg/complex';
 
 /** Flag bits of unitary_frames. */
@@ -23,7 +23,7 @@ export const UNITARY_SPECIAL: i32 = 1; // SU: det Q = 1
 
 /** Bytes of scratch unitary_frames needs for dimension d. */
 export function unitary_work(d: i32): i32 {
-  return (8 * d * d + 2 * d + 2) * 8;
+  return (8 * d * d + 2 * d + 4) * 8;
 }
 
 /**
@@ -33,6 +33,10 @@ export function unitary_work(d: i32): i32 {
  * ABI every family_frames shares, `shift` and `status` are not used (no translations,
  * every input has a frame). tol is the relative rank tolerance (residual² >
  * tol²·mean |x_r|²). `work` holds unitary_work(d) bytes.
+ *
+ * As in ortho_frames, the rows are selected with a provisional threshold from the
+ * first row, mapped, and the mean square is summed from cache after; the frame is
+ * made again when the real threshold selects other rows.
  */
 export function unitary_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
@@ -46,57 +50,85 @@ export function unitary_frames(
   const scratch = qrot + matBytes; // cdet's copy
   const w = scratch + matBytes;
   const z = w + rowBytes;
-  const special = (flags & UNITARY_SPECIAL) != 0;
+  const bounds = z + 16;
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
     const xi = x + <usize>r0 * rowBytes;
-    zero(u, 2 * d * d);
-    // a complex row's squared modulus is that of its 2d reals
-    const thr2 = tol * tol * meanSquare(xi, rows, 2 * d);
-    let k = 0;
-    for (let r = 0; r < rows && k < d; r++) {
-      conjTo(w, xi + <usize>r * rowBytes, d);
-      const n2 = corthogonalize(u, k, w, d, 0, z);
-      if (n2 > thr2) {
-        scaleTo(u + <usize>k * rowBytes, 1.0 / sqrt<f64>(n2), w, 2 * d);
-        k++;
-      }
-    }
-    store<i32>(rank + (<usize>i << 2), k);
-    if (special && k == d - 1) {
-      completeLast(u, d, w, z);
-      // det is linear in the last row: dividing it by det Q makes det Q = 1
-      cdet(u, d, scratch, z);
-      const dr = load<f64>(z), di = load<f64>(z + 8);
-      const s = dr * dr + di * di;
-      const last = u + <usize>(d - 1) * rowBytes;
-      cscale(last, dr / s, -di / s, last, d);
-    } else if (special && k == d) {
-      cdet(u, d, scratch, z);
-      const dr = load<f64>(z), di = load<f64>(z + 8);
-      // 1 / det^{1/d} on the principal branch: |det|^{-1/d}·e^{−iθ/d}, θ ∈ (−π, π]
-      const inv = <f64>1 / <f64>d;
-      const rho = Math.pow(Math.sqrt(dr * dr + di * di), -inv);
-      const phi = -Math.atan2(di, dr) * inv;
-      cscale(u, rho * Math.cos(phi), rho * Math.sin(phi), u, d * d);
-    }
-    // Q = Uᵀ (the rows u_j become columns); M = conj(Q)
+    const ci = canonical + <usize>r0 * rowBytes;
     const mi = m + <usize>i * matBytes;
-    for (let a = 0; a < d; a++) {
-      for (let j = 0; j < d; j++) {
-        const src = u + <usize>j * rowBytes + (<usize>a << 4);
-        const qa = <usize>a * rowBytes + (<usize>j << 4);
-        const re = load<f64>(src), im = load<f64>(src + 8);
-        store<f64>(q + qa, re);
-        store<f64>(q + qa + 8, im);
-        store<f64>(qrot + qa, -im);
-        store<f64>(qrot + qa + 8, re);
-        store<f64>(mi + qa, re);
-        store<f64>(mi + qa + 8, -im);
-      }
+    const ri = rank + (<usize>i << 2);
+    // a complex row's squared modulus is that of its 2d reals
+    const first = rows == 0 ? 0 : dot(xi, xi, 2 * d);
+    frameU(xi, rows, d, flags, tol * tol * first, bounds, u, q, qrot, scratch, w, z, mi, ri);
+    capplyRows(xi, rows, d, q, qrot, ci);
+    const thr2 = tol * tol * meanSquare(xi, rows, 2 * d);
+    if (!selectionHolds(bounds, thr2)) {
+      frameU(xi, rows, d, flags, thr2, 0, u, q, qrot, scratch, w, z, mi, ri);
+      capplyRows(xi, rows, d, q, qrot, ci);
     }
-    capplyRows(xi, rows, d, q, qrot, canonical + <usize>r0 * rowBytes);
+  }
+}
+
+/**
+ * One input's frame for threshold thr2: rank to ri, M to mi, and Q and its rotation
+ * rot(Q) (for capplyRows) to q and qrot; `bounds` as for selectBasis (or 0).
+ */
+function frameU(
+  xi: usize, rows: i32, d: i32, flags: i32, thr2: f64, bounds: usize,
+  u: usize, q: usize, qrot: usize, scratch: usize, w: usize, z: usize, mi: usize, ri: usize,
+): void {
+  const rowBytes = <usize>d << 4;
+  const special = (flags & UNITARY_SPECIAL) != 0;
+  zero(u, 2 * d * d);
+  let k = 0;
+  let taken = Infinity, passed = -Infinity;
+  for (let r = 0; r < rows && k < d; r++) {
+    conjTo(w, xi + <usize>r * rowBytes, d);
+    const n2 = corthogonalize(u, k, w, d, 0, z);
+    if (n2 > thr2) {
+      scaleTo(u + <usize>k * rowBytes, 1.0 / sqrt<f64>(n2), w, 2 * d);
+      k++;
+      taken = min(taken, n2);
+    } else {
+      passed = max(passed, n2);
+    }
+  }
+  if (bounds != 0) {
+    store<f64>(bounds, taken);
+    store<f64>(bounds + 8, passed);
+  }
+  store<i32>(ri, k);
+  if (special && k == d - 1) {
+    completeLast(u, d, w, z);
+    // det is linear in the last row: dividing it by det Q makes det Q = 1
+    cdet(u, d, scratch, z);
+    const dr = load<f64>(z), di = load<f64>(z + 8);
+    const s = dr * dr + di * di;
+    const last = u + <usize>(d - 1) * rowBytes;
+    cscale(last, dr / s, -di / s, last, d);
+  } else if (special && k == d) {
+    cdet(u, d, scratch, z);
+    const dr = load<f64>(z), di = load<f64>(z + 8);
+    // 1 / det^{1/d} on the principal branch: |det|^{-1/d}·e^{−iθ/d}, θ ∈ (−π, π]
+    const inv = <f64>1 / <f64>d;
+    const rho = Math.pow(Math.sqrt(dr * dr + di * di), -inv);
+    const phi = -Math.atan2(di, dr) * inv;
+    cscale(u, rho * Math.cos(phi), rho * Math.sin(phi), u, d * d);
+  }
+  // Q = Uᵀ (the rows u_j become columns); M = conj(Q)
+  for (let a = 0; a < d; a++) {
+    for (let j = 0; j < d; j++) {
+      const src = u + <usize>j * rowBytes + (<usize>a << 4);
+      const qa = <usize>a * rowBytes + (<usize>j << 4);
+      const re = load<f64>(src), im = load<f64>(src + 8);
+      store<f64>(q + qa, re);
+      store<f64>(q + qa + 8, im);
+      store<f64>(qrot + qa, -im);
+      store<f64>(qrot + qa + 8, re);
+      store<f64>(mi + qa, re);
+      store<f64>(mi + qa + 8, -im);
+    }
   }
 }
 

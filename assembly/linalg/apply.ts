@@ -79,74 +79,108 @@ export function linalg_apply(
 
 /**
  * SIMD applyRows for columns 0 .. 2·⌊d/2⌋−1 and any d: blocks of up to eight
- * columns (four f64x2 accumulators per row), two rows per iteration so that each
- * load of M[a][j..j+1] serves both rows and eight independent addition chains hide
- * the latency (an odd last row is computed twice, as rows r and r, and stored
- * twice). The per-block pair count np only gates whole statements, a branch that
- * is the same on every iteration.
+ * columns (np <= 4 f64x2 accumulators per row), each a copy of `columnBlock` with
+ * its width and whether there is a `pre` known when compiled, so that its loop
+ * carries no tests of either.
  */
 // @ts-ignore: decorator
 @inline function applyColumnPairs(x: usize, rows: i32, d: i32, m: usize, pre: usize, post: usize, out: usize): void {
+  let j0 = 0;
+  for (; j0 + 8 <= d; j0 += 8) {
+    if (pre == 0) columnBlock(x, rows, d, m, 0, post, out, j0, 4);
+    else columnBlock(x, rows, d, m, pre, post, out, j0, 4);
+  }
+  const np = (d - j0) >> 1;
+  if (pre == 0) {
+    if (np == 3) columnBlock(x, rows, d, m, 0, post, out, j0, 3);
+    else if (np == 2) columnBlock(x, rows, d, m, 0, post, out, j0, 2);
+    else if (np == 1) columnBlock(x, rows, d, m, 0, post, out, j0, 1);
+  } else {
+    if (np == 3) columnBlock(x, rows, d, m, pre, post, out, j0, 3);
+    else if (np == 2) columnBlock(x, rows, d, m, pre, post, out, j0, 2);
+    else if (np == 1) columnBlock(x, rows, d, m, pre, post, out, j0, 1);
+  }
+}
+
+/**
+ * Columns j0 .. j0+2·np−1 of applyRows (np <= 4 column pairs, a constant at every
+ * call). Several rows per iteration, so that each load of M[a][j..j+1] serves all
+ * of them and their independent addition chains hide the latency: three while their
+ * accumulators fit in registers (np <= 3), else two. Rows past the end repeat the
+ * last row (computed and stored again, the same values). x_a is splat straight from
+ * memory (one load; splat(x_a) − splat(pre_a) has the bits of x_a − pre_a); terms
+ * are added in order a = 0, 1, ….
+ */
+// @ts-ignore: decorator
+@inline function columnBlock(x: usize, rows: i32, d: i32, m: usize, pre: usize, post: usize, out: usize, j0: i32, np: i32): void {
   const rowBytes = <usize>d << 3;
   const z = f64x2.splat(0);
-  for (let j0 = 0; j0 + 2 <= d; j0 += 8) {
-    const np = min((d - j0) >> 1, 4);
-    const jb = <usize>j0 << 3;
-    const p0 = post == 0 ? z : v128.load(post + jb);
-    const p1 = post == 0 || np < 2 ? z : v128.load(post + jb + 16);
-    const p2 = post == 0 || np < 3 ? z : v128.load(post + jb + 32);
-    const p3 = post == 0 || np < 4 ? z : v128.load(post + jb + 48);
-    for (let r = 0; r < rows; r += 2) {
-      const xr = x + <usize>r * rowBytes;
-      const xs = r + 1 < rows ? xr + rowBytes : xr;
-      let a0 = p0, a1 = p1, a2 = p2, a3 = p3;
-      let b0 = p0, b1 = p1, b2 = p2, b3 = p3;
-      let mp = m + jb;
-      for (let a = 0; a < d; a++) {
-        const o = <usize>a << 3;
-        let u = load<f64>(xr + o), v = load<f64>(xs + o);
-        if (pre != 0) {
-          const t = load<f64>(pre + o);
-          u -= t;
-          v -= t;
-        }
-        const su = f64x2.splat(u), sv = f64x2.splat(v);
-        let mv = v128.load(mp);
-        a0 = f64x2.add(a0, f64x2.mul(su, mv));
-        b0 = f64x2.add(b0, f64x2.mul(sv, mv));
-        if (np > 1) {
-          mv = v128.load(mp + 16);
-          a1 = f64x2.add(a1, f64x2.mul(su, mv));
-          b1 = f64x2.add(b1, f64x2.mul(sv, mv));
-        }
-        if (np > 2) {
-          mv = v128.load(mp + 32);
-          a2 = f64x2.add(a2, f64x2.mul(su, mv));
-          b2 = f64x2.add(b2, f64x2.mul(sv, mv));
-        }
-        if (np > 3) {
-          mv = v128.load(mp + 48);
-          a3 = f64x2.add(a3, f64x2.mul(su, mv));
-          b3 = f64x2.add(b3, f64x2.mul(sv, mv));
-        }
-        mp += rowBytes;
+  const jb = <usize>j0 << 3;
+  const p0 = post == 0 ? z : v128.load(post + jb);
+  const p1 = post == 0 || np < 2 ? z : v128.load(post + jb + 16);
+  const p2 = post == 0 || np < 3 ? z : v128.load(post + jb + 32);
+  const p3 = post == 0 || np < 4 ? z : v128.load(post + jb + 48);
+  const nr = np < 4 ? 3 : 2;
+  for (let r = 0; r < rows; r += nr) {
+    const xr = x + <usize>r * rowBytes;
+    const xs = r + 1 < rows ? xr + rowBytes : xr;
+    const xt = nr > 2 && r + 2 < rows ? xs + rowBytes : xs;
+    let a0 = p0, a1 = p1, a2 = p2, a3 = p3;
+    let b0 = p0, b1 = p1, b2 = p2, b3 = p3;
+    let c0 = p0, c1 = p1, c2 = p2;
+    let mp = m + jb;
+    for (let a = 0; a < d; a++) {
+      const o = <usize>a << 3;
+      let su = v128.load64_splat(xr + o), sv = v128.load64_splat(xs + o);
+      let sw = nr > 2 ? v128.load64_splat(xt + o) : z;
+      if (pre != 0) {
+        const t = v128.load64_splat(pre + o);
+        su = f64x2.sub(su, t);
+        sv = f64x2.sub(sv, t);
+        if (nr > 2) sw = f64x2.sub(sw, t);
       }
-      const yr = out + <usize>r * rowBytes + jb;
-      const ys = out + (xs - x) + jb;
-      v128.store(yr, a0);
-      v128.store(ys, b0);
+      let mv = v128.load(mp);
+      a0 = f64x2.add(a0, f64x2.mul(su, mv));
+      b0 = f64x2.add(b0, f64x2.mul(sv, mv));
+      if (nr > 2) c0 = f64x2.add(c0, f64x2.mul(sw, mv));
       if (np > 1) {
-        v128.store(yr + 16, a1);
-        v128.store(ys + 16, b1);
+        mv = v128.load(mp + 16);
+        a1 = f64x2.add(a1, f64x2.mul(su, mv));
+        b1 = f64x2.add(b1, f64x2.mul(sv, mv));
+        if (nr > 2) c1 = f64x2.add(c1, f64x2.mul(sw, mv));
       }
       if (np > 2) {
-        v128.store(yr + 32, a2);
-        v128.store(ys + 32, b2);
+        mv = v128.load(mp + 32);
+        a2 = f64x2.add(a2, f64x2.mul(su, mv));
+        b2 = f64x2.add(b2, f64x2.mul(sv, mv));
+        if (nr > 2) c2 = f64x2.add(c2, f64x2.mul(sw, mv));
       }
       if (np > 3) {
-        v128.store(yr + 48, a3);
-        v128.store(ys + 48, b3);
+        mv = v128.load(mp + 48);
+        a3 = f64x2.add(a3, f64x2.mul(su, mv));
+        b3 = f64x2.add(b3, f64x2.mul(sv, mv));
       }
+      mp += rowBytes;
+    }
+    const yr = out + <usize>r * rowBytes + jb;
+    const ys = out + (xs - x) + jb;
+    const yt = out + (xt - x) + jb;
+    v128.store(yr, a0);
+    v128.store(ys, b0);
+    if (nr > 2) v128.store(yt, c0);
+    if (np > 1) {
+      v128.store(yr + 16, a1);
+      v128.store(ys + 16, b1);
+      if (nr > 2) v128.store(yt + 16, c1);
+    }
+    if (np > 2) {
+      v128.store(yr + 32, a2);
+      v128.store(ys + 32, b2);
+      if (nr > 2) v128.store(yt + 32, c2);
+    }
+    if (np > 3) {
+      v128.store(yr + 48, a3);
+      v128.store(ys + 48, b3);
     }
   }
 }
@@ -166,17 +200,20 @@ export function linalg_apply(
   const t0: f64 = pre == 0 ? 0 : load<f64>(pre);
   const t1: f64 = pre == 0 ? 0 : load<f64>(pre + 8);
   const t2: f64 = pre == 0 ? 0 : load<f64>(pre + 16);
+  const t0v = f64x2.splat(t0), t1v = f64x2.splat(t1), t2v = f64x2.splat(t2);
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * 24;
-    let x0 = load<f64>(x + o), x1 = load<f64>(x + o + 8), x2 = load<f64>(x + o + 16);
+    // each value splat straight from memory; its lane 0 is the scalar
+    let s0 = v128.load64_splat(x + o), s1 = v128.load64_splat(x + o + 8), s2 = v128.load64_splat(x + o + 16);
     if (pre != 0) {
-      x0 -= t0;
-      x1 -= t1;
-      x2 -= t2;
+      s0 = f64x2.sub(s0, t0v);
+      s1 = f64x2.sub(s1, t1v);
+      s2 = f64x2.sub(s2, t2v);
     }
-    let acc = f64x2.add(p01, f64x2.mul(f64x2.splat(x0), m0));
-    acc = f64x2.add(acc, f64x2.mul(f64x2.splat(x1), m1));
-    acc = f64x2.add(acc, f64x2.mul(f64x2.splat(x2), m2));
+    const x0 = f64x2.extract_lane(s0, 0), x1 = f64x2.extract_lane(s1, 0), x2 = f64x2.extract_lane(s2, 0);
+    let acc = f64x2.add(p01, f64x2.mul(s0, m0));
+    acc = f64x2.add(acc, f64x2.mul(s1, m1));
+    acc = f64x2.add(acc, f64x2.mul(s2, m2));
     v128.store(out + o, acc);
     store<f64>(out + o + 16, p2 + x0 * m02 + x1 * m12 + x2 * m22);
   }
@@ -329,6 +366,23 @@ export function linalg_centroid(x: usize, offsets: usize, count: i32, d: i32, ou
   let sA = f64x2.splat(0), sB = f64x2.splat(0), sC = f64x2.splat(0);
   let qA = f64x2.splat(0), qB = f64x2.splat(0), qC = f64x2.splat(0);
   let r = 1;
+  // four rows per iteration (the same sums in the same order as two at a time), for
+  // half the loop control
+  for (; r + 4 <= rows; r += 4) {
+    const p = x + <usize>r * 24;
+    const vA = f64x2.sub(v128.load(p), pA);
+    const vB = f64x2.sub(v128.load(p + 16), pB);
+    const vC = f64x2.sub(v128.load(p + 32), pC);
+    const wA = f64x2.sub(v128.load(p + 48), pA);
+    const wB = f64x2.sub(v128.load(p + 64), pB);
+    const wC = f64x2.sub(v128.load(p + 80), pC);
+    sA = f64x2.add(f64x2.add(sA, vA), wA);
+    qA = f64x2.add(f64x2.add(qA, f64x2.mul(vA, vA)), f64x2.mul(wA, wA));
+    sB = f64x2.add(f64x2.add(sB, vB), wB);
+    qB = f64x2.add(f64x2.add(qB, f64x2.mul(vB, vB)), f64x2.mul(wB, wB));
+    sC = f64x2.add(f64x2.add(sC, vC), wC);
+    qC = f64x2.add(f64x2.add(qC, f64x2.mul(vC, vC)), f64x2.mul(wC, wC));
+  }
   for (; r + 2 <= rows; r += 2) {
     const p = x + <usize>r * 24;
     const vA = f64x2.sub(v128.load(p), pA);

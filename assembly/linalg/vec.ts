@@ -103,6 +103,36 @@
   for (; i < n; i++) store<f64>(y + (<usize>i << 3), 0);
 }
 
+/**
+ * dst = srcᵀ for d×d row-major matrices that do not overlap. The SIMD build moves
+ * the even leading block as 2×2 tiles (two loads, two shuffles, two stores each);
+ * the rest (all of it in the scalar build) moves one value at a time. A copy, so
+ * the bits do not depend on the build.
+ */
+// @ts-ignore: decorator
+@inline export function transposeTo(dst: usize, src: usize, d: i32): void {
+  const rowBytes = <usize>d << 3;
+  const e = ASC_FEATURE_SIMD ? d & ~1 : 0;
+  if (ASC_FEATURE_SIMD) {
+    for (let i = 0; i < e; i += 2) {
+      const si = src + <usize>i * rowBytes;
+      const di = dst + (<usize>i << 3);
+      for (let j = 0; j < e; j += 2) {
+        const s0 = v128.load(si + (<usize>j << 3)); // src[i][j], src[i][j+1]
+        const s1 = v128.load(si + rowBytes + (<usize>j << 3)); // src[i+1][j], src[i+1][j+1]
+        const dj = di + <usize>j * rowBytes;
+        v128.store(dj, v128.shuffle<f64>(s0, s1, 0, 2));
+        v128.store(dj + rowBytes, v128.shuffle<f64>(s0, s1, 1, 3));
+      }
+    }
+  }
+  for (let a = 0; a < d; a++) {
+    for (let b = a < e ? e : 0; b < d; b++) {
+      store<f64>(dst + <usize>b * rowBytes + (<usize>a << 3), load<f64>(src + <usize>a * rowBytes + (<usize>b << 3)));
+    }
+  }
+}
+
 /** y[i] = x[i] − t[i] (t = 0: a plain copy), i < n. */
 // @ts-ignore: decorator
 @inline export function subTo(y: usize, x: usize, t: usize, n: i32): void {

@@ -187,21 +187,8 @@ export function selectEta(x: usize, rows: i32, d: i32, tol: f64, thr2: f64, u: u
     taken = min(taken, e);
     if (abs<f64>(n) <= tol * e) { store<i32>(bad, r); break; }
     const s: f64 = n > 0 ? 1 : -1;
-    const vk = vb + <usize>k * rowBytes;
-    v128.store(vk, w0);
-    if (np > 1) v128.store(vk + 16, w1);
-    if (np > 2) v128.store(vk + 32, w2);
-    if (np > 3) v128.store(vk + 48, w3);
-    if (odd) store<f64>(vk + tail, wt);
+    takeRow(vb + <usize>k * rowBytes, u + <usize>k * rowBytes, s / sqrt<f64>(abs<f64>(n)), w0, w1, w2, w3, wt, np, odd);
     store<f64>(inv + (<usize>k << 3), 1.0 / n);
-    const f = s / sqrt<f64>(abs<f64>(n));
-    const fv = f64x2.splat(f);
-    const uk = u + <usize>k * rowBytes;
-    v128.store(uk, f64x2.mul(fv, w0));
-    if (np > 1) v128.store(uk + 16, f64x2.mul(fv, w1));
-    if (np > 2) v128.store(uk + 32, f64x2.mul(fv, w2));
-    if (np > 3) v128.store(uk + 48, f64x2.mul(fv, w3));
-    if (odd) store<f64>(uk + tail, f * wt);
     store<f64>(eps + (<usize>k << 3), s);
     k++;
   }
@@ -342,21 +329,8 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
       if (pass == 1 || !(n2 < 0.25 * before)) break;
     }
     if (n2 > thr2) {
-      const vk = vb + <usize>k * rowBytes;
-      v128.store(vk, w0);
-      if (np > 1) v128.store(vk + 16, w1);
-      if (np > 2) v128.store(vk + 32, w2);
-      if (np > 3) v128.store(vk + 48, w3);
-      if (odd) store<f64>(vk + tail, wt);
+      takeRow(vb + <usize>k * rowBytes, u + <usize>k * rowBytes, 1.0 / sqrt<f64>(n2), w0, w1, w2, w3, wt, np, odd);
       store<f64>(inv + (<usize>k << 3), 1.0 / n2);
-      const f = 1.0 / sqrt<f64>(n2);
-      const iv = f64x2.splat(f);
-      const uk = u + <usize>k * rowBytes;
-      v128.store(uk, f64x2.mul(iv, w0));
-      if (np > 1) v128.store(uk + 16, f64x2.mul(iv, w1));
-      if (np > 2) v128.store(uk + 32, f64x2.mul(iv, w2));
-      if (np > 3) v128.store(uk + 48, f64x2.mul(iv, w3));
-      if (odd) store<f64>(uk + tail, f * wt);
       if (picked != 0) store<i32>(picked + (<usize>k << 2), r);
       k++;
       taken = min(taken, n2);
@@ -366,6 +340,34 @@ export function selectBasis(x: usize, rows: i32, d: i32, t: usize, thr2: f64, u:
   }
   storeBounds(bounds, taken, passed);
   return k;
+}
+
+/**
+ * A row held as selectSmall holds it, taken into the basis: the residual itself to
+ * vk (what later rows project against) and f times it to uk (the basis vector).
+ */
+// @ts-ignore: decorator
+@inline function takeRow(vk: usize, uk: usize, f: f64, w0: v128, w1: v128, w2: v128, w3: v128, wt: f64, np: i32, odd: bool): void {
+  const tail = <usize>np << 4;
+  const fv = f64x2.splat(f);
+  v128.store(vk, w0);
+  v128.store(uk, f64x2.mul(fv, w0));
+  if (np > 1) {
+    v128.store(vk + 16, w1);
+    v128.store(uk + 16, f64x2.mul(fv, w1));
+  }
+  if (np > 2) {
+    v128.store(vk + 32, w2);
+    v128.store(uk + 32, f64x2.mul(fv, w2));
+  }
+  if (np > 3) {
+    v128.store(vk + 48, w3);
+    v128.store(uk + 48, f64x2.mul(fv, w3));
+  }
+  if (odd) {
+    store<f64>(vk + tail, wt);
+    store<f64>(uk + tail, f * wt);
+  }
 }
 
 /** `dot` of two rows held as selectSmall holds them: the lanes summed, then the tail. */

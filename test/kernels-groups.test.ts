@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withArena } from '../src/wasm/module.js';
-import { both, close, dims, raggedRows, scalar, simd } from './helpers/kernels.js';
+import { both, close, dims, raggedRows } from './helpers/kernels.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
 import { complexMatmul } from '../src/testing/groups.js';
 

@@ -272,7 +272,6 @@ export function graphResult(b: RecordBatch, parts: Parts): GraphBatchResult {
  * PermutationFrames, inputs from `first`), and the batch's errors.
  */
 export function permutationBatch(b: RecordBatch, parts: Parts): { frames: PermutationFrames; errors: (Error | null)[] } {
-  const count = b.offsets.length - 1;
   const d = b.dim;
   let frames: PermutationFrames;
   if (parts.length === 1 && parts[0][0] === 0) frames = { ...(parts[0][1] as PermutationFrames), offsets: b.offsets };

@@ -113,7 +113,6 @@ const PERM_LORENTZ = 2;
  */
 export function permutationFrames(G: PermutationGroup, b: CheckedBatch, options: PermutationOptions, k: Kernels = kernels()): PermutationFrames {
   const { count, offsets, dim: d } = b;
-  const rows = offsets[count];
   const f = emptyFrames(G.spec, d, offsets);
   const valid = new Uint8Array(count);
   for (let i = 0; i < count; i++) {

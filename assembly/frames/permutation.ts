@@ -12,10 +12,11 @@
  * ids depend only on the multiset of values, so any permutation of the rows gets
  * the same ids on the same rows.
  *
- * Both builds run the same scalar code (the work is O(n·d) and a sort, or O(n²·d)
- * for the rare sets whose vertex colours tie), so their results are identical.
+ * The products are vec.ts's dot and dotEta, whose summation order is the same in
+ * both builds; the rest is scalar code (a sort), so the builds' results are identical.
  */
 import { centroid } from '../linalg/apply';
+import { dot, dotEta } from '../linalg/vec';
 
 /** Flag bits of perm_colours and perm_edges. */
 export const PERM_CENTER: i32 = 1; // E / SE: subtract the centroid first
@@ -134,16 +135,10 @@ function centred(x: usize, n: i32, d: i32, flags: i32, work: usize): usize {
   return work + ((<usize>n * <usize>d + <usize>d) << 3);
 }
 
-/** ⟨a, b⟩ over d values, Euclidean or (PERM_LORENTZ) Minkowski; terms added in order. */
+/** ⟨a, b⟩ over d values, Euclidean or (PERM_LORENTZ) Minkowski. */
 // @ts-ignore: decorator
 @inline function product(a: usize, b: usize, d: i32, flags: i32): f64 {
-  let s = load<f64>(a) * load<f64>(b);
-  const sign: f64 = (flags & PERM_LORENTZ) != 0 ? -1 : 1;
-  for (let j = 1; j < d; j++) {
-    const o = <usize>j << 3;
-    s += sign * (load<f64>(a + o) * load<f64>(b + o));
-  }
-  return s;
+  return (flags & PERM_LORENTZ) != 0 ? dotEta(a, b, d) : dot(a, b, d);
 }
 
 /**

@@ -12,6 +12,24 @@ import { determinant } from '../src/testing/haar.js';
 const normal = gaussian(rng(42));
 const batch = (d: number) => raggedRows(normal, d);
 
+/**
+ * One input's frame from a family's frames kernel on both builds (bit-identical):
+ * its matrix (d², 2d² complex), then its rank and status code.
+ */
+function oneFrame(family: 'ortho' | 'unitary' | 'lorentz', y: Float64Array, d: number, flags: number): Float64Array {
+  const width = family === 'unitary' ? 2 : 1;
+  return both((k) => withArena(k, `${family}_frames`, (a) => {
+    const n = y.length / (width * d);
+    const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports[`${family}_work`](d));
+    const m = a.alloc(width * d * d * 8), t = a.alloc(width * d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * width * d * 8);
+    // the ABI: the caller zeroes the shift and the status
+    a.f64(t, width * d).fill(0);
+    a.f64(st, 2).fill(0);
+    k.exports[`${family}_frames`](xp, op, 1, d, flags, 1e-9, work, m, t, rk, st, cp);
+    return Float64Array.from([...a.f64(m, width * d * d), a.i32(rk, 1)[0], a.f64(st, 1)[0]]);
+  }));
+}
+
 describe('builds', () => {
   it('the SIMD build uses SIMD and the scalar build does not', () => {
     expect(simd.exports.mem_simd()).toBe(1);
@@ -180,13 +198,7 @@ describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', 
     const withRow = Float64Array.from([...x0, ...x1, ...rest]);
     const without = Float64Array.from([...x0, ...rest]);
     for (const flags of [0, 1]) {
-      const frame = (y: Float64Array) => both((k) => withArena(k, 'ortho_frames', (a) => {
-        const n = y.length / d;
-        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.ortho_work(d));
-        const q = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * d * 8);
-        k.exports.ortho_frames(xp, op, 1, d, flags, 1e-9, work, q, t, rk, st, cp);
-        return Float64Array.from([...a.f64(q, d * d), a.i32(rk, 1)[0]]);
-      }));
+      const frame = (y: Float64Array) => oneFrame('ortho', y, d, flags);
       const got = frame(withRow);
       expect(got[d * d]).toBe(d);
       // the same rows are taken; for d = 3 the leading rows of `without` go the
@@ -203,13 +215,7 @@ describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', 
     const withRow = Float64Array.from([...x0, ...x1, ...rest]);
     const without = Float64Array.from([...x0, ...rest]);
     for (const flags of [0, 1]) {
-      const frame = (y: Float64Array) => both((k) => withArena(k, 'unitary_frames', (a) => {
-        const n = y.length / (2 * d);
-        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.unitary_work(d));
-        const m = a.alloc(2 * d * d * 8), t = a.alloc(2 * d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * 2 * d * 8);
-        k.exports.unitary_frames(xp, op, 1, d, flags, 1e-9, work, m, t, rk, st, cp);
-        return Float64Array.from([...a.f64(m, 2 * d * d), a.i32(rk, 1)[0]]);
-      }));
+      const frame = (y: Float64Array) => oneFrame('unitary', y, d, flags);
       const got = frame(withRow);
       expect(got[2 * d * d]).toBe(d);
       expect(Array.from(got)).toEqual(Array.from(frame(without)));
@@ -225,13 +231,7 @@ describe.each(dims.filter((d) => d >= 2))('provisional rank threshold, d = %i', 
     const withRow = Float64Array.from([...x0, ...x1, ...rest]);
     const without = Float64Array.from([...x0, ...rest]);
     for (const flags of [0, 1]) {
-      const frame = (y: Float64Array) => both((k) => withArena(k, 'lorentz_frames', (a) => {
-        const n = y.length / d;
-        const xp = a.putF64(y), op = a.putI32(Int32Array.of(0, n)), work = a.alloc(k.exports.lorentz_work(d));
-        const q = a.alloc(d * d * 8), t = a.alloc(d * 8), rk = a.alloc(4), st = a.alloc(16), cp = a.alloc(n * d * 8);
-        k.exports.lorentz_frames(xp, op, 1, d, flags, 1e-9, work, q, t, rk, st, cp);
-        return Float64Array.from([...a.f64(q, d * d), a.i32(rk, 1)[0], a.f64(st, 1)[0]]);
-      }));
+      const frame = (y: Float64Array) => oneFrame('lorentz', y, d, flags);
       const got = frame(withRow);
       expect(got[d * d]).toBe(d);
       expect(got[d * d + 1]).toBe(0);

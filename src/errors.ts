@@ -10,18 +10,122 @@ export interface InputErrorInfo {
   readonly input: number;
 }
 
-function tag<E extends Error>(e: E, input: number): E & InputErrorInfo {
-  return Object.assign(e, { input });
+/** The input holds the wrong kind of value (not a typed array, wrong field); `.input` is its index. */
+export class InputTypeError extends TypeError implements InputErrorInfo {
+  override readonly name = 'TypeError';
+  constructor(readonly input: number, rule: string) {
+    super(`input ${input}: ${rule}`);
+  }
 }
 
-/** The input holds the wrong kind of value (not a typed array, wrong field). */
-export function inputTypeError(input: number, rule: string): TypeError & InputErrorInfo {
-  return tag(new TypeError(`input ${input}: ${rule}`), input);
+/** The input has the right kind but breaks a rule (length, finiteness, rank); `.input` is its index. */
+export class InputRangeError extends RangeError implements InputErrorInfo {
+  override readonly name = 'RangeError';
+  constructor(readonly input: number, rule: string) {
+    super(`input ${input}: ${rule}`);
+  }
 }
 
-/** The input has the right kind but breaks a rule (length, finiteness, rank). */
-export function inputRangeError(input: number, rule: string): RangeError & InputErrorInfo {
-  return tag(new RangeError(`input ${input}: ${rule}`), input);
+/** A bad option or argument of the wrong kind, belonging to no single input. */
+export class OptionTypeError extends TypeError {
+  override readonly name = 'TypeError';
+  constructor(rule: string) {
+    super(`minframe: ${rule}`);
+  }
+}
+
+/** A bad option or argument of the right kind but out of bounds, belonging to no single input. */
+export class OptionRangeError extends RangeError {
+  override readonly name = 'RangeError';
+  constructor(rule: string) {
+    super(`minframe: ${rule}`);
+  }
+}
+
+/** The user's model threw, rejected or returned the wrong thing for input `.input`; `.cause` is what it threw. */
+export class ModelError extends Error implements InputErrorInfo {
+  override readonly name = 'ModelError';
+  constructor(readonly input: number, cause: unknown) {
+    super(`input ${input}: the model failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** A worker died or failed while computing inputs [first, last]; the pool has replaced it. */
+export class WorkerFailedError extends Error {
+  override readonly name = 'WorkerFailedError';
+  constructor(readonly first: number, readonly last: number, cause: unknown) {
+    super(`minframe: the worker computing inputs ${first}..${last} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/**
+ * A call stopped by its AbortSignal. `name` is 'AbortError', as for the platform's
+ * own aborted calls; `.cause` is the signal's reason.
+ */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  constructor(reason?: unknown) {
+    const why = reason === undefined ? '' : `: ${reason instanceof Error ? reason.message : String(reason)}`;
+    super(`minframe: the call was aborted${why}`, { cause: reason });
+  }
+}
+
+/** A call on an engine after close(), or one that close() cut short. */
+export class EngineClosedError extends Error {
+  override readonly name = 'EngineClosedError';
+  constructor() {
+    super('minframe: the engine is closed; create a new one with createEngine()');
+  }
+}
+
+/** A worker pool that cannot run a task: a worker that cannot start or died (the cause of a WorkerFailedError). */
+export class PoolError extends Error {
+  override readonly name = 'PoolError';
+  constructor(what: string) {
+    super(`minframe: ${what}`);
+  }
+}
+
+/** A broken invariant inside minframe: a bug, never a bad input. */
+export class InternalError extends Error {
+  override readonly name = 'InternalError';
+  constructor(what: string) {
+    super(`minframe: internal error: ${what}`);
+  }
+}
+
+/** A batch needs more WASM memory than the runtime grants (4 GiB at most). */
+export class MemoryLimitError extends RangeError {
+  override readonly name = 'RangeError';
+  constructor(readonly mebibytes: number) {
+    super(`minframe: the batch needs ${mebibytes} MiB of WASM memory, more than this runtime grants (at most 4096 MiB); split it into smaller batches`);
+  }
+}
+
+/** A WASM kernel trapped or aborted (a bug, or memory corrupted by one): `.kernel` names it. */
+export class KernelError extends Error {
+  override readonly name = 'KernelError';
+  constructor(readonly kernel: string, what: string, cause?: unknown) {
+    super(`minframe: WASM kernel ${kernel} ${what}`, { cause });
+  }
+}
+
+/** The synchronous API was called in a browser before `await ready()` loaded the kernels. */
+export class NotReadyError extends Error {
+  override readonly name = 'NotReadyError';
+  constructor() {
+    super('minframe: the WASM kernels are not loaded yet; await ready() before the synchronous API in browsers');
+  }
+}
+
+/** The input holds the wrong kind of value. */
+export function inputTypeError(input: number, rule: string): InputTypeError {
+  return new InputTypeError(input, rule);
+}
+
+/** The input has the right kind but breaks a rule. */
+export function inputRangeError(input: number, rule: string): InputRangeError {
+  return new InputRangeError(input, rule);
 }
 
 /**
@@ -46,34 +150,25 @@ export function fromFailure(input: number, f: InputFailure): (TypeError | RangeE
 }
 
 /** A bad option or argument that belongs to no single input. */
-export function optionError(rule: string): TypeError {
-  return new TypeError(`minframe: ${rule}`);
+export function optionError(rule: string): OptionTypeError {
+  return new OptionTypeError(rule);
 }
 
-export function optionRangeError(rule: string): RangeError {
-  return new RangeError(`minframe: ${rule}`);
+export function optionRangeError(rule: string): OptionRangeError {
+  return new OptionRangeError(rule);
 }
 
 /** The user's model threw (or rejected) on input i. */
-export function modelError(input: number, cause: unknown): Error & InputErrorInfo {
-  const msg = cause instanceof Error ? cause.message : String(cause);
-  return tag(new Error(`input ${input}: the model failed: ${msg}`, { cause }), input);
+export function modelError(input: number, cause: unknown): ModelError {
+  return cause instanceof ModelError && cause.input === input ? cause : new ModelError(input, cause);
 }
 
-/** A worker died or failed while computing inputs [first, last]. */
-export class WorkerFailedError extends Error {
-  override readonly name = 'WorkerFailedError';
-  constructor(readonly first: number, readonly last: number, cause: unknown) {
-    super(`minframe: the worker computing inputs ${first}..${last} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}
-
-/** A call stopped by its AbortSignal. */
-export function abortError(reason?: unknown): Error {
-  if (reason instanceof Error) return reason;
-  const e = new Error(reason === undefined ? 'minframe: the call was aborted' : `minframe: the call was aborted: ${String(reason)}`);
-  e.name = 'AbortError';
-  return e;
+/**
+ * A call stopped by its AbortSignal: an AbortError whose cause is the signal's
+ * reason. A call that close() cut short rejects with the EngineClosedError itself.
+ */
+export function abortError(reason?: unknown): AbortError | EngineClosedError {
+  return reason instanceof AbortError || reason instanceof EngineClosedError ? reason : new AbortError(reason);
 }
 
 /**
@@ -92,17 +187,17 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
-/** A call on an engine after `close()` (or cut short by it). */
-export function engineClosedError(): Error {
-  return new Error('minframe: the engine is closed; create a new one with createEngine()');
+/** A call on an engine after close() (or cut short by it). */
+export function engineClosedError(): EngineClosedError {
+  return new EngineClosedError();
 }
 
 /** A broken invariant inside minframe (a bug, never a bad input). */
-export function internalError(what: string): Error {
-  return new Error(`minframe: internal error: ${what}`);
+export function internalError(what: string): InternalError {
+  return new InternalError(what);
 }
 
 /** A worker pool that cannot run a task (the cause of a WorkerFailedError). */
-export function poolError(what: string): Error {
-  return new Error(`minframe: ${what}`);
+export function poolError(what: string): PoolError {
+  return new PoolError(what);
 }

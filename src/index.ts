@@ -10,6 +10,10 @@ export { canonicalLabeling, canonicalLabelings, equitablePartitions, type Canoni
 export { graphFrame, graphFrames, clusterIds, orbitsOnPairs, type GraphFrame, type GraphFrameOptions } from './frames/graph.js';
 export { createEngine, type Engine, type EngineOptions, type EngineCallOptions, type RunOptions } from './engine/index.js';
 export type { GraphBatchInput, GraphBatchResult, PermutationBatchResult } from './engine/records.js';
-export { WorkerFailedError } from './errors.js';
+export {
+  InputTypeError, InputRangeError, OptionTypeError, OptionRangeError, ModelError,
+  AbortError, EngineClosedError, WorkerFailedError, PoolError, InternalError, MemoryLimitError, KernelError, NotReadyError,
+  type InputErrorInfo,
+} from './errors.js';
 export type { BatchInput } from './batch.js';
 export type { FrameBatch, OutputKind } from './frames/index.js';

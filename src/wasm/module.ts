@@ -7,6 +7,7 @@
  * take views only after their last allocation (or call the view helpers again).
  */
 import { wasmBytes, syncCompile } from './bytes.js';
+import { KernelError, MemoryLimitError, NotReadyError } from '../errors.js';
 
 /**
  * The ABI every family_frames kernel shares: per input i, the frame matrix at m
@@ -88,7 +89,7 @@ export class Arena {
       try {
         this.memory.grow(pages);
       } catch {
-        throw new RangeError(`minframe: the batch needs ${Math.ceil(end / 2 ** 20)} MiB of WASM memory, more than this runtime grants (at most 4096 MiB); split it into smaller batches`);
+        throw new MemoryLimitError(Math.ceil(end / 2 ** 20));
       }
     }
     this.top = end;
@@ -140,7 +141,7 @@ function instantiate(module: WebAssembly.Module, simd: boolean): Kernels {
   const instance = new WebAssembly.Instance(module, {
     env: {
       abort(_msg: number, _file: number, line: number, col: number) {
-        throw new Error(`minframe: WASM kernel aborted at ${line}:${col}`);
+        throw new KernelError('call', `aborted at ${line}:${col}`);
       },
     },
   });
@@ -168,7 +169,7 @@ export function ready(options: { simd?: boolean } = {}): Promise<Kernels> {
 export function kernels(): Kernels {
   if (current) return current;
   if (!syncCompile) {
-    throw new Error('minframe: the WASM kernels are not loaded yet; await ready() before the synchronous API in browsers');
+    throw new NotReadyError();
   }
   current = loadKernels({ simd: simdSupported() });
   return current;
@@ -189,7 +190,7 @@ export function withArena<T>(k: Kernels, kernel: string, fn: (arena: Arena) => T
     return fn(k.arena);
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
-      throw new Error(`minframe: WASM kernel ${kernel} trapped: ${e.message}`, { cause: e });
+      throw new KernelError(kernel, `trapped: ${e.message}`, e);
     }
     throw e;
   } finally {

@@ -1,282 +1,266 @@
 /**
- * Frame averaging: wrap any model into an exactly equivariant or invariant one.
+ * Frame averaging: wrap any model into an exactly equivariant or invariant one, for
+ * every kind of input (point sets under the point groups and S(n) (x G), graphs).
  *
  * The minimal frame of X is h·Stab(c) with c = h⁻¹·X, and every element g of it has
  * g⁻¹·X = c. So the model runs once per input, on c, and only its output is
- * averaged over Stab(c) — in closed form, inside the frame matrix (DESIGN.md §1):
+ * averaged over Stab(c), in closed form (src/kinds/averaging.ts):
  *   equivariant: ⟨f⟩(X) = h·R(f(c)),   invariant: ⟨f⟩(X) = f(c).
+ *
+ * A function model runs on the calling thread; the frames of a batch are computed on
+ * `engine`'s workers when one is given. A model given as an ES module (a URL or a
+ * path) runs where the frames are: each worker loads it once and sends back only
+ * the averaged outputs.
  */
-import { group as parseGroup, pointGroup, isPermutationGroup, DEFAULT_TOL, type Group, type PermutationGroup } from './groups.js';
-import { permutationFrame, restorePermutationOutputs } from './frames/permutation.js';
-import { checkShape, checkSingle, checkTol, type BatchInput } from './batch.js';
-import { computeFrame, computeFrames, restoreOutputs, type OutputKind } from './frames/index.js';
-import { checkErrorMode, type ErrorMode } from './canonicalize.js';
-import { describe, inputTypeError, modelError, optionError, optionRangeError, withBatchResult } from './errors.js';
-import { ready } from './wasm/module.js';
-import { frameRecords, type Engine, type RunOptions } from './engine/index.js';
-import { permutationBatch, recordsInline } from './engine/records.js';
+import { DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup } from './groups.js';
+import { checkOptions, checkTol, type BatchInput } from './batch.js';
+import { describe, fromFailure, optionError, optionRangeError } from './errors.js';
+import { kernels, ready } from './wasm/module.js';
+import { checkErrorMode, isJobEngine, LOCAL, runInline, runJob, settle, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
+import { kindOf, runTask, type AnyGroup, type Kind } from './kinds/index.js';
+import { averageEquivariant, averageInvariant, loadModel, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
+import type { GraphBatchInput } from './kinds/graph.js';
+import type { Engine } from './engine/index.js';
 
+export type { Model, BatchModel };
+
+/** A model: a function on this thread, or the URL or path of an ES module whose default export is the model. */
+export type ModelSource<M> = M | URL | string;
+
+/** The shape of one input: { n, d } for point sets, { n, colors? } for graphs. */
 export interface Shape {
   n: number;
-  d: number;
+  d?: number;
+  colors?: ArrayLike<number>;
 }
 
-type Awaitable<T> = T | Promise<T>;
-type Values = Float64Array | Float32Array | ArrayLike<number>;
-
-/** A model on one input: n×d rows in, n×d rows out (equivariant) or anything (invariant). */
-export type Model<T = Values> = (x: Float64Array, shape: Shape) => Awaitable<T>;
-
-/** A model on a stacked batch: all canonical inputs in, all outputs out, same layout. */
-export type BatchModel = (batch: { data: Float64Array; dim: number; offsets: Int32Array; count: number }) => Awaitable<Values>;
-
 export interface AverageOptions {
-  /** Relative tolerance for rank decisions (default 1e-9). */
+  /** Relative tolerance for rank decisions and ties (default 1e-9). */
   tol?: number;
-  /** Compute batch frames on this engine's workers (default: on the calling thread). */
+  /** Compute batches on this engine's workers (default: on the calling thread). */
   engine?: Engine;
 }
 
 export interface EquivariantOptions extends AverageOptions {
-  /** The model takes the whole stacked batch at once (a BatchModel), not one input. */
+  /**
+   * The model takes every canonical input of a batch stacked ({ data, dim, offsets,
+   * count }, as one flat array without copies when every input is valid) and returns
+   * all outputs in the same row layout. A module may say so itself with
+   * `export const batchModel = true`. Point sets only.
+   */
   batchModel?: boolean;
-  /** 'vectors' (default): outputs rotate; 'points': they also translate (E, SE, Aff). */
+  /**
+   * How outputs transform. Point sets: 'vectors' (default; they rotate) or 'points'
+   * (they also translate: E, SE, Aff and S(n) x E, S(n) x SE). Graphs: 'nodes'
+   * (default; n×k, averaged over vertex orbits) or 'edges' (n×n×k, over orbits on
+   * ordered pairs).
+   */
   output?: OutputKind;
 }
 
 export interface BatchCallOptions extends RunOptions {
   errors?: ErrorMode;
+  /** An earlier result (or array) whose `data` this call overwrites when it has the right length. */
+  into?: EquivariantBatchResult | Float64Array;
 }
 
+/**
+ * Equivariant outputs of a batch, flat: input i's outputs are items
+ * offsets[i] .. offsets[i+1] (rows for point sets, vertices or vertex pairs for
+ * graphs) of `width` values. Bad inputs have NaN outputs and their error in `errors`.
+ */
 export interface EquivariantBatchResult {
   data: Float64Array;
+  /** The points' dimension d for point groups (2d values per row when complex); the model's k otherwise. */
   dim: number;
+  /** Values per item. */
+  width: number;
   count: number;
   offsets: Int32Array;
   errors: (Error | null)[];
-  /** Per-input warnings of the frames (see FrameBatch.warnings), when any family gives them. */
-  warnings?: (string | null)[];
+  /** Per input, a warning about its frame (GL/SL/Aff: ill-conditioned), or null. */
+  warnings: (string | null)[];
+}
+
+export interface InvariantBatchResult<T> {
+  /** The model's output on each input's canonical form; undefined for bad inputs. */
+  outputs: (T | undefined)[];
+  count: number;
+  errors: (Error | null)[];
+  warnings: (string | null)[];
 }
 
 export interface EquivariantFn {
-  (x: Float64Array | Float32Array, shape: Shape): Promise<Float64Array>;
-  batch(batch: BatchInput, options?: BatchCallOptions): Promise<EquivariantBatchResult>;
+  (x: ArrayLike<number>, shape: Shape): Promise<Float64Array>;
+  batch(batch: BatchInput | GraphBatchInput, options?: BatchCallOptions): Promise<EquivariantBatchResult>;
 }
 
 export interface InvariantFn<T> {
-  (x: Float64Array | Float32Array, shape: Shape): Promise<T>;
-  batch(batch: BatchInput, options?: BatchCallOptions): Promise<{ outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] }>;
+  (x: ArrayLike<number>, shape: Shape): Promise<T>;
+  batch(batch: BatchInput | GraphBatchInput, options?: BatchCallOptions): Promise<InvariantBatchResult<T>>;
 }
 
-function checkModel(model: unknown): void {
-  if (typeof model !== 'function') throw optionError(`the model must be a function, got ${describe(model)}`);
-}
+/** The model as given: a function, or an ES module's address resolved against the working directory (Node) or the page. */
+type Source = { fn: Model | BatchModel } | { href: string };
 
-function checkOutput(kind: unknown): OutputKind {
-  if (kind === undefined) return 'vectors';
-  if (kind !== 'vectors' && kind !== 'points') throw optionRangeError(`output must be 'vectors' or 'points', got ${String(kind)}`);
-  return kind;
-}
-
-/** Model output for input i as f64, checked against the expected length. */
-function outputValues(y: unknown, expected: number, i: number, complex = false): ArrayLike<number> {
-  const ok = y instanceof Float64Array || y instanceof Float32Array || Array.isArray(y);
-  if (!ok) throw inputTypeError(i, `the model must return a Float64Array, Float32Array or number[], got ${describe(y)}`);
-  const v = y as ArrayLike<number>;
-  if (v.length !== expected) throw inputTypeError(i, `the model returned ${v.length} values, expected n×d${complex ? '×2 (complex)' : ''} = ${expected}`);
-  return v;
-}
-
-/** Run the model on input i's canonical form; its failures name the input. */
-async function callModel<T>(model: Model<T>, c: Float64Array, n: number, d: number, i: number): Promise<T> {
-  try {
-    return await model(c, { n, d });
-  } catch (e) {
-    throw modelError(i, e);
+function checkModel(model: unknown): Source {
+  if (typeof model === 'function') return { fn: model as Model };
+  if (model instanceof URL) return { href: model.href };
+  if (typeof model === 'string' && model.length > 0) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(model) && !/^[a-z]:[\\/]/i.test(model)) return { href: new URL(model).href };
+    const base = typeof location !== 'undefined' ? location.href : `file://${(globalThis as { process?: { cwd(): string } }).process?.cwd() ?? ''}/`;
+    return { href: new URL(model, base).href };
   }
+  throw optionError(`the model must be a function (or the URL or path of an ES module), got ${describe(model)}`);
+}
+
+function checkEngine(engine: unknown): JobEngine | undefined {
+  if (engine === undefined) return undefined;
+  if (!isJobEngine(engine)) throw optionError(`engine must come from createEngine(), got ${describe(engine)}`);
+  return engine;
+}
+
+function checkRun(options: BatchCallOptions): RunOptions {
+  const { signal, onProgress } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw optionError(`onProgress must be a function, got ${describe(onProgress)}`);
+  return { signal, onProgress };
+}
+
+interface Wrapper {
+  G: AnyGroup;
+  kind: Kind;
+  tol: number;
+  engine: JobEngine | undefined;
+  source: Source;
+  how: Averaging;
+}
+
+function wrapper(spec: unknown, model: unknown, options: EquivariantOptions | undefined, mode: Averaging['mode']): Wrapper {
+  const { G, kind } = kindOf(spec);
+  const o = checkOptions(options) as EquivariantOptions;
+  const tol = checkTol(o.tol, DEFAULT_TOL);
+  const engine = checkEngine(o.engine);
+  const source = checkModel(model);
+  if (o.batchModel !== undefined && typeof o.batchModel !== 'boolean') throw optionError(`batchModel must be true or false, got ${describe(o.batchModel)}`);
+  const output = o.output ?? kind.outputs[0];
+  if (!kind.outputs.includes(output)) throw optionRangeError(`output must be ${kind.outputs.map((k) => `'${k}'`).join(' or ')} for ${G.spec}, got ${String(o.output)}`);
+  if (o.batchModel && kind.name === 'graph') throw optionRangeError(`batchModel is for point sets; graph groups run their model once per input`);
+  return { G, kind, tol, engine, source, how: { mode, output, batchModel: o.batchModel === true } };
+}
+
+/** The function model, loading a module model on this thread when it has to run here. */
+async function localModel(w: Wrapper): Promise<{ model: Model | BatchModel; how: Averaging }> {
+  if ('fn' in w.source) return { model: w.source.fn, how: w.how };
+  const m = await loadModel(w.source.href);
+  return { model: m.model, how: { ...w.how, batchModel: w.how.batchModel || m.batchModel } };
+}
+
+/** A batch's frames, on the engine or on this thread. */
+async function frames(w: Wrapper, input: unknown, run: RunOptions): Promise<Framed> {
+  if (w.engine) return w.engine[runJob]((staging) => w.kind.framed(w.G as never, input, w.tol, staging), run);
+  await ready();
+  const f = runInline(w.kind.framed(w.G as never, input, w.tol, LOCAL), runTask, kernels());
+  run.onProgress?.(f.count, f.count);
+  return f;
+}
+
+/** The `dim` of an equivariant batch result: d for outputs that are rows of points, else the model's width. */
+function outputDim(w: Wrapper, width: number): number {
+  if (w.G.family === 'graph') return width;
+  if (w.G.family === 'permutation') return w.G.base ? w.G.base.d : width;
+  return w.G.d;
 }
 
 /**
- * What the averaging wrappers need of a batch's frames, for every kind of group:
- * the canonical forms (rows of rowLen values, laid out by offsets), per-input errors
- * and warnings, and the map of model outputs on the canonical forms back to the
- * inputs (averaged over each stabilizer). A single input is a batch of one.
+ * A batch averaged by a module model on the engine's workers: each chunk is a batch
+ * of its own, framed, modelled and averaged there; only outputs come back.
  */
-interface Framed {
-  canonical: Float64Array;
-  offsets: Int32Array;
-  count: number;
-  errors: (Error | null)[];
-  warnings?: (string | null)[];
-  restore(y: Float64Array, kind: OutputKind): Float64Array;
-}
-
-/** How a group's frames are computed for the wrappers: one input, or a batch (on `engine` when given). */
-interface Framing {
-  /** Rows hold complex values (2 per coordinate). */
-  complex: boolean;
-  one(x: Float64Array | Float32Array, shape: Shape): Framed;
-  batch(input: BatchInput, options: BatchCallOptions): Promise<Framed>;
-}
-
-function framing(G: string | Group, options: AverageOptions, caller: string): Framing {
-  const parsed = parseGroup(G as string) as Group | PermutationGroup;
-  const g = isPermutationGroup(parsed) ? parsed : pointGroup(G, caller);
-  const tol = checkTol(options.tol, DEFAULT_TOL);
-  const engine = options.engine;
-  if (isPermutationGroup(g)) return permutationFraming(g, tol, engine);
-  return {
-    complex: g.width === 2,
-    one(x, shape) {
-      const f = computeFrame(g, checkSingle(g, x, shape), tol);
-      return { ...f, errors: [null], restore: (y, kind) => restoreOutputs(g, f, y, kind) };
-    },
-    async batch(input, options) {
-      let f;
-      if (engine) f = await engine.canonicalize(g, input, { ...options, tol, errors: 'status' });
-      else {
-        await ready();
-        const b = checkShape(g, input); // values are checked as the frames copy them in
-        f = { ...computeFrames(g, b, tol), errors: b.errors };
-        options.onProgress?.(f.count, f.count);
-      }
-      return { ...f, restore: (y, kind) => restoreOutputs(g, f, y, kind) };
-    },
+function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array | undefined): (staging: unknown) => Job<EquivariantBatchResult | InvariantBatchResult<unknown>> {
+  return () => {
+    const s = w.kind.slicer(w.G as never, input);
+    const count = s.count;
+    const items = new Int32Array(count + 1);
+    for (let i = 0; i < count; i++) items[i + 1] = items[i] + s.items(i, w.how.output);
+    const errors: (Error | null)[] = new Array(count).fill(null);
+    const warnings: (string | null)[] = new Array(count).fill(null);
+    const outputs: unknown[] = new Array(count).fill(undefined);
+    let data: Float64Array | null = null;
+    let width = 0;
+    return {
+      count,
+      work: s.work,
+      task: (first, end): AverageTask => ({ kind: 'average', group: w.G.spec, tol: w.tol, input: s.slice(first, end), model: href, how: w.how }),
+      merge(reply, first, end) {
+        const r = reply as AverageReply;
+        for (let j = 0; j < end - first; j++) {
+          const f = r.failures[j];
+          if (f) errors[first + j] = fromFailure(first + j, f);
+          warnings[first + j] = r.warnings[j] ? r.warnings[j]!.replace(/^input \d+:/, `input ${first + j}:`) : null;
+        }
+        if (r.outputs) r.outputs.forEach((v, j) => (outputs[first + j] = v));
+        if (r.data) {
+          if (data === null) {
+            width = r.width!;
+            data = into && into.length === items[count] * width ? into : new Float64Array(items[count] * width);
+          } else if (r.width !== width) {
+            throw optionRangeError(`the model returned ${r.width} values per item for inputs ${first}..${end - 1} but ${width} for others; every output item must have the same length`);
+          }
+          data.set(r.data, items[first] * width);
+        }
+      },
+      finish() {
+        if (w.how.mode === 'invariant') return { outputs, count, errors, warnings };
+        return { data: data ?? new Float64Array(0), dim: outputDim(w, width), width, count, offsets: items, errors, warnings };
+      },
+    };
   };
 }
 
-/**
- * S(n) and S(n) x G (src/frames/permutation.ts): frames on the engine's workers
- * when there is one, else on the calling thread, with the same bits either way;
- * outputs are averaged over the stabilizers on the calling thread.
- */
-function permutationFraming(G: PermutationGroup, tol: number, engine: Engine | undefined): Framing {
-  return {
-    complex: false,
-    one(x, shape) {
-      const fr = permutationFrame(G, x, shape, { tol });
-      return { canonical: fr.canonical, offsets: Int32Array.of(0, fr.n), count: 1, errors: [null], restore: (y, kind) => fr.averageRows(y, kind) };
-    },
-    async batch(input, options) {
-      await ready();
-      const { b, parts } = engine ? await frameRecords(engine, G, input, { tol, signal: options.signal, onProgress: options.onProgress }) : recordsInline(G, input, tol);
-      const { frames, errors } = permutationBatch(b, parts);
-      if (!engine) options.onProgress?.(frames.count, frames.count);
-      return { canonical: frames.canonical, offsets: frames.offsets, count: frames.count, errors, restore: (y, kind) => restorePermutationOutputs(G, frames, y, kind) };
-    },
-  };
-}
-
-/** The valid inputs' canonical forms stacked for a BatchModel, with their batch indices. */
-function stackValid(f: Framed, rowLen: number): { data: Float64Array; offsets: Int32Array; index: number[] } {
-  const index: number[] = [];
-  for (let i = 0; i < f.count; i++) if (!f.errors[i]) index.push(i);
-  if (index.length === f.count) return { data: f.canonical, offsets: f.offsets, index };
-  const offsets = new Int32Array(index.length + 1);
-  index.forEach((i, j) => (offsets[j + 1] = offsets[j] + f.offsets[i + 1] - f.offsets[i]));
-  const data = new Float64Array(offsets[index.length] * rowLen);
-  index.forEach((i, j) => data.set(f.canonical.subarray(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), offsets[j] * rowLen));
-  return { data, offsets, index };
-}
-
-/**
- * Call `call(i)` for every input i without an error yet, in order, honouring the
- * signal; in 'status' mode a failing input's error is recorded in `errors` (which
- * is updated in place), in 'throw' mode it propagates.
- */
-async function eachInput<T>(errors: (Error | null)[], mode: ErrorMode, signal: AbortSignal | undefined, call: (i: number) => Promise<T>): Promise<(T | undefined)[]> {
-  const outputs: (T | undefined)[] = new Array(errors.length).fill(undefined);
-  for (let i = 0; i < errors.length; i++) {
-    if (errors[i]) continue;
-    signal?.throwIfAborted();
-    try {
-      outputs[i] = await call(i);
-    } catch (e) {
-      if (mode === 'throw') throw e;
-      errors[i] = e as Error;
-    }
+async function runBatch(w: Wrapper, input: unknown, options: BatchCallOptions | undefined): Promise<EquivariantBatchResult | InvariantBatchResult<unknown>> {
+  const o = checkOptions(options) as BatchCallOptions;
+  const mode = checkErrorMode(o.errors);
+  const run = checkRun(o);
+  const into = o.into instanceof Float64Array ? o.into : o.into?.data;
+  if (w.engine && 'href' in w.source) {
+    const r = await w.engine[runJob](moduleJob(w, w.source.href, input, into) as never, run);
+    return settle(r as EquivariantBatchResult, mode);
   }
-  return outputs;
+  const { model, how } = await localModel(w);
+  const f = await frames(w, input, run);
+  const call = { signal: run.signal, errors: mode, into };
+  if (how.mode === 'invariant') {
+    const outputs = await averageInvariant(f, model as Model, call);
+    return settle({ outputs, count: f.count, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
+  }
+  const a = await averageEquivariant(f, model, how, call);
+  return settle({ data: a.data, dim: outputDim(w, a.width), width: a.width, count: f.count, offsets: a.offsets, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
 }
 
-/** In 'throw' mode, the first input error, carrying every error and the whole result; else the result. */
-function settleBatch<R extends object>(result: R, errors: (Error | null)[], mode: ErrorMode): R {
-  const bad = errors.filter((e): e is Error => e !== null);
-  if (mode === 'throw' && bad.length > 0) throw withBatchResult(bad[0], bad, result);
-  return result;
+async function runOne(w: Wrapper, x: unknown, shape: unknown): Promise<Float64Array | unknown> {
+  await ready();
+  const { model, how } = await localModel(w);
+  const f = w.kind.framedOne(w.G as never, x, shape, w.tol);
+  if (how.mode === 'invariant') return (await averageInvariant(f, model as Model, { errors: 'throw' }))[0];
+  return (await averageEquivariant(f, model, how, { errors: 'throw' })).data;
 }
 
 /**
- * Wrap `model` into an exactly G-equivariant function. Outputs have the input's
- * shape (n×d); `output: 'points'` adds the translation back for E(d)/SE(d)/Aff(d)
- * and the groups S(n) x E(d), S(n) x SE(d).
+ * Wrap `model` into an exactly G-equivariant function. Point sets: outputs have the
+ * input's shape (n×d); graphs: node (n×k) or edge (n×n×k) outputs in the input's
+ * vertex order.
  */
-export function equivariant(G: string | Group, model: Model, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
-export function equivariant(G: string | Group, model: BatchModel, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
-export function equivariant(G: string | Group, model: Model | BatchModel, options: EquivariantOptions = {}): EquivariantFn {
-  const fr = framing(G, options, 'equivariant()');
-  checkModel(model);
-  const kind = checkOutput(options.output);
-
-  const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<Float64Array> => {
-    await ready();
-    const f = fr.one(x, shape);
-    const { n, d } = shape;
-    const y = options.batchModel
-      ? await (model as BatchModel)({ data: f.canonical, dim: d, offsets: f.offsets, count: 1 })
-      : await (model as Model)(f.canonical, { n, d });
-    return f.restore(Float64Array.from(outputValues(y, f.canonical.length, 0, fr.complex)), kind);
-  };
-
-  const batch = async (input: BatchInput, opts: BatchCallOptions = {}): Promise<EquivariantBatchResult> => {
-    const mode = checkErrorMode(opts.errors);
-    const f = await fr.batch(input, opts);
-    const d = input.dim;
-    const rowLen = d * (fr.complex ? 2 : 1);
-    const errors = f.errors.slice();
-    const y = new Float64Array(f.canonical.length).fill(NaN);
-    if (options.batchModel) {
-      const s = stackValid(f, rowLen);
-      const out = outputValues(await (model as BatchModel)({ data: s.data, dim: d, offsets: s.offsets, count: s.index.length }), s.data.length, s.index[0] ?? 0, fr.complex);
-      s.index.forEach((i, j) => y.set(Array.prototype.slice.call(out, s.offsets[j] * rowLen, s.offsets[j + 1] * rowLen), f.offsets[i] * rowLen));
-    } else {
-      await eachInput(errors, mode, opts.signal, async (i) => {
-        const lo = f.offsets[i] * rowLen;
-        const hi = f.offsets[i + 1] * rowLen;
-        const n = f.offsets[i + 1] - f.offsets[i];
-        y.set(outputValues(await callModel(model as Model, f.canonical.slice(lo, hi), n, d, i), hi - lo, i, fr.complex), lo);
-      });
-    }
-    const result: EquivariantBatchResult = { data: f.restore(y, kind), dim: d, count: f.count, offsets: f.offsets, errors };
-    if (f.warnings) result.warnings = f.warnings;
-    return settleBatch(result, errors, mode);
-  };
-
-  return Object.assign(one, { batch });
+export function equivariant(G: string | Group | GraphGroup | PermutationGroup, model: ModelSource<Model>, options?: EquivariantOptions & { batchModel?: false }): EquivariantFn;
+export function equivariant(G: string | Group | PermutationGroup, model: ModelSource<BatchModel>, options: EquivariantOptions & { batchModel: true }): EquivariantFn;
+export function equivariant(G: string | Group | GraphGroup | PermutationGroup, model: ModelSource<Model | BatchModel>, options?: EquivariantOptions): EquivariantFn {
+  const w = wrapper(G, model, options, 'equivariant');
+  const one = (x: ArrayLike<number>, shape: Shape) => runOne(w, x, shape) as Promise<Float64Array>;
+  return Object.assign(one, { batch: (batch: BatchInput | GraphBatchInput, o?: BatchCallOptions) => runBatch(w, batch, o) as Promise<EquivariantBatchResult> });
 }
 
-/** Wrap `model` into an exactly G-invariant function: the model's output on c. */
-export function invariant<T>(G: string | Group, model: Model<T>, options: AverageOptions = {}): InvariantFn<T> {
-  const fr = framing(G, options, 'invariant()');
-  checkModel(model);
-
-  const one = async (x: Float64Array | Float32Array, shape: Shape): Promise<T> => {
-    await ready();
-    return model(fr.one(x, shape).canonical, { n: shape.n, d: shape.d });
-  };
-
-  const batch = async (input: BatchInput, opts: BatchCallOptions = {}) => {
-    const mode = checkErrorMode(opts.errors);
-    const f = await fr.batch(input, opts);
-    const d = input.dim;
-    const rowLen = d * (fr.complex ? 2 : 1);
-    const errors = f.errors.slice();
-    const outputs = await eachInput(errors, mode, opts.signal, (i) =>
-      callModel(model, f.canonical.slice(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), f.offsets[i + 1] - f.offsets[i], d, i));
-    const result: { outputs: (T | undefined)[]; count: number; errors: (Error | null)[]; warnings?: (string | null)[] } = { outputs, count: f.count, errors };
-    if (f.warnings) result.warnings = f.warnings;
-    return settleBatch(result, errors, mode);
-  };
-
-  return Object.assign(one, { batch });
+/** Wrap `model` into an exactly G-invariant function: the model's output on the canonical form. */
+export function invariant<T>(G: string | Group | GraphGroup | PermutationGroup, model: ModelSource<Model<T>>, options?: AverageOptions): InvariantFn<T> {
+  const w = wrapper(G, model, options, 'invariant');
+  const one = (x: ArrayLike<number>, shape: Shape) => runOne(w, x, shape) as Promise<T>;
+  return Object.assign(one, { batch: (batch: BatchInput | GraphBatchInput, o?: BatchCallOptions) => runBatch(w, batch, o) as Promise<InvariantBatchResult<T>> });
 }

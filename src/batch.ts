@@ -176,3 +176,20 @@ export function checkTol(tol: unknown, fallback: number): number {
   if (typeof tol !== 'number' || !(tol >= 0 && tol < 1)) throw optionRangeError(`tol must be a number in [0, 1), got ${String(tol)}`);
   return tol;
 }
+
+/** Default cap on the group elements an `elements(cap)` call lists. */
+export const DEFAULT_ELEMENT_CAP = 100_000;
+
+/** Check an `elements(cap)` cap (a whole number >= 1) against a frame of `size` elements. */
+export function checkCap(cap: unknown, size: bigint, what: string): number {
+  if (!Number.isSafeInteger(cap) || (cap as number) < 1) throw optionRangeError(`cap must be a whole number >= 1, got ${String(cap)}`);
+  if (size > BigInt(cap as number)) throw optionRangeError(`${what} has ${size} elements, more than the cap of ${cap as number}; raise the cap or average in closed form`);
+  return cap as number;
+}
+
+/** Check an options argument: undefined (no options) or an object. */
+export function checkOptions(options: unknown, what = 'options'): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw optionError(`${what} must be an object, got ${describe(options)}`);
+  return options as Record<string, unknown>;
+}

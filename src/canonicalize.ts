@@ -1,37 +1,23 @@
 /**
- * Canonical forms and frames, synchronously on the calling thread.
+ * Canonical forms and frames, synchronously on the calling thread, for every kind
+ * of input (src/kinds/): a point set for the point groups and S(n) (x G), an n×n
+ * adjacency matrix for 'graph' / 'weighted-graph'. canonicalizeBatch runs the same
+ * job as the engine, in one chunk on this thread.
  */
-import { group as parseGroup, pointGroup, isGraphGroup, isPermutationGroup, DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
-import { permutationFrame, type PermutationFrame } from './frames/permutation.js';
-import { graphFrame, type GraphFrame } from './frames/graph.js';
-import { checkShape, checkSingle, checkTol, type BatchInput, type CheckedBatch } from './batch.js';
-import { computeFrame, computeFrames, frameElements, type FrameBatch } from './frames/index.js';
-import { optionRangeError, withBatchResult } from './errors.js';
+import { DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
+import { checkOptions, checkTol, type BatchInput } from './batch.js';
+import type { PermutationFrame } from './frames/permutation.js';
+import type { GraphFrame } from './frames/graph.js';
 import { kernels } from './wasm/module.js';
-import { recordResult, recordsInline, type GraphBatchInput, type GraphBatchResult, type PermutationBatchResult } from './engine/records.js';
+import { checkErrorMode, runInline, settle, LOCAL, type ErrorMode } from './kinds/kind.js';
+import { kindOf, runTask } from './kinds/index.js';
+import type { BatchResult, Frame } from './kinds/points.js';
+import type { PermutationBatchResult } from './kinds/permutation.js';
+import type { GraphBatchInput, GraphBatchResult } from './kinds/graph.js';
 
 export interface CanonicalizeOptions {
-  /** Relative tolerance for rank decisions and ties (default 1e-9). */
+  /** Relative tolerance for rank decisions and ties (default 1e-9), in [0, 1). */
   tol?: number;
-}
-
-/** The minimal frame of one input. */
-export interface Frame {
-  group: string;
-  n: number;
-  d: number;
-  /** c = h⁻¹·x, n×d row-major (what the model sees). */
-  canonical: Float64Array;
-  /** |Stab(c)| = |frame|: 1 for generic input, Infinity when continuous. */
-  size: number;
-  rank: number;
-  /** h = (matrix, shift): x = c·matrixᵀ + shift. Outside the input's span the matrix is zero (Haar average). */
-  matrix: Float64Array;
-  shift: Float64Array;
-  /** Every group element of a finite frame (size d×d matrices and size shifts), or null. */
-  elements: { matrices: Float64Array; shifts: Float64Array } | null;
-  /** Why the frame may be inaccurate (GL/SL/Aff: ill-conditioned), or null. */
-  warning: string | null;
 }
 
 /** Shape of a graph input: n vertices, optional vertex colour ids. */
@@ -41,45 +27,26 @@ export interface GraphShape {
 }
 
 /**
- * The minimal frame of one input: a point set (n×d rows) for the point groups, an
- * n×n adjacency matrix for 'graph' / 'weighted-graph' (see GraphFrame).
+ * The minimal frame of one input: a point set (n×d rows) for the point groups and
+ * S(n) (x G), an n×n adjacency matrix for 'graph' / 'weighted-graph'.
  */
 export function canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, adjacency: ArrayLike<number>, shape: GraphShape, options?: CanonicalizeOptions): GraphFrame;
 export function canonicalize(G: PermutationGroup | PermutationSpec, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): PermutationFrame;
 export function canonicalize(G: string | Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): Frame;
-export function canonicalize(G: string | Group | GraphGroup | PermutationGroup, x: ArrayLike<number>, shape: GraphShape | { n: number; d: number }, options: CanonicalizeOptions = {}): Frame | GraphFrame | PermutationFrame {
-  const gg = parseGroup(G as string) as Group | GraphGroup | PermutationGroup;
-  if (isGraphGroup(gg)) return graphFrame(x, { ...(shape as GraphShape), weighted: gg.weighted, tol: options.tol });
-  const tol = checkTol(options.tol, DEFAULT_TOL);
-  if (isPermutationGroup(gg)) return permutationFrame(gg, x as Float64Array | Float32Array, shape as { n: number; d: number }, { tol });
-  const g = gg;
-  const b = checkSingle(g, x as Float64Array | Float32Array, shape as { n: number; d: number });
-  const k = kernels();
-  const f = computeFrame(g, b, tol, k);
-  const d = g.d;
-  return {
-    group: g.spec,
-    n: shape.n,
-    d,
-    canonical: f.canonical,
-    size: f.sizes[0],
-    rank: f.ranks[0],
-    matrix: f.matrices,
-    shift: f.shifts,
-    elements: frameElements(g, b, tol, f, k),
-    warning: f.warnings?.[0] ?? null,
-  };
+export function canonicalize(spec: string | Group | GraphGroup | PermutationGroup, x: ArrayLike<number>, shape: GraphShape | { n: number; d: number }, options?: CanonicalizeOptions): Frame | GraphFrame | PermutationFrame {
+  const { G, kind } = kindOf(spec);
+  const tol = checkTol(checkOptions(options).tol, DEFAULT_TOL);
+  return kind.single(G, x, shape, tol);
 }
-
-export type ErrorMode = 'throw' | 'status';
 
 export interface BatchOptions extends CanonicalizeOptions {
   /**
    * An earlier result whose arrays this call overwrites where they have the right
-   * length, instead of allocating new ones: touching fresh memory can cost more than
-   * the frames themselves for large batches, so loops over batches should pass it.
+   * length, instead of allocating new ones (point groups): touching fresh memory can
+   * cost more than the frames themselves for large batches, so loops over batches
+   * should pass it.
    */
-  into?: FrameBatch;
+  into?: BatchResult;
   /**
    * 'throw' (default): a bad input throws its own TypeError/RangeError, which carries
    * `.errors` (every bad input) and `.result` (the whole batch, bad inputs as NaN).
@@ -88,47 +55,20 @@ export interface BatchOptions extends CanonicalizeOptions {
   errors?: ErrorMode;
 }
 
-/** Frames of a batch plus per-input status (null where the input was fine). */
-export interface BatchResult extends FrameBatch {
-  errors: (Error | null)[];
-}
-
-export function checkErrorMode(mode: unknown): ErrorMode {
-  if (mode === undefined) return 'throw';
-  if (mode !== 'throw' && mode !== 'status') throw optionRangeError(`errors must be 'throw' or 'status', got ${String(mode)}`);
-  return mode;
-}
-
-/** Throw in 'throw' mode when the batch had bad inputs; else hand the result back. */
-export function settle<R extends { errors: (Error | null)[] }>(result: R, mode: ErrorMode): R {
-  if (mode === 'throw') {
-    const bad = result.errors.filter((e): e is Error => e !== null);
-    if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
-  }
-  return result;
-}
-
 /**
  * Frames of a whole batch on this thread (the engine spreads the same work over
- * workers): point sets for the point groups; adjacency blocks back to back for
- * 'graph' / 'weighted-graph' (GraphBatchInput → GraphBatchResult); point sets for
- * S(n) and S(n) x G (→ PermutationBatchResult). `into` applies to point groups only.
+ * workers): point sets for the point groups and S(n) (x G) (BatchInput →
+ * BatchResult / PermutationBatchResult); adjacency blocks back to back for
+ * 'graph' / 'weighted-graph' (GraphBatchInput → GraphBatchResult).
  */
 export function canonicalizeBatch(G: 'graph' | 'weighted-graph' | GraphGroup, batch: GraphBatchInput, options?: BatchOptions): GraphBatchResult;
 export function canonicalizeBatch(G: PermutationSpec | PermutationGroup, batch: BatchInput, options?: BatchOptions): PermutationBatchResult;
 export function canonicalizeBatch(G: string | Group, batch: BatchInput, options?: BatchOptions): BatchResult;
-export function canonicalizeBatch(G: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options: BatchOptions = {}): BatchResult | GraphBatchResult | PermutationBatchResult {
-  const parsed = parseGroup(G as string) as Group | GraphGroup | PermutationGroup;
-  if (isGraphGroup(parsed) || isPermutationGroup(parsed)) {
-    const tol = checkTol(options.tol, DEFAULT_TOL);
-    const mode = checkErrorMode(options.errors);
-    const { b, parts } = recordsInline(parsed, batch, tol, kernels());
-    return settle(recordResult(b, parts), mode);
-  }
-  const g = pointGroup(parsed, 'canonicalizeBatch()');
-  const tol = checkTol(options.tol, DEFAULT_TOL);
-  const mode = checkErrorMode(options.errors);
-  // values are checked by the frames, slice by slice, as they copy them in
-  const b: CheckedBatch = checkShape(g, batch as BatchInput);
-  return settle({ ...computeFrames(g, b, tol, undefined, options.into), errors: b.errors }, mode);
+export function canonicalizeBatch(spec: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options?: BatchOptions): BatchResult | GraphBatchResult | PermutationBatchResult {
+  const { G, kind } = kindOf(spec);
+  const o = checkOptions(options) as BatchOptions;
+  const tol = checkTol(o.tol, DEFAULT_TOL);
+  const mode = checkErrorMode(o.errors);
+  const k = kernels();
+  return settle(runInline(kind.batch(G, batch, { tol, into: o.into }, LOCAL), runTask, k), mode);
 }

@@ -131,21 +131,24 @@ export function inputRangeError(input: number, rule: string): InputRangeError {
 /**
  * An input error as plain data, for results that cross to another thread: the kind
  * and the rule, without the input index (the receiver knows the input's place in
- * the whole batch, which the sender may not).
+ * the whole batch, which the sender may not). 'model' is a ModelError, whose rule is
+ * what the model threw.
  */
 export interface InputFailure {
-  failed: 'type' | 'range';
+  failed: 'type' | 'range' | 'model';
   rule: string;
 }
 
 /** The failure of an input error; anything else (a bug, a trap) is re-thrown. */
 export function toFailure(e: unknown): InputFailure {
+  if (e instanceof ModelError) return { failed: 'model', rule: e.cause instanceof Error ? e.cause.message : String(e.cause) };
   if (!(e instanceof TypeError || e instanceof RangeError) || typeof (e as Partial<InputErrorInfo>).input !== 'number') throw e;
   return { failed: e instanceof TypeError ? 'type' : 'range', rule: e.message.replace(/^input \d+: /, '') };
 }
 
 /** The error of a failure, for input `input` of the batch. */
-export function fromFailure(input: number, f: InputFailure): (TypeError | RangeError) & InputErrorInfo {
+export function fromFailure(input: number, f: InputFailure): InputTypeError | InputRangeError | ModelError {
+  if (f.failed === 'model') return new ModelError(input, new Error(f.rule));
   return f.failed === 'type' ? inputTypeError(input, f.rule) : inputRangeError(input, f.rule);
 }
 

@@ -3,17 +3,23 @@
  */
 export { group, DEFAULT_TOL, MAX_DIM, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
 export type { PermutationFrame } from './frames/permutation.js';
-export { canonicalize, canonicalizeBatch, type GraphShape, type Frame, type BatchResult, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
-export { equivariant, invariant, type Model, type BatchModel, type EquivariantFn, type InvariantFn, type EquivariantOptions, type AverageOptions } from './average.js';
+export { canonicalize, canonicalizeBatch, type GraphShape, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
+export type { Frame, BatchResult } from './kinds/points.js';
+export type { PermutationBatchResult } from './kinds/permutation.js';
+export type { GraphBatchInput, GraphBatchResult } from './kinds/graph.js';
+export type { ErrorMode } from './kinds/kind.js';
+export {
+  equivariant, invariant, type Model, type BatchModel, type ModelSource, type Shape, type EquivariantFn, type InvariantFn, type EquivariantOptions, type AverageOptions,
+  type BatchCallOptions, type EquivariantBatchResult, type InvariantBatchResult,
+} from './average.js';
 export { ready } from './wasm/module.js';
 export { canonicalLabeling, canonicalLabelings, equitablePartitions, type CanonicalLabeling, type GraphInput, type GraphOptions, type CSR } from './graphs/canon.js';
 export { graphFrame, graphFrames, clusterIds, orbitsOnPairs, type GraphFrame, type GraphFrameOptions } from './frames/graph.js';
 export { createEngine, type Engine, type EngineOptions, type EngineCallOptions, type RunOptions } from './engine/index.js';
-export type { GraphBatchInput, GraphBatchResult, PermutationBatchResult } from './engine/records.js';
 export {
   InputTypeError, InputRangeError, OptionTypeError, OptionRangeError, ModelError,
   AbortError, EngineClosedError, WorkerFailedError, PoolError, InternalError, MemoryLimitError, KernelError, NotReadyError,
   type InputErrorInfo,
 } from './errors.js';
 export type { BatchInput } from './batch.js';
-export type { FrameBatch, OutputKind } from './frames/index.js';
+export type { OutputKind, StackedBatch, ModelInput } from './kinds/kind.js';

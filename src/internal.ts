@@ -4,4 +4,4 @@
  */
 export { kernels, loadKernels, withArena, simdSupported, type Kernels, type KernelExports } from './wasm/module.js';
 export { checkBatch } from './batch.js';
-export { computeFrames, restoreOutputs } from './frames/index.js';
+export { computeFrames, restoreOutputs } from './frames/families.js';

@@ -105,7 +105,8 @@ describe("group('graph') and group('weighted-graph')", () => {
   });
   it('point-set calls refuse graph groups; a graph batch needs vertex offsets', () => {
     expect(() => canonicalizeBatch('graph', { data: new Float64Array(4), dim: 2, count: 1 } as never)).toThrow(/^minframe: a graph batch needs offsets: count\+1 vertex offsets/);
-    expect(() => equivariant('weighted-graph', (x: Float64Array) => x)).toThrow(RangeError);
+    // the wrappers take graph groups, with graph output kinds
+    expect(() => equivariant('weighted-graph', (x: Float64Array) => x, { output: 'vectors' })).toThrow(/output must be 'nodes' or 'edges' for weighted-graph, got vectors/);
   });
 });
 

@@ -46,7 +46,7 @@ describe('graph batches', () => {
       expect(want.permutations.subarray(v0, v0 + n)).toEqual(f.permutation);
       expect(want.orbits.subarray(v0, v0 + n)).toEqual(f.orbits);
       expect(want.sizes[i]).toBe(f.size);
-      expect(BigInt(want.sizesExact[i])).toBe(f.sizeExact);
+      expect(want.sizesExact[i]).toBe(f.sizeExact);
       const gens = want.generators.subarray(want.generatorOffsets[i], want.generatorOffsets[i + 1]);
       expect(gens.length).toBe(f.generators.length * n);
       f.generators.forEach((g, j) => expect(gens.subarray(j * n, j * n + n)).toEqual(g));
@@ -78,7 +78,7 @@ describe('graph batches', () => {
       expect.stringMatching(/^input 7: adjacency must be finite, A\[0\]\[0\] = NaN/),
     ]);
     expect(good.errors.findIndex((e) => e !== null)).toBe(2);
-    expect(Number.isNaN(good.sizes[2]) && Number.isNaN(good.sizes[7]) && good.sizesExact[7] === '').toBe(true);
+    expect(Number.isNaN(good.sizes[2]) && Number.isNaN(good.sizes[7]) && good.sizesExact[7] === null).toBe(true);
     expect(good.permutations[offsets[7]]).toBe(-1);
     for (const engine of engines) expectSame(await engine.canonicalize('weighted-graph', { data, offsets, colors }, { errors: 'status' }), good);
     // the good inputs equal a batch without the bad ones, input by input
@@ -109,7 +109,7 @@ describe('S(n) and S(n) x G batches', () => {
       const [r0, r1] = [batch.offsets[i], batch.offsets[i + 1]];
       const f = canonicalize(spec, batch.data.subarray(r0 * 3, r1 * 3), { n: r1 - r0, d: 3 });
       expect(want.sizes[i]).toBe(f.size);
-      expect(BigInt(want.sizesExact[i])).toBe(f.sizeExact);
+      expect(want.sizesExact[i]).toBe(f.sizeExact);
       expect(want.canonical.subarray(r0 * 3, r1 * 3)).toEqual(f.canonical);
       expect(want.permutations.subarray(r0, r1)).toEqual(f.permutation);
       expect(want.matrices.subarray(i * 9, i * 9 + 9)).toEqual(f.matrix);

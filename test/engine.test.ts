@@ -2,7 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalizeBatch, createEngine, equivariant, WorkerFailedError, type BatchResult, type Engine } from '../src/index.js';
 import type { Worker } from 'node:worker_threads';
 import { denseBatch as dense3, raggedBatch } from './batches.js';
-import { batchIO, runChunk } from '../src/engine/task.js';
+import { runChunk } from '../src/engine/run.js';
+import { pointJob, pointResult } from '../src/kinds/points.js';
+import { LOCAL } from '../src/kinds/kind.js';
 import { checkBatch } from '../src/batch.js';
 import { ready } from '../src/wasm/module.js';
 import { group } from '../src/groups.js';
@@ -10,7 +12,7 @@ import { group } from '../src/groups.js';
 /** Equal-sized SO(3) inputs with n = 64 rows (the engine's main use). */
 const denseBatch = (count: number, seed: number) => dense3(count, 64, seed);
 
-const FIELDS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status', 'offsets'] as const;
+const FIELDS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'offsets'] as const;
 
 const bytes = (a: ArrayBufferView) => Buffer.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 
@@ -101,7 +103,7 @@ describe('engine: results', () => {
       const earlier = await e.canonicalize('SO(3)', first);
       const again = await e.canonicalize('SO(3)', second, { into: earlier });
       expectIdentical(again, want);
-      for (const key of ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const) expect(again[key], key).toBe(earlier[key]);
+      for (const key of ['canonical', 'matrices', 'shifts', 'ranks', 'sizes'] as const) expect(again[key], key).toBe(earlier[key]);
     }
     // inline too; arrays of another length are not reused
     const earlier = canonicalizeBatch('SO(3)', first);
@@ -233,8 +235,8 @@ describe('engine: progress, faults, abort, close', () => {
   it('a task whose kernel traps rejects naming the kernel; the next task runs on a fresh instance', async () => {
     const G = group('SO(3)');
     const small = denseBatch(4, 11);
-    const io = batchIO(G, checkBatch(G, small), null);
-    const task = { kind: 'points', group: 'SO(3)', tol: 1e-9, io, first: 0, end: 4, transfer: false } as const;
+    const job = pointJob(G, checkBatch(G, small), 1e-9, LOCAL);
+    const task = job.task(0, 4);
     await runChunk(task); // the next task runs on this thread's instance
     // Tasks size every WASM access from checked offsets, so the trap is staged: the
     // instance's ortho_frames traps as on an access outside its memory.
@@ -246,10 +248,11 @@ describe('engine: progress, faults, abort, close', () => {
     } finally {
       k.exports = real;
     }
-    io.canonical.fill(0);
+    const got = pointResult(job.finish());
+    got.canonical.fill(0);
     await runChunk(task);
     const want = canonicalizeBatch('SO(3)', small);
-    expectIdentical({ ...want, ...io }, want);
+    expectIdentical(got, want);
   });
 
   it('close() is idempotent, cuts running calls short, and later calls reject', async () => {

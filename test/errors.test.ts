@@ -39,7 +39,7 @@ describe('single inputs', () => {
   });
   it('bad options', () => {
     expect(() => canonicalize('O(3)', x3, { n: 2, d: 3 }, { tol: -1 })).toThrow(/tol must be a number in \[0, 1\)/);
-    expect(() => equivariant('O(3)', 5 as never)).toThrow(/the model must be a function, got number/);
+    expect(() => equivariant('O(3)', 5 as never)).toThrow(/the model must be a function \(or the URL or path of an ES module\), got number/);
     expect(() => equivariant('O(3)', (x) => x, { output: 'scalars' as never })).toThrow(/output must be 'vectors' or 'points'/);
   });
   it('a model returning the wrong length or type', async () => {

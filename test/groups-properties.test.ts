@@ -137,7 +137,7 @@ describe.each(['O', 'SO'])('%s(1,d−1): equivariance and invariance under boost
     const fr = canonicalize(G, x, { n: 4, d });
     expect(fr.rank).toBe(3);
     expect(fr.size).toBe(G.special ? 1 : 2);
-    const els = fr.elements!;
+    const els = fr.elements()!;
     expect(els.matrices.length).toBe(fr.size * d * d);
     for (let s = 0; s < fr.size; s++) {
       const h = els.matrices.slice(s * d * d, (s + 1) * d * d);

@@ -109,10 +109,10 @@ describe('frame sizes and stabilizers', () => {
     const fr = canonicalize('O(3)', planar, { n: 4, d: 3 });
     expect(fr.rank).toBe(2);
     expect(fr.size).toBe(2);
-    expect(fr.elements!.matrices.length).toBe(18);
+    expect(fr.elements()!.matrices.length).toBe(18);
     // both elements map the canonical form back to the input
     for (let s = 0; s < 2; s++) {
-      const h = fr.elements!.matrices.subarray(9 * s, 9 * s + 9);
+      const h = fr.elements()!.matrices.subarray(9 * s, 9 * s + 9);
       expect(relativeError(actRows(h, fr.canonical, 4, 3), planar)).toBeLessThan(1e-14);
     }
   });
@@ -127,7 +127,7 @@ describe('frame sizes and stabilizers', () => {
     const fr = canonicalize('O(3)', Float64Array.of(1, 2, 3, 2, 4, 6, -1, -2, -3), { n: 3, d: 3 });
     expect(fr.rank).toBe(1);
     expect(fr.size).toBe(Infinity);
-    expect(fr.elements).toBeNull();
+    expect(fr.elements()).toBeNull();
     for (let r = 0; r < 3; r++) expect([fr.canonical[3 * r + 1], fr.canonical[3 * r + 2]]).toEqual([0, 0]);
   });
   it('E(3) on one point: rank 0, the canonical form is the origin, points output returns the point', async () => {

@@ -7,8 +7,8 @@
 import { transfer, wrap, type Remote } from 'comlink';
 import { abortError, poolError } from '../errors.js';
 import type { Pool } from './pool.js';
-import { buffersOf, type BatchIO, type Task } from './task.js';
-import { recordBuffers, type Reply } from './records.js';
+import { transferables } from '../kinds/index.js';
+import type { Task } from '../kinds/kind.js';
 import type { WorkerApi } from './worker.browser.js';
 
 /** Threads when the caller does not say: one per logical core the browser reports. */
@@ -19,7 +19,7 @@ export function defaultThreads(): number {
 interface Job {
   task: Task;
   signal: AbortSignal;
-  resolve(value: BatchIO | Reply | void): void;
+  resolve(value: unknown): void;
   reject(reason: unknown): void;
   /** The abort listener while the job waits in the queue. */
   dequeue(): void;
@@ -101,7 +101,7 @@ class BrowserPool implements Pool {
     if (this.slots.length === 0) for (const job of this.queue.splice(0)) job.reject(poolError('no Web Worker could be started'));
   }
 
-  run(task: Task, signal: AbortSignal): Promise<BatchIO | Reply | void> {
+  run(task: Task, signal: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(abortError(signal.reason));
       if (this.slots.length === 0) return reject(poolError('no Web Worker could be started'));
@@ -149,7 +149,7 @@ class BrowserPool implements Pool {
     };
     slot.fail = fail;
     signal.addEventListener('abort', stop, { once: true });
-    slot.remote.run(task.kind === 'records' ? transfer(task, recordBuffers(task)) : task.transfer ? transfer(task, buffersOf(task.io)) : task).then((value) => settle(() => job.resolve(value)), fail);
+    slot.remote.run(transfer(task, transferables(task))).then((value) => settle(() => job.resolve(value)), fail);
   }
 
   async close(): Promise<void> {

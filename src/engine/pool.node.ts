@@ -6,8 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Pool } from './pool.js';
-import type { Task } from './task.js';
-import type { Reply } from './records.js';
+import type { Task } from '../kinds/kind.js';
 
 /**
  * The worker bundle (CommonJS, see scripts/bundle.mjs). From the bundle
@@ -33,7 +32,7 @@ class NodePool implements Pool {
     this.piscina.on('error', () => {});
   }
 
-  run(task: Task, signal: AbortSignal): Promise<Reply | void> {
+  run(task: Task, signal: AbortSignal): Promise<unknown> {
     return this.piscina.run(task, { signal });
   }
 

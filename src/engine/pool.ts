@@ -4,29 +4,20 @@
  * the browser pool (pool.browser.ts, comlink) implement the same interface; the
  * engine's chunking, scheduling and merging do not depend on which one runs.
  */
-import { runChunk, type BatchIO, type Task } from './task.js';
-import type { Reply } from './records.js';
-
-/**
- * How a task's data reaches the code that runs it:
- * - 'local':    the calling thread itself (plain buffers, written in place);
- * - 'shared':   workers see the whole batch in SharedArrayBuffers (written in place);
- * - 'transfer': each task carries its own copy of its chunk, and the worker transfers
- *               the results back.
- */
-export type Memory = 'local' | 'shared' | 'transfer';
+import { runChunk } from './run.js';
+import type { Memory, Task } from '../kinds/kind.js';
 
 export interface Pool {
   /** Worker threads (0 for the inline pool). */
   readonly threads: number;
   readonly memory: Memory;
   /**
-   * Run one task. A record task resolves with its records; a point task with its IO
-   * when memory is 'transfer' (else with nothing: the results are in place). Rejects with what went wrong when the task
-   * threw or its worker died (the pool replaces that worker), or with an AbortError
-   * when `signal` aborts (a task already running is stopped with its worker).
+   * Run one task; resolves with its reply (nothing when its results were written in
+   * place). Rejects with what went wrong when the task threw or its worker died (the
+   * pool replaces that worker), or with an AbortError when `signal` aborts (a task
+   * already running is stopped with its worker).
    */
-  run(task: Task, signal: AbortSignal): Promise<BatchIO | Reply | void>;
+  run(task: Task, signal: AbortSignal): Promise<unknown>;
   /** Stop every worker. Tasks still running are rejected. */
   close(): Promise<void>;
 }

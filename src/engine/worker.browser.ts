@@ -4,19 +4,19 @@
  */
 import { expose, transfer } from 'comlink';
 import { ready } from '../wasm/module.js';
-import { buffersOf, runChunk, type BatchIO, type Task } from './task.js';
-import type { Reply } from './records.js';
+import { runChunk } from './run.js';
+import { transferables } from '../kinds/index.js';
+import type { Task } from '../kinds/kind.js';
 
 const api = {
   /** Load the WASM kernels, so the first task does not pay for it. */
   async ready(): Promise<void> {
     await ready();
   },
-  /** Run a task; a point task that carries its own chunk sends it back by transfer, a record task its records. */
-  async run(task: Task): Promise<BatchIO | Reply | void> {
+  /** Run a task; a reply that holds buffers of its own goes back by transfer. */
+  async run(task: Task): Promise<unknown> {
     const reply = await runChunk(task);
-    if (task.kind === 'records') return reply;
-    if (task.transfer) return transfer(task.io, buffersOf(task.io));
+    return reply === undefined ? reply : transfer(reply, transferables(task, reply));
   },
 };
 

@@ -11,6 +11,7 @@
  */
 import { inputRangeError, inputTypeError, optionRangeError } from '../errors.js';
 import { DEFAULT_TOL } from '../groups.js';
+import { checkCap, DEFAULT_ELEMENT_CAP } from '../batch.js';
 import { canonicalLabelings, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
 import type { Kernels } from '../wasm/module.js';
 
@@ -24,8 +25,7 @@ export interface GraphFrameOptions {
   tol?: number;
 }
 
-/** Default cap on the group elements `elements()` lists. */
-export const DEFAULT_ELEMENT_CAP = 100_000;
+export { DEFAULT_ELEMENT_CAP };
 
 export interface GraphFrame {
   n: number;
@@ -158,13 +158,21 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling): GraphFrame {
     orbits: l.orbits,
     generators: l.generators,
     pairOrbits,
-    averageNodes: (y, dim = 1) => averageOver(y, dim, n, l.orbits, (v) => p[v], 'node'),
-    averageEdges: (y, dim = 1) => {
-      const orb = pairOrbits();
-      return averageOver(y, dim, n * n, orb, (e) => p[Math.floor(e / n)] * n + p[e % n], 'edge');
-    },
+    averageNodes: (y, dim = 1) => averageNodeOutputs(y, dim, p, l.orbits),
+    averageEdges: (y, dim = 1) => averageEdgeOutputs(y, dim, p, pairOrbits()),
     elements: (cap = DEFAULT_ELEMENT_CAP) => enumerate(n, l.generators, l.sizeExact, cap),
   };
+}
+
+/** Node outputs (n items of dim, canonical order) averaged over vertex orbits (input labels), in input order. */
+export function averageNodeOutputs(y: ArrayLike<number>, dim: number, p: Int32Array, orbits: Int32Array): Float64Array {
+  return averageOver(y, dim, p.length, orbits, (v) => p[v], 'node');
+}
+
+/** Edge outputs (n² items of dim, canonical order) averaged over orbits on ordered pairs (input labels), in input order. */
+export function averageEdgeOutputs(y: ArrayLike<number>, dim: number, p: Int32Array, pairOrbits: Int32Array): Float64Array {
+  const n = p.length;
+  return averageOver(y, dim, n * n, pairOrbits, (e) => p[Math.floor(e / n)] * n + p[e % n], 'edge');
 }
 
 /**
@@ -212,8 +220,7 @@ export function orbitsOnPairs(n: number, gens: Int32Array[]): Int32Array {
 
 /** All group elements by closure under the generators; refused past `cap`. */
 export function enumerate(n: number, gens: Int32Array[], size: bigint, cap: number): Int32Array[] {
-  if (!Number.isInteger(cap) || cap < 1) throw optionRangeError(`cap must be a positive integer, got ${cap}`);
-  if (size > BigInt(cap)) throw optionRangeError(`the automorphism group has ${size} elements, more than the cap of ${cap}; raise the cap or average in closed form (averageNodes / averageEdges)`);
+  checkCap(cap, size, 'the automorphism group');
   const id = Int32Array.from({ length: n }, (_, i) => i);
   const seen = new Set<string>([id.join(',')]);
   const out = [id];

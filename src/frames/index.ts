@@ -1,16 +1,12 @@
 /**
- * Frames for a checked batch, dispatched by family. Each family's file holds its
- * whole algorithm's TypeScript side: the kernel call, the stabilizer size, and
- * how outputs of the model map back through the frame.
+ * The frames driver of the point-group families: runFrames takes a checked batch
+ * through a family's frames kernel, slice by slice, and the types every family
+ * shares. The families (orthogonal.ts, lorentz.ts, unitary.ts, linear.ts) import
+ * this module; families.ts dispatches to them. This module imports no family.
  */
 import type { Group } from '../groups.js';
-import { firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
-import { kernels, withArena, type Kernels } from '../wasm/module.js';
-import * as orthogonal from './orthogonal.js';
-import * as lorentz from './lorentz.js';
-import * as unitary from './unitary.js';
-import * as linear from './linear.js';
-import { inputRangeError } from '../errors.js';
+import { firstNonFinite, type CheckedBatch } from '../batch.js';
+import { withArena, type Kernels } from '../wasm/module.js';
 
 /**
  * The frames of a batch: input i has the canonical form c_i (rows offsets[i]..),
@@ -64,102 +60,11 @@ export type Elements = { matrices: Float64Array; shifts: Float64Array } | null;
 /** What a nonzero status means: the input has no frame (error) or a doubtful one (warning). */
 export type Remark = { error: string } | { warning: string };
 
-/**
- * A family: its kernel (prefix of assembly's `<prefix>_frames` / `<prefix>_work`),
- * the kernel flags for a group, |Stab| by rank, how outputs map back, its frame
- * elements, and — for families that reject or warn about inputs — the words for a
- * status code (FrameBatch.status).
- */
-interface Family {
+/** What runFrames needs of a family: its kernel's prefix, its flags and |Stab| by rank. */
+export interface FamilyKernel {
   kernel: 'ortho' | 'lorentz' | 'unitary' | 'linear';
   flags(G: Group): number;
   stabilizerSize(G: Group, rank: number): number;
-  restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind): Float64Array;
-  elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: FrameBatch): Elements;
-  explain?(G: Group, code: number, value: number, rank: number): Remark;
-}
-
-const families: Record<Group['family'], Family> = { orthogonal, lorentz, unitary, linear };
-
-/**
- * Frames of every input of a checked batch (skipped and rejected inputs get NaN
- * results). A worker passes `keepNonFinite`: the status of its non-finite inputs
- * stays in f.status for the calling thread's applyStatus, which owns the errors.
- */
-export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels(), into?: Partial<FrameBatch>, keepNonFinite = false): FrameBatch {
-  const f = runFrames(k, G, b, tol, 0, into);
-  applyStatus(G, b, f, keepNonFinite);
-  if (b.bad > 0) markSkipped(f, b.skip, G.width);
-  return f;
-}
-
-/**
- * Turn f.status into per-input errors (the input joins b's skipped inputs, named
- * by a RangeError) and f.warnings. Inputs that failed validation (skipped in b) keep
- * only their validation error. computeFrames runs it; an engine that computed f in
- * workers runs it once more on the calling thread, whose b holds the batch's errors.
- */
-export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch, keepNonFinite = false): void {
-  const family = families[G.family];
-  const rowLen = G.d * G.width;
-  for (let i = 0; i < f.count; i++) {
-    const code = f.status[2 * i];
-    if (code === 0) continue;
-    if (code === STATUS_NONFINITE) {
-      // found by runFrames' check: the same error as checkValues'
-      const from = f.offsets[i] * rowLen;
-      reject(b, i, nonFiniteRule(b.data, from, from + f.status[2 * i + 1], rowLen));
-      if (!keepNonFinite) f.status[2 * i] = f.status[2 * i + 1] = 0;
-      continue;
-    }
-    if (b.skip[i]) {
-      f.status[2 * i] = f.status[2 * i + 1] = 0; // the kernel saw zeros in place of an invalid input
-      continue;
-    }
-    const remark = family.explain!(G, code, f.status[2 * i + 1], f.ranks[i]);
-    if ('error' in remark) reject(b, i, remark.error);
-    else (f.warnings ??= new Array<string | null>(f.count).fill(null))[i] = `input ${i}: ${remark.warning}`;
-  }
-}
-
-/** The frame of a batch of one (checkSingle): throws that input's error, if any. */
-export function computeFrame(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels()): FrameBatch {
-  const f = computeFrames(G, b, tol, k);
-  if (b.errors[0]) throw b.errors[0];
-  return f;
-}
-
-/** The group elements of a batch of one's frame (see Frame.elements). */
-export function frameElements(G: Group, b: CheckedBatch, tol: number, f: FrameBatch, k: Kernels = kernels()): Elements {
-  return families[G.family].elements(k, G, b, tol, f);
-}
-
-/** Keep input i out of the results: it breaks `rule` (a family found no frame for it). */
-function reject(b: CheckedBatch, i: number, rule: string): void {
-  if (b.skip[i]) return;
-  b.errors[i] = inputRangeError(i, rule);
-  b.skip[i] = 1;
-  b.bad++;
-}
-
-/** Map model outputs on the canonical forms back through each input's frame element. */
-export function restoreOutputs(G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, k: Kernels = kernels()): Float64Array {
-  return families[G.family].restore(k, G, f, y, kind);
-}
-
-function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {
-  const d = f.dim;
-  const rowLen = d * width;
-  for (let i = 0; i < f.count; i++) {
-    if (!skip[i]) continue;
-    f.canonical.fill(NaN, f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen);
-    f.matrices.fill(NaN, i * d * d * width, (i + 1) * d * d * width);
-    f.shifts.fill(NaN, i * rowLen, (i + 1) * rowLen);
-    f.sizes[i] = NaN;
-    // an input the family rejected (a positive code) keeps its rank (the reason names it)
-    if (!(f.status[2 * i] > 0)) f.ranks[i] = -1;
-    if (f.warnings) f.warnings[i] = null;
-  }
 }
 
 /**
@@ -179,8 +84,7 @@ const SLICE_VALUES = 1 << 14;
  * [STATUS_NONFINITE, position of the value]. `extraFlags` adds kernel flags (the
  * families' frame-element listings use it).
  */
-export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch>): FrameBatch {
-  const family = families[G.family];
+export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch>): FrameBatch {
   const d = G.d;
   const rowLen = d * G.width;
   const mLen = d * rowLen;

@@ -58,7 +58,7 @@ export function elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: 
   const size = f.sizes[0];
   if (!Number.isFinite(size)) return null;
   const d = G.d;
-  const h = size === 2 ? runFrames(k, G, b, tol, COMPLETE).matrices : f.matrices.slice(0, d * d);
+  const h = size === 2 ? runFrames(k, { kernel, flags, stabilizerSize }, G, b, tol, COMPLETE).matrices : f.matrices.slice(0, d * d);
   const matrices = new Float64Array(size * d * d);
   const shifts = new Float64Array(size * d);
   for (let s = 0; s < size; s++) {

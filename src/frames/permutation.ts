@@ -21,10 +21,11 @@
  * c; its output rows are averaged over the stabilizer and mapped back through h and π.
  */
 import type { Group, PermutationGroup } from '../groups.js';
-import { checkSingle, firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
-import { clusterIds, enumerate, DEFAULT_ELEMENT_CAP } from './graph.js';
+import { checkCap, checkSingle, firstNonFinite, nonFiniteRule, DEFAULT_ELEMENT_CAP, type CheckedBatch } from '../batch.js';
+import { clusterIds, enumerate } from './graph.js';
 import { canonicalLabelings } from '../graphs/canon.js';
-import { computeFrames, restoreOutputs, type FrameBatch, type OutputKind } from './index.js';
+import { computeFrames, restoreOutputs } from './families.js';
+import type { FrameBatch, OutputKind } from './index.js';
 import { fromFailure, inputRangeError, optionRangeError, toFailure, type InputFailure } from '../errors.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 
@@ -53,6 +54,13 @@ export interface PermutationFrame {
   complementSize: number;
   /** Outputs of the model on c (n rows of `dim`), averaged over Stab(c), in input row order and frame. */
   averageRows(y: ArrayLike<number>, kind?: OutputKind): Float64Array;
+  /**
+   * The frame's row permutations: for each element s of Stab(c), canonical row k is
+   * input row p[k] (the identity's first, `permutation` itself); a RangeError past `cap`.
+   */
+  elements(cap?: number): Int32Array[];
+  /** Always null: these frames carry no accuracy warnings (the field every single result has). */
+  warning: null;
 }
 
 /**
@@ -161,15 +169,21 @@ export function emptyFrames(group: string, d: number, offsets: Int32Array, faile
   };
 }
 
-/** The frame of one point set under S(n) or S(n) x G. */
-export function permutationFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrame {
+/** The frames of one point set (x, { n, d }) as a batch of one; throws its error. */
+export function singleFrames(G: PermutationGroup, x: unknown, shape: { n: number; d: number }, options: PermutationOptions, k: Kernels = kernels()): PermutationFrames {
   const d = shape?.d;
   if (!G.base && (!Number.isSafeInteger(d) || d < 1)) throw inputRangeError(0, `d must be a whole number >= 1, got ${String(d)}`);
   const b = checkSingle(rowGroup(G, d), x, shape);
-  const k = kernels();
   const f = permutationFrames(G, b, options, k);
   if (f.failures[0]) throw fromFailure(0, f.failures[0]);
-  const n = shape.n;
+  return f;
+}
+
+/** The frame of one point set under S(n) or S(n) x G. */
+export function permutationFrame(G: PermutationGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, options: PermutationOptions): PermutationFrame {
+  const k = kernels();
+  const f = singleFrames(G, x, shape, options, k);
+  const { n, d } = shape;
   return {
     group: G.spec,
     n,
@@ -187,7 +201,35 @@ export function permutationFrame(G: PermutationGroup, x: Float64Array | Float32A
       if (y.length % n !== 0 || y.length === 0) throw optionRangeError(`outputs must have n = ${n} rows of equal length, got ${y.length} values`);
       return restorePermutationOutputs(G, f, Float64Array.from(y), kind, k, y.length / n);
     },
+    elements(cap = DEFAULT_ELEMENT_CAP) {
+      checkCap(cap, BigInt(f.sizesExact[0]), `the ${G.spec} frame`);
+      return stabilizerPermutations(f.stabilizers.get(0), f.permutations);
+    },
+    warning: null,
   };
+}
+
+/** The input-row permutations π∘s of a frame with stabilizer `s` (undefined: trivial) and labeling π. */
+function stabilizerPermutations(s: Stabilizer | undefined, perm: Int32Array): Int32Array[] {
+  const n = perm.length;
+  if (!s) return [perm.slice()];
+  if (s.kind === 'elements') return Array.from({ length: s.count }, (_, e) => Int32Array.from({ length: n }, (_, k) => perm[s.autos[e * n + k]]));
+  // runs: every arrangement of each tie group, in lexicographic order of the arrangements
+  const out: Int32Array[] = [];
+  const p = Int32Array.from({ length: n }, (_, k) => k);
+  const next = (k: number): void => {
+    if (k === n) {
+      out.push(Int32Array.from(p, (v) => perm[v]));
+      return;
+    }
+    for (let j = k; j < n && s.run[j] === s.run[k]; j++) {
+      [p[k], p[j]] = [p[j], p[k]];
+      next(k + 1);
+      [p[k], p[j]] = [p[j], p[k]];
+    }
+  };
+  next(0);
+  return out;
 }
 
 /**

@@ -1,0 +1,278 @@
+/**
+ * Frame averaging over a batch's frames, for every kind (a `Framed`): the model runs
+ * once per input on its canonical form c (or once on all of them stacked, for a
+ * batch model), and its outputs are averaged over each stabilizer and mapped back
+ * in one pass (Framed.restore). Every element g of the minimal frame h·Stab(c) has
+ * g⁻¹·X = c, so ⟨f⟩(X) = h·R(f(c)) with R the average over Stab(c), and the
+ * invariant ⟨f⟩(X) = f(c).
+ *
+ * The same code runs on the calling thread (function models) and inside a worker
+ * (module models: `averageChunk`, one chunk of the batch per task), so results are
+ * the same bits either way.
+ * This module must stay free of Node and DOM APIs: workers of both kinds import it.
+ */
+import { abortError, describe, inputTypeError, modelError, optionError, toFailure, type InputFailure } from '../errors.js';
+import type { Kernels } from '../wasm/module.js';
+import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
+import type { Kind } from './index.js';
+
+type Awaitable<T> = T | Promise<T>;
+type Values = Float64Array | Float32Array | ArrayLike<number>;
+
+/** A model on one input: its canonical form and shape in, its output out. */
+export type Model<T = Values> = (x: Float64Array, shape: ModelInput['shape']) => Awaitable<T>;
+/** A model on a stacked batch: all canonical inputs in, all outputs out, rows in the same layout. */
+export type BatchModel = (batch: StackedBatch) => Awaitable<Values>;
+
+/** How the wrappers call a model. */
+export interface Averaging {
+  mode: 'equivariant' | 'invariant';
+  output: OutputKind;
+  batchModel: boolean;
+}
+
+/** Averaged equivariant outputs of a batch, flat: input i's items at offsets[i] .. offsets[i+1], `dim` values each... see EquivariantBatchResult. */
+export interface Averaged {
+  /** Outputs, `width` values per item, items of input i at items offsets[i] .. offsets[i+1]. */
+  data: Float64Array;
+  width: number;
+  /** count+1 item offsets (rows, vertices or vertex pairs). */
+  offsets: Int32Array;
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
+
+/**
+ * `value`, or — when it is a promise and `signal` aborts first — an AbortError: a
+ * model that never settles does not hold the call. Synchronous results pass
+ * through without a turn of the event loop.
+ */
+export function untilAborted<T>(value: Awaitable<T>, signal: AbortSignal | undefined): Awaitable<T> {
+  if (!signal || !isThenable(value)) return value;
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(abortError(signal.reason));
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    (value as Promise<T>).then(
+      (v) => {
+        signal.removeEventListener('abort', stop);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** A model's output for input i as numbers: a Float64Array, Float32Array or array of numbers. */
+function outputValues(y: unknown, i: number): Float64Array | Float32Array | number[] {
+  if (y instanceof Float64Array || y instanceof Float32Array) return y;
+  if (Array.isArray(y)) {
+    for (let j = 0; j < y.length; j++) if (typeof y[j] !== 'number') throw inputTypeError(i, `the model returned ${describe(y[j])} at position ${j}; outputs must be numbers`);
+    return y as number[];
+  }
+  throw inputTypeError(i, `the model must return a Float64Array, Float32Array or number[], got ${describe(y)}`);
+}
+
+/** The width of each item of a model's output, or the input's error when it does not fit. */
+function widthOf(length: number, items: number, fixed: number | null, i: number, what: string): number {
+  if (fixed !== null) {
+    if (length !== items * fixed) throw inputTypeError(i, `the model returned ${length} values, expected ${what} = ${items * fixed}`);
+    return fixed;
+  }
+  if (items === 0 || length % items !== 0 || length === 0) throw inputTypeError(i, `the model returned ${length} values, expected ${items} items of equal length (${what})`);
+  return length / items;
+}
+
+/** What the expected output length is called in messages. */
+function expectedName(f: Framed, output: OutputKind, fixed: number | null): string {
+  if (output === 'edges') return 'n×n×k';
+  if (output === 'nodes') return 'n×k';
+  const complex = fixed !== null && f.dim !== null && fixed === 2 * f.dim;
+  return fixed === null ? 'n×k' : `n×d${complex ? '×2 (complex)' : ''}`;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  errors: ErrorMode;
+  /** Where averaged outputs go when it has the right length (else a new array). */
+  into?: Float64Array;
+}
+
+/**
+ * Equivariant outputs of a batch: the model on every valid input's canonical form
+ * (or once on them stacked), averaged and mapped back into one flat buffer. In
+ * 'status' mode an input whose model call fails gets the error in `errors` (updated
+ * in place) and NaN outputs; in 'throw' mode the first one propagates.
+ */
+export async function averageEquivariant(f: Framed, model: Model | BatchModel, how: Averaging, options: CallOptions): Promise<Averaged> {
+  const { output } = how;
+  const errors = f.errors as (Error | null)[];
+  const fixed = f.width(output);
+  const what = expectedName(f, output, fixed);
+  const offsets = new Int32Array(f.count + 1);
+  for (let i = 0; i < f.count; i++) offsets[i + 1] = offsets[i] + f.items(i, output);
+  const total = offsets[f.count];
+  let width = fixed;
+  let y: Float64Array | null = null;
+  const buffer = (w: number) => (y ??= new Float64Array(total * w).fill(NaN));
+  const fail = (i: number, e: unknown) => {
+    const err = e instanceof Error && e.name === 'AbortError' ? e : modelError(i, e);
+    if (options.errors === 'throw' || err.name === 'AbortError') throw err;
+    errors[i] = err;
+  };
+  if (how.batchModel) {
+    const valid: number[] = [];
+    for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
+    const all = f.stacked();
+    // the canonical inputs as they are when every input is valid; else the valid ones, copied together
+    const s = valid.length === f.count ? all : compact(f, valid, all.dim);
+    options.signal?.throwIfAborted();
+    let out: Values;
+    try {
+      out = await untilAborted((model as BatchModel)(s), options.signal);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'AbortError') throw e;
+      throw modelError(valid[0] ?? 0, e);
+    }
+    const v = outputValues(out, valid[0] ?? 0);
+    const items = valid.reduce((sum, i) => sum + offsets[i + 1] - offsets[i], 0);
+    width = widthOf(v.length, items, fixed, valid[0] ?? 0, what);
+    const yb = buffer(width);
+    let at = 0;
+    for (const i of valid) {
+      const len = (offsets[i + 1] - offsets[i]) * width;
+      yb.set(subarray(v, at, at + len), offsets[i] * width);
+      at += len;
+    }
+  } else {
+    for (let i = 0; i < f.count; i++) {
+      if (errors[i]) continue;
+      if (options.signal?.aborted) throw abortError(options.signal.reason);
+      const { x, shape } = f.input(i);
+      let r: unknown;
+      try {
+        r = (model as Model)(x, shape);
+        if (isThenable(r)) r = await untilAborted(r, options.signal);
+      } catch (e) {
+        fail(i, e);
+        continue;
+      }
+      try {
+        const v = outputValues(r, i);
+        const w = widthOf(v.length, offsets[i + 1] - offsets[i], width, i, what);
+        width = w;
+        buffer(w).set(v, offsets[i] * w);
+      } catch (e) {
+        if (options.errors === 'throw') throw e;
+        errors[i] = e as Error;
+      }
+    }
+  }
+  const w = width ?? 1;
+  const yb = buffer(w);
+  const out = options.into && options.into.length === total * w && options.into !== yb ? options.into : new Float64Array(total * w);
+  f.restore(yb, w, output, out);
+  return { data: out, width: w, offsets };
+}
+
+/** Invariant outputs: the model's output on each valid input's canonical form (undefined for bad inputs). */
+export async function averageInvariant<T>(f: Framed, model: Model<T>, options: CallOptions): Promise<(T | undefined)[]> {
+  const errors = f.errors as (Error | null)[];
+  const outputs: (T | undefined)[] = new Array(f.count).fill(undefined);
+  for (let i = 0; i < f.count; i++) {
+    if (errors[i]) continue;
+    if (options.signal?.aborted) throw abortError(options.signal.reason);
+    const { x, shape } = f.input(i);
+    try {
+      const r = model(x, shape);
+      outputs[i] = isThenable(r) ? await untilAborted(r, options.signal) : r;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'AbortError') throw e;
+      const err = modelError(i, e);
+      if (options.errors === 'throw') throw err;
+      errors[i] = err;
+    }
+  }
+  return outputs;
+}
+
+function subarray(v: Float64Array | Float32Array | number[], from: number, to: number): ArrayLike<number> {
+  return Array.isArray(v) ? v.slice(from, to) : v.subarray(from, to);
+}
+
+/** The valid inputs' canonical forms stacked for a batch model. */
+function compact(f: Framed, valid: number[], dim: number): StackedBatch {
+  const offsets = new Int32Array(valid.length + 1);
+  const parts = valid.map((i) => f.input(i));
+  parts.forEach((p, j) => (offsets[j + 1] = offsets[j] + p.shape.n));
+  const data = new Float64Array(parts.reduce((s, p) => s + p.x.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p.x, at);
+    at += p.x.length;
+  }
+  return { data, dim, offsets, count: valid.length };
+}
+
+/** A module model: its default export, and whether it takes stacked batches (`export const batchModel = true`). */
+export interface LoadedModel {
+  model: Model | BatchModel;
+  batchModel: boolean;
+}
+
+const loaded = new Map<string, Promise<LoadedModel>>();
+
+/** Load the ES module at `href` once per thread; its default export is the model. */
+export function loadModel(href: string): Promise<LoadedModel> {
+  let p = loaded.get(href);
+  if (!p) {
+    p = import(/* @vite-ignore */ href).then((m: { default?: unknown; batchModel?: unknown }) => {
+      if (typeof m.default !== 'function') throw optionError(`the model module ${href} must have a function as its default export, got ${describe(m.default)}`);
+      if (m.batchModel !== undefined && typeof m.batchModel !== 'boolean') throw optionError(`the model module ${href} exports batchModel = ${String(m.batchModel)}; it must be true or false`);
+      return { model: m.default as Model, batchModel: m.batchModel === true };
+    });
+    p.catch(() => loaded.delete(href));
+    loaded.set(href, p);
+  }
+  return p;
+}
+
+/** A chunk of a batch averaged on a worker by a module model. */
+export interface AverageTask extends Task {
+  kind: 'average';
+  group: string;
+  tol: number;
+  /** The chunk as a batch of its own (Slicer.slice). */
+  input: unknown;
+  model: string;
+  how: Averaging;
+}
+
+/** A worker's reply: the chunk's outputs and, per input, its failure or null. */
+export interface AverageReply {
+  data?: Float64Array;
+  width?: number;
+  outputs?: unknown[];
+  failures: (InputFailure | null)[];
+  warnings: (string | null)[];
+}
+
+/** The worker side of a module model: frames of the chunk, the model, the average, all here. */
+export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k: Kernels, run: (task: Task, k: Kernels) => unknown): Promise<AverageReply> {
+  const { model, batchModel } = await loadModel(task.model);
+  const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
+  const how = { ...task.how, batchModel: task.how.batchModel || batchModel };
+  const options: CallOptions = { errors: 'status' };
+  const reply: AverageReply = { failures: [], warnings: f.warnings };
+  if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
+  else {
+    const a = await averageEquivariant(f, model, how, options);
+    reply.data = a.data;
+    reply.width = a.width;
+  }
+  reply.failures = f.errors.map((e) => (e ? toFailure(e) : null));
+  return reply;
+}

@@ -1,0 +1,323 @@
+/**
+ * The point groups (O, SO, E, SE, O(1,d−1), SO(1,d−1), U, SU, GL, SL, Aff) as a kind
+ * of input: n×d rows per input, frames from the families in src/frames/.
+ *
+ * A batch's results live in one set of arrays (BatchIO's outputs) that every task
+ * writes its slice of: in place on the calling thread ('local') and through
+ * SharedArrayBuffers on workers ('shared'); with 'transfer' a task's reply carries its
+ * chunk's results back to be copied in. Rows the workers cannot see in place are
+ * staged one chunk at a time into small shared buffers that are reused as chunks
+ * finish, so a large call holds its input, its results and a few chunks, not a
+ * second copy of its input. Each input's frame depends on that input's rows alone,
+ * so results are bit-identical for any thread count and chunking.
+ * This module must stay free of Node and DOM APIs: workers of both kinds import it.
+ */
+import { group, type Group } from '../groups.js';
+import { checkCap, checkShape, checkSingle, DEFAULT_ELEMENT_CAP, type BatchInput, type CheckedBatch, type Real } from '../batch.js';
+import { applyStatus, computeFrames, frameElements, restoreOutputs } from '../frames/families.js';
+import type { Elements, FrameBatch } from '../frames/index.js';
+import { internalError } from '../errors.js';
+import { kernels, type Kernels } from '../wasm/module.js';
+import type { Framed, Job, OutputKind, Slicer, Staging, Task } from './kind.js';
+
+/** The minimal frame of one point set. */
+export interface Frame {
+  group: string;
+  n: number;
+  d: number;
+  /** c = h⁻¹·x, n×d row-major (what the model sees). */
+  canonical: Float64Array;
+  /** |Stab(c)| = |frame|: 1 for generic input, 2 or Infinity for degenerate ones. */
+  size: number;
+  /** |frame| exactly, or null when it is infinite (a continuous stabilizer). */
+  sizeExact: bigint | null;
+  rank: number;
+  /** h = (matrix, shift): x = c·matrixᵀ + shift. Outside the input's span the matrix is zero (Haar average). */
+  matrix: Float64Array;
+  shift: Float64Array;
+  /**
+   * Every group element of the frame (size d×d matrices and size shifts), or null
+   * when the frame is continuous; a RangeError when it has more than `cap` elements.
+   */
+  elements(cap?: number): { matrices: Float64Array; shifts: Float64Array } | null;
+  /** Why the frame may be inaccurate (GL/SL/Aff: ill-conditioned), or null. */
+  warning: string | null;
+}
+
+/**
+ * Frames of a batch of point sets, one per input (rows laid out by `offsets`):
+ * X_i = c_i·M_iᵀ + t_i. A bad input has NaN values, rank −1 (or the rank that made it
+ * fail), null in `sizesExact` and its error in `errors`.
+ */
+export interface BatchResult {
+  group: string;
+  dim: number;
+  count: number;
+  offsets: Int32Array;
+  /** Canonical forms, laid out like the input rows. */
+  canonical: Float64Array;
+  /** count d×d row-major matrices (complex groups: 2d² values each, interleaved, holding h = conj(Q)). */
+  matrices: Float64Array;
+  /** count shifts of d values (2d complex; zero for groups without translations). */
+  shifts: Float64Array;
+  ranks: Int32Array;
+  /** |frame|: 1 for generic inputs, Infinity for continuous stabilizers, NaN for bad inputs. */
+  sizes: Float64Array;
+  /** |frame| exactly: a bigint, or null where it is infinite or the input is bad. */
+  sizesExact: (bigint | null)[];
+  errors: (Error | null)[];
+  /** Per input, a warning about a frame that may be inaccurate (GL/SL/Aff: ill-conditioned), or null. */
+  warnings: (string | null)[];
+}
+
+/** A batch's input rows and the arrays its results go to (FrameBatch's, in its layout). */
+type Outputs = Pick<FrameBatch, 'canonical' | 'matrices' | 'shifts' | 'ranks' | 'sizes' | 'status'>;
+
+/** The FrameBatch arrays a task writes: values per input (per row for canonical). */
+const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const;
+
+/**
+ * Inputs first .. first+count−1 of a point-group batch. `rows` are the chunk's rows
+ * (a view of the input, a staged shared copy, or a transferred copy), `offsets` its
+ * count+1 row offsets from 0. With `out`, results go straight into the batch's
+ * arrays at input `first` (row `row0`); without it the reply carries them.
+ */
+export interface PointTask extends Task {
+  kind: 'points';
+  /** Group spec, re-parsed on the worker. */
+  group: string;
+  tol: number;
+  rows: Real;
+  offsets: Int32Array;
+  /** 1 for inputs that failed validation: computed as NaN, never passed to a kernel. */
+  skip: Uint8Array;
+  out: Outputs | null;
+  first: number;
+  row0: number;
+}
+
+/** Values each output holds for `count` inputs with `rows` rows (for the inputs before a chunk: where its results start). */
+function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, number> {
+  const row = G.d * G.width;
+  return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count, status: 2 * count };
+}
+
+const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+
+/**
+ * Result arrays for `count` inputs with `rows` rows in total, on shared buffers or
+ * plain ones — or `into`'s arrays where they fit (same length, and shared when
+ * `shared`), so a caller's earlier result is overwritten instead of new memory
+ * being touched.
+ */
+function outputs(G: Group, rows: number, count: number, shared: boolean, into?: Partial<Outputs>): Outputs {
+  const n = lengths(G, rows, count);
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const fits = <T extends Float64Array | Int32Array>(a: T | undefined, len: number): a is T =>
+    a !== undefined && a.length === len && (!shared || isShared(a.buffer));
+  const f64 = (key: 'canonical' | 'matrices' | 'shifts' | 'sizes' | 'status') =>
+    fits(into?.[key], n[key]) ? into![key]! : new Float64Array(buffer(n[key] * 8), 0, n[key]);
+  return {
+    canonical: f64('canonical'),
+    matrices: f64('matrices'),
+    shifts: f64('shifts'),
+    ranks: fits(into?.ranks, n.ranks) ? into!.ranks! : new Int32Array(buffer(n.ranks * 4), 0, n.ranks),
+    sizes: f64('sizes'),
+    status: f64('status'),
+  };
+}
+
+/** Offsets of inputs first .. end−1, renumbered to start at row 0. */
+function rebase(offsets: Int32Array, first: number, end: number): Int32Array {
+  const out = offsets.slice(first, end + 1);
+  const r0 = offsets[first];
+  for (let i = 0; i < out.length; i++) out[i] -= r0;
+  return out;
+}
+
+/** The worker side: compute a task's frames, in place (`out`) or into its reply. */
+export function runPoints(task: PointTask, k: Kernels): Outputs | undefined {
+  const G = group(task.group) as Group;
+  const { offsets, skip } = task;
+  const count = offsets.length - 1;
+  let bad = 0;
+  for (let i = 0; i < count; i++) bad += skip[i];
+  // Workers get the skip mask, not the validation errors (those stay on the calling
+  // thread). Values are checked here, in parallel, as the frames copy them in; what
+  // that finds goes back as STATUS_NONFINITE with the value's position.
+  const chunk: CheckedBatch = { data: task.rows, dim: G.d, count, offsets, errors: new Array<null>(count).fill(null), skip, bad, checked: false };
+  const want = lengths(G, offsets[count], count);
+  let slices: Outputs | undefined;
+  if (task.out) {
+    const at = lengths(G, task.row0, task.first);
+    const out = task.out;
+    slices = Object.fromEntries(OUTPUTS.map((key) => [key, out[key].subarray(at[key], at[key] + want[key])])) as Outputs;
+  }
+  const f = computeFrames(G, chunk, task.tol, k, slices, true);
+  for (const key of OUTPUTS) {
+    if (f[key].length !== want[key]) throw internalError(`${G.spec} frames gave ${f[key].length} ${key} values for ${count} inputs, expected ${want[key]}`);
+    if (slices && f[key] !== slices[key]) slices[key].set(f[key] as Float64Array);
+  }
+  return slices ? undefined : f;
+}
+
+/** The transferable buffers of a point task or reply (never shared ones). */
+export function pointBuffers(value: PointTask | Outputs): ArrayBuffer[] {
+  const arrays: ArrayBufferView[] = 'kind' in value ? [value.rows, value.offsets, value.skip] : OUTPUTS.map((key) => value[key]);
+  return arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => !isShared(b));
+}
+
+/**
+ * The job of a checked batch: chunks staged for the pool's memory, results in one
+ * set of arrays (into `into`'s where they fit), the workers' status codes turned
+ * into the batch's errors and warnings at the end.
+ */
+export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Staging, into?: Partial<Outputs>): Job<FrameBatch & { errors: (Error | null)[] }> {
+  const rowLen = G.d * G.width;
+  const { memory } = staging;
+  const out = outputs(G, b.offsets[b.count], b.count, memory === 'shared', into);
+  const work = rowWork(b.offsets, rowLen);
+  // shared buffers of finished chunks, for the next chunks' rows
+  const free: SharedArrayBuffer[] = [];
+  const inPlace = memory === 'local' || (memory === 'shared' && isShared(b.data.buffer));
+  const staged = new Map<number, SharedArrayBuffer>();
+  return {
+    count: b.count,
+    work,
+    task(first, end) {
+      const v0 = b.offsets[first] * rowLen;
+      const v1 = b.offsets[end] * rowLen;
+      let rows: Real;
+      if (inPlace) rows = b.data.subarray(v0, v1);
+      else if (memory === 'transfer') rows = b.data.slice(v0, v1);
+      else {
+        const bytes = (v1 - v0) * 8;
+        const j = free.findIndex((buf) => buf.byteLength >= bytes);
+        const buf = j >= 0 ? free.splice(j, 1)[0] : staging.shared(bytes);
+        staged.set(first, buf);
+        rows = new Float64Array(buf, 0, v1 - v0);
+        rows.set(b.data.subarray(v0, v1));
+      }
+      const task: PointTask = {
+        kind: 'points', group: G.spec, tol, rows, offsets: rebase(b.offsets, first, end), skip: b.skip.slice(first, end),
+        out: memory === 'transfer' ? null : out, first, row0: b.offsets[first],
+      };
+      return task;
+    },
+    merge(reply, first) {
+      const buf = staged.get(first);
+      if (buf) {
+        staged.delete(first);
+        free.push(buf);
+      }
+      if (!reply) return;
+      const chunk = reply as Outputs;
+      const at = lengths(G, b.offsets[first], first);
+      for (const key of OUTPUTS) (out[key] as Float64Array).set(chunk[key] as Float64Array, at[key]);
+    },
+    finish() {
+      const f: FrameBatch = { group: G.spec, dim: G.d, count: b.count, offsets: b.offsets, ...out };
+      // the workers' rejections and warnings become this batch's errors and warnings
+      applyStatus(G, b, f);
+      return { ...f, errors: b.errors };
+    },
+  };
+}
+
+/** The public form of a batch's frames: no status codes, sizes exactly, a warning slot per input. */
+export function pointResult(f: FrameBatch & { errors: (Error | null)[] }): BatchResult {
+  const { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors } = f;
+  const warnings = f.warnings ?? new Array<string | null>(count).fill(null);
+  const result = { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors, warnings } as Omit<BatchResult, 'sizesExact'> as BatchResult;
+  // |frame| of a point group is 1, 2 or infinite: the exact sizes are made on first read
+  let exact: (bigint | null)[] | null = null;
+  Object.defineProperty(result, 'sizesExact', { enumerable: true, get: () => (exact ??= Array.from(sizes, exactSize)) });
+  return result;
+}
+
+/** A size as a bigint, or null when it is infinite or NaN. */
+export function exactSize(size: number): bigint | null {
+  return Number.isFinite(size) ? BigInt(size) : null;
+}
+
+/** The frame of one point set (canonicalize). */
+export function pointFrame(G: Group, x: unknown, shape: { n: number; d: number }, tol: number, k: Kernels = kernels()): Frame {
+  const b = checkSingle(G, x, shape);
+  const f = computeFrames(G, b, tol, k);
+  if (b.errors[0]) throw b.errors[0];
+  let elements: Elements | undefined;
+  return {
+    group: G.spec,
+    n: shape.n,
+    d: G.d,
+    canonical: f.canonical,
+    size: f.sizes[0],
+    sizeExact: exactSize(f.sizes[0]),
+    rank: f.ranks[0],
+    matrix: f.matrices,
+    shift: f.shifts,
+    elements(cap = DEFAULT_ELEMENT_CAP) {
+      if (Number.isFinite(f.sizes[0])) checkCap(cap, BigInt(f.sizes[0]), `the ${G.spec} frame`);
+      return elements === undefined ? (elements = frameElements(G, b, tol, f, k)) : elements;
+    },
+    warning: f.warnings?.[0] ?? null,
+  };
+}
+
+/** A batch's shape checked on the calling thread (values are checked by the tasks, chunk by chunk). */
+export function checkPoints(G: Group, batch: BatchInput): CheckedBatch {
+  return checkShape(G, batch);
+}
+
+/** A batch's point frames as the wrappers average with (outputs are rows of the input's width). */
+export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[] }, k: Kernels = kernels()): Framed {
+  const rowLen = G.d * G.width;
+  const rows = (i: number) => f.offsets[i + 1] - f.offsets[i];
+  return {
+    count: f.count,
+    dim: G.d,
+    errors: f.errors,
+    warnings: f.warnings ?? new Array<string | null>(f.count).fill(null),
+    input: (i) => ({ x: f.canonical.subarray(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), shape: { n: rows(i), d: G.d } }),
+    stacked: () => ({ data: f.canonical, dim: G.d, offsets: f.offsets, count: f.count }),
+    items: rows,
+    width: () => rowLen,
+    restore(y, _width, output, out) {
+      out.set(restoreOutputs(G, f, y, output === 'points' ? 'points' : 'vectors', k));
+    },
+  };
+}
+
+/** The frame of one point set as the wrappers average with. */
+export function pointFramedOne(G: Group, x: unknown, shape: { n: number; d: number }, tol: number, k: Kernels = kernels()): Framed {
+  const b = checkSingle(G, x, shape);
+  const f = computeFrames(G, b, tol, k);
+  if (b.errors[0]) throw b.errors[0];
+  return pointFramed(G, { ...f, errors: b.errors }, k);
+}
+
+/** The output kinds of the point groups: 'vectors' (the default) rotate, 'points' also translate. */
+export const POINT_OUTPUTS: readonly OutputKind[] = ['vectors', 'points'];
+
+/** Cumulative work of a batch of rows: an input's values, plus 8 rows for its fixed per-input work. */
+export function rowWork(offsets: Int32Array, rowLen: number): Float64Array {
+  const count = offsets.length - 1;
+  const work = new Float64Array(count + 1);
+  for (let i = 0; i < count; i++) work[i + 1] = work[i] + (offsets[i + 1] - offsets[i] + 8) * rowLen;
+  return work;
+}
+
+/** Chunks of a checked batch of rows (`rowLen` values each) as batches of their own. */
+export function rowSlicer(b: CheckedBatch, rowLen: number): Slicer {
+  const shared = isShared(b.data.buffer);
+  return {
+    count: b.count,
+    work: rowWork(b.offsets, rowLen),
+    items: (i) => b.offsets[i + 1] - b.offsets[i],
+    slice(first, end) {
+      const v0 = b.offsets[first] * rowLen;
+      const v1 = b.offsets[end] * rowLen;
+      return { data: shared ? b.data.subarray(v0, v1) : b.data.slice(v0, v1), dim: b.dim, offsets: rebase(b.offsets, first, end) };
+    },
+  };
+}

@@ -134,6 +134,12 @@ interface Wrapper {
   engine: JobEngine | undefined;
   source: Source;
   how: Averaging;
+  /**
+   * The frames and the gathered outputs of the last finished equivariant batch: the
+   * next one overwrites them instead of touching fresh memory. A call takes them for
+   * its duration, so calls that overlap never share them.
+   */
+  spare: { framed: Framed; scratch?: Float64Array } | null;
 }
 
 function wrapper(spec: unknown, model: unknown, options: EquivariantOptions | undefined, mode: Averaging['mode']): Wrapper {
@@ -146,7 +152,7 @@ function wrapper(spec: unknown, model: unknown, options: EquivariantOptions | un
   const output = o.output ?? kind.outputs[0];
   if (!kind.outputs.includes(output)) throw optionRangeError(`output must be ${kind.outputs.map((k) => `'${k}'`).join(' or ')} for ${G.spec}, got ${String(o.output)}`);
   if (o.batchModel && kind.name === 'graph') throw optionRangeError(`batchModel is for point sets; graph groups run their model once per input`);
-  return { G, kind, tol, engine, source, how: { mode, output, batchModel: o.batchModel === true } };
+  return { G, kind, tol, engine, source, how: { mode, output, batchModel: o.batchModel === true }, spare: null };
 }
 
 /** The function model, loading a module model on this thread when it has to run here. */
@@ -156,11 +162,11 @@ async function localModel(w: Wrapper): Promise<{ model: Model | BatchModel; how:
   return { model: m.model, how: { ...w.how, batchModel: w.how.batchModel || m.batchModel } };
 }
 
-/** A batch's frames, on the engine or on this thread. */
-async function frames(w: Wrapper, input: unknown, run: RunOptions): Promise<Framed> {
-  if (w.engine) return w.engine[runJob]((staging) => w.kind.framed(w.G as never, input, w.tol, staging), run);
+/** A batch's frames, on the engine or on this thread (overwriting `reuse`'s arrays where they fit). */
+async function frames(w: Wrapper, input: unknown, run: RunOptions, reuse?: Framed): Promise<Framed> {
+  if (w.engine) return w.engine[runJob]((staging) => w.kind.framed(w.G as never, input, w.tol, staging, undefined, reuse), run);
   await ready();
-  const f = runInline(w.kind.framed(w.G as never, input, w.tol, LOCAL), runTask, kernels());
+  const f = runInline(w.kind.framed(w.G as never, input, w.tol, LOCAL, undefined, reuse), runTask, kernels());
   run.onProgress?.(f.count, f.count);
   return f;
 }
@@ -227,13 +233,17 @@ async function runBatch(w: Wrapper, input: unknown, options: BatchCallOptions | 
     return settle(r as EquivariantBatchResult, mode);
   }
   const { model, how } = await localModel(w);
-  const f = await frames(w, input, run);
-  const call = { signal: run.signal, errors: mode, into };
   if (how.mode === 'invariant') {
-    const outputs = await averageInvariant(f, model as Model, call);
+    // (no reuse: an invariant model may return views of the canonical forms it was given)
+    const f = await frames(w, input, run);
+    const outputs = await averageInvariant(f, model as Model, { signal: run.signal, errors: mode });
     return settle({ outputs, count: f.count, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
   }
-  const a = await averageEquivariant(f, model, how, call);
+  const spare = w.spare;
+  w.spare = null;
+  const f = await frames(w, input, run, spare?.framed);
+  const a = await averageEquivariant(f, model, how, { signal: run.signal, errors: mode, into, scratch: spare?.scratch });
+  w.spare = { framed: f, scratch: a.scratch };
   return settle({ data: a.data, dim: outputDim(w, a.width), width: a.width, count: f.count, offsets: a.offsets, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
 }
 

@@ -35,11 +35,12 @@ export interface EngineOptions {
   threads?: number;
   /**
    * Inputs per chunk (one task). Default: chosen per call from the batch's size:
-   * about 4 chunks per thread to balance the load, each between 2^15 and 2^21
-   * values of work (about 9700 SO(3) sets of 64 points at most) so that a task's
-   * fixed cost stays small: handing a task to a worker and its reply back costs
-   * about 0.2 ms on a 2-core VM (each wakes a sleeping thread). A graph counts its n² adjacency
-   * values, a point set under S(n) (x G) its n·d values.
+   * about 4 chunks per thread to balance the load, each between 2^15 and 2^20
+   * values of work (about 4800 SO(3) sets of 64 points at most): large enough that
+   * a task's fixed cost stays small (handing a task to a worker and its reply back
+   * costs about 0.2 ms on a 2-core VM), small enough that the rows staged for the
+   * chunks in flight stay a few MiB. A graph counts its n² adjacency values, a point
+   * set its n·d values, each plus a fixed cost per input.
    */
   chunkSize?: number;
 }
@@ -71,7 +72,7 @@ export interface Engine {
 
 /** Chunk sizes, in values of work (see Job.work). */
 const MIN_CHUNK_WORK = 1 << 15;
-const MAX_CHUNK_WORK = 1 << 21;
+const MAX_CHUNK_WORK = 1 << 20;
 /** Chunks per thread: more than one, so a thread that finishes early takes another. */
 const CHUNKS_PER_THREAD = 4;
 /**
@@ -85,22 +86,21 @@ const IN_FLIGHT_PER_THREAD = 2;
  * Where chunks start: bounds[j] .. bounds[j+1]-1 are the inputs of chunk j, and the
  * last bound is the batch's count (a batch of 0 inputs has no chunks). With
  * `chunkSize`, every chunk has that many inputs (the last the rest); otherwise
- * chunks hold about equal work (`work`: count+1 cumulative values), clamped to
+ * chunks hold about equal work (`work(i)`: the work before input i), clamped to
  * [MIN_CHUNK_WORK, MAX_CHUNK_WORK].
  */
-export function planChunks(work: ArrayLike<number>, threads: number, chunkSize?: number): number[] {
-  const count = work.length - 1;
+export function planChunks(count: number, work: (i: number) => number, threads: number, chunkSize?: number): number[] {
   const bounds = [0];
   if (chunkSize !== undefined) {
     for (let i = chunkSize; i < count; i += chunkSize) bounds.push(i);
   } else {
-    const total = work[count];
+    const total = work(count);
     const target = threads === 0 ? MAX_CHUNK_WORK : Math.min(MAX_CHUNK_WORK, Math.max(MIN_CHUNK_WORK, total / (threads * CHUNKS_PER_THREAD)));
     let start = 0;
     for (let i = 1; i < count; i++) {
-      if (work[i] - start >= target) {
+      if (work(i) - start >= target) {
         bounds.push(i);
-        start = work[i];
+        start = work(i);
       }
     }
   }
@@ -171,7 +171,7 @@ class PoolEngine implements Engine, JobEngine {
     const release = () => {
       if (!this.closing) this.spare.push(...lent.splice(0));
     };
-    await this.runChunks(job, planChunks(job.work, this.pool.threads, this.chunkSize), run, release);
+    await this.runChunks(job, planChunks(job.count, job.work, this.pool.threads, this.chunkSize), run, release);
     return job.finish();
   }
 

@@ -31,13 +31,15 @@ export interface Averaging {
   batchModel: boolean;
 }
 
-/** Averaged equivariant outputs of a batch, flat: input i's items at offsets[i] .. offsets[i+1], `dim` values each... see EquivariantBatchResult. */
+/** Averaged equivariant outputs of a batch, flat (see EquivariantBatchResult in src/average.ts). */
 export interface Averaged {
   /** Outputs, `width` values per item, items of input i at items offsets[i] .. offsets[i+1]. */
   data: Float64Array;
   width: number;
   /** count+1 item offsets (rows, vertices or vertex pairs). */
   offsets: Int32Array;
+  /** The buffer the model's outputs were gathered in, for the next call's `scratch`. */
+  scratch?: Float64Array;
 }
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
@@ -99,6 +101,8 @@ export interface CallOptions {
   errors: ErrorMode;
   /** Where averaged outputs go when it has the right length (else a new array). */
   into?: Float64Array;
+  /** A buffer for the model's outputs on the canonical forms, used when it has the right length (else a new one). */
+  scratch?: Float64Array;
 }
 
 /**
@@ -117,7 +121,8 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
   const total = offsets[f.count];
   let width = fixed;
   let y: Float64Array | null = null;
-  const buffer = (w: number) => (y ??= new Float64Array(total * w).fill(NaN));
+  let borrowed = false;
+  const buffer = (w: number) => (y ??= options.scratch?.length === total * w ? options.scratch : new Float64Array(total * w));
   const fail = (i: number, e: unknown) => {
     const err = e instanceof Error && e.name === 'AbortError' ? e : modelError(i, e);
     if (options.errors === 'throw' || err.name === 'AbortError') throw err;
@@ -140,12 +145,17 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
     const v = outputValues(out, valid[0] ?? 0);
     const items = valid.reduce((sum, i) => sum + offsets[i + 1] - offsets[i], 0);
     width = widthOf(v.length, items, fixed, valid[0] ?? 0, what);
-    const yb = buffer(width);
-    let at = 0;
-    for (const i of valid) {
-      const len = (offsets[i + 1] - offsets[i]) * width;
-      yb.set(subarray(v, at, at + len), offsets[i] * width);
-      at += len;
+    if (valid.length === f.count && v instanceof Float64Array) {
+      y = v; // already laid out as the batch: no copy (and not ours to reuse)
+      borrowed = true;
+    } else {
+      const yb = buffer(width);
+      let at = 0;
+      for (const i of valid) {
+        const len = (offsets[i + 1] - offsets[i]) * width;
+        yb.set(subarray(v, at, at + len), offsets[i] * width);
+        at += len;
+      }
     }
   } else {
     for (let i = 0; i < f.count; i++) {
@@ -173,9 +183,11 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
   }
   const w = width ?? 1;
   const yb = buffer(w);
+  // inputs without outputs (bad inputs, failed model calls) average as NaN
+  for (let i = 0; i < f.count; i++) if (errors[i]) yb.fill(NaN, offsets[i] * w, offsets[i + 1] * w);
   const out = options.into && options.into.length === total * w && options.into !== yb ? options.into : new Float64Array(total * w);
   f.restore(yb, w, output, out);
-  return { data: out, width: w, offsets };
+  return { data: out, width: w, offsets, scratch: borrowed ? undefined : yb };
 }
 
 /** Invariant outputs: the model's output on each valid input's canonical form (undefined for bad inputs). */

@@ -169,11 +169,8 @@ export function graphFramedJob(g: GraphBatch, tol: number): Job<Framed> {
 }
 
 /** Cumulative work of a batch of graphs: n² values each, plus a fixed cost of 8. */
-function graphWork(g: GraphBatch): Float64Array {
-  const count = g.offsets.length - 1;
-  const work = new Float64Array(count + 1);
-  for (let i = 0; i < count; i++) work[i + 1] = work[i] + g.values[i + 1] - g.values[i] + 8;
-  return work;
+function graphWork(g: GraphBatch): (i: number) => number {
+  return (i) => g.values[i] + 8 * i;
 }
 
 /** Chunks of a checked batch of graphs as batches of their own. */

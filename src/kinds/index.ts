@@ -13,7 +13,7 @@ import { permutationFrame, type PermutationFrame } from '../frames/permutation.j
 import type { Kernels } from '../wasm/module.js';
 import { averageChunk, type AverageReply, type AverageTask } from './averaging.js';
 import type { Framed, Job, OutputKind, Slicer, Staging, Task } from './kind.js';
-import { checkPoints, rowSlicer, pointBuffers, pointFrame, pointFramed, pointFramedOne, pointJob, pointResult, runPoints, POINT_OUTPUTS, type BatchResult, type Frame, type PointTask } from './points.js';
+import { checkPoints, rowSlicer, pointBuffers, pointFrame, pointFramed, pointFramedOne, pointJob, pointResult, runPoints, POINT_OUTPUTS, type BatchResult, type Frame, type PointReply, type PointTask } from './points.js';
 import { checkPermutationBatch, permutationBuffers, permutationFramed, permutationFramedOne, permutationJob, permutationResult, runPermutation, type PermutationBatchResult, type PermutationTask } from './permutation.js';
 import { checkGraphBatch, graphSlicer, graphBuffers, graphFramedJob, graphFramedOne, graphJob, runGraph, GRAPH_OUTPUTS, type GraphBatchResult, type GraphTask } from './graph.js';
 
@@ -39,7 +39,8 @@ export interface Kind<G extends AnyGroup = AnyGroup> {
   /** The output kinds the wrappers accept for this kind; the first is the default. */
   readonly outputs: readonly OutputKind[];
   framedOne(G: G, x: unknown, shape: unknown, tol: number, k?: Kernels): Framed;
-  framed(G: G, batch: unknown, tol: number, staging: Staging, k?: Kernels): Job<Framed>;
+  /** `reuse`: an earlier Framed of this kind whose arrays the job may overwrite. */
+  framed(G: G, batch: unknown, tol: number, staging: Staging, k?: Kernels, reuse?: Framed): Job<Framed>;
   /** Check a batch's shape and cut it into chunks that are batches of their own (module models on workers). */
   slicer(G: G, batch: unknown): Slicer;
 }
@@ -53,8 +54,8 @@ const points: Kind<Group> = {
   },
   outputs: POINT_OUTPUTS,
   framedOne: (G, x, shape, tol, k) => pointFramedOne(G, x, shape as { n: number; d: number }, tol, k),
-  framed(G, batch, tol, staging, k) {
-    const job = pointJob(G, checkPoints(G, batch as BatchInput), tol, staging);
+  framed(G, batch, tol, staging, k, reuse) {
+    const job = pointJob(G, checkPoints(G, batch as BatchInput), tol, staging, reuse?.reusable as never);
     return { ...job, finish: () => pointFramed(G, job.finish(), k) };
   },
   slicer: (G, batch) => rowSlicer(checkPoints(G, batch as BatchInput), G.d * G.width),
@@ -116,7 +117,7 @@ export function runTask(task: Task, k: Kernels): unknown {
 
 /** The buffers a task (or, with `reply`, its reply) may transfer: its own copies, never shared memory. */
 export function transferables(task: Task, reply?: unknown): ArrayBuffer[] {
-  if (task.kind === 'points') return pointBuffers((reply ?? task) as PointTask);
+  if (task.kind === 'points') return pointBuffers((reply ?? task) as PointTask | PointReply);
   if (task.kind === 'average') return reply === undefined ? [] : ((reply as AverageReply).data ? [(reply as AverageReply).data!.buffer as ArrayBuffer] : []);
   if (reply !== undefined) return [];
   return task.kind === 'permutation' ? permutationBuffers(task as PermutationTask) : graphBuffers(task as GraphTask);

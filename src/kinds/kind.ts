@@ -41,10 +41,11 @@ export interface Job<R> {
   /** Inputs of the batch. */
   readonly count: number;
   /**
-   * Cumulative work before each input (count + 1 values, from 0): what chunks are
+   * Cumulative work before input i (0 ≤ i ≤ count; work(0) = 0): what chunks are
    * balanced by (values of rows, adjacency entries, …, plus a fixed cost per input).
+   * A function, not an array, so a huge batch does not pay memory for it.
    */
-  readonly work: ArrayLike<number>;
+  work(i: number): number;
   /** The task of inputs first .. end−1 (staging their data where the pool needs it). */
   task(first: number, end: number): Task;
   /** Take the reply of the task of inputs first .. end−1. */
@@ -162,6 +163,8 @@ export interface Framed {
   width(output: OutputKind): number | null;
   /** y (canonical order) averaged over each stabilizer and mapped back, into `out`; bad inputs give NaN. */
   restore(y: Float64Array, width: number, output: OutputKind, out: Float64Array): void;
+  /** Arrays of these frames a later job of the same wrapper may overwrite instead of allocating (Kind.framed's `reuse`). */
+  readonly reusable?: unknown;
 }
 
 /**
@@ -172,7 +175,7 @@ export interface Framed {
 export interface Slicer {
   readonly count: number;
   /** Cumulative work (see Job.work). */
-  readonly work: ArrayLike<number>;
+  work(i: number): number;
   /** Items of input i's output of this kind (see Framed.items). */
   items(i: number, output: OutputKind): number;
   /** Inputs first .. end−1 as a batch of their own. */

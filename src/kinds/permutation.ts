@@ -81,11 +81,10 @@ export interface PermutationFramed {
 export function permutationJob({ G, b }: PermutationBatch, tol: number): Job<PermutationFramed> {
   const d = b.dim;
   const values = Int32Array.from(b.offsets, (r) => r * d);
-  const work = rowWork(b.offsets, d);
   const parts: [number, PermutationFrames][] = [];
   return {
     count: b.count,
-    work,
+    work: rowWork(b.offsets, d),
     task: (first, end): PermutationTask => ({ kind: 'permutation', group: G.spec, tol, dim: d, ...copyChunk(b.data, b.offsets, values, b.skip, first, end) }),
     merge: (reply, first) => void parts.push([first, reply as PermutationFrames]),
     finish() {

@@ -70,11 +70,24 @@ export interface BatchResult {
   warnings: (string | null)[];
 }
 
-/** A batch's input rows and the arrays its results go to (FrameBatch's, in its layout). */
-type Outputs = Pick<FrameBatch, 'canonical' | 'matrices' | 'shifts' | 'ranks' | 'sizes' | 'status'>;
+/**
+ * The arrays a batch's results go to (FrameBatch's, in its layout). The status codes
+ * are not among them: they are rare, so each task sends back only its nonzero ones
+ * (PointReply.remarks) instead of the batch holding two values per input.
+ */
+type Outputs = Pick<FrameBatch, 'canonical' | 'matrices' | 'shifts' | 'ranks' | 'sizes'>;
 
 /** The FrameBatch arrays a task writes: values per input (per row for canonical). */
-const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes', 'status'] as const;
+const OUTPUTS = ['canonical', 'matrices', 'shifts', 'ranks', 'sizes'] as const;
+
+/**
+ * A point task's reply: its chunk's results when they were not written in place, and
+ * its inputs' nonzero status as (input within the chunk, code, value) triples.
+ */
+export interface PointReply {
+  outputs?: Outputs;
+  remarks: Float64Array;
+}
 
 /**
  * Inputs first .. first+count−1 of a point-group batch. `rows` are the chunk's rows
@@ -99,7 +112,7 @@ export interface PointTask extends Task {
 /** Values each output holds for `count` inputs with `rows` rows (for the inputs before a chunk: where its results start). */
 function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, number> {
   const row = G.d * G.width;
-  return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count, status: 2 * count };
+  return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count };
 }
 
 const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
@@ -115,7 +128,7 @@ function outputs(G: Group, rows: number, count: number, shared: boolean, into?: 
   const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const fits = <T extends Float64Array | Int32Array>(a: T | undefined, len: number): a is T =>
     a !== undefined && a.length === len && (!shared || isShared(a.buffer));
-  const f64 = (key: 'canonical' | 'matrices' | 'shifts' | 'sizes' | 'status') =>
+  const f64 = (key: 'canonical' | 'matrices' | 'shifts' | 'sizes') =>
     fits(into?.[key], n[key]) ? into![key]! : new Float64Array(buffer(n[key] * 8), 0, n[key]);
   return {
     canonical: f64('canonical'),
@@ -123,7 +136,6 @@ function outputs(G: Group, rows: number, count: number, shared: boolean, into?: 
     shifts: f64('shifts'),
     ranks: fits(into?.ranks, n.ranks) ? into!.ranks! : new Int32Array(buffer(n.ranks * 4), 0, n.ranks),
     sizes: f64('sizes'),
-    status: f64('status'),
   };
 }
 
@@ -136,7 +148,7 @@ function rebase(offsets: Int32Array, first: number, end: number): Int32Array {
 }
 
 /** The worker side: compute a task's frames, in place (`out`) or into its reply. */
-export function runPoints(task: PointTask, k: Kernels): Outputs | undefined {
+export function runPoints(task: PointTask, k: Kernels): PointReply {
   const G = group(task.group) as Group;
   const { offsets, skip } = task;
   const count = offsets.length - 1;
@@ -158,12 +170,17 @@ export function runPoints(task: PointTask, k: Kernels): Outputs | undefined {
     if (f[key].length !== want[key]) throw internalError(`${G.spec} frames gave ${f[key].length} ${key} values for ${count} inputs, expected ${want[key]}`);
     if (slices && f[key] !== slices[key]) slices[key].set(f[key] as Float64Array);
   }
-  return slices ? undefined : f;
+  const remarks: number[] = [];
+  for (let i = 0; i < count; i++) if (f.status[2 * i] !== 0) remarks.push(i, f.status[2 * i], f.status[2 * i + 1]);
+  const reply: PointReply = { remarks: Float64Array.from(remarks) };
+  if (!slices) reply.outputs = f;
+  return reply;
 }
 
 /** The transferable buffers of a point task or reply (never shared ones). */
-export function pointBuffers(value: PointTask | Outputs): ArrayBuffer[] {
-  const arrays: ArrayBufferView[] = 'kind' in value ? [value.rows, value.offsets, value.skip] : OUTPUTS.map((key) => value[key]);
+export function pointBuffers(value: PointTask | PointReply): ArrayBuffer[] {
+  const o = (value as PointReply).outputs;
+  const arrays: ArrayBufferView[] = 'kind' in value ? [value.rows, value.offsets, value.skip] : [value.remarks, ...(o ? OUTPUTS.map((key) => o[key]) : [])];
   return arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => !isShared(b));
 }
 
@@ -176,14 +193,15 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
   const rowLen = G.d * G.width;
   const { memory } = staging;
   const out = outputs(G, b.offsets[b.count], b.count, memory === 'shared', into);
-  const work = rowWork(b.offsets, rowLen);
   // shared buffers of finished chunks, for the next chunks' rows
   const free: SharedArrayBuffer[] = [];
   const inPlace = memory === 'local' || (memory === 'shared' && isShared(b.data.buffer));
   const staged = new Map<number, SharedArrayBuffer>();
+  // the tasks' nonzero status codes, as (input, code, value) triples in batch indices
+  const remarks: number[] = [];
   return {
     count: b.count,
-    work,
+    work: rowWork(b.offsets, rowLen),
     task(first, end) {
       const v0 = b.offsets[first] * rowLen;
       const v1 = b.offsets[end] * rowLen;
@@ -210,15 +228,23 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
         staged.delete(first);
         free.push(buf);
       }
-      if (!reply) return;
-      const chunk = reply as Outputs;
+      const r = reply as PointReply;
+      for (let j = 0; j < r.remarks.length; j += 3) remarks.push(first + r.remarks[j], r.remarks[j + 1], r.remarks[j + 2]);
+      if (!r.outputs) return;
       const at = lengths(G, b.offsets[first], first);
-      for (const key of OUTPUTS) (out[key] as Float64Array).set(chunk[key] as Float64Array, at[key]);
+      for (const key of OUTPUTS) (out[key] as Float64Array).set(r.outputs[key] as Float64Array, at[key]);
     },
     finish() {
-      const f: FrameBatch = { group: G.spec, dim: G.d, count: b.count, offsets: b.offsets, ...out };
-      // the workers' rejections and warnings become this batch's errors and warnings
-      applyStatus(G, b, f);
+      const status = new Float64Array(remarks.length > 0 ? 2 * b.count : 0);
+      const f: FrameBatch = { group: G.spec, dim: G.d, count: b.count, offsets: b.offsets, ...out, status };
+      if (remarks.length > 0) {
+        for (let j = 0; j < remarks.length; j += 3) {
+          status[2 * remarks[j]] = remarks[j + 1];
+          status[2 * remarks[j] + 1] = remarks[j + 2];
+        }
+        // the workers' rejections and warnings become this batch's errors and warnings
+        applyStatus(G, b, f);
+      }
       return { ...f, errors: b.errors };
     },
   };
@@ -227,11 +253,13 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
 /** The public form of a batch's frames: no status codes, sizes exactly, a warning slot per input. */
 export function pointResult(f: FrameBatch & { errors: (Error | null)[] }): BatchResult {
   const { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors } = f;
-  const warnings = f.warnings ?? new Array<string | null>(count).fill(null);
-  const result = { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors, warnings } as Omit<BatchResult, 'sizesExact'> as BatchResult;
-  // |frame| of a point group is 1, 2 or infinite: the exact sizes are made on first read
+  const result = { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors } as Omit<BatchResult, 'sizesExact' | 'warnings'> as BatchResult;
+  // |frame| of a point group is 1, 2 or infinite, and warnings are rare: both arrays
+  // are made on first read, so a large batch does not hold them unless asked
   let exact: (bigint | null)[] | null = null;
+  let warnings = f.warnings ?? null;
   Object.defineProperty(result, 'sizesExact', { enumerable: true, get: () => (exact ??= Array.from(sizes, exactSize)) });
+  Object.defineProperty(result, 'warnings', { enumerable: true, get: () => (warnings ??= new Array<string | null>(count).fill(null)) });
   return result;
 }
 
@@ -274,6 +302,7 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
   const rowLen = G.d * G.width;
   const rows = (i: number) => f.offsets[i + 1] - f.offsets[i];
   return {
+    reusable: f,
     count: f.count,
     dim: G.d,
     errors: f.errors,
@@ -300,11 +329,8 @@ export function pointFramedOne(G: Group, x: unknown, shape: { n: number; d: numb
 export const POINT_OUTPUTS: readonly OutputKind[] = ['vectors', 'points'];
 
 /** Cumulative work of a batch of rows: an input's values, plus 8 rows for its fixed per-input work. */
-export function rowWork(offsets: Int32Array, rowLen: number): Float64Array {
-  const count = offsets.length - 1;
-  const work = new Float64Array(count + 1);
-  for (let i = 0; i < count; i++) work[i + 1] = work[i] + (offsets[i + 1] - offsets[i] + 8) * rowLen;
-  return work;
+export function rowWork(offsets: Int32Array, rowLen: number): (i: number) => number {
+  return (i) => (offsets[i] + 8 * i) * rowLen;
 }
 
 /** Chunks of a checked batch of rows (`rowLen` values each) as batches of their own. */

@@ -174,6 +174,14 @@ describe('frames', () => {
         expect(Array.from(f.canonical.subarray(f.canonicalOffsets[e0] * d, f.canonicalOffsets[e1] * d))).toEqual(Array.from(one.canonical));
         for (let e = e0; e < e1; e++) expect(f.inputOf[e]).toBe(i);
       }
+      // `into`: another batch's arrays of the same lengths are overwritten with the same frames
+      const other = faFrames(method, G, checkShape(G, { data: x.map((v) => 1.1 * v + 0.3), dim: d, offsets }), { seed: 12 });
+      other.perturbed.fill(1);
+      const again = faFrames(method, G, checkShape(G, { data: x, dim: d, offsets }), { seed: 11, into: other });
+      for (const key of ['sizes', 'elementOffsets', 'inputOf', 'matrices', 'shifts', 'values', 'canonical', 'canonicalOffsets', 'perturbed'] as const) {
+        expect(again[key], key).toBe(other[key]);
+        expect(bytes(Float64Array.from(again[key])).equals(bytes(Float64Array.from(f[key]))), key).toBe(true);
+      }
       // averaging: NaN for the skipped inputs, the identity model gives the input back
       const y = faAverage(f, f.canonical, 'points');
       expect(Number.isNaN(y[offsets[2] * d])).toBe(true);

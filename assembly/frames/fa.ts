@@ -34,31 +34,56 @@ export function fa_work(d: i32): i32 {
 /**
  * Per input i (n_i rows at x, layout of linalg_apply): shift[i·d..] = its centroid
  * when flags has FA_CENTER, else 0; a[i·d²..] = Σ_r (x_r − t)(x_r − t)ᵀ, d×d
- * row-major and symmetric (each entry above the diagonal is summed once, over the
- * rows in order, and mirrored). An input without rows gives t = 0, A = 0.
- * `work` holds fa_work(d) bytes.
+ * row-major and symmetric (each entry on and above the diagonal is summed over the
+ * rows in order, two rows a step — y_r,p·y_r,q + y_r+1,p·y_r+1,q is added — and
+ * mirrored). An input without rows gives t = 0, A = 0. `work` holds fa_work(d) bytes.
  */
 export function fa_moments(x: usize, offsets: usize, count: i32, d: i32, flags: i32, work: usize, shift: usize, a: usize): void {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
-  const y = work; // one centred row
+  const center = (flags & FA_CENTER) != 0;
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
     const xi = x + <usize>r0 * rowBytes;
     const t = shift + <usize>i * rowBytes;
     const ai = a + <usize>i * matBytes;
-    if ((flags & FA_CENTER) != 0) centroid(xi, rows, d, t);
+    if (center) centroid(xi, rows, d, t);
     else zero(t, d);
     zero(ai, d * d);
-    for (let r = 0; r < rows; r++) {
-      subTo(y, xi + <usize>r * rowBytes, (flags & FA_CENTER) != 0 ? t : 0, d);
+    let r = 0;
+    for (; r + 2 <= rows; r += 2) {
+      let y0 = xi + <usize>r * rowBytes;
+      let y1 = y0 + rowBytes;
+      if (center) {
+        // the centred rows, in work
+        subTo(work, y0, t, d);
+        subTo(work + rowBytes, y1, t, d);
+        y0 = work;
+        y1 = work + rowBytes;
+      }
       for (let p = 0; p < d; p++) {
-        const yp = load<f64>(y + (<usize>p << 3));
+        const u0 = load<f64>(y0 + (<usize>p << 3));
+        const u1 = load<f64>(y1 + (<usize>p << 3));
         const row = ai + <usize>p * rowBytes;
         for (let q = p; q < d; q++) {
-          const o = row + (<usize>q << 3);
-          store<f64>(o, load<f64>(o) + yp * load<f64>(y + (<usize>q << 3)));
+          const o = <usize>q << 3;
+          store<f64>(row + o, load<f64>(row + o) + (u0 * load<f64>(y0 + o) + u1 * load<f64>(y1 + o)));
+        }
+      }
+    }
+    if (r < rows) {
+      let y0 = xi + <usize>r * rowBytes;
+      if (center) {
+        subTo(work, y0, t, d);
+        y0 = work;
+      }
+      for (let p = 0; p < d; p++) {
+        const u0 = load<f64>(y0 + (<usize>p << 3));
+        const row = ai + <usize>p * rowBytes;
+        for (let q = p; q < d; q++) {
+          const o = <usize>q << 3;
+          store<f64>(row + o, load<f64>(row + o) + u0 * load<f64>(y0 + o));
         }
       }
     }
@@ -80,9 +105,11 @@ export function fa_moments(x: usize, offsets: usize, count: i32, d: i32, flags: 
  *
  * The method is cyclic Jacobi (Golub & Van Loan, "Matrix Computations", §8.5):
  * sweeps over the pairs p < q in row order, each a plane rotation that zeroes
- * a_pq. From the fifth sweep on, an a_pq too small to change a_pp or a_qq in
- * floating point (100·|a_pq| lost in both sums) is set to zero without a rotation
- * (Rutishauser's rule), so the iteration ends with an exactly diagonal matrix.
+ * a_pq. An a_pq too small to change a_pp or a_qq in floating point (100·|a_pq|
+ * lost in both sums) is set to zero without a rotation (Rutishauser's rule: a
+ * change below 0.01 ulp of the diagonal, so backward stability is kept), and the
+ * iteration ends with the first sweep without a rotation, at an exactly diagonal
+ * matrix.
  * Jacobi is backward stable and accurate for the small d frames use; the code is
  * scalar, so both builds give identical bits.
  */
@@ -120,7 +147,7 @@ function eigh(m: usize, d: i32, work: usize, lam: usize, v: usize): void {
         const app = load<f64>(opp);
         const aqq = load<f64>(oqq);
         const g = 100 * abs<f64>(apq);
-        if (sweep >= 4 && abs<f64>(app) + g == abs<f64>(app) && abs<f64>(aqq) + g == abs<f64>(aqq)) {
+        if (abs<f64>(app) + g == abs<f64>(app) && abs<f64>(aqq) + g == abs<f64>(aqq)) {
           store<f64>(opq, 0);
           store<f64>(w + <usize>q * rowBytes + (<usize>p << 3), 0);
           continue;

@@ -114,7 +114,7 @@ export interface FaFrames {
   canonical: Float64Array;
   /** Elements+1 row offsets into canonical. */
   canonicalOffsets: Int32Array;
-  /** iFA: 1 where the perturbation changed the input's second moments (else 0). */
+  /** iFA: 1 where the input was degenerate and its second moments went through the perturbation (else 0). */
   perturbed: Uint8Array;
   /** The seed SFA drew its elements with (0 for FA and iFA). */
   seed: number;
@@ -127,6 +127,13 @@ export interface FaFrames {
  */
 const SLICE_VALUES = 1 << 16;
 
+export interface FaFramesOptions {
+  tol?: number;
+  seed?: number;
+  first?: number;
+  into?: FaFrames;
+}
+
 /**
  * The frames of a checked batch (src/batch.ts: checkShape, checkBatch or
  * checkSingle for G). Inputs whose values were not checked yet (b.checked false)
@@ -134,9 +141,12 @@ const SLICE_VALUES = 1 << 16;
  * error in b.errors, b.skip set) and gets no elements. `tol` (default 1e-9) is
  * iFA's null-space threshold relative to the largest eigenvalue; `seed` is SFA's
  * (see checkSeed), and `first` the index in a larger batch of b's first input
- * (default 0), for SFA's draws.
+ * (default 0), for SFA's draws. `into`: an earlier result whose arrays are
+ * overwritten where their lengths fit, instead of allocating new ones (as for
+ * canonicalizeBatch: FA's canonical inputs are |F| times the batch, and touching
+ * that much fresh memory costs more than computing them).
  */
-export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: { tol?: number; seed?: number; first?: number } = {}, k: Kernels = kernels()): FaFrames {
+export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: FaFramesOptions = {}, k: Kernels = kernels()): FaFrames {
   checkMethod(method, G);
   const tol = checkTol(options.tol, DEFAULT_TOL);
   const seed = method === 'sfa' ? checkSeed(options.seed) : 0;
@@ -148,8 +158,12 @@ export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: {
   if (!b.checked) rejectNonFinite(b, d);
   const pool = G.special ? 2 ** (d - 1) : 2 ** d; // FA's frame size
   const per = method === 'sfa' ? 1 : pool;
-  const sizes = new Int32Array(count);
-  const elementOffsets = new Int32Array(count + 1);
+  const into = options.into;
+  const i32 = (a: Int32Array | undefined, length: number) => (a !== undefined && a.length === length ? a : new Int32Array(length));
+  const f64 = (a: Float64Array | undefined, length: number) => (a !== undefined && a.length === length ? a : new Float64Array(length));
+  const sizes = i32(into?.sizes, count);
+  const elementOffsets = i32(into?.elementOffsets, count + 1);
+  elementOffsets[0] = 0;
   let rows = 0;
   for (let i = 0; i < count; i++) {
     sizes[i] = b.skip[i] ? 0 : per;
@@ -157,8 +171,9 @@ export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: {
     rows += sizes[i] * (offsets[i + 1] - offsets[i]);
   }
   const elements = elementOffsets[count];
-  const inputOf = new Int32Array(elements);
-  const canonicalOffsets = new Int32Array(elements + 1);
+  const inputOf = i32(into?.inputOf, elements);
+  const canonicalOffsets = i32(into?.canonicalOffsets, elements + 1);
+  canonicalOffsets[0] = 0;
   for (let i = 0; i < count; i++) {
     const n = offsets[i + 1] - offsets[i];
     for (let e = elementOffsets[i]; e < elementOffsets[i + 1]; e++) {
@@ -166,30 +181,19 @@ export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: {
       canonicalOffsets[e + 1] = canonicalOffsets[e] + n;
     }
   }
+  const perturbed = into?.perturbed.length === count ? into.perturbed.fill(0) : new Uint8Array(count);
+  // every value of the arrays below is written: each element's matrix and canonical input, each input's shift and values
   const f: FaFrames = {
     method, group: G.spec, dim: d, count, offsets, sizes, elementOffsets, inputOf,
-    matrices: new Float64Array(elements * d * d),
-    shifts: new Float64Array(count * d),
-    values: new Float64Array(count * d),
-    canonical: new Float64Array(rows * d),
+    matrices: f64(into?.matrices, elements * d * d),
+    shifts: f64(into?.shifts, count * d),
+    values: f64(into?.values, count * d),
+    canonical: f64(into?.canonical, rows * d),
     canonicalOffsets,
-    perturbed: new Uint8Array(count),
+    perturbed,
     seed,
   };
-  // slices: whole inputs up to SLICE_VALUES canonical values, or one larger input
-  const bounds = [0];
-  let maxRows = 0, maxInputs = 0, maxElements = 0, maxValues = 0;
-  for (let i = 0; i < count; ) {
-    let j = i + 1;
-    const valuesTo = (to: number) => (canonicalOffsets[elementOffsets[to]] - canonicalOffsets[elementOffsets[i]]) * d;
-    while (j < count && valuesTo(j + 1) <= SLICE_VALUES) j++;
-    maxRows = Math.max(maxRows, offsets[j] - offsets[i]);
-    maxInputs = Math.max(maxInputs, j - i);
-    maxElements = Math.max(maxElements, elementOffsets[j] - elementOffsets[i]);
-    maxValues = Math.max(maxValues, valuesTo(j));
-    bounds.push(j);
-    i = j;
-  }
+  const { bounds, maxRows, maxInputs, maxElements, maxValues } = slices(f);
   const flags = (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0) | (method === 'ifa' ? NULL : 0);
   const mm = d * d;
   withArena(k, 'fa_expand', (a) => {
@@ -229,11 +233,10 @@ export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: {
       k.exports.fa_moments(x, off, n, d, flags, work, shift, am);
       k.exports.fa_eigh(am, n, d, work, lam, vec);
       for (let i = 0; method === 'ifa' && i < n; i++) {
-        if (b.skip[i0 + i]) continue;
+        const lamI = L.subarray(i * d, (i + 1) * d);
+        if (b.skip[i0 + i] || multiplicity(lamI) === 0) continue; // not degenerate: plain FA
         const y = centred(X, S, O[i], O[i + 1], d, i);
-        const A1 = perturb(y, d, A.subarray(i * mm, (i + 1) * mm), L.subarray(i * d, (i + 1) * d), V.subarray(i * mm, (i + 1) * mm), multiplicityOf);
-        if (A1 === null) continue;
-        A.set(A1, i * mm);
+        A.set(perturb(y, d, A.subarray(i * mm, (i + 1) * mm), lamI, V.subarray(i * mm, (i + 1) * mm), multiplicityOf), i * mm);
         k.exports.fa_eigh(am + i * mm * 8, 1, d, work, lam + i * d * 8, vec + i * mm * 8);
         f.perturbed[i0 + i] = 1;
       }
@@ -253,6 +256,29 @@ export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: {
     f.values.fill(NaN, i * d, (i + 1) * d);
   }
   return f;
+}
+
+/**
+ * The slices faFrames and faAverage take f's inputs in: bounds[s] .. bounds[s+1]−1,
+ * whole inputs up to SLICE_VALUES canonical values, or one larger input; and the
+ * largest slice's rows, inputs, elements and canonical values (for the arena).
+ */
+function slices(f: FaFrames): { bounds: number[]; maxRows: number; maxInputs: number; maxElements: number; maxValues: number } {
+  const { count, offsets, elementOffsets, canonicalOffsets, dim: d } = f;
+  const bounds = [0];
+  let maxRows = 0, maxInputs = 0, maxElements = 0, maxValues = 0;
+  for (let i = 0; i < count; ) {
+    let j = i + 1;
+    const valuesTo = (to: number) => (canonicalOffsets[elementOffsets[to]] - canonicalOffsets[elementOffsets[i]]) * d;
+    while (j < count && valuesTo(j + 1) <= SLICE_VALUES) j++;
+    maxRows = Math.max(maxRows, offsets[j] - offsets[i]);
+    maxInputs = Math.max(maxInputs, j - i);
+    maxElements = Math.max(maxElements, elementOffsets[j] - elementOffsets[i]);
+    maxValues = Math.max(maxValues, valuesTo(j));
+    bounds.push(j);
+    i = j;
+  }
+  return { bounds, maxRows, maxInputs, maxElements, maxValues };
 }
 
 /** Check the values of a batch not checked yet, rejecting the inputs that hold a non-finite one. */
@@ -311,9 +337,9 @@ function multiplicity(values: ArrayLike<number>): number {
  * iFA's first-order eigenvalue perturbation of one input (the reference
  * implementation's `eigenvalue_perturbation`, step for step, with its absolute
  * constants): y holds the centred rows (n×d), A0 = yᵀy, lam (descending) and V its
- * eigendecomposition; `multiplicityOf` measures a matrix's degeneracy (see
- * `multiplicity`). Returns the perturbed second moments Σ_k w_k·y_k·y_kᵀ, or null
- * when A0 is not degenerate.
+ * eigendecomposition, degenerate (multiplicity(lam) > 0); `multiplicityOf` measures
+ * a matrix's degeneracy (see `multiplicity`). Returns the perturbed second moments
+ * Σ_k w_k·y_k·y_kᵀ.
  *
  * For each repeated rounded eigenvalue λ >= 1e-5, in ascending order: the m
  * eigenvalues within 1e-5 of λ span an eigenspace E; rows not used before whose
@@ -322,8 +348,7 @@ function multiplicity(values: ArrayLike<number>): number {
  * for the first ε in 0.1, 0.2, …, 1.0 that lowers the degeneracy (or 1.0 when
  * none does) — to first order this moves one eigenvalue of E by ε·λ.
  */
-function perturb(y: Float64Array, d: number, A0: Float64Array, lam: Float64Array, V: Float64Array, multiplicityOf: (m: Float64Array) => number): Float64Array | null {
-  if (multiplicity(lam) === 0) return null;
+function perturb(y: Float64Array, d: number, A0: Float64Array, lam: Float64Array, V: Float64Array, multiplicityOf: (m: Float64Array) => number): Float64Array {
   const n = y.length / d;
   const cur = A0.slice();
   const trial = new Float64Array(d * d);
@@ -404,17 +429,38 @@ export function faAverage(f: FaFrames, y: ArrayLike<number>, kind: OutputKind | 
   if (y.length !== f.canonical.length) throw optionRangeError(`equivariant outputs must be laid out like the canonical inputs (${f.canonical.length} values), got ${y.length}`);
   const d = f.dim;
   const translations = (parseGroup(f.group) as Group).translations;
-  return withArena(k, 'fa_average', (a) => {
-    const yp = a.putF64(y);
-    const off = a.putI32(f.offsets);
-    const eo = a.putI32(f.elementOffsets);
-    const mat = a.putF64(f.matrices);
-    const shift = kind === 'points' && translations ? a.putF64(f.shifts) : 0;
-    const outLength = f.offsets[f.count] * d;
-    const out = a.alloc(outLength * 8);
-    k.exports.fa_average(yp, off, f.count, d, eo, mat, shift, out);
-    return a.f64(out, outLength).slice();
+  const mm = d * d;
+  const points = kind === 'points' && translations;
+  const out = new Float64Array(f.offsets[f.count] * d);
+  const { bounds, maxRows, maxInputs, maxElements, maxValues } = slices(f);
+  withArena(k, 'fa_average', (a) => {
+    const yp = a.alloc(maxValues * 8);
+    const off = a.alloc((maxInputs + 1) * 4);
+    const eo = a.alloc((maxInputs + 1) * 4);
+    const mat = a.alloc(maxElements * mm * 8);
+    const shift = points ? a.alloc(maxInputs * d * 8) : 0;
+    const res = a.alloc(maxRows * d * 8);
+    const Y = a.f64(yp, maxValues), O = a.i32(off, maxInputs + 1), E = a.i32(eo, maxInputs + 1);
+    const M = a.f64(mat, maxElements * mm), S = a.f64(shift, points ? maxInputs * d : 0), R = a.f64(res, maxRows * d);
+    for (let s = 1; s < bounds.length; s++) {
+      const i0 = bounds[s - 1];
+      const n = bounds[s] - i0;
+      const e0 = f.elementOffsets[i0];
+      const c0 = f.canonicalOffsets[e0] * d;
+      for (let i = 0; i <= n; i++) {
+        O[i] = f.offsets[i0 + i] - f.offsets[i0];
+        E[i] = f.elementOffsets[i0 + i] - e0;
+      }
+      const values = f.canonicalOffsets[f.elementOffsets[i0 + n]] * d - c0;
+      if (y instanceof Float64Array || y instanceof Float32Array) Y.set(y.subarray(c0, c0 + values));
+      else for (let v = 0; v < values; v++) Y[v] = y[c0 + v];
+      M.set(f.matrices.subarray(e0 * mm, f.elementOffsets[i0 + n] * mm));
+      if (points) S.set(f.shifts.subarray(i0 * d, (i0 + n) * d));
+      k.exports.fa_average(yp, off, n, d, eo, mat, shift, res);
+      out.set(R.subarray(0, O[n] * d), f.offsets[i0] * d);
+    }
   });
+  return out;
 }
 
 /** A model for frameAverage: one canonical input (n×d rows) in, its output out. */

@@ -6,14 +6,18 @@
  * - FA (Puny et al., "Frame averaging for invariant and equivariant network
  *   design", ICLR 2022): t = centroid (E, SE) or 0, A = (X − t)ᵀ(X − t) = V·diag(λ)·Vᵀ
  *   (eigenvalues descending, each eigenvector's largest component positive), and
- *   the frame is {V·diag(s)} over every sign vector s: 2^d elements, or the 2^(d−1)
+ *   the frame is {W·diag(s)} over every sign vector s, W = V with its columns in
+ *   ascending order of eigenvalue (the reference implementation's order, so that
+ *   canonical coordinates come in the same order): 2^d elements, or the 2^(d−1)
  *   with det = +1 for SO(d), SE(d). An element M acts as x ↦ x·Mᵀ + t, so the
  *   canonical input of M is g⁻¹·X = (X − t)·M, and
  *     equivariant ⟨f⟩(X) = (1/|F|) Σ_M f((X − t)·M)·Mᵀ (+ t for outputs of kind points),
  *     invariant   ⟨f⟩(X) = (1/|F|) Σ_M f((X − t)·M).
- *   Exactly equivariant when the eigenvalues are distinct (the signs of the
- *   eigenvectors are then the only ambiguity, and every choice is in the frame);
- *   not when they repeat, where the eigenvectors are not determined by X.
+ *   Exactly equivariant when the nonzero eigenvalues are distinct: the signs of
+ *   the eigenvectors are then the only ambiguity, and every choice is in the
+ *   frame; a repeated zero eigenvalue is harmless too (the canonical inputs are
+ *   zero along the null space, so the sign average cancels its arbitrary basis).
+ *   Not when a nonzero eigenvalue repeats: its eigenvectors are not determined by X.
  * - SFA: one element of FA's frame per input, drawn from (seed, input index), so the
  *   same seed gives the same elements (a part of a batch computed apart passes the
  *   index of its first input as `first`). Equivariant only in expectation over the

@@ -26,3 +26,4 @@ export function mem_base(): usize {
 export function mem_simd(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
+export { fa_work, fa_moments, fa_eigh, fa_expand, fa_average } from './frames/fa';

@@ -54,6 +54,12 @@ export interface KernelExports {
     lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number): void;
   canon_forms(count: number, voff: number, rowPtr: number, col: number, ecol: number, lab: number, work: number, out: number): void;
   canon_refine(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number, cells: number): void;
+  fa_work(d: number): number;
+  fa_moments(x: number, offsets: number, count: number, d: number, flags: number, work: number, shift: number, a: number): void;
+  fa_eigh(a: number, count: number, d: number, work: number, values: number, vectors: number): void;
+  fa_expand(x: number, offsets: number, count: number, d: number, flags: number, tol: number, values: number, vectors: number,
+    shift: number, pick: number, work: number, matrices: number, canonical: number): void;
+  fa_average(y: number, offsets: number, count: number, d: number, elementOffsets: number, matrices: number, shift: number, out: number): void;
 }
 
 const PAGE = 65536;

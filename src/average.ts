@@ -12,7 +12,7 @@
  * path) runs where the frames are: each worker loads it once and sends back only
  * the averaged outputs.
  */
-import { DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup } from './groups.js';
+import { checkSeed, DEFAULT_TOL, type Method, type Group, type GraphGroup, type PermutationGroup } from './groups.js';
 import { checkOptions, checkTol, type BatchInput } from './batch.js';
 import { describe, fromFailure, optionError, optionRangeError } from './errors.js';
 import { kernels, ready } from './wasm/module.js';
@@ -37,6 +37,14 @@ export interface Shape {
 export interface AverageOptions {
   /** Relative tolerance for rank decisions and ties (default 1e-9). */
   tol?: number;
+  /**
+   * 'mfa' (minimal frames, the default) or a baseline for comparisons, 'fa', 'sfa' or
+   * 'ifa' (O, SO, E, SE), as group(spec, { method }) takes it: the model then runs
+   * once per frame element.
+   */
+  method?: Method;
+  /** SFA's seed (see GroupOptions). */
+  seed?: number;
   /** Compute batches on this engine's workers (default: on the calling thread). */
   engine?: Engine;
 }
@@ -143,8 +151,8 @@ interface Wrapper {
 }
 
 function wrapper(spec: unknown, model: unknown, options: EquivariantOptions | undefined, mode: Averaging['mode']): Wrapper {
-  const { G, kind } = kindOf(spec);
   const o = checkOptions(options) as EquivariantOptions;
+  const { G, kind } = kindOf(spec, o.method !== undefined || o.seed !== undefined ? { method: o.method, seed: o.seed } : undefined);
   const tol = checkTol(o.tol, DEFAULT_TOL);
   const engine = checkEngine(o.engine);
   const source = checkModel(model);
@@ -185,6 +193,9 @@ function outputDim(w: Wrapper, width: number): number {
 function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array | undefined): (staging: unknown) => Job<EquivariantBatchResult | InvariantBatchResult<unknown>> {
   return () => {
     const s = w.kind.slicer(w.G as never, input);
+    // a baseline's method goes with every task, SFA's seed drawn once for all of them
+    const G = w.G as Group;
+    const options = G.method && G.method !== 'mfa' ? { method: G.method, seed: G.method === 'sfa' ? checkSeed(G.seed) : undefined } : undefined;
     const count = s.count;
     const items = new Int32Array(count + 1);
     for (let i = 0; i < count; i++) items[i + 1] = items[i] + s.items(i, w.how.output);
@@ -196,7 +207,7 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
     return {
       count,
       work: s.work,
-      task: (first, end): AverageTask => ({ kind: 'average', group: w.G.spec, tol: w.tol, input: s.slice(first, end), model: href, how: w.how }),
+      task: (first, end): AverageTask => ({ kind: 'average', group: w.G.spec, options, tol: w.tol, input: s.slice(first, end), model: href, how: w.how }),
       merge(reply, first, end) {
         const r = reply as AverageReply;
         for (let j = 0; j < end - first; j++) {

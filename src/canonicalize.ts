@@ -4,7 +4,8 @@
  * adjacency matrix for 'graph' / 'weighted-graph'. canonicalizeBatch runs the same
  * job as the engine, in one chunk on this thread.
  */
-import { DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
+import { DEFAULT_TOL, type BaselineGroup, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
+import type { BaselineBatchResult, BaselineFrame } from './kinds/baseline.js';
 import { checkOptions, checkTol, type BatchInput } from './batch.js';
 import type { PermutationFrame } from './frames/permutation.js';
 import type { GraphFrame } from './frames/graph.js';
@@ -32,8 +33,9 @@ export interface GraphShape {
  */
 export function canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, adjacency: ArrayLike<number>, shape: GraphShape, options?: CanonicalizeOptions): GraphFrame;
 export function canonicalize(G: PermutationGroup | PermutationSpec, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): PermutationFrame;
+export function canonicalize(G: BaselineGroup, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): BaselineFrame;
 export function canonicalize(G: string | Group, x: Float64Array | Float32Array, shape: { n: number; d: number }, options?: CanonicalizeOptions): Frame;
-export function canonicalize(spec: string | Group | GraphGroup | PermutationGroup, x: ArrayLike<number>, shape: GraphShape | { n: number; d: number }, options?: CanonicalizeOptions): Frame | GraphFrame | PermutationFrame {
+export function canonicalize(spec: string | Group | GraphGroup | PermutationGroup, x: ArrayLike<number>, shape: GraphShape | { n: number; d: number }, options?: CanonicalizeOptions): Frame | GraphFrame | PermutationFrame | BaselineFrame {
   const { G, kind } = kindOf(spec);
   const tol = checkTol(checkOptions(options).tol, DEFAULT_TOL);
   return kind.single(G, x, shape, tol);
@@ -63,8 +65,9 @@ export interface BatchOptions extends CanonicalizeOptions {
  */
 export function canonicalizeBatch(G: 'graph' | 'weighted-graph' | GraphGroup, batch: GraphBatchInput, options?: BatchOptions): GraphBatchResult;
 export function canonicalizeBatch(G: PermutationSpec | PermutationGroup, batch: BatchInput, options?: BatchOptions): PermutationBatchResult;
+export function canonicalizeBatch(G: BaselineGroup, batch: BatchInput, options?: BatchOptions): BaselineBatchResult;
 export function canonicalizeBatch(G: string | Group, batch: BatchInput, options?: BatchOptions): BatchResult;
-export function canonicalizeBatch(spec: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options?: BatchOptions): BatchResult | GraphBatchResult | PermutationBatchResult {
+export function canonicalizeBatch(spec: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options?: BatchOptions): BatchResult | GraphBatchResult | PermutationBatchResult | BaselineBatchResult {
   const { G, kind } = kindOf(spec);
   const o = checkOptions(options) as BatchOptions;
   const tol = checkTol(o.tol, DEFAULT_TOL);

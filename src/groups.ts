@@ -2,7 +2,7 @@
  * Group specs: parse 'SO(3)', 'E(2)', … into plain data that can cross to workers
  * (a worker re-parses the spec). What each family computes lives in src/frames/.
  */
-import { optionError, optionRangeError } from './errors.js';
+import { describe, optionError, optionRangeError } from './errors.js';
 
 export type FamilyName = 'orthogonal' | 'lorentz' | 'unitary' | 'linear';
 
@@ -20,6 +20,57 @@ export interface Group {
   readonly special: boolean;
   /** The group includes translations (E, SE, Aff). */
   readonly translations: boolean;
+  /**
+   * How frames are built: 'mfa' (minimal frames, the default) or a baseline for
+   * comparisons, 'fa', 'sfa' or 'ifa' (O, SO, E, SE only; src/frames/fa.ts).
+   */
+  readonly method: Method;
+  /** SFA's seed, or undefined: every call draws one. */
+  readonly seed?: number;
+}
+
+/** A group whose frames are a baseline's (group(spec, { method: 'fa' | 'sfa' | 'ifa' })). */
+export type BaselineGroup = Group & { readonly method: 'fa' | 'sfa' | 'ifa' };
+
+/** Frame methods: minimal frames, and the baselines FA, stochastic FA and improved FA. */
+export type Method = 'mfa' | 'fa' | 'sfa' | 'ifa';
+
+export interface GroupOptions {
+  /** 'mfa' (default), or a baseline: 'fa', 'sfa', 'ifa' (O(d), SO(d), E(d), SE(d), d <= FA_MAX_DIM). */
+  method?: Method;
+  /** SFA's seed: a whole number in [0, 2^32); without it each call draws its own. */
+  seed?: number;
+}
+
+/** Largest d the baselines take: FA and iFA have 2^d frame elements, one model call each. */
+export const FA_MAX_DIM = 12;
+
+const METHODS: readonly string[] = ['mfa', 'fa', 'sfa', 'ifa'];
+
+/**
+ * The `method` option for group G: undefined or 'mfa' (minimal frames, any group),
+ * 'fa', 'sfa' or 'ifa' (O(d), SO(d), E(d), SE(d) with d <= FA_MAX_DIM). Throws
+ * OptionTypeError for a non-string, OptionRangeError for an unknown method or a
+ * group the method does not cover (and the group's own error for a bad spec).
+ */
+export function checkMethod(method: unknown, G: string | Group | GraphGroup | PermutationGroup): Method {
+  if (method === undefined || method === 'mfa') return 'mfa';
+  if (typeof method !== 'string') throw optionError(`method must be 'mfa', 'fa', 'sfa' or 'ifa', got ${describe(method)}`);
+  if (!METHODS.includes(method)) throw optionRangeError(`unknown method '${method}'; methods: 'mfa' (minimal frames, the default), 'fa', 'sfa', 'ifa'`);
+  const g = group(G as string) as Group | GraphGroup | PermutationGroup;
+  if (isGraphGroup(g) || isPermutationGroup(g) || g.family !== 'orthogonal') {
+    throw optionRangeError(`method '${method}' covers O(d), SO(d), E(d) and SE(d), not ${g.spec}`);
+  }
+  if (g.d > FA_MAX_DIM) throw optionRangeError(`method '${method}' takes d <= ${FA_MAX_DIM} (FA's frame has 2^d elements), got ${g.spec}`);
+  return method as Method;
+}
+
+/** SFA's seed: a whole number in [0, 2^32); undefined draws one (so calls differ unless seeded). */
+export function checkSeed(seed: unknown): number {
+  if (seed === undefined) return Math.floor(Math.random() * 2 ** 32);
+  if (typeof seed !== 'number') throw optionError(`seed must be a number, got ${describe(seed)}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw optionRangeError(`seed must be a whole number in [0, 2^32), got ${seed}`);
+  return seed;
 }
 
 /** Largest dimension any group accepts (QR work grows as d³). */
@@ -99,11 +150,16 @@ export function isGraphGroup(g: unknown): g is GraphGroup {
 
 const cache = new Map<string, Group>();
 
-/** Parse a group spec. Accepts a Group too (returned as is). */
+/**
+ * Parse a group spec. Accepts a Group too (returned as is). `options.method` picks a
+ * baseline frame method instead of minimal frames (O, SO, E, SE only).
+ */
 export function group(spec: 'graph' | 'weighted-graph' | GraphGroup): GraphGroup;
 export function group(spec: PermutationSpec | PermutationGroup): PermutationGroup;
-export function group(spec: string | Group): Group;
-export function group(spec: string | Group | GraphGroup | PermutationGroup): Group | GraphGroup | PermutationGroup {
+export function group(spec: string | Group, options: GroupOptions & { method: 'fa' | 'sfa' | 'ifa' }): BaselineGroup;
+export function group(spec: string | Group, options?: GroupOptions): Group;
+export function group(spec: string | Group | GraphGroup | PermutationGroup, options?: GroupOptions): Group | GraphGroup | PermutationGroup {
+  if (options !== undefined) return withMethod(spec, options);
   if (typeof spec === 'object' && spec !== null && typeof (spec as Group).spec === 'string') return spec as Group;
   if (typeof spec !== 'string') throw optionError(`a group spec must be a string such as 'SO(3)', got ${typeof spec}`);
   const key = spec.replace(/\s+/g, '');
@@ -131,23 +187,19 @@ export function group(spec: string | Group | GraphGroup | PermutationGroup): Gro
     width: name === 'U' || name === 'SU' ? 2 : 1,
     special: name === 'SO' || name === 'SE' || name === 'SU' || name === 'SL',
     translations: name === 'E' || name === 'SE' || name === 'Aff',
+    method: 'mfa',
   });
   cache.set(key, g);
   return g;
 }
 
-/**
- * A group acting on point sets, for the calls that take point batches; graph groups
- * are refused with a pointer to what handles them (the batch calls and the engine
- * send graph and permutation groups to src/engine/records.ts before this).
- */
-export function pointGroup(spec: string | Group, use: string): Group {
-  const g = group(spec) as Group | GraphGroup | PermutationGroup;
-  if (isPermutationGroup(g)) {
-    throw optionRangeError(`${use} takes point groups, not '${g.spec}'`);
-  }
-  if (isGraphGroup(g)) {
-    throw optionRangeError(`${use} takes point sets; for '${g.spec}' use canonicalize(group('${g.spec}'), A, { n }) and its averageNodes / averageEdges`);
-  }
-  return g;
+/** `spec` with a frame method (and SFA's seed) from `options`. */
+function withMethod(spec: string | Group | GraphGroup | PermutationGroup, options: GroupOptions): Group | GraphGroup | PermutationGroup {
+  if (typeof options !== 'object' || options === null) throw optionError(`group options must be an object, got ${describe(options)}`);
+  const method = checkMethod(options.method, spec);
+  const g = group(spec as string);
+  if (method === 'mfa' && options.seed === undefined) return g;
+  if (options.seed !== undefined && method !== 'sfa') throw optionRangeError(`seed is SFA's option; method is '${method}'`);
+  const seed = options.seed === undefined ? undefined : checkSeed(options.seed);
+  return Object.freeze({ ...g, method, ...(seed === undefined ? {} : { seed }) });
 }

@@ -1,7 +1,8 @@
 /**
  * minframe: exact symmetry for any model by Minimal Frame Averaging.
  */
-export { group, DEFAULT_TOL, MAX_DIM, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from './groups.js';
+export { group, DEFAULT_TOL, MAX_DIM, FA_MAX_DIM, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec, type BaselineGroup, type GroupOptions, type Method } from './groups.js';
+export type { BaselineFrame, BaselineBatchResult } from './kinds/baseline.js';
 export type { PermutationFrame } from './frames/permutation.js';
 export { canonicalize, canonicalizeBatch, type GraphShape, type BatchOptions, type CanonicalizeOptions } from './canonicalize.js';
 export type { Frame, BatchResult } from './kinds/points.js';

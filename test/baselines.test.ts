@@ -8,8 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { equivariant, group, InputRangeError, InputTypeError, ModelError, OptionRangeError, OptionTypeError } from '../src/index.js';
-import { checkMethod, checkSeed, faAverage, faFrames, frameAverage, FA_MAX_DIM, type FaMethod } from '../src/frames/fa.js';
+import { equivariant, invariant, group, InputRangeError, InputTypeError, ModelError, OptionRangeError, OptionTypeError, type Group } from '../src/index.js';
+import { faAverage, faFrames, type FaMethod } from '../src/frames/fa.js';
+import { checkMethod, checkSeed, FA_MAX_DIM } from '../src/groups.js';
 import { checkBatch, checkShape, checkSingle } from '../src/batch.js';
 import { withArena, type Kernels } from '../src/wasm/module.js';
 import { testFunctions } from '../src/testing/functions.js';
@@ -27,6 +28,26 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/fa-reference.json', 
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const summed = (name: string) => (y: Float64Array, s: { n: number; d: number }) => sumRows(testFunctions[name](y, s), s.n, s.d);
+
+/**
+ * One input averaged over its FA / SFA / iFA frame through the public wrappers
+ * (group(spec, { method }) with equivariant / invariant), with the model's calls counted.
+ */
+async function frameAverage(
+  method: FaMethod, spec: string | Group, f: (x: Float64Array, s: { n: number; d: number }) => ArrayLike<number> | PromiseLike<ArrayLike<number>>,
+  x: Float64Array | Float32Array, shape: { n: number; d: number }, options: { seed?: number; tol?: number; output?: 'vectors' | 'points' | 'invariant' } = {},
+): Promise<{ output: Float64Array; calls: number }> {
+  let calls = 0;
+  const counted = (c: Float64Array, s: { n: number; d: number }) => {
+    calls++;
+    return f(c, s) as Float64Array;
+  };
+  const G = group(spec as string, { method, seed: options.seed });
+  const out = options.output === 'invariant'
+    ? await invariant(G, counted, { tol: options.tol })(x, shape)
+    : await equivariant(G, counted, { output: options.output, tol: options.tol })(x, shape);
+  return { output: Float64Array.from(out as ArrayLike<number>), calls };
+}
 
 /** A non-equivariant model mixing rows and columns (an entrywise one would commute with FA's sign flips). */
 function model(x: Float64Array, { n, d }: { n: number; d: number }): Float64Array {
@@ -513,9 +534,11 @@ describe('invalid options and inputs', () => {
     const x = Float64Array.of(1, 2, 3, 4.5);
     expect(() => faFrames('fa', G, checkSingle(G, x, { n: 2, d: 2 }), { tol: 2 })).toThrow(OptionRangeError);
     expect(() => faFrames('sfa', G, checkSingle(G, x, { n: 2, d: 2 }), { first: -1 })).toThrow(OptionRangeError);
-    await expect(frameAverage('mfa' as FaMethod, 'O(2)', model, x, { n: 2, d: 2 })).rejects.toThrow(OptionRangeError);
+    expect(() => group('O(2)', { method: 'mfa', seed: 3 })).toThrow(OptionRangeError);
+    expect(() => group('U(2)', { method: 'fa' })).toThrow(OptionRangeError);
+    expect(() => equivariant('O(2)', model, { method: 'pca' as FaMethod })).toThrow(/unknown method 'pca'/);
     await expect(frameAverage('fa', 'O(2)', model, x, { n: 2, d: 2 }, { output: 'scalars' as 'points' })).rejects.toThrow(OptionRangeError);
-    await expect(frameAverage('fa', 'O(2)', 5 as unknown as typeof model, x, { n: 2, d: 2 })).rejects.toThrow(OptionTypeError);
+    expect(() => equivariant(group('O(2)', { method: 'fa' }), 5 as never)).toThrow(OptionTypeError);
     const f = faFrames('fa', G, checkSingle(G, x, { n: 2, d: 2 }));
     expect(() => faAverage(f, new Float64Array(3), 'vectors')).toThrow(OptionRangeError);
     expect(() => faAverage(f, new Float64Array(6), 'invariant')).toThrow(OptionRangeError);
@@ -531,7 +554,7 @@ describe('invalid options and inputs', () => {
     let calls = 0;
     await expect(frameAverage('fa', 'O(2)', () => [++calls], x, shape, { output: 'invariant' })).resolves.toEqual({ output: Float64Array.of(2.5), calls: 4 });
     let k = 0;
-    await expect(frameAverage('fa', 'O(2)', () => new Float64Array(1 + (k++ % 2)), x, shape, { output: 'invariant' })).rejects.toThrow(/expected 1, as for element 0/);
+    await expect(frameAverage('fa', 'O(2)', () => new Float64Array(1 + (k++ % 2)), x, shape, { output: 'invariant' })).rejects.toThrow(/invariant outputs must have one length/);
     await expect(frameAverage('fa', 'O(2)', () => { throw new Error('boom'); }, x, shape)).rejects.toThrow(ModelError);
     await expect(frameAverage('ifa', 'O(2)', async () => Promise.reject(new Error('late')), x, shape)).rejects.toThrow(/input 0: the model failed: late/);
     // an async model is awaited, a sync one is not

@@ -10,7 +10,7 @@
  * same code, so the result is bit-identical to canonicalizeBatch whatever the
  * thread count and chunking.
  */
-import { DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from '../groups.js';
+import { DEFAULT_TOL, type BaselineGroup, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from '../groups.js';
 import { checkOptions, checkTol, type BatchInput } from '../batch.js';
 import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
@@ -18,6 +18,7 @@ import { checkErrorMode, runJob, settle, type Job, type JobEngine, type JobFacto
 import { kindOf } from '../kinds/index.js';
 import type { BatchOptions } from '../canonicalize.js';
 import type { BatchResult } from '../kinds/points.js';
+import type { BaselineBatchResult } from '../kinds/baseline.js';
 import type { PermutationBatchResult } from '../kinds/permutation.js';
 import type { GraphBatchInput, GraphBatchResult } from '../kinds/graph.js';
 import { inlinePool, type Pool } from './pool.js';
@@ -65,6 +66,7 @@ export interface Engine {
   canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, batch: GraphBatchInput, options?: EngineCallOptions): Promise<GraphBatchResult>;
   /** S(n) and S(n) x G frames of a batch of point sets, as canonicalizeBatch computes them (bit for bit). */
   canonicalize(G: PermutationSpec | PermutationGroup, batch: BatchInput, options?: EngineCallOptions): Promise<PermutationBatchResult>;
+  canonicalize(G: BaselineGroup, batch: BatchInput, options?: EngineCallOptions): Promise<BaselineBatchResult>;
   canonicalize(G: string | Group, batch: BatchInput, options?: EngineCallOptions): Promise<BatchResult>;
   /** Stop the workers and drop the kept buffer. Calls still running reject; later calls reject. Idempotent. */
   close(): Promise<void>;
@@ -136,8 +138,9 @@ class PoolEngine implements Engine, JobEngine {
 
   canonicalize(G: 'graph' | 'weighted-graph' | GraphGroup, batch: GraphBatchInput, options?: EngineCallOptions): Promise<GraphBatchResult>;
   canonicalize(G: PermutationSpec | PermutationGroup, batch: BatchInput, options?: EngineCallOptions): Promise<PermutationBatchResult>;
+  canonicalize(G: BaselineGroup, batch: BatchInput, options?: EngineCallOptions): Promise<BaselineBatchResult>;
   canonicalize(G: string | Group, batch: BatchInput, options?: EngineCallOptions): Promise<BatchResult>;
-  async canonicalize(spec: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options?: EngineCallOptions): Promise<BatchResult | GraphBatchResult | PermutationBatchResult> {
+  async canonicalize(spec: string | Group | GraphGroup | PermutationGroup, batch: BatchInput | GraphBatchInput, options?: EngineCallOptions): Promise<BatchResult | GraphBatchResult | PermutationBatchResult | BaselineBatchResult> {
     if (this.closing) throw engineClosedError();
     const { G, kind } = kindOf(spec);
     const o = checkOptions(options) as EngineCallOptions;

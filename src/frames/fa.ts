@@ -32,24 +32,16 @@
  * Wiring: `checkMethod` validates the `method` option once; per batch, `faFrames`
  * gives every input's frame and the canonical inputs stacked as a batch
  * (canonical, canonicalOffsets: the model's input), and `faAverage` maps the
- * model's outputs back. `frameAverage` does all three for one input.
+ * model's outputs back. src/kinds/baseline.ts runs them for the wrappers and the engine.
  */
-import { group as parseGroup, isGraphGroup, isPermutationGroup, DEFAULT_TOL, type Group, type GraphGroup, type PermutationGroup } from '../groups.js';
+import { checkMethod, checkSeed, group as parseGroup, DEFAULT_TOL, type Group, type Method } from '../groups.js';
 import { checkSingle, checkTol, firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import { describe, inputRangeError, inputTypeError, modelError, optionError, optionRangeError } from '../errors.js';
 import type { OutputKind } from './index.js';
 
 /** The baselines: FA, stochastic FA (one element), improved FA (perturbed degenerate inputs). */
-export type FaMethod = 'fa' | 'sfa' | 'ifa';
-
-/** The `method` option of the averaging wrappers: minimal frames (the default) or a baseline. */
-export type Method = 'mfa' | FaMethod;
-
-const METHODS: readonly string[] = ['mfa', 'fa', 'sfa', 'ifa'];
-
-/** Largest d the baselines take: FA and iFA have 2^d frame elements, one model call each. */
-export const FA_MAX_DIM = 12;
+export type FaMethod = Exclude<Method, 'mfa'>;
 
 /** Kernel flags (assembly/frames/fa.ts). */
 const SPECIAL = 1;
@@ -58,32 +50,6 @@ const NULL = 4;
 /** fa_expand's pick: all elements, or none. */
 const ALL = -1;
 const NONE = -2;
-
-/**
- * The `method` option for group G: undefined or 'mfa' (minimal frames, any group),
- * 'fa', 'sfa' or 'ifa' (O(d), SO(d), E(d), SE(d) with d <= FA_MAX_DIM). Throws
- * OptionTypeError for a non-string, OptionRangeError for an unknown method or a
- * group the method does not cover (and the group's own error for a bad spec).
- */
-export function checkMethod(method: unknown, G: string | Group | GraphGroup | PermutationGroup): Method {
-  if (method === undefined || method === 'mfa') return 'mfa';
-  if (typeof method !== 'string') throw optionError(`method must be 'mfa', 'fa', 'sfa' or 'ifa', got ${describe(method)}`);
-  if (!METHODS.includes(method)) throw optionRangeError(`unknown method '${method}'; methods: 'mfa' (minimal frames, the default), 'fa', 'sfa', 'ifa'`);
-  const g = parseGroup(G as string) as Group | GraphGroup | PermutationGroup;
-  if (isGraphGroup(g) || isPermutationGroup(g) || g.family !== 'orthogonal') {
-    throw optionRangeError(`method '${method}' covers O(d), SO(d), E(d) and SE(d), not ${g.spec}`);
-  }
-  if (g.d > FA_MAX_DIM) throw optionRangeError(`method '${method}' takes d <= ${FA_MAX_DIM} (FA's frame has 2^d elements), got ${g.spec}`);
-  return method as FaMethod;
-}
-
-/** SFA's seed: a whole number in [0, 2^32); undefined draws one (so calls differ unless seeded). */
-export function checkSeed(seed: unknown): number {
-  if (seed === undefined) return Math.floor(Math.random() * 2 ** 32);
-  if (typeof seed !== 'number') throw optionError(`seed must be a number, got ${describe(seed)}`);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw optionRangeError(`seed must be a whole number in [0, 2^32), got ${seed}`);
-  return seed;
-}
 
 /**
  * Every input's FA/SFA/iFA frame, as plain data. Input i owns elements
@@ -465,60 +431,4 @@ export function faAverage(f: FaFrames, y: ArrayLike<number>, kind: OutputKind | 
     }
   });
   return out;
-}
-
-/** A model for frameAverage: one canonical input (n×d rows) in, its output out. */
-export type FaModel = (x: Float64Array, shape: { n: number; d: number }) => ArrayLike<number> | PromiseLike<ArrayLike<number>>;
-
-export interface FrameAverageOptions {
-  /** iFA's relative null-space threshold (default 1e-9). */
-  tol?: number;
-  /** SFA's seed (see checkSeed). */
-  seed?: number;
-  /** 'vectors' (default) and 'points' (also translated, for E, SE): equivariant; 'invariant': any length. */
-  output?: OutputKind | 'invariant';
-}
-
-/**
- * Average `model` over the FA, SFA or iFA frame of one input x (n×d rows) under
- * group `spec`, calling the model once per frame element (sync or async; awaited
- * only when it returns a promise) on a copy of the element's canonical input.
- * Equivariant outputs must have n×d values; invariant ones any length, the same for
- * every element. Returns the average and the number of model calls (|F|). Input
- * errors throw as in canonicalize(); a failing model throws ModelError.
- */
-export async function frameAverage(
-  method: FaMethod, spec: string | Group, model: FaModel, x: Float64Array | Float32Array, shape: { n: number; d: number },
-  options: FrameAverageOptions = {},
-): Promise<{ output: Float64Array; calls: number }> {
-  if (checkMethod(method, spec) === 'mfa') throw optionRangeError(`frameAverage runs the baselines 'fa', 'sfa' and 'ifa'; minimal frames average with equivariant() and invariant()`);
-  if (typeof model !== 'function') throw optionError(`the model must be a function, got ${describe(model)}`);
-  const kind = options.output ?? 'vectors';
-  if (kind !== 'vectors' && kind !== 'points' && kind !== 'invariant') throw optionRangeError(`output must be 'vectors', 'points' or 'invariant', got ${String(kind)}`);
-  const G = parseGroup(spec as string) as Group;
-  const b = checkSingle(G, x, shape);
-  const f = faFrames(method, G, b, { tol: options.tol, seed: options.seed });
-  const { n, d } = shape;
-  const calls = f.sizes[0];
-  let y = new Float64Array(kind === 'invariant' ? 0 : f.canonical.length);
-  for (let e = 0; e < calls; e++) {
-    let out: ArrayLike<number> | PromiseLike<ArrayLike<number>>;
-    try {
-      out = model(f.canonical.slice(e * n * d, (e + 1) * n * d), { n, d });
-      if (typeof (out as PromiseLike<unknown>)?.then === 'function') out = await out;
-    } catch (err) {
-      throw modelError(0, err);
-    }
-    const v = out as ArrayLike<number>;
-    if (!(v instanceof Float64Array || v instanceof Float32Array || Array.isArray(v))) {
-      throw inputTypeError(0, `the model must return a Float64Array, Float32Array or number[], got ${describe(v)}`);
-    }
-    if (kind === 'invariant' && e === 0) y = new Float64Array(calls * v.length);
-    const width = y.length / calls;
-    if (v.length !== width) {
-      throw inputTypeError(0, `the model returned ${v.length} values for frame element ${e}, expected ${kind === 'invariant' ? `${width}, as for element 0` : `n×d = ${width}`}`);
-    }
-    y.set(v, e * width);
-  }
-  return { output: faAverage(f, y, kind), calls };
 }

@@ -313,7 +313,7 @@ function averageOverStabilizer(s: Stabilizer, y: Float64Array, z: Float64Array, 
  * stand-in of dimension d for S(n), which takes any d.
  */
 export function rowGroup(G: PermutationGroup, d: number): Group {
-  return G.base ?? { spec: `S(n) on d = ${d}`, name: 'S', family: 'orthogonal', d, width: 1, special: false, translations: false };
+  return G.base ?? { spec: `S(n) on d = ${d}`, name: 'S', family: 'orthogonal', d, width: 1, special: false, translations: false, method: 'mfa' };
 }
 
 /** S(n): each valid input's rows sorted by their columns' cluster ids. */

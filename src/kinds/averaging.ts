@@ -15,6 +15,7 @@ import { abortError, describe, inputTypeError, modelError, optionError, toFailur
 import type { Kernels } from '../wasm/module.js';
 import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
 import type { Kind } from './index.js';
+import type { GroupOptions } from '../groups.js';
 
 type Awaitable<T> = T | Promise<T>;
 type Values = Float64Array | Float32Array | ArrayLike<number>;
@@ -116,13 +117,21 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
   const errors = f.errors as (Error | null)[];
   const fixed = f.width(output);
   const what = expectedName(f, output, fixed);
+  const calls = f.calls ?? one;
+  // items of the outputs (offsets) and of the model's outputs, call by call (at)
   const offsets = new Int32Array(f.count + 1);
-  for (let i = 0; i < f.count; i++) offsets[i + 1] = offsets[i] + f.items(i, output);
+  const at = new Int32Array(f.count + 1);
+  for (let i = 0; i < f.count; i++) {
+    const items = f.items(i, output);
+    offsets[i + 1] = offsets[i] + items;
+    at[i + 1] = at[i] + items * calls(i);
+  }
   const total = offsets[f.count];
+  const ytotal = at[f.count];
   let width = fixed;
   let y: Float64Array | null = null;
   let borrowed = false;
-  const buffer = (w: number) => (y ??= options.scratch?.length === total * w ? options.scratch : new Float64Array(total * w));
+  const buffer = (w: number) => (y ??= options.scratch?.length === ytotal * w ? options.scratch : new Float64Array(ytotal * w));
   const fail = (i: number, e: unknown) => {
     const err = e instanceof Error && e.name === 'AbortError' ? e : modelError(i, e);
     if (options.errors === 'throw' || err.name === 'AbortError') throw err;
@@ -133,7 +142,7 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
     for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
     const all = f.stacked();
     // the canonical inputs as they are when every input is valid; else the valid ones, copied together
-    const s = valid.length === f.count ? all : compact(f, valid, all.dim);
+    const s = valid.length === f.count ? all : compact(f, valid, calls, all.dim);
     options.signal?.throwIfAborted();
     let out: Values;
     try {
@@ -143,82 +152,114 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
       throw modelError(valid[0] ?? 0, e);
     }
     const v = outputValues(out, valid[0] ?? 0);
-    const items = valid.reduce((sum, i) => sum + offsets[i + 1] - offsets[i], 0);
+    const items = valid.reduce((sum, i) => sum + at[i + 1] - at[i], 0);
     width = widthOf(v.length, items, fixed, valid[0] ?? 0, what);
     if (valid.length === f.count && v instanceof Float64Array) {
       y = v; // already laid out as the batch: no copy (and not ours to reuse)
       borrowed = true;
     } else {
       const yb = buffer(width);
-      let at = 0;
+      let from = 0;
       for (const i of valid) {
-        const len = (offsets[i + 1] - offsets[i]) * width;
-        yb.set(subarray(v, at, at + len), offsets[i] * width);
-        at += len;
+        const len = (at[i + 1] - at[i]) * width;
+        yb.set(subarray(v, from, from + len), at[i] * width);
+        from += len;
       }
     }
   } else {
     for (let i = 0; i < f.count; i++) {
-      if (errors[i]) continue;
-      if (options.signal?.aborted) throw abortError(options.signal.reason);
-      const { x, shape } = f.input(i);
-      let r: unknown;
-      try {
-        r = (model as Model)(x, shape);
-        if (isThenable(r)) r = await untilAborted(r, options.signal);
-      } catch (e) {
-        fail(i, e);
-        continue;
-      }
-      try {
-        const v = outputValues(r, i);
-        const w = widthOf(v.length, offsets[i + 1] - offsets[i], width, i, what);
-        width = w;
-        buffer(w).set(v, offsets[i] * w);
-      } catch (e) {
-        if (options.errors === 'throw') throw e;
-        errors[i] = e as Error;
+      const items = offsets[i + 1] - offsets[i];
+      for (let j = 0, c = calls(i); j < c && !errors[i]; j++) {
+        if (options.signal?.aborted) throw abortError(options.signal.reason);
+        const { x, shape } = f.input(i, j);
+        let r: unknown;
+        try {
+          r = (model as Model)(x, shape);
+          if (isThenable(r)) r = await untilAborted(r, options.signal);
+        } catch (e) {
+          fail(i, e);
+          break;
+        }
+        try {
+          const v = outputValues(r, i);
+          const w = widthOf(v.length, items, width, i, what);
+          width = w;
+          buffer(w).set(v, (at[i] + j * items) * w);
+        } catch (e) {
+          if (options.errors === 'throw') throw e;
+          errors[i] = e as Error;
+        }
       }
     }
   }
   const w = width ?? 1;
   const yb = buffer(w);
   // inputs without outputs (bad inputs, failed model calls) average as NaN
-  for (let i = 0; i < f.count; i++) if (errors[i]) yb.fill(NaN, offsets[i] * w, offsets[i + 1] * w);
+  for (let i = 0; i < f.count; i++) if (errors[i]) yb.fill(NaN, at[i] * w, at[i + 1] * w);
   const out = options.into && options.into.length === total * w && options.into !== yb ? options.into : new Float64Array(total * w);
   f.restore(yb, w, output, out);
   return { data: out, width: w, offsets, scratch: borrowed ? undefined : yb };
 }
 
-/** Invariant outputs: the model's output on each valid input's canonical form (undefined for bad inputs). */
+/**
+ * Invariant outputs: the model's output on each valid input's canonical form
+ * (undefined for bad inputs). Where an input needs several calls (the baselines),
+ * their outputs are averaged: numbers, or arrays of numbers of one length.
+ */
 export async function averageInvariant<T>(f: Framed, model: Model<T>, options: CallOptions): Promise<(T | undefined)[]> {
   const errors = f.errors as (Error | null)[];
+  const calls = f.calls ?? one;
   const outputs: (T | undefined)[] = new Array(f.count).fill(undefined);
   for (let i = 0; i < f.count; i++) {
     if (errors[i]) continue;
-    if (options.signal?.aborted) throw abortError(options.signal.reason);
-    const { x, shape } = f.input(i);
+    const c = calls(i);
+    const values: T[] = [];
     try {
-      const r = model(x, shape);
-      outputs[i] = isThenable(r) ? await untilAborted(r, options.signal) : r;
+      for (let j = 0; j < c; j++) {
+        if (options.signal?.aborted) throw abortError(options.signal.reason);
+        const { x, shape } = f.input(i, j);
+        const r = model(x, shape);
+        values.push(isThenable(r) ? await untilAborted(r, options.signal) : r);
+      }
     } catch (e) {
       if (e instanceof Error && e.name === 'AbortError') throw e;
       const err = modelError(i, e);
       if (options.errors === 'throw') throw err;
       errors[i] = err;
+      continue;
+    }
+    try {
+      outputs[i] = c === 1 ? values[0] : (mean(values as unknown[], i) as T);
+    } catch (e) {
+      if (options.errors === 'throw') throw e;
+      errors[i] = e as Error;
     }
   }
   return outputs;
+}
+
+/** The mean of a frame's invariant outputs: numbers, or arrays of numbers of equal length. */
+function mean(values: unknown[], i: number): number | Float64Array {
+  if (values.every((v) => typeof v === 'number')) return (values as number[]).reduce((s, v) => s + v, 0) / values.length;
+  const arrays = values.map((v) => outputValues(v, i));
+  const len = arrays[0].length;
+  const out = new Float64Array(len);
+  for (const a of arrays) {
+    if (a.length !== len) throw inputTypeError(i, `the model returned ${a.length} values for one frame element and ${len} for another; invariant outputs must have one length`);
+    for (let c = 0; c < len; c++) out[c] += a[c];
+  }
+  for (let c = 0; c < len; c++) out[c] /= arrays.length;
+  return out;
 }
 
 function subarray(v: Float64Array | Float32Array | number[], from: number, to: number): ArrayLike<number> {
   return Array.isArray(v) ? v.slice(from, to) : v.subarray(from, to);
 }
 
-/** The valid inputs' canonical forms stacked for a batch model. */
-function compact(f: Framed, valid: number[], dim: number): StackedBatch {
-  const offsets = new Int32Array(valid.length + 1);
-  const parts = valid.map((i) => f.input(i));
+/** The valid inputs' model inputs stacked for a batch model, in call order. */
+function compact(f: Framed, valid: number[], calls: (i: number) => number, dim: number): StackedBatch {
+  const parts = valid.flatMap((i) => Array.from({ length: calls(i) }, (_, j) => f.input(i, j)));
+  const offsets = new Int32Array(parts.length + 1);
   parts.forEach((p, j) => (offsets[j + 1] = offsets[j] + p.shape.n));
   const data = new Float64Array(parts.reduce((s, p) => s + p.x.length, 0));
   let at = 0;
@@ -226,8 +267,10 @@ function compact(f: Framed, valid: number[], dim: number): StackedBatch {
     data.set(p.x, at);
     at += p.x.length;
   }
-  return { data, dim, offsets, count: valid.length };
+  return { data, dim, offsets, count: parts.length };
 }
+
+const one = () => 1;
 
 /** A module model: its default export, and whether it takes stacked batches (`export const batchModel = true`). */
 export interface LoadedModel {
@@ -261,6 +304,8 @@ export interface AverageTask extends Task {
   input: unknown;
   model: string;
   how: Averaging;
+  /** The group's method and seed (group()'s options), when not minimal frames. */
+  options?: GroupOptions;
 }
 
 /** A worker's reply: the chunk's outputs and, per input, its failure or null. */

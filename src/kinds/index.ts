@@ -5,12 +5,13 @@
  * through `kindOf`; workers run every task through `runTask`.
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
-import { group as parseGroup, type Group, type GraphGroup, type PermutationGroup } from '../groups.js';
+import { group as parseGroup, type Group, type GraphGroup, type GroupOptions, type PermutationGroup } from '../groups.js';
 import type { BatchInput } from '../batch.js';
 import { internalError } from '../errors.js';
 import { graphFrame, type GraphFrame } from '../frames/graph.js';
 import { permutationFrame, type PermutationFrame } from '../frames/permutation.js';
 import type { Kernels } from '../wasm/module.js';
+import { baseline, baselineBuffers, runBaseline, type BaselineBatchResult, type BaselineFrame, type BaselineTask } from './baseline.js';
 import { averageChunk, type AverageReply, type AverageTask } from './averaging.js';
 import type { Framed, Job, OutputKind, Slicer, Staging, Task } from './kind.js';
 import { checkPoints, rowSlicer, pointBuffers, pointFrame, pointFramed, pointFramedOne, pointJob, pointResult, runPoints, POINT_OUTPUTS, type BatchResult, type Frame, type PointReply, type PointTask } from './points.js';
@@ -32,10 +33,10 @@ export interface JobOptions {
  * (src/average.ts), which get the frames as a `Framed`.
  */
 export interface Kind<G extends AnyGroup = AnyGroup> {
-  readonly name: 'points' | 'permutation' | 'graph';
-  single(G: G, x: unknown, shape: unknown, tol: number, k?: Kernels): Frame | PermutationFrame | GraphFrame;
+  readonly name: 'points' | 'permutation' | 'graph' | 'baseline';
+  single(G: G, x: unknown, shape: unknown, tol: number, k?: Kernels): Frame | PermutationFrame | GraphFrame | BaselineFrame;
   /** Check a batch (throws for a bad shape) and make its job, whose result is the public batch result. */
-  batch(G: G, batch: unknown, options: JobOptions, staging: Staging): Job<BatchResult | PermutationBatchResult | GraphBatchResult>;
+  batch(G: G, batch: unknown, options: JobOptions, staging: Staging): Job<BatchResult | PermutationBatchResult | GraphBatchResult | BaselineBatchResult>;
   /** The output kinds the wrappers accept for this kind; the first is the default. */
   readonly outputs: readonly OutputKind[];
   framedOne(G: G, x: unknown, shape: unknown, tol: number, k?: Kernels): Framed;
@@ -90,10 +91,23 @@ const graph: Kind<GraphGroup> = {
   slicer: (G, batch) => graphSlicer(checkGraphBatch(G, batch)),
 };
 
-/** A group spec parsed, with the kind of input it acts on. */
-export function kindOf(spec: unknown): { G: AnyGroup; kind: Kind } {
-  const G = parseGroup(spec as string) as AnyGroup;
-  const kind = G.family === 'graph' ? graph : G.family === 'permutation' ? permutation : points;
+const baselines: Kind<Group> = {
+  name: 'baseline',
+  single: (G, x, shape, tol, k) => baseline.single(G, x, shape as { n: number; d: number }, tol, k),
+  batch: (G, batch, { tol }) => baseline.batch(G, batch, tol),
+  outputs: POINT_OUTPUTS,
+  framedOne: (G, x, shape, tol, k) => baseline.framedOne(G, x, shape as { n: number; d: number }, tol, k),
+  framed: (G, batch, tol, _staging, k) => baseline.framed(G, batch, tol, k),
+  slicer: (G, batch) => baseline.slicer(G, batch),
+};
+
+/**
+ * A group spec parsed (with `options` as group() takes them: a baseline method),
+ * with the kind of input it acts on.
+ */
+export function kindOf(spec: unknown, options?: GroupOptions): { G: AnyGroup; kind: Kind } {
+  const G = (options ? parseGroup(spec as string, options) : parseGroup(spec as string)) as AnyGroup;
+  const kind = G.family === 'graph' ? graph : G.family === 'permutation' ? permutation : G.method !== 'mfa' ? baselines : points;
   return { G, kind: kind as Kind };
 }
 
@@ -106,8 +120,10 @@ export function runTask(task: Task, k: Kernels): unknown {
       return runPermutation(task as PermutationTask, k);
     case 'graph':
       return runGraph(task as GraphTask, k);
+    case 'baseline':
+      return runBaseline(task as BaselineTask, k);
     case 'average': {
-      const { G, kind } = kindOf((task as AverageTask).group);
+      const { G, kind } = kindOf((task as AverageTask).group, (task as AverageTask).options);
       return averageChunk(G, kind, task as AverageTask, k, runTask);
     }
     default:
@@ -120,5 +136,6 @@ export function transferables(task: Task, reply?: unknown): ArrayBuffer[] {
   if (task.kind === 'points') return pointBuffers((reply ?? task) as PointTask | PointReply);
   if (task.kind === 'average') return reply === undefined ? [] : ((reply as AverageReply).data ? [(reply as AverageReply).data!.buffer as ArrayBuffer] : []);
   if (reply !== undefined) return [];
+  if (task.kind === 'baseline') return baselineBuffers(task as BaselineTask);
   return task.kind === 'permutation' ? permutationBuffers(task as PermutationTask) : graphBuffers(task as GraphTask);
 }

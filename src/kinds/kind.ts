@@ -151,8 +151,15 @@ export interface Framed {
   readonly dim: number | null;
   readonly errors: (Error | null)[];
   readonly warnings: (string | null)[];
-  input(i: number): ModelInput;
-  /** The canonical inputs stacked for a batch model (valid or not: invalid ones hold NaN). */
+  /** The model's j-th input for input i (j < calls(i)). */
+  input(i: number, j?: number): ModelInput;
+  /**
+   * Model calls input i needs: 1 for minimal frames (the model runs once, on c), |F|
+   * for the baselines (once per frame element); absent means 1. The model's outputs
+   * go to `restore` call by call: input i's calls(i) outputs, then input i+1's.
+   */
+  calls?(i: number): number;
+  /** Every model input stacked for a batch model, in call order (invalid inputs hold NaN). */
   stacked(): StackedBatch;
   /** Items (rows, vertices or vertex pairs) of input i's output of this kind. */
   items(i: number, output: OutputKind): number;

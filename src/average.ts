@@ -16,7 +16,7 @@ import { checkSeed, DEFAULT_TOL, type Method, type Group, type GraphGroup, type 
 import { checkOptions, checkTol, type BatchInput } from './batch.js';
 import { describe, fromFailure, optionError, optionRangeError } from './errors.js';
 import { kernels, ready } from './wasm/module.js';
-import { checkErrorMode, isJobEngine, LOCAL, runInline, runJob, settle, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
+import { checkErrorMode, checkRun, isJobEngine, LOCAL, runInline, runJob, settle, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
 import { kindOf, runTask, type AnyGroup, type Kind } from './kinds/index.js';
 import { averageEquivariant, averageInvariant, loadModel, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
 import type { GraphBatchInput } from './kinds/graph.js';
@@ -128,12 +128,6 @@ function checkEngine(engine: unknown): JobEngine | undefined {
   return engine;
 }
 
-function checkRun(options: BatchCallOptions): RunOptions {
-  const { signal, onProgress } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw optionError(`onProgress must be a function, got ${describe(onProgress)}`);
-  return { signal, onProgress };
-}
 
 interface Wrapper {
   G: AnyGroup;

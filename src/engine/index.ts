@@ -1,20 +1,20 @@
 /**
  * The engine: canonicalize large batches inline or on a pool of worker threads
- * (DESIGN.md §6).
+ * (docs/architecture.md, Engine).
  *
- * A call checks the batch's shape on the calling thread (inputs of a bad shape
- * never reach a worker), splits it into chunks of whole inputs (planChunks), runs
- * each chunk as one task on the pool, and assembles one result: a BatchResult for
- * the point groups (task.ts), a GraphBatchResult or PermutationBatchResult for
- * graphs and S(n) (x G) (records.ts). Every input's frame is computed alone by the
- * same code, so the result is bit-identical to canonicalizeBatch whatever the
- * thread count and chunking.
+ * The engine knows no kind of input by name: a call gets its kind's Job from the
+ * registry (src/kinds/index.ts), which checks the batch's shape on the calling
+ * thread (inputs of a bad shape never reach a worker); the engine splits it into
+ * chunks of whole inputs (planChunks), runs each chunk as one task on the pool,
+ * merges the replies, and returns the job's result. Every input's frame is computed
+ * alone by the same code, so the result is bit-identical to canonicalizeBatch
+ * whatever the thread count and chunking.
  */
 import { DEFAULT_TOL, type BaselineGroup, type Group, type GraphGroup, type PermutationGroup, type PermutationSpec } from '../groups.js';
 import { checkOptions, checkTol, type BatchInput } from '../batch.js';
-import { abortError, describe, engineClosedError, optionError, optionRangeError, WorkerFailedError } from '../errors.js';
+import { abortError, engineClosedError, optionRangeError, WorkerFailedError } from '../errors.js';
 import { ready } from '../wasm/module.js';
-import { checkErrorMode, runJob, settle, type Job, type JobEngine, type JobFactory, type RunOptions, type Staging } from '../kinds/kind.js';
+import { checkErrorMode, checkRun, runJob, settle, type Job, type JobEngine, type JobFactory, type RunOptions, type Staging } from '../kinds/kind.js';
 import { kindOf } from '../kinds/index.js';
 import type { BatchOptions } from '../canonicalize.js';
 import type { BatchResult } from '../kinds/points.js';
@@ -110,14 +110,6 @@ export function planChunks(count: number, work: (i: number) => number, threads: 
   return bounds;
 }
 
-function checkRunOptions(options: RunOptions): RunOptions {
-  const { signal, onProgress } = options;
-  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && 'aborted' in signal && typeof signal.addEventListener === 'function')) {
-    throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
-  }
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw optionError(`onProgress must be a function, got ${describe(onProgress)}`);
-  return { signal, onProgress };
-}
 
 class PoolEngine implements Engine, JobEngine {
   private closing: Promise<void> | null = null;
@@ -157,7 +149,7 @@ class PoolEngine implements Engine, JobEngine {
    */
   async [runJob]<R>(make: JobFactory<R>, options: RunOptions): Promise<R> {
     if (this.closing) throw engineClosedError();
-    const run = checkRunOptions(options);
+    const run = checkRun(options);
     if (run.signal?.aborted) throw abortError(run.signal.reason);
     const lent: SharedArrayBuffer[] = [];
     const staging: Staging = {

@@ -35,9 +35,9 @@
  * model's outputs back. src/kinds/baseline.ts runs them for the wrappers and the engine.
  */
 import { checkMethod, checkSeed, group as parseGroup, DEFAULT_TOL, type Group, type Method } from '../groups.js';
-import { checkSingle, checkTol, firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
+import { checkTol, firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
-import { describe, inputRangeError, inputTypeError, modelError, optionError, optionRangeError } from '../errors.js';
+import { inputRangeError, optionRangeError } from '../errors.js';
 import type { OutputKind } from './index.js';
 
 /** The baselines: FA, stochastic FA (one element), improved FA (perturbed degenerate inputs). */

@@ -1,5 +1,5 @@
 /**
- * Minimal frames for graphs (DESIGN.md §2): `graph` (unweighted, undirected) and
+ * Minimal frames for graphs (docs/architecture.md): `graph` (unweighted, undirected) and
  * `weighted-graph` (real weights clustered into edge colours with the relative
  * tolerance), both with optional vertex colours.
  *

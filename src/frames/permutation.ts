@@ -1,5 +1,5 @@
 /**
- * S(n) and S(n) x G on point sets (DESIGN.md §2): G ∈ O(d), SO(d), E(d), SE(d),
+ * S(n) and S(n) x G on point sets (docs/architecture.md): G ∈ O(d), SO(d), E(d), SE(d),
  * O(1,d−1), SO(1,d−1); S(n) permutes the rows. Frames are computed for a whole
  * batch at once (the engine's tasks and the single-input API share this code).
  *

@@ -10,7 +10,7 @@
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
 import type { Kernels } from '../wasm/module.js';
-import { internalError, optionRangeError, withBatchResult } from '../errors.js';
+import { describe, internalError, optionError, optionRangeError, withBatchResult } from '../errors.js';
 
 /**
  * How a task's data reaches the code that runs it:
@@ -187,4 +187,14 @@ export interface Slicer {
   items(i: number, output: OutputKind): number;
   /** Inputs first .. end−1 as a batch of their own. */
   slice(first: number, end: number): unknown;
+}
+
+/** Check a call's signal and progress callback. */
+export function checkRun(options: RunOptions): RunOptions {
+  const { signal, onProgress } = options;
+  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && 'aborted' in signal && typeof signal.addEventListener === 'function')) {
+    throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw optionError(`onProgress must be a function, got ${describe(onProgress)}`);
+  return { signal, onProgress };
 }

@@ -11,7 +11,7 @@
  */
 import { inputRangeError, inputTypeError, optionRangeError } from '../errors.js';
 import { DEFAULT_TOL } from '../groups.js';
-import { checkCap, DEFAULT_ELEMENT_CAP } from '../batch.js';
+import { checkCap, checkTol, DEFAULT_ELEMENT_CAP } from '../batch.js';
 import { canonicalLabelings, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
 import type { Kernels } from '../wasm/module.js';
 
@@ -93,12 +93,6 @@ export function clusterIds(values: ArrayLike<number>, tol: number, options: { ze
   return ids;
 }
 
-function checkTolerance(tol: unknown): number {
-  if (tol === undefined) return DEFAULT_TOL;
-  if (typeof tol !== 'number' || !(tol >= 0) || !Number.isFinite(tol)) throw optionRangeError(`tol must be a finite number >= 0, got ${String(tol)}`);
-  return tol;
-}
-
 /** Validate weights (finite, symmetric within tol) and turn them into edge colour ids. */
 function weightColours(a: ArrayLike<number>, n: number, tol: number, input: number): Int32Array {
   if (a === null || typeof a !== 'object' || typeof a.length !== 'number') throw inputTypeError(input, 'adjacency must be an array or typed array of numbers');
@@ -125,7 +119,7 @@ function weightColours(a: ArrayLike<number>, n: number, tol: number, input: numb
 /** Graph frames of a batch in one canonical-labeling call. Errors name the input index. */
 export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: GraphFrameOptions }[], k?: Kernels): GraphFrame[] {
   const prepared: GraphInput[] = inputs.map(({ adjacency, options }, i) => {
-    const tol = checkTolerance(options.tol);
+    const tol = checkTol(options.tol, DEFAULT_TOL);
     if (options.weighted) {
       if (typeof options.n !== 'number' || !Number.isInteger(options.n)) throw inputTypeError(i, `n must be an integer, got ${String(options.n)}`);
       if (options.n < 1) throw inputRangeError(i, `a graph needs at least one vertex, got n = ${options.n}`);

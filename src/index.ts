@@ -17,3 +17,5 @@ export {
 } from './errors.js';
 export type { BatchInput } from './batch.js';
 export type { FrameBatch, OutputKind } from './frames/index.js';
+export { FileFormatError } from './errors.js';
+export { onnxModel, type OnnxModel, type OnnxModelOptions, type OnnxRuntime } from './models/onnx.js';

@@ -6,6 +6,7 @@
  * timestamps), so equal contents give equal bytes.
  */
 import type { FileHandle } from 'node:fs/promises';
+import * as zlib from 'node:zlib';
 import { fileError } from '../errors.js';
 import { fileRange, inflatedSource, type ByteSource } from './bytes.js';
 import type { OutputFile } from './output.js';
@@ -139,12 +140,15 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32 (the zip polynomial) of `b`, continued from `crc` (0 to start). */
-export function crc32(b: Uint8Array, crc = 0): number {
+/** CRC-32 (the zip polynomial) of `b`, continued from `crc` (0 to start), a byte at a time. */
+export function crc32Table(b: Uint8Array, crc = 0): number {
   let c = ~crc;
   for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }
+
+/** CRC-32 of `b` continued from `crc`: node:zlib's (Node >= 20.15, about 5× faster), else crc32Table. */
+export const crc32: (b: Uint8Array, crc?: number) => number = (zlib as { crc32?: (b: Uint8Array, crc?: number) => number }).crc32 ?? crc32Table;
 
 /** A member as the writer lays it out: its local header, then `size` bytes of data. */
 interface Slot {

@@ -42,8 +42,9 @@ export interface OnnxModelOptions {
   runtime?: OnnxRuntime;
 }
 
-/** A batch model backed by an ONNX Runtime session; release() frees the session. */
-export interface OnnxModel extends BatchModel {
+/** A batch model (a BatchModel) backed by an ONNX Runtime session; release() frees the session. */
+export interface OnnxModel {
+  (batch: Parameters<BatchModel>[0]): Promise<Float64Array>;
   readonly inputName: string;
   readonly outputName: string;
   release(): Promise<void>;
@@ -65,8 +66,8 @@ async function loadRuntime(): Promise<OnnxRuntime> {
 
 /** The model's bytes: a path or file: URL read in Node, any other URL fetched. */
 async function modelBytes(model: string | URL | Uint8Array | ArrayBuffer): Promise<{ bytes: Uint8Array; name: string }> {
-  if (model instanceof Uint8Array) return { bytes: model, name: 'the ONNX model' };
-  if (model instanceof ArrayBuffer) return { bytes: new Uint8Array(model), name: 'the ONNX model' };
+  if (model instanceof Uint8Array) return { bytes: model, name: 'the ONNX model (bytes)' };
+  if (model instanceof ArrayBuffer) return { bytes: new Uint8Array(model), name: 'the ONNX model (bytes)' };
   if (typeof model !== 'string' && !(model instanceof URL)) throw optionError(`onnxModel() takes a path, URL, Uint8Array or ArrayBuffer, got ${describe(model)}`);
   const name = String(model);
   const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -80,7 +81,7 @@ async function modelBytes(model: string | URL | Uint8Array | ArrayBuffer): Promi
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return { bytes: new Uint8Array(await res.arrayBuffer()), name };
   } catch (e) {
-    throw fileError(name, `cannot read the ONNX model: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file or directory' : e instanceof Error ? e.message : String(e)}`);
+    throw fileError(name, `cannot read: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file or directory' : e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -103,7 +104,7 @@ export async function onnxModel(model: string | URL | Uint8Array | ArrayBuffer, 
   try {
     session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   } catch (e) {
-    throw fileError(name, `cannot load the ONNX model: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    throw fileError(name, `cannot load as an ONNX model: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
   const pick = (given: string | undefined, names: readonly string[], what: string) => {
     if (given === undefined) return names[0];
@@ -120,7 +121,7 @@ export async function onnxModel(model: string | URL | Uint8Array | ArrayBuffer, 
     throw e;
   }
 
-  const run = async ({ data, dim, offsets, count }: { data: Float64Array; dim: number; offsets: Int32Array; count: number }): Promise<Float64Array> => {
+  const run = async ({ data, dim, offsets, count }: Parameters<BatchModel>[0]): Promise<Float64Array> => {
     // inputs of one size go into one tensor
     const bySize = new Map<number, number[]>();
     for (let i = 0; i < count; i++) {

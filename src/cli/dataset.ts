@@ -74,7 +74,6 @@ export async function openDataset(G: AnyGroup, input: string, index: { offsets?:
     const shape = reader.shape;
     const bad = (rule: string) => fileError(reader.file, `${rule}, got ${reader.dtype} of shape ${shapeText(shape)}`);
     if (G.family === 'graph') {
-      if (reader.dtype === 'float32' && G.spec === 'graph') throw bad('graph adjacency must hold whole numbers (edge colour ids)');
       if (rows === null) {
         if (shape.length !== 3 || shape[1] !== shape[2]) throw bad(`${G.spec} inputs must be (count, n, n) adjacency matrices, or flat blocks with --offsets or --sizes`);
         const [count, n] = shape;

@@ -87,7 +87,6 @@ export interface JobStages<R> {
 }
 
 export interface JobContext {
-  opts: JobOptions;
   ds: Dataset;
   engine: Engine;
   /** Inputs first .. end-1 of the dataset are this run's. */
@@ -111,7 +110,7 @@ export async function runJob<R>(opts: JobOptions, verb: string, stages: (ctx: Jo
     const text = opts.frames === null ? null : outputs.add(await OutputFile.create(errorsPath(opts.frames)));
     const failures = new Failures(text);
     engine = await createEngine({ threads: opts.threads });
-    const { compute, write } = await stages({ opts, ds, engine, first, end, outputs, failures });
+    const { compute, write } = await stages({ ds, engine, first, end, outputs, failures });
     const bounds = planChunks(ds, first, end, opts.chunk);
     // two read buffers, reused; shared memory lets the workers read the rows in place
     const bytes = largestChunk(ds, bounds);

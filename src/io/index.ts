@@ -39,6 +39,9 @@ export function parseArraySpec(spec: string): { path: string; member: string | n
   return m ? { path: m[1], member: m[2] ?? null } : { path: spec, member: null };
 }
 
+/** An archive member's array name: its file name without .npy. */
+const arrayName = (entry: { name: string }) => entry.name.replace(/\.npy$/, '');
+
 function reader(file: string, src: ByteSource, h: NpyHeader, handle: FileHandle): ArrayReader {
   const length = h.shape.length === 0 ? 1 : h.shape[0];
   const itemValues = shapeSize(h.shape.slice(1), file);
@@ -77,7 +80,7 @@ export async function openArray(spec: string): Promise<ArrayReader> {
       return reader(spec, src, await readHeader(src, spec), handle);
     }
     const entries = await readDirectory(fileRange(handle, 0, size, path), path);
-    const names = entries.map((e) => e.name.replace(/\.npy$/, ''));
+    const names = entries.map(arrayName);
     let k: number;
     if (member === null || member === '') {
       if (entries.length !== 1) throw fileError(path, `name one of its ${entries.length} arrays (${names.join(', ')}) as ${path}:NAME`);
@@ -100,7 +103,7 @@ export async function openArray(spec: string): Promise<ArrayReader> {
 export async function listArrays(path: string): Promise<string[]> {
   const { handle, size } = await openFile(path, path);
   try {
-    return (await readDirectory(fileRange(handle, 0, size, path), path)).map((e) => e.name.replace(/\.npy$/, ''));
+    return (await readDirectory(fileRange(handle, 0, size, path), path)).map(arrayName);
   } finally {
     await handle.close();
   }

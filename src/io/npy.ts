@@ -42,7 +42,7 @@ const BY_CODE = new Map(Object.entries(DTYPES).map(([name, d]) => [d.code, name 
 /** Values as they come back: int64 as exact doubles (refused past 2^53), bool as 0/1 bytes. */
 export type Values = Float64Array | Float32Array | Int32Array | Uint8Array;
 
-export const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export interface NpyHeader {
   dtype: DTypeName;

@@ -76,8 +76,7 @@ export async function openDataset(G: AnyGroup, input: string, index: { offsets?:
     if (G.family === 'graph') {
       if (rows === null) {
         if (shape.length !== 3 || shape[1] !== shape[2]) throw bad(`${G.spec} inputs must be (count, n, n) adjacency matrices, or flat blocks with --offsets or --sizes`);
-        const [count, n] = shape;
-        return dataset(reader, true, 0, n, Float64Array.from({ length: count + 1 }, (_, i) => i * n), Float64Array.from({ length: count + 1 }, (_, i) => i));
+        return equalSizes(reader, true, 0);
       }
       if (shape.length !== 1) throw bad(`ragged ${G.spec} inputs must be flat: every n_i×n_i block back to back, 1-D`);
       const items = new Float64Array(rows.length);
@@ -95,8 +94,7 @@ export async function openDataset(G: AnyGroup, input: string, index: { offsets?:
     if (trailing !== want || want === 0) throw bad(`${G.spec} acts on rows of ${want} values${base?.width === 2 ? ` (d = ${base.d} complex coordinates, re and im)` : ''}`);
     const dim = base ? base.d : want;
     if (rows === null) {
-      const [count, n] = shape;
-      return dataset(reader, false, dim, n, Float64Array.from({ length: count + 1 }, (_, i) => i * n), Float64Array.from({ length: count + 1 }, (_, i) => i));
+      return equalSizes(reader, false, dim);
     }
     if (rows[rows.length - 1] !== reader.length) throw fileError(ragged!, `the offsets end at row ${rows[rows.length - 1]}, but ${reader.file} has ${reader.length} rows`);
     return dataset(reader, false, dim, null, rows, rows);
@@ -104,6 +102,12 @@ export async function openDataset(G: AnyGroup, input: string, index: { offsets?:
     await reader.close();
     throw e;
   }
+}
+
+/** A (count, n, …) array: input i is item i, with n rows (vertices) each. */
+function equalSizes(reader: ArrayReader, graphs: boolean, dim: number): Dataset {
+  const [count, n] = reader.shape;
+  return dataset(reader, graphs, dim, n, Float64Array.from({ length: count + 1 }, (_, i) => i * n), Float64Array.from({ length: count + 1 }, (_, i) => i));
 }
 
 function dataset(reader: ArrayReader, graphs: boolean, dim: number, n: number | null, rows: Float64Array, items: Float64Array): Dataset {

@@ -204,3 +204,21 @@ export function internalError(what: string): InternalError {
 export function poolError(what: string): PoolError {
   return new PoolError(what);
 }
+
+/**
+ * A file that cannot be read or written as the array it should hold (src/io/): not
+ * found, truncated, a bad .npy header or zip directory, an unsupported dtype, a
+ * shape that does not fit. `.file` names it as the user wrote it (`data.npz:positions`
+ * for an archive member); the message is one line: "minframe: <file>: <problem>".
+ */
+export class FileFormatError extends Error {
+  override readonly name = 'FileFormatError';
+  constructor(readonly file: string, problem: string) {
+    super(`minframe: ${file}: ${problem.replace(/\s*\n\s*/g, ' ')}`);
+  }
+}
+
+/** A file that cannot be read or written as the array it should hold. */
+export function fileError(file: string, problem: string): FileFormatError {
+  return new FileFormatError(file, problem);
+}

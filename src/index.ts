@@ -24,3 +24,5 @@ export {
 } from './errors.js';
 export type { BatchInput } from './batch.js';
 export type { OutputKind, StackedBatch, ModelInput } from './kinds/kind.js';
+export { FileFormatError } from './errors.js';
+export { onnxModel, type OnnxModel, type OnnxModelOptions, type OnnxRuntime } from './models/onnx.js';

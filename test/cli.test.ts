@@ -23,7 +23,7 @@ describe('minframe bunny', () => {
   it('usage and bad options', () => {
     expect(run('--help').stdout).toMatch(/^usage: minframe bunny/);
     const bad = run('bunny', '--copies', 'many');
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2); // a usage error
     expect(bad.stderr).toMatch(/unknown or invalid option '--copies many'/);
     expect(run('shuffle').stderr).toMatch(/unknown command 'shuffle'/);
   });

@@ -1,143 +1,71 @@
 #!/usr/bin/env node
 /**
- * The `minframe` command. `minframe bunny` is the demo job: random rigid copies of
- * the Stanford bunny canonicalized under SE(3) on the worker pool, then a summary
- * of frame sizes, the equivariance error of an averaged model and throughput.
+ * The `minframe` command: the bunny demo job, and the dataset commands
+ * (canonicalize, average, concat). Exit status: 0 done, 1 bad input (a file, its
+ * contents, the model) or a failed run, 2 a usage error; 130 / 143 after SIGINT /
+ * SIGTERM, which remove every temporary output first.
  */
-import { performance } from 'node:perf_hooks';
-import { availableParallelism } from 'node:os';
-import { createEngine, equivariant, group } from '../index.js';
-import { rng, gaussian, haarSpecialOrthogonal, actRows, relativeError } from '../testing/index.js';
+import { optionRangeError } from '../errors.js';
+import { discardPendingSync } from '../io/index.js';
+import { averageCommand, AVERAGE_USAGE } from './average.js';
+import { bunnyCommand, BUNNY_USAGE } from './demo.js';
+import { canonicalizeCommand, CANONICALIZE_USAGE } from './canonicalize.js';
+import { concatCommand, CONCAT_USAGE } from './concat.js';
 
-const USAGE = `usage: minframe bunny [--copies N] [--threads T]
+const first = (usage: string) => usage.slice(0, usage.indexOf('\n') < 0 ? undefined : usage.indexOf('\n')).replace(/^usage: /, '');
 
-  bunny   canonicalize N randomly rotated and translated copies of the Stanford
-          bunny under SE(3) on T worker threads (defaults: N = 2000, T = all cores),
-          average a model over the frames and report frame sizes, the
-          equivariance error and throughput`;
+const USAGE = `usage: ${first(BUNNY_USAGE)}
+       ${first(CANONICALIZE_USAGE)}
+       ${first(AVERAGE_USAGE)}
+       ${first(CONCAT_USAGE)}
 
-interface Args {
-  command: string;
-  copies: number;
-  threads: number;
-}
+  bunny          the demo job: SE(3) frames of random rigid copies of the Stanford bunny
+  canonicalize   canonical forms (and frames) of every input of a dataset
+  average        a model averaged over the frames of a dataset (equivariant or invariant)
+  concat         join the outputs of shards
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { command: argv[0] ?? '', copies: 2000, threads: availableParallelism() };
-  for (let i = 1; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = Number(argv[i + 1]);
-    if ((flag === '--copies' || flag === '--threads') && Number.isSafeInteger(value) && value >= (flag === '--copies' ? 1 : 0)) {
-      args[flag === '--copies' ? 'copies' : 'threads'] = value;
-      i++;
-    } else {
-      throw new Error(`unknown or invalid option '${flag}${argv[i + 1] !== undefined ? ' ' + argv[i + 1] : ''}'\n\n${USAGE}`);
-    }
-  }
-  return args;
-}
+'minframe COMMAND --help' describes a command. Exit status: 0 done, 1 bad input
+(a file, its contents, the model), 2 a usage error.`;
 
-/** A text progress bar on stderr (a terminal), or nothing when stderr is piped. */
-function progressBar(label: string): (done: number, total: number) => void {
-  const tty = process.stderr.isTTY;
-  let last = -1;
-  return (done, total) => {
-    const pct = total === 0 ? 100 : Math.floor((100 * done) / total);
-    if (pct === last) return;
-    last = pct;
-    const width = 30;
-    const fill = Math.round((width * pct) / 100);
-    const line = `${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct}% (${done}/${total})`;
-    if (tty) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
-    else if (done === total) process.stderr.write(`${line}\n`);
-  };
-}
+const COMMANDS: Record<string, (argv: readonly string[], env: Record<string, string | undefined>) => () => Promise<void>> = {
+  bunny: bunnyCommand,
+  canonicalize: canonicalizeCommand,
+  average: averageCommand,
+  concat: concatCommand,
+};
 
-/** A smooth, deliberately non-equivariant model on point clouds. */
-function model(x: Float64Array, { n, d }: { n: number; d: number }): Float64Array {
-  const y = new Float64Array(n * d);
-  for (let r = 0; r < n; r++) {
-    for (let a = 0; a < d; a++) y[r * d + a] = x[r * d + a] + 0.1 * Math.sin(3 * x[r * d + ((a + 1) % d)]) + 0.05 * a;
-  }
-  return y;
-}
-
-async function bunny(args: Args): Promise<void> {
-  let positions: number[][];
-  try {
-    positions = ((await import('bunny')) as { default?: { positions: number[][] }; positions?: number[][] }).default?.positions
-      ?? ((await import('bunny')) as { positions: number[][] }).positions;
-  } catch {
-    throw new Error("the bunny job needs the 'bunny' package (a dev dependency): run it from a checkout after npm ci");
-  }
-  const n = positions.length;
-  const d = 3;
-  const G = group('SE(3)');
-  const base = Float64Array.from(positions.flat());
-  const normal = gaussian(rng(2024));
-  const copies = args.copies;
-  const data = new Float64Array(copies * n * d);
-  const rotations: Float64Array[] = [];
-  const shifts: Float64Array[] = [];
-  for (let i = 0; i < copies; i++) {
-    const g = haarSpecialOrthogonal(normal, d);
-    const t = Float64Array.of(10 * normal(), 10 * normal(), 10 * normal());
-    rotations.push(g);
-    shifts.push(t);
-    data.set(actRows(g, base, n, d, t), i * n * d);
-  }
-  console.log(`minframe: SE(3) frames for ${copies} random rigid copies of the Stanford bunny (${n} points each)`);
-
-  const engine = await createEngine({ threads: args.threads });
-  try {
-    const batch = { data, dim: d, count: copies };
-    const t0 = performance.now();
-    const frames = await engine.canonicalize(G, batch, { onProgress: progressBar('frames') });
-    const seconds = (performance.now() - t0) / 1000;
-
-    const sizes = new Map<number, number>();
-    for (const s of frames.sizes) sizes.set(s, (sizes.get(s) ?? 0) + 1);
-    let spread = 0;
-    for (let i = 1; i < copies; i++) {
-      spread = Math.max(spread, relativeError(frames.canonical.subarray(i * n * d, (i + 1) * n * d), frames.canonical.subarray(0, n * d)));
-    }
-
-    const f = equivariant(G, model, { output: 'points', engine });
-    const averaged = await f.batch(batch, { onProgress: progressBar('model') });
-    const y0 = await f(base, { n, d });
-    const errors = new Float64Array(copies);
-    for (let i = 0; i < copies; i++) {
-      errors[i] = relativeError(averaged.data.subarray(i * n * d, (i + 1) * n * d), actRows(rotations[i], y0, n, d, shifts[i]));
-    }
-    errors.sort();
-
-    const sizeText = [...sizes].map(([s, c]) => `${c} of size ${s}`).join(', ');
-    const threads = engine.threads === 0 ? 'inline on the main thread' : `on ${engine.threads} worker thread${engine.threads === 1 ? '' : 's'}`;
-    console.log(`inputs:            ${copies} point sets × ${n} points, ${(data.byteLength / 2 ** 20).toFixed(1)} MiB`);
-    console.log(`frame sizes:       ${sizeText}`);
-    console.log(`canonical forms:   identical across copies to ${spread.toExponential(1)} (relative)`);
-    console.log(`equivariance:      ‖⟨f⟩(g·X) − g·⟨f⟩(X)‖ / ‖g·⟨f⟩(X)‖ median ${errors[copies >> 1].toExponential(1)}, max ${errors[copies - 1].toExponential(1)}`);
-    console.log(`throughput:        ${(copies / seconds).toFixed(0)} sets/s, ${((copies * n) / seconds / 1e6).toFixed(1)} M points/s (${(seconds * 1000).toFixed(0)} ms ${threads})`);
-  } finally {
-    await engine.close();
-  }
-}
+const message = (e: unknown) => {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.startsWith('minframe: ') ? text : `minframe: ${text}`;
+};
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
     console.log(USAGE);
-    return argv.length === 0 ? 1 : 0;
+    return argv.length === 0 ? 2 : 0;
   }
-  const args = parseArgs(argv);
-  if (args.command !== 'bunny') throw new Error(`unknown command '${args.command}'\n\n${USAGE}`);
-  await bunny(args);
-  return 0;
+  const command = COMMANDS[argv[0]];
+  let run: () => Promise<void>;
+  try {
+    if (!command) throw optionRangeError(`unknown command '${argv[0]}'\n\n${USAGE}`);
+    run = command(argv.slice(1), process.env);
+  } catch (e) {
+    console.error(message(e));
+    return 2;
+  }
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      discardPendingSync();
+      process.exit(code);
+    });
+  }
+  try {
+    await run();
+    return 0;
+  } catch (e) {
+    console.error(message(e));
+    return 1;
+  }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    console.error(`minframe: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-  },
-);
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));

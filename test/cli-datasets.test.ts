@@ -8,6 +8,7 @@
  * Slurm and Kubernetes; every error path with its exit status and no output left
  * behind; progress; a killed run.
  */
+import { PYTHON } from './helpers/python.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -147,7 +148,7 @@ beforeAll(async () => {
   await save('pair-sizes.npy', 'int32', [2 * sizes.length], [...sizes, ...sizes]);
   await save('pair-graphs.npy', 'int32', [2 * G, v, v], [...graphs, ...relabeled(graphs)]);
   // NumPy's own files: big-endian, float32, a compressed member, small weighted graphs (and relabeled copies) for ONNX
-  execFileSync('python3', ['-c', `
+  execFileSync(PYTHON, ['-c', `
 import numpy as np
 x = np.load('x.npy')
 np.save('x-be.npy', x.astype('>f8'))
@@ -528,7 +529,7 @@ describe('progress and help', () => {
   });
   // reads what the tests above wrote
   it('np.load reads the outputs and frames', () => {
-    const out = execFileSync('python3', ['-c', `
+    const out = execFileSync(PYTHON, ['-c', `
 import numpy as np
 f = np.load('pf.npz'); g = np.load('grf.npz')
 print(np.load('c.npy').shape, sorted(np.load('f.npz').keys()), f['permutations'].shape, f['permutations'].dtype, sorted(g.keys()), np.load('ny.npy').shape)

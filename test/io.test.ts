@@ -5,6 +5,7 @@
  * unsupported files are refused naming the file; and fuzzed files (random bytes,
  * truncations, mutated headers) raise nothing but FileFormatError.
  */
+import { PYTHON } from './helpers/python.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
@@ -19,7 +20,7 @@ import { crc32, crc32Table } from '../src/io/zip.js';
 const dir = mkdtempSync(join(tmpdir(), 'minframe-io-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (name: string) => join(dir, name);
-const python = (script: string) => execFileSync('python3', ['-c', script], { cwd: dir, encoding: 'utf8' });
+const python = (script: string) => execFileSync(PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8' });
 
 /** The values NumPy's fixtures hold: (arange(size)·0.37 − 5) cast to the dtype. */
 const fixture = (size: number, dtype: DTypeName): number[] => Array.from({ length: size }, (_, i) => {

@@ -74,7 +74,7 @@ interface Family {
   kernel: 'ortho' | 'lorentz' | 'unitary' | 'linear';
   flags(G: Group): number;
   stabilizerSize(G: Group, rank: number): number;
-  restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind): Float64Array;
+  restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, out?: Float64Array): Float64Array;
   elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: FrameBatch): Elements;
   explain?(G: Group, code: number, value: number, rank: number): Remark;
 }
@@ -142,9 +142,12 @@ function reject(b: CheckedBatch, i: number, rule: string): void {
   b.bad++;
 }
 
-/** Map model outputs on the canonical forms back through each input's frame element. */
-export function restoreOutputs(G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, k: Kernels = kernels()): Float64Array {
-  return families[G.family].restore(k, G, f, y, kind);
+/**
+ * Map model outputs on the canonical forms back through each input's frame element,
+ * to `out` when given (y's length; it may be y itself).
+ */
+export function restoreOutputs(G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, k: Kernels = kernels(), out?: Float64Array): Float64Array {
+  return families[G.family].restore(k, G, f, y, kind, out);
 }
 
 function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {

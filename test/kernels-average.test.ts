@@ -403,15 +403,7 @@ describe('avg_pair_orbits: orbits on ordered pairs, many graphs per call', () =>
 
 describe.each(dims)('transposed frame matrices, d = %i', (d) => {
   const { x, offsets, count } = raggedRows(normal, d);
-  const transposed = (m: Float64Array, width: number) => {
-    const t = new Float64Array(m.length);
-    for (let i = 0; i < m.length / (width * d * d); i++) {
-      for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) for (let w = 0; w < width; w++) t[width * (i * d * d + r * d + c) + w] = m[width * (i * d * d + c * d + r) + w];
-    }
-    return t;
-  };
-
-  it('linalg_apply_t: (x − pre)·Mᵀ + post, the bits of linalg_apply on the transposes', () => {
+  it('linalg_apply_t: (x − pre)·Mᵀ + post, the bits of linalg_apply on the transposes (formed in TypeScript)', () => {
     const m = gaussianMatrix(normal, count, d * d);
     const pre = gaussianMatrix(normal, count, d);
     const post = gaussianMatrix(normal, count, d);
@@ -422,20 +414,8 @@ describe.each(dims)('transposed frame matrices, d = %i', (d) => {
         k.exports[kernel](xp, op, count, d, mp, fixed ? 0 : d * d, pp, d, qp, d, out, work);
         return a.f64(out, x.length).slice();
       }));
-      const got = run('linalg_apply_t', m);
-      same(got, run('linalg_apply', transposed(m, 1)));
-      const want = new Float64Array(x.length);
-      for (let i = 0; i < count; i++) {
-        const mi = fixed ? 0 : i * d * d;
-        for (let r = offsets[i]; r < offsets[i + 1]; r++) {
-          for (let j = 0; j < d; j++) {
-            let s = post[i * d + j];
-            for (let a = 0; a < d; a++) s += (x[r * d + a] - pre[i * d + a]) * m[mi + j * d + a];
-            want[r * d + j] = s;
-          }
-        }
-      }
-      close(got, want);
+      // linalg_apply is checked against plain TypeScript in kernels.test.ts
+      same(run('linalg_apply_t', m), run('linalg_apply', transposedFrames(m, d, 1)));
     }
   });
 
@@ -449,7 +429,7 @@ describe.each(dims)('transposed frame matrices, d = %i', (d) => {
         k.exports[kernel](xp, op, cx.count, d, mp, fixed ? 0 : d * d, out, work);
         return a.f64(out, cx.x.length).slice();
       }));
-      same(run('cplx_apply_t', m), run('cplx_apply', transposed(m, 2)));
+      same(run('cplx_apply_t', m), run('cplx_apply', transposedFrames(m, d, 2)));
     }
   });
 });
@@ -598,6 +578,7 @@ describe('the point groups restore through the transposed kernels: the old TypeS
   }
 });
 
+/** Plain TypeScript: each d×d frame matrix of m transposed (width 2: complex values, not conjugated). */
 function transposedFrames(m: Float64Array, d: number, width: number): Float64Array {
   const t = new Float64Array(m.length);
   for (let i = 0; i < m.length / (width * d * d); i++) {
@@ -607,33 +588,39 @@ function transposedFrames(m: Float64Array, d: number, width: number): Float64Arr
 }
 
 describe('averageGraphOutputs: many graphs in one call, the old per-graph averages bit for bit', () => {
-  const graphs = families.slice(0, 12).map((f) => fromGraph6(f.g6));
+  const known = families.slice(0, 12).map((f) => fromGraph6(f.g6));
 
   it.each([1, 2, 3, 5, 8])('dim = %i: nodes and edges of relabelled copies; each graph alone; errors', (dim) => {
-    const inputs = graphs.flatMap(({ n, a }) => [a, relabel(a, n, randomPermutation(u, n))].map((adjacency) => ({ adjacency, options: { n } })));
+    const inputs = known.flatMap(({ n, a }) => [a, relabel(a, n, randomPermutation(u, n))].map((adjacency) => ({ adjacency, options: { n } })));
     const frames = graphFrames(inputs);
+    const f0 = frames[0];
     for (const kind of ['nodes', 'edges'] as const) {
       const sizes = frames.map((f) => (kind === 'edges' ? f.n * f.n : f.n));
       const y = gaussianMatrix(normal, sizes.reduce((s, v) => s + v, 0), dim);
-      const got = averageGraphOutputs(frames, y, dim, kind, simd);
-      same(averageGraphOutputs(frames, y, dim, kind, scalar), got);
+      const graphs = frames.map((f) => ({ permutation: f.permutation, orbits: kind === 'edges' ? f.pairOrbits() : f.orbits }));
+      const got = averageGraphOutputs(graphs, y, dim, kind, simd);
+      same(averageGraphOutputs(graphs, y, dim, kind, scalar), got);
       let at = 0;
       frames.forEach((f, g) => {
         const items = sizes[g];
         const yg = y.subarray(at * dim, (at + items) * dim);
         const orbit = kind === 'edges' ? f.pairOrbits() : f.orbits;
-        const voff = kind === 'edges' ? Int32Array.of(0, f.n) : Int32Array.of(0, f.n);
+        const voff = Int32Array.of(0, f.n);
         same(got.subarray(at * dim, (at + items) * dim), orbitMeans(yg, voff, dim, kind === 'edges' ? PAIRS : 0, f.permutation, orbit, null));
         same(kind === 'edges' ? f.averageEdges(yg, dim) : f.averageNodes(Array.from(yg), dim), got.subarray(at * dim, (at + items) * dim));
         at += items;
       });
       const into = y.slice();
-      expect(averageGraphOutputs(frames, into, dim, kind, simd, into)).toBe(into);
+      expect(averageGraphOutputs(graphs, into, dim, kind, simd, into)).toBe(into);
       same(into, got);
-      expect(() => averageGraphOutputs(frames, y.subarray(1), dim, kind)).toThrow(RangeError);
-      expect(() => averageGraphOutputs(frames, y, dim, kind, simd, new Float64Array(3))).toThrow(RangeError);
+      expect(() => averageGraphOutputs(graphs, y.subarray(1), dim, kind)).toThrow(RangeError);
+      expect(() => averageGraphOutputs(graphs, y, dim, kind, simd, new Float64Array(3))).toThrow(RangeError);
+      expect(() => f0.averageNodes(new Float64Array(f0.n * dim), dim, new Float64Array(1))).toThrow(RangeError);
     }
     expect(() => averageGraphOutputs(frames, new Float64Array(0), 0, 'nodes')).toThrow(RangeError);
+    // a GraphFrame is node orbits as it stands
+    same(averageGraphOutputs(frames.slice(0, 2), new Float64Array((frames[0].n + frames[1].n) * dim).fill(1), dim, 'nodes'), new Float64Array((frames[0].n + frames[1].n) * dim).fill(1));
+    expect(() => averageGraphOutputs(frames, new Float64Array(frames.reduce((s, f) => s + f.n * f.n, 0) * dim), dim, 'edges')).toThrow(/pass pairOrbits/);
     same(averageGraphOutputs([], new Float64Array(0), dim, 'edges'), new Float64Array(0));
   });
 });

@@ -149,7 +149,8 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, k: Kernels | unde
   const canonical = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
   let pairs: Int32Array | null = null;
-  const frame: GraphFrame = {
+  const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators, k));
+  return {
     n,
     canonical,
     permutation: p,
@@ -157,36 +158,47 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, k: Kernels | unde
     sizeExact: l.sizeExact,
     orbits: l.orbits,
     generators: l.generators,
-    pairOrbits: () => (pairs ??= orbitsOnPairs(n, l.generators, k)),
-    averageNodes: (y, dim = 1, out) => averageGraphOutputs([frame], y, dim, 'nodes', k, out),
-    averageEdges: (y, dim = 1, out) => averageGraphOutputs([frame], y, dim, 'edges', k, out),
+    pairOrbits,
+    averageNodes: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: l.orbits }], y, dim, 'nodes', k, out),
+    averageEdges: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: pairOrbits() }], y, dim, 'edges', k, out),
     elements: (cap = DEFAULT_ELEMENT_CAP) => enumerate(n, l.generators, l.sizeExact, cap),
   };
-  return frame;
 }
 
 /** avg_orbits' flag (assembly/frames/average.ts): the items are ordered pairs. */
 const AVG_PAIRS = 1;
 
 /**
+ * What averaging needs of one graph's frame: its canonical labeling (canonical vertex
+ * i is input vertex permutation[i]; n = its length) and the orbit ids, in input
+ * labels, of the items averaged — a GraphFrame's `orbits` for node outputs, its
+ * pairOrbits() for edge outputs.
+ */
+export interface GraphOrbits {
+  permutation: Int32Array;
+  orbits: Int32Array;
+}
+
+/**
  * Outputs of the model on the canonical forms of several graphs, averaged over each
  * graph's automorphism group and returned in input order, in one avg_orbits call.
  * 'nodes': n rows of `dim` values per graph; 'edges': n×n entries of `dim` (the
- * ordered pairs), the graphs' blocks back to back in the order of `frames`. Canonical
+ * ordered pairs), the graphs' blocks back to back in the order of `graphs`. Canonical
  * item i is input item p[i] (nodes) or p[i / n]·n + p[i % n] (pairs), and its
- * output becomes the mean over its orbit (orbits / pairOrbits), the closed form of
- * the mean over the group, which acts transitively on each orbit. To `out` when
- * given (a Float64Array of y's length, which may be y itself).
+ * output becomes the mean over its orbit, the closed form of the mean over the
+ * group, which acts transitively on each orbit. To `out` when given (a Float64Array
+ * of y's length, which may be y itself).
  */
-export function averageGraphOutputs(frames: readonly GraphFrame[], y: ArrayLike<number>, dim: number, kind: 'nodes' | 'edges', k: Kernels = kernels(), out?: Float64Array): Float64Array {
+export function averageGraphOutputs(graphs: readonly GraphOrbits[], y: ArrayLike<number>, dim: number, kind: 'nodes' | 'edges', k: Kernels = kernels(), out?: Float64Array): Float64Array {
   if (!Number.isInteger(dim) || dim < 1) throw optionRangeError(`dim must be a positive integer, got ${dim}`);
   const edges = kind === 'edges';
-  const count = frames.length;
+  const count = graphs.length;
   const voff = new Int32Array(count + 1);
   let items = 0;
   let most = 0;
   for (let g = 0; g < count; g++) {
-    const n = frames[g].n;
+    const n = graphs[g].permutation.length;
+    if (graphs[g].orbits.length !== (edges ? n * n : n)) throw optionRangeError(`graph ${g}: ${kind} need ${edges ? 'n·n' : 'n'} = ${edges ? n * n : n} orbit ids, got ${graphs[g].orbits.length}${edges ? ' (pass pairOrbits(), not orbits)' : ''}`);
     voff[g + 1] = voff[g] + n;
     most = Math.max(most, edges ? n * n : n);
     items += edges ? n * n : n;
@@ -209,11 +221,10 @@ export function averageGraphOutputs(frames: readonly GraphFrame[], y: ArrayLike<
     const P = a.i32(perm, voff[count]);
     const I = a.i32(ids, items);
     for (let g = 0, at = 0; g < count; g++) {
-      const f = frames[g];
-      const orbit = edges ? f.pairOrbits() : f.orbits;
-      P.set(f.permutation, voff[g]);
-      I.set(orbit, at);
-      at += orbit.length;
+      const { permutation, orbits } = graphs[g];
+      P.set(permutation, voff[g]);
+      I.set(orbits, at);
+      at += orbits.length;
     }
     k.exports.avg_orbits(yp, vp, count, dim, edges ? AVG_PAIRS : 0, perm, ids, 0, outp, work);
     result.set(a.f64(outp, values));

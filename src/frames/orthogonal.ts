@@ -31,7 +31,7 @@ export function stabilizerSize(G: Group, rank: number): number {
 
 /**
  * y_i·Q_iᵀ (+ t_i for points): outputs on canonical forms back to the inputs' frames,
- * to `out` when given (its length must be y's).
+ * to `out` when given (y's length; it may be y itself).
  */
 export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, out?: Float64Array): Float64Array {
   return withArena(k, 'linalg_apply_t', (a) => {

@@ -27,3 +27,7 @@ export function mem_simd(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
 export { fa_work, fa_moments, fa_eigh, fa_expand, fa_average } from './frames/fa';
+export { linalg_apply_t } from './linalg/apply';
+export { cplx_apply_t } from './linalg/complex';
+export { linalg_pinv, linalg_pinv_work } from './linalg/pinv';
+export { avg_work, avg_orbits, avg_elements, avg_pair_orbits } from './frames/average';

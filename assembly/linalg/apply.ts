@@ -5,7 +5,7 @@
  * back to back, each row `d` f64 values; `offsets` is an i32 array of count+1 row
  * indices, input i owning rows offsets[i] .. offsets[i+1]-1. An input may have zero rows.
  */
-import { zero } from './vec';
+import { transposeTo, zero } from './vec';
 
 /**
  * out_r = (x_r − pre_i) · M_i + post_i for every row r of every input i.
@@ -24,11 +24,40 @@ export function linalg_apply(
   m: usize, mStride: i32, pre: usize, preStride: i32, post: usize, postStride: i32,
   out: usize, work: usize,
 ): void {
+  applyBatch(x, offsets, count, d, m, mStride, pre, preStride, post, postStride, out, work, false);
+}
+
+/**
+ * linalg_apply with the transposes: out_r = (x_r − pre_i) · M_iᵀ + post_i, M_i as
+ * there (row-major: the frame matrices h with X = c·hᵀ + t, applied as stored).
+ * Each M_i is transposed into `work` (d² f64) and applied as by linalg_apply (a
+ * copy, so the bits are linalg_apply's on the transposed matrices); mStride = 0
+ * transposes the one matrix once.
+ */
+export function linalg_apply_t(
+  x: usize, offsets: usize, count: i32, d: i32,
+  m: usize, mStride: i32, pre: usize, preStride: i32, post: usize, postStride: i32,
+  out: usize, work: usize,
+): void {
+  applyBatch(x, offsets, count, d, m, mStride, pre, preStride, post, postStride, out, work, true);
+}
+
+/** linalg_apply (M_i) and linalg_apply_t (M_iᵀ, through work), `transpose` known when compiled. */
+// @ts-ignore: decorator
+@inline function applyBatch(
+  x: usize, offsets: usize, count: i32, d: i32,
+  m: usize, mStride: i32, pre: usize, preStride: i32, post: usize, postStride: i32,
+  out: usize, work: usize, transpose: bool,
+): void {
   const rowBytes = <usize>d << 3;
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const r1 = load<i32>(offsets + (<usize>(i + 1) << 2));
-    const mi = m + ((<usize>i * <usize>mStride) << 3);
+    let mi = m + ((<usize>i * <usize>mStride) << 3);
+    if (transpose) {
+      if (i == 0 || mStride != 0) transposeTo(work, mi, d);
+      mi = work;
+    }
     const pi: usize = pre == 0 ? 0 : pre + ((<usize>i * <usize>preStride) << 3);
     const qi: usize = post == 0 ? 0 : post + ((<usize>i * <usize>postStride) << 3);
     applyRows(x + <usize>r0 * rowBytes, r1 - r0, d, mi, pi, qi, out + <usize>r0 * rowBytes, work);

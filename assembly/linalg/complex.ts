@@ -244,13 +244,51 @@ function rotate(m: usize, d: i32, out: usize): void {
  * input, the U(d) benchmark floor). out must not overlap x. `work` holds 2d² f64.
  */
 export function cplx_apply(x: usize, offsets: usize, count: i32, d: i32, m: usize, mStride: i32, out: usize, work: usize): void {
+  capplyBatch(x, offsets, count, d, m, mStride, out, work, false);
+}
+
+/**
+ * cplx_apply with the transposes (not conjugated): out_r = x_r·M_iᵀ, M_i as there
+ * (the frame matrices h with X = c·hᵀ, applied as stored). Each M_i is transposed
+ * into `work` (a copy, so the bits are cplx_apply's on the transposed matrices);
+ * `work` holds 4d² f64.
+ */
+export function cplx_apply_t(x: usize, offsets: usize, count: i32, d: i32, m: usize, mStride: i32, out: usize, work: usize): void {
+  capplyBatch(x, offsets, count, d, m, mStride, out, work, true);
+}
+
+/** cplx_apply (M_i) and cplx_apply_t (M_iᵀ, to work, rot after it), `transpose` known when compiled. */
+// @ts-ignore: decorator
+@inline function capplyBatch(x: usize, offsets: usize, count: i32, d: i32, m: usize, mStride: i32, out: usize, work: usize, transpose: bool): void {
   const rowBytes = <usize>d << 4;
+  const mrot = transpose ? work + ((<usize>d * <usize>d) << 4) : work;
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const r1 = load<i32>(offsets + (<usize>(i + 1) << 2));
-    const mi = m + ((<usize>i * <usize>mStride) << 4);
-    if (i == 0 || mStride != 0) rotate(mi, d, work);
-    capplyRows(x + <usize>r0 * rowBytes, r1 - r0, d, mi, work, out + <usize>r0 * rowBytes);
+    let mi = m + ((<usize>i * <usize>mStride) << 4);
+    if (transpose) {
+      if (i == 0 || mStride != 0) ctransposeTo(work, mi, d);
+      mi = work;
+    }
+    if (i == 0 || mStride != 0) rotate(mi, d, mrot);
+    capplyRows(x + <usize>r0 * rowBytes, r1 - r0, d, mi, mrot, out + <usize>r0 * rowBytes);
+  }
+}
+
+/** dst = srcᵀ (not conjugated) for d×d complex row-major matrices that do not overlap: a copy, one v128 per value. */
+// @ts-ignore: decorator
+@inline function ctransposeTo(dst: usize, src: usize, d: i32): void {
+  const rowBytes = <usize>d << 4;
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      const s = src + <usize>a * rowBytes + (<usize>b << 4);
+      const t = dst + <usize>b * rowBytes + (<usize>a << 4);
+      if (ASC_FEATURE_SIMD) v128.store(t, v128.load(s));
+      else {
+        store<f64>(t, load<f64>(s));
+        store<f64>(t + 8, load<f64>(s + 8));
+      }
+    }
   }
 }
 

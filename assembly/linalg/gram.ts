@@ -16,17 +16,23 @@ export function linalg_gram(x: usize, offsets: usize, count: i32, d: i32, metric
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const n = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
-    const xi = x + <usize>r0 * rowBytes;
-    const nb = <usize>n << 3;
-    for (let r = 0; r < n; r++) {
-      const xr = xi + <usize>r * rowBytes;
-      for (let s = r; s < n; s++) {
-        const xs = xi + <usize>s * rowBytes;
-        const g = metric == 1 ? dotEta(xr, xs, d) : dot(xr, xs, d);
-        store<f64>(o + <usize>r * nb + (<usize>s << 3), g);
-        store<f64>(o + <usize>s * nb + (<usize>r << 3), g);
-      }
+    gram(x + <usize>r0 * rowBytes, n, d, metric, o);
+    o += (<usize>n * <usize>n) << 3;
+  }
+}
+
+/** The n×n Gram matrix of the n rows (d f64 each) at x, to out: one input of linalg_gram. */
+// @ts-ignore: decorator
+@inline export function gram(x: usize, n: i32, d: i32, metric: i32, out: usize): void {
+  const rowBytes = <usize>d << 3;
+  const nb = <usize>n << 3;
+  for (let r = 0; r < n; r++) {
+    const xr = x + <usize>r * rowBytes;
+    for (let s = r; s < n; s++) {
+      const xs = x + <usize>s * rowBytes;
+      const g = metric == 1 ? dotEta(xr, xs, d) : dot(xr, xs, d);
+      store<f64>(out + <usize>r * nb + (<usize>s << 3), g);
+      store<f64>(out + <usize>s * nb + (<usize>r << 3), g);
     }
-    o += <usize>n * nb;
   }
 }

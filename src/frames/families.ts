@@ -22,7 +22,7 @@ import * as linear from './linear.js';
  * status code (FrameBatch.status).
  */
 interface Family extends FamilyKernel {
-  restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind): Float64Array;
+  restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, out?: Float64Array): Float64Array;
   elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: FrameBatch): Elements;
   explain?(G: Group, code: number, value: number, rank: number): Remark;
 }
@@ -90,9 +90,12 @@ function reject(b: CheckedBatch, i: number, rule: string): void {
   b.bad++;
 }
 
-/** Map model outputs on the canonical forms back through each input's frame element. */
-export function restoreOutputs(G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, k: Kernels = kernels()): Float64Array {
-  return families[G.family].restore(k, G, f, y, kind);
+/**
+ * Map model outputs on the canonical forms back through each input's frame element,
+ * to `out` when given (y's length; it may be y itself).
+ */
+export function restoreOutputs(G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, k: Kernels = kernels(), out?: Float64Array): Float64Array {
+  return families[G.family].restore(k, G, f, y, kind, out);
 }
 
 function markSkipped(f: FrameBatch, skip: Uint8Array, width: number): void {

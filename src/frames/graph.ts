@@ -13,7 +13,7 @@ import { inputRangeError, inputTypeError, optionRangeError } from '../errors.js'
 import { DEFAULT_TOL } from '../groups.js';
 import { checkCap, checkTol, DEFAULT_ELEMENT_CAP } from '../batch.js';
 import { canonicalLabelings, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
-import type { Kernels } from '../wasm/module.js';
+import { kernels, withArena, type Kernels } from '../wasm/module.js';
 
 export interface GraphFrameOptions {
   n: number;
@@ -44,11 +44,12 @@ export interface GraphFrame {
   pairOrbits(): Int32Array;
   /**
    * Node outputs of the model on `canonical` (n rows of `dim`, canonical order),
-   * averaged over Aut(c) and returned in input vertex order.
+   * averaged over Aut(c) and returned in input vertex order (in `out` when given:
+   * a Float64Array of y's length, which may be y itself).
    */
-  averageNodes(y: ArrayLike<number>, dim?: number): Float64Array;
+  averageNodes(y: ArrayLike<number>, dim?: number, out?: Float64Array): Float64Array;
   /** Edge outputs (n×n entries of `dim`, canonical order), averaged over Aut(c), in input order. */
-  averageEdges(y: ArrayLike<number>, dim?: number): Float64Array;
+  averageEdges(y: ArrayLike<number>, dim?: number, out?: Float64Array): Float64Array;
   /** Every element of Aut(A) as a permutation; RangeError when |Aut| > cap. */
   elements(cap?: number): Int32Array[];
 }
@@ -128,7 +129,7 @@ export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: Gra
     return { adjacency, n: options.n, colors: options.colors };
   });
   const labelings = canonicalLabelings(prepared, k);
-  return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l));
+  return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l, k));
 }
 
 /** The graph frame of one input. */
@@ -136,13 +137,13 @@ export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOpti
   return graphFrames([{ adjacency, options }], k)[0];
 }
 
-function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling): GraphFrame {
+function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, k: Kernels | undefined): GraphFrame {
   const n = l.n;
   const p = l.labeling;
   const canonical = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
   let pairs: Int32Array | null = null;
-  const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators));
+  const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators, k));
   return {
     n,
     canonical,
@@ -152,64 +153,94 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling): GraphFrame {
     orbits: l.orbits,
     generators: l.generators,
     pairOrbits,
-    averageNodes: (y, dim = 1) => averageNodeOutputs(y, dim, p, l.orbits),
-    averageEdges: (y, dim = 1) => averageEdgeOutputs(y, dim, p, pairOrbits()),
+    averageNodes: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: l.orbits }], y, dim, 'nodes', k, out),
+    averageEdges: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: pairOrbits() }], y, dim, 'edges', k, out),
     elements: (cap = DEFAULT_ELEMENT_CAP) => enumerate(n, l.generators, l.sizeExact, cap),
   };
 }
 
-/** Node outputs (n items of dim, canonical order) averaged over vertex orbits (input labels), in input order. */
-export function averageNodeOutputs(y: ArrayLike<number>, dim: number, p: Int32Array, orbits: Int32Array): Float64Array {
-  return averageOver(y, dim, p.length, orbits, (v) => p[v], 'node');
-}
+/** avg_orbits' flag (assembly/frames/average.ts): the items are ordered pairs. */
+const AVG_PAIRS = 1;
 
-/** Edge outputs (n² items of dim, canonical order) averaged over orbits on ordered pairs (input labels), in input order. */
-export function averageEdgeOutputs(y: ArrayLike<number>, dim: number, p: Int32Array, pairOrbits: Int32Array): Float64Array {
-  const n = p.length;
-  return averageOver(y, dim, n * n, pairOrbits, (e) => p[Math.floor(e / n)] * n + p[e % n], 'edge');
+/**
+ * What averaging needs of one graph's frame: its canonical labeling (canonical vertex
+ * i is input vertex permutation[i]; n = its length) and the orbit ids, in input
+ * labels, of the items averaged — a GraphFrame's `orbits` for node outputs, its
+ * pairOrbits() for edge outputs.
+ */
+export interface GraphOrbits {
+  permutation: Int32Array;
+  orbits: Int32Array;
 }
 
 /**
- * Average canonical-order outputs y (count items of dim) over the orbits of the
- * input graph (orbit[x] in input labels) and return them in input order. Canonical
- * item i is input item toInput(i); an orbit average is the closed form of the mean
- * over the group, since the group acts transitively on each orbit.
+ * Outputs of the model on the canonical forms of several graphs, averaged over each
+ * graph's automorphism group and returned in input order, in one avg_orbits call.
+ * 'nodes': n rows of `dim` values per graph; 'edges': n×n entries of `dim` (the
+ * ordered pairs), the graphs' blocks back to back in the order of `graphs`. Canonical
+ * item i is input item p[i] (nodes) or p[i / n]·n + p[i % n] (pairs), and its
+ * output becomes the mean over its orbit, the closed form of the mean over the
+ * group, which acts transitively on each orbit. To `out` when given (a Float64Array
+ * of y's length, which may be y itself).
  */
-function averageOver(y: ArrayLike<number>, dim: number, count: number, orbit: Int32Array, toInput: (i: number) => number, what: string): Float64Array {
+export function averageGraphOutputs(graphs: readonly GraphOrbits[], y: ArrayLike<number>, dim: number, kind: 'nodes' | 'edges', k: Kernels = kernels(), out?: Float64Array): Float64Array {
   if (!Number.isInteger(dim) || dim < 1) throw optionRangeError(`dim must be a positive integer, got ${dim}`);
-  if (y.length !== count * dim) throw optionRangeError(`${what} outputs must have ${count}·${dim} = ${count * dim} values, got ${y.length}`);
-  const sum = new Float64Array(count * dim);
-  const cnt = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const r = orbit[toInput(i)];
-    cnt[r]++;
-    for (let c = 0; c < dim; c++) sum[r * dim + c] += y[i * dim + c];
+  const edges = kind === 'edges';
+  const count = graphs.length;
+  const voff = new Int32Array(count + 1);
+  let items = 0;
+  let most = 0;
+  for (let g = 0; g < count; g++) {
+    const n = graphs[g].permutation.length;
+    if (graphs[g].orbits.length !== (edges ? n * n : n)) throw optionRangeError(`graph ${g}: ${kind} need ${edges ? 'n·n' : 'n'} = ${edges ? n * n : n} orbit ids, got ${graphs[g].orbits.length}${edges ? ' (pass pairOrbits(), not orbits)' : ''}`);
+    voff[g + 1] = voff[g] + n;
+    most = Math.max(most, edges ? n * n : n);
+    items += edges ? n * n : n;
   }
-  const out = new Float64Array(count * dim);
-  for (let x = 0; x < count; x++) {
-    const r = orbit[x];
-    for (let c = 0; c < dim; c++) out[x * dim + c] = sum[r * dim + c] / cnt[r];
+  const values = items * dim;
+  if (y.length !== values) {
+    const what = edges ? 'edge' : 'node';
+    const size = count === 1 ? `${items}·${dim}` : `${count} graphs' ${items} items · ${dim}`;
+    throw optionRangeError(`${what} outputs must have ${size} = ${values} values, got ${y.length}`);
   }
-  return out;
+  if (out !== undefined && !(out instanceof Float64Array && out.length === values)) throw optionRangeError(`out must be a Float64Array of ${values} values`);
+  const result = out ?? new Float64Array(values);
+  withArena(k, 'avg_orbits', (a) => {
+    const yp = a.putF64(y);
+    const vp = a.putI32(voff);
+    const perm = a.alloc(voff[count] * 4);
+    const ids = a.alloc(items * 4);
+    const outp = a.alloc(values * 8);
+    const work = a.alloc(k.exports.avg_work(most, dim));
+    const P = a.i32(perm, voff[count]);
+    const I = a.i32(ids, items);
+    for (let g = 0, at = 0; g < count; g++) {
+      const { permutation, orbits } = graphs[g];
+      P.set(permutation, voff[g]);
+      I.set(orbits, at);
+      at += orbits.length;
+    }
+    k.exports.avg_orbits(yp, vp, count, dim, edges ? AVG_PAIRS : 0, perm, ids, 0, outp, work);
+    result.set(a.f64(outp, values));
+  });
+  return result;
 }
 
-/** Orbits of the group generated by `gens` on ordered pairs, as the smallest pair index. */
-export function orbitsOnPairs(n: number, gens: Int32Array[]): Int32Array {
-  const parent = Int32Array.from({ length: n * n }, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  for (const g of gens) {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const a = find(i * n + j);
-        const b = find(g[i] * n + g[j]);
-        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-      }
-    }
-  }
-  return Int32Array.from(parent, (_, i) => find(i));
+/**
+ * Orbits of the group generated by `gens` on ordered pairs, as the smallest pair
+ * index (avg_pair_orbits: a union–find over the pairs, generator by generator).
+ */
+export function orbitsOnPairs(n: number, gens: Int32Array[], k: Kernels = kernels()): Int32Array {
+  return withArena(k, 'avg_pair_orbits', (a) => {
+    const vp = a.putI32([0, n]);
+    const np = a.putI32([gens.length]);
+    const gp = a.alloc(gens.length * n * 4);
+    const out = a.alloc(n * n * 4);
+    const G = a.i32(gp, gens.length * n);
+    gens.forEach((g, s) => G.set(g, s * n));
+    k.exports.avg_pair_orbits(vp, 1, gp, np, out);
+    return a.i32(out, n * n).slice();
+  });
 }
 
 /** All group elements by closure under the generators; refused past `cap`. */

@@ -7,7 +7,7 @@
  */
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
-import { withArena, type Kernels } from '../wasm/module.js';
+import { withArena, type Arena, type Kernels } from '../wasm/module.js';
 import { runFrames, type FrameBatch, type OutputKind } from './index.js';
 
 const SPECIAL = 1;
@@ -29,24 +29,32 @@ export function stabilizerSize(G: Group, rank: number): number {
   return Infinity;
 }
 
-/** y_i·Q_iᵀ (+ t_i for points): outputs on canonical forms back to the inputs' frames. */
-export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind): Float64Array {
-  const d = G.d;
-  return withArena(k, 'linalg_apply', (a) => {
+/**
+ * y_i·Q_iᵀ (+ t_i for points): outputs on canonical forms back to the inputs' frames,
+ * to `out` when given (y's length; it may be y itself).
+ */
+export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, out?: Float64Array): Float64Array {
+  return withArena(k, 'linalg_apply_t', (a) => {
     const yp = a.putF64(y);
-    const offsets = a.putI32(f.offsets);
-    const qt = a.alloc(f.count * d * d * 8);
-    const qtv = a.f64(qt, f.count * d * d);
-    const m = f.matrices;
-    for (let i = 0, base = 0; i < f.count; i++, base += d * d) {
-      for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) qtv[base + r * d + c] = m[base + c * d + r];
-    }
-    const post = kind === 'points' && G.translations ? a.putF64(f.shifts) : 0;
-    const out = a.alloc(y.length * 8);
-    const work = a.alloc(d * 8);
-    k.exports.linalg_apply(yp, offsets, f.count, d, qt, d * d, 0, 0, post, d, out, work);
-    return a.f64(out, y.length).slice();
+    const outp = a.alloc(y.length * 8);
+    restoreRows(k, a, G, f, a.putI32(f.offsets), yp, outp, kind);
+    const result = out ?? new Float64Array(y.length);
+    result.set(a.f64(outp, y.length));
+    return result;
   });
+}
+
+/**
+ * restore's kernel call on rows already in the arena (yp → outp, laid out by the
+ * offsets at `offsets`), so that permutation.ts chains it with its other steps in
+ * one arena: linalg_apply_t applies the row-major matrices transposed as stored.
+ */
+export function restoreRows(k: Kernels, a: Arena, G: Group, f: Pick<FrameBatch, 'count' | 'matrices' | 'shifts'>, offsets: number, yp: number, outp: number, kind: OutputKind): void {
+  const d = G.d;
+  const m = a.putF64(f.matrices);
+  const post = kind === 'points' && G.translations ? a.putF64(f.shifts) : 0;
+  const work = a.alloc(d * d * 8);
+  k.exports.linalg_apply_t(yp, offsets, f.count, d, m, d * d, 0, 0, post, d, outp, work);
 }
 
 /**

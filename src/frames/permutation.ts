@@ -24,10 +24,11 @@ import type { Group, PermutationGroup } from '../groups.js';
 import { checkCap, checkSingle, firstNonFinite, nonFiniteRule, DEFAULT_ELEMENT_CAP, type CheckedBatch } from '../batch.js';
 import { clusterIds, enumerate } from './graph.js';
 import { canonicalLabelings } from '../graphs/canon.js';
-import { computeFrames, restoreOutputs } from './families.js';
-import type { FrameBatch, OutputKind } from './index.js';
+import { computeFrames } from './families.js';
+import type { OutputKind } from './index.js';
+import { restoreRows } from './orthogonal.js';
 import { fromFailure, inputRangeError, optionRangeError, toFailure, type InputFailure } from '../errors.js';
-import { kernels, withArena, type Kernels } from '../wasm/module.js';
+import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
 
 /** The frame of one point set (canonicalize). */
 export interface PermutationFrame {
@@ -199,7 +200,7 @@ export function permutationFrame(G: PermutationGroup, x: Float64Array | Float32A
     averageRows(y, kind = 'vectors') {
       if (G.base && y.length !== n * d) throw optionRangeError(`outputs must be n×d = ${n * d} values, got ${y.length}`);
       if (y.length % n !== 0 || y.length === 0) throw optionRangeError(`outputs must have n = ${n} rows of equal length, got ${y.length} values`);
-      return restorePermutationOutputs(G, f, Float64Array.from(y), kind, k, y.length / n);
+      return restorePermutationOutputs(G, f, y instanceof Float64Array ? y : Float64Array.from(y), kind, k, y.length / n);
     },
     elements(cap = DEFAULT_ELEMENT_CAP) {
       checkCap(cap, BigInt(f.sizesExact[0]), `the ${G.spec} frame`);
@@ -235,77 +236,93 @@ function stabilizerPermutations(s: Stabilizer | undefined, perm: Int32Array): In
 /**
  * Outputs of the model on the canonical forms (canonical row order, `rowLen` values
  * per row, laid out by f.offsets; rowLen = d for S(n) x G) averaged over each
- * input's stabilizer and mapped back through its frame: the G part (restoreOutputs)
- * and the permutation. Inputs without a frame give NaN.
+ * input's stabilizer and mapped back through its frame: the G part and the
+ * permutation. Inputs without a frame give NaN. The result goes to `out` when given
+ * (y's length; it may be y itself). One arena for the whole batch, three kernel
+ * calls: the S(n) x G stabilizer means (avg_elements), the G part (orthogonal.ts's
+ * restoreRows: the base of S(n) x G is an orthogonal or a Lorentz group, whose
+ * families restore alike), then the S(n) tie-group means and the permutation back to
+ * input row order together (avg_orbits).
  */
-export function restorePermutationOutputs(G: PermutationGroup, f: PermutationFrames, y: Float64Array, kind: OutputKind, k: Kernels = kernels(), rowLen = f.dim): Float64Array {
-  const { offsets, count, permutations } = f;
-  let z = y;
-  if (f.stabilizers.size > 0) {
-    z = y.slice();
-    for (const [i, s] of f.stabilizers) averageOverStabilizer(s, y, z, offsets[i], offsets[i + 1] - offsets[i], rowLen, f.ranks[i]);
-  }
-  if (G.base) z = restoreOutputs(G.base, asFrameBatch(G.base, f), z, kind, k);
-  const out = new Float64Array(y.length);
-  for (let i = 0; i < count; i++) {
-    const o = offsets[i];
-    const n = offsets[i + 1] - o;
-    if (Number.isNaN(f.sizes[i])) {
-      out.fill(NaN, o * rowLen, (o + n) * rowLen);
-      continue;
+export function restorePermutationOutputs(G: PermutationGroup, f: PermutationFrames, y: Float64Array, kind: OutputKind, k: Kernels = kernels(), rowLen = f.dim, out?: Float64Array): Float64Array {
+  const { offsets, count } = f;
+  const rows = offsets[count];
+  const values = rows * rowLen;
+  const result = out ?? new Float64Array(values);
+  withArena(k, 'avg_orbits', (a) => {
+    let maxN = 0;
+    for (let i = 0; i < count; i++) maxN = Math.max(maxN, offsets[i + 1] - offsets[i]);
+    const yp = a.putF64(y);
+    const off = a.putI32(offsets);
+    const work = a.alloc(k.exports.avg_work(maxN, rowLen));
+    averageElements(k, a, f, yp, off, rowLen, work);
+    let zp = yp;
+    if (G.base) {
+      zp = a.alloc(values * 8);
+      restoreRows(k, a, G.base, f, off, yp, zp, kind);
     }
-    for (let j = 0; j < n; j++) {
-      const src = (o + j) * rowLen;
-      const dst = (o + permutations[o + j]) * rowLen;
-      for (let c = 0; c < rowLen; c++) out[dst + c] = z[src + c];
-    }
-  }
-  return out;
+    const ids = runIds(a, f);
+    const perm = a.putI32(f.permutations);
+    const sizes = a.putF64(f.sizes);
+    const outp = a.alloc(values * 8);
+    k.exports.avg_orbits(zp, off, count, rowLen, AVG_CANONICAL_IDS, perm, ids, sizes, outp, work);
+    result.set(a.f64(outp, values));
+  });
+  return result;
 }
 
-/** The G part of f as the family's frames (what restoreOutputs maps outputs back with). */
-function asFrameBatch(base: Group, f: PermutationFrames): FrameBatch {
-  const { dim, count, offsets, canonical, matrices, shifts, ranks } = f;
-  return { group: base.spec, dim, count, offsets, canonical, matrices, shifts, ranks, sizes: f.complementSizes, status: new Float64Array(2 * count) };
+/** avg_orbits' flag: the run ids are indexed by canonical row (assembly/frames/average.ts). */
+const AVG_CANONICAL_IDS = 2;
+
+/**
+ * The 'runs' stabilizers of f as avg_orbits' orbit ids (canonical row k ↦ the first
+ * row of its tie group; −1, alone, for the rows of the other inputs), in the arena;
+ * 0 when there are none.
+ */
+function runIds(a: Arena, f: PermutationFrames): number {
+  let any = false;
+  for (const s of f.stabilizers.values()) any ||= s.kind === 'runs';
+  if (!any) return 0;
+  const rows = f.offsets[f.count];
+  const ids = a.alloc(rows * 4);
+  const view = a.i32(ids, rows);
+  view.fill(-1);
+  for (const [i, s] of f.stabilizers) if (s.kind === 'runs') view.set(s.run, f.offsets[i]);
+  return ids;
 }
 
 /**
- * Input rows o .. o+n−1 of y averaged over stabilizer s, written to z (canonical
- * row order, rowLen values per row). 'runs': each row becomes the mean of its tie
- * group. 'elements': the mean over the automorphisms a of T_a(y)_k = y_{a(k)}·M_a on
- * the span's r coordinates, ±y_{a(k)} on a completed last column, y_{a(k)} on the rest.
+ * The means of y's rows (at yp, in the arena) over f's 'elements' stabilizers, in
+ * place, in one avg_elements call: T_a(y)_k = y_{a(k)}·M_a on the span's r
+ * coordinates, ±y_{a(k)} on a completed last column, y_{a(k)} on the rest.
  */
-function averageOverStabilizer(s: Stabilizer, y: Float64Array, z: Float64Array, o: number, n: number, rowLen: number, r: number): void {
-  const base = o * rowLen;
-  if (s.kind === 'runs') {
-    const { run } = s;
-    const sum = new Float64Array(n * rowLen);
-    const count = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      count[run[k]]++;
-      for (let c = 0; c < rowLen; c++) sum[run[k] * rowLen + c] += y[base + k * rowLen + c];
-    }
-    for (let k = 0; k < n; k++) for (let c = 0; c < rowLen; c++) z[base + k * rowLen + c] = sum[run[k] * rowLen + c] / count[run[k]];
-    return;
+function averageElements(k: Kernels, a: Arena, f: PermutationFrames, yp: number, off: number, d: number, work: number): void {
+  const listed: [number, Extract<Stabilizer, { kind: 'elements' }>][] = [];
+  let autos = 0;
+  let maps = 0;
+  let signs = 0;
+  for (const [i, s] of f.stabilizers) {
+    if (s.kind !== 'elements') continue;
+    listed.push([i, s]);
+    autos += s.autos.length;
+    maps += s.maps.length;
+    signs += s.count;
   }
-  const d = rowLen;
-  const { count, autos, maps, signs, completed } = s;
-  const avg = new Float64Array(n * d);
-  for (let e = 0; e < count; e++) {
-    const a = autos.subarray(e * n, e * n + n);
-    const m = maps.subarray(e * r * r, (e + 1) * r * r);
-    for (let k = 0; k < n; k++) {
-      const src = base + a[k] * d;
-      for (let c = 0; c < r; c++) {
-        let v = 0;
-        for (let l = 0; l < r; l++) v += y[src + l] * m[l * r + c];
-        avg[k * d + c] += v;
-      }
-      if (completed) avg[k * d + d - 1] += signs[e] * y[src + d - 1];
-      else for (let c = r; c < d; c++) avg[k * d + c] += y[src + c];
-    }
-  }
-  for (let j = 0; j < n * d; j++) z[base + j] = avg[j] / count;
+  if (listed.length === 0) return;
+  const lp = a.alloc(listed.length * 16);
+  const ap = a.alloc(autos * 4);
+  const mp = a.alloc(maps * 8);
+  const sp = a.alloc(signs * 4);
+  const [L, A, M, S] = [a.i32(lp, 4 * listed.length), a.i32(ap, autos), a.f64(mp, maps), a.i32(sp, signs)];
+  let [at, mt, st] = [0, 0, 0];
+  listed.forEach(([i, s], j) => {
+    L.set([i, s.count, f.ranks[i], s.completed ? 1 : 0], 4 * j);
+    A.set(s.autos, at);
+    M.set(s.maps, mt);
+    S.set(s.signs, st);
+    [at, mt, st] = [at + s.autos.length, mt + s.maps.length, st + s.count];
+  });
+  k.exports.avg_elements(yp, off, d, lp, listed.length, ap, mp, sp, yp, work);
 }
 
 /**
@@ -494,22 +511,24 @@ function gatherRows(b: CheckedBatch, perm: Int32Array, valid: Uint8Array, d: num
  * between the two mirror-image labelings when Aut holds a reflection (below).
  * Returns false (with the failure recorded) when the input turns out to have no frame.
  */
-function stabilize(base: Group, b: CheckedBatch, i: number, autos: Int32Array[], tol: number, k: Kernels, f: PermutationFrames): boolean {
+function stabilize(base: Group, b: CheckedBatch, i: number, elements: Int32Array[], tol: number, k: Kernels, f: PermutationFrames): boolean {
   const d = base.d;
   const o = b.offsets[i];
   const n = b.offsets[i + 1] - o;
   const r = f.ranks[i];
+  const autos = new Int32Array(elements.length * n);
+  elements.forEach((e, j) => autos.set(e, j * n));
   let c = f.canonical.subarray(o * d, (o + n) * d);
-  let stab = stabilizerOf(c, n, d, r, autos);
+  let stab = stabilizerOf(k, c, n, d, r, autos);
   if (base.special && r === d) {
     // Aut may hold reflections, which SO groups lack: then the labelings π∘a split
     // into two classes whose G-canonical forms are mirror images. Take the class
     // whose form comes first (the same for every input of the orbit), and keep the
     // automorphisms that act as rotations.
-    const mirror = stab.find((e) => e.sign < 0);
-    if (mirror) {
+    const mirror = stab.signs.indexOf(-1);
+    if (mirror >= 0) {
       const perm = f.permutations.slice(o, o + n);
-      const other = Int32Array.from(perm, (_, p) => perm[mirror.a[p]]);
+      const other = Int32Array.from(perm, (_, p) => perm[autos[mirror * n + p]]);
       const rows = Float64Array.from({ length: n * d }, (_, j) => b.data[(o + other[Math.floor(j / d)]) * d + (j % d)]);
       const one = checkSingle(base, rows, { n, d });
       const g = computeFrames(base, one, tol, k);
@@ -524,41 +543,51 @@ function stabilize(base: Group, b: CheckedBatch, i: number, autos: Int32Array[],
         f.matrices.set(g.matrices, i * d * d);
         f.shifts.set(g.shifts, i * d);
         c = f.canonical.subarray(o * d, (o + n) * d);
-        stab = stabilizerOf(c, n, d, r, autos);
+        stab = stabilizerOf(k, c, n, d, r, autos);
       }
     }
-    stab = stab.filter((e) => e.sign > 0);
+    stab = rotations(stab, n, r);
   }
-  f.sizes[i] = stab.length;
-  f.sizesExact[i] = String(stab.length);
-  if (stab.length > 1) f.stabilizers.set(i, {
-    kind: 'elements',
-    count: stab.length,
-    autos: Int32Array.from(stab.flatMap((e) => Array.from(e.a))),
-    maps: Float64Array.from(stab.flatMap((e) => Array.from(e.m))),
-    signs: Int8Array.from(stab, (e) => e.sign),
-    completed: base.special && r === d - 1, // the last column is fixed by det = +1
-  });
+  f.sizes[i] = stab.count;
+  f.sizesExact[i] = String(stab.count);
+  if (stab.count > 1) f.stabilizers.set(i, { kind: 'elements', ...stab, completed: base.special && r === d - 1 }); // the last column is fixed by det = +1
   return true;
 }
 
+/** Stabilizer elements, flat: count automorphisms (n labels each), their r×r maps and det signs. */
+type Elements = Omit<Extract<Stabilizer, { kind: 'elements' }>, 'kind' | 'completed'>;
+
 /**
- * Each automorphism a with the map T_a(y)_k = y_{a(k)}·M_a on the span's r
- * coordinates, M_a = pinv(C[a])·C (C = c's first r columns), which fixes c; the
+ * Each automorphism a (autos: count×n labels) with the map T_a(y)_k = y_{a(k)}·M_a on
+ * the span's r coordinates, M_a = pinv(C[a])·C (C = c's first r columns), which
+ * fixes c, and sign(det M_a), in one linalg_pinv call (assembly/linalg/pinv.ts); the
  * identity's map is the identity exactly.
  */
-function stabilizerOf(c: Float64Array, n: number, d: number, r: number, autos: Int32Array[]): { a: Int32Array; m: Float64Array; sign: number }[] {
-  const C = (a: Int32Array | null) => {
-    const m = new Float64Array(n * r);
-    for (let p = 0; p < n; p++) for (let q = 0; q < r; q++) m[p * r + q] = c[(a ? a[p] : p) * d + q];
-    return m;
-  };
-  const C0 = C(null);
-  return autos.map((a) => {
-    const identity = a.every((v, p) => v === p);
-    const m = identity ? Float64Array.from({ length: r * r }, (_, j) => (j % (r + 1) === 0 ? 1 : 0)) : pinvTimes(C(a), C0, n, r);
-    return { a, m, sign: determinant(m, r) < 0 ? -1 : 1 };
+function stabilizerOf(k: Kernels, c: Float64Array, n: number, d: number, r: number, autos: Int32Array): Elements {
+  const count = autos.length / n;
+  return withArena(k, 'linalg_pinv', (a) => {
+    const cp = a.putF64(c);
+    const ap = a.putI32(autos);
+    const work = a.alloc(k.exports.linalg_pinv_work(n, r));
+    const mp = a.alloc(count * r * r * 8);
+    const sp = a.alloc(count * 4);
+    k.exports.linalg_pinv(cp, n, d, r, ap, count, work, mp, sp);
+    return { count, autos, maps: a.f64(mp, count * r * r).slice(), signs: Int8Array.from(a.i32(sp, count)) };
   });
+}
+
+/** The elements of s acting as rotations (det M_a > 0), in order. */
+function rotations(s: Elements, n: number, r: number): Elements {
+  const kept: number[] = [];
+  for (let e = 0; e < s.count; e++) if (s.signs[e] > 0) kept.push(e);
+  if (kept.length === s.count) return s;
+  const autos = new Int32Array(kept.length * n);
+  const maps = new Float64Array(kept.length * r * r);
+  kept.forEach((e, j) => {
+    autos.set(s.autos.subarray(e * n, (e + 1) * n), j * n);
+    maps.set(s.maps.subarray(e * r * r, (e + 1) * r * r), j * r * r);
+  });
+  return { count: kept.length, autos, maps, signs: new Int8Array(kept.length).fill(1) };
 }
 
 /** Lexicographic order of two arrays, entries within tol·max|v| counted as equal. */
@@ -567,63 +596,4 @@ function compareWithTolerance(p: Float64Array, q: Float64Array, tol: number): nu
   for (let i = 0; i < p.length; i++) scale = Math.max(scale, Math.abs(p[i]), Math.abs(q[i]));
   for (let i = 0; i < p.length; i++) if (Math.abs(p[i] - q[i]) > tol * scale) return p[i] - q[i];
   return 0;
-}
-
-/** pinv(A)·B for n×r A of full column rank and n×r B: (AᵀA)⁻¹·AᵀB, r×r. */
-function pinvTimes(A: Float64Array, B: Float64Array, n: number, r: number): Float64Array {
-  const ata = new Float64Array(r * r);
-  const atb = new Float64Array(r * r);
-  for (let i = 0; i < n; i++) {
-    for (let p = 0; p < r; p++) {
-      for (let q = 0; q < r; q++) {
-        ata[p * r + q] += A[i * r + p] * A[i * r + q];
-        atb[p * r + q] += A[i * r + p] * B[i * r + q];
-      }
-    }
-  }
-  // solve ata·X = atb by Gaussian elimination with partial pivoting
-  for (let k = 0; k < r; k++) {
-    let piv = k;
-    for (let i = k + 1; i < r; i++) if (Math.abs(ata[i * r + k]) > Math.abs(ata[piv * r + k])) piv = i;
-    for (let j = 0; j < r; j++) {
-      [ata[k * r + j], ata[piv * r + j]] = [ata[piv * r + j], ata[k * r + j]];
-      [atb[k * r + j], atb[piv * r + j]] = [atb[piv * r + j], atb[k * r + j]];
-    }
-    for (let i = k + 1; i < r; i++) {
-      const l = ata[i * r + k] / ata[k * r + k];
-      for (let j = 0; j < r; j++) {
-        ata[i * r + j] -= l * ata[k * r + j];
-        atb[i * r + j] -= l * atb[k * r + j];
-      }
-    }
-  }
-  for (let k = r - 1; k >= 0; k--) {
-    for (let j = 0; j < r; j++) {
-      let s = atb[k * r + j];
-      for (let q = k + 1; q < r; q++) s -= ata[k * r + q] * atb[q * r + j];
-      atb[k * r + j] = s / ata[k * r + k];
-    }
-  }
-  return atb;
-}
-
-/** Determinant of an r×r matrix by elimination (r is small: the rank of a point set). */
-function determinant(m: Float64Array, r: number): number {
-  const a = m.slice();
-  let det = 1;
-  for (let k = 0; k < r; k++) {
-    let piv = k;
-    for (let i = k + 1; i < r; i++) if (Math.abs(a[i * r + k]) > Math.abs(a[piv * r + k])) piv = i;
-    if (a[piv * r + k] === 0) return 0;
-    if (piv !== k) {
-      for (let j = 0; j < r; j++) [a[k * r + j], a[piv * r + j]] = [a[piv * r + j], a[k * r + j]];
-      det = -det;
-    }
-    det *= a[k * r + k];
-    for (let i = k + 1; i < r; i++) {
-      const l = a[i * r + k] / a[k * r + k];
-      for (let j = k; j < r; j++) a[i * r + j] -= l * a[k * r + j];
-    }
-  }
-  return det;
 }

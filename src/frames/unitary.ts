@@ -26,27 +26,19 @@ export function stabilizerSize(G: Group, rank: number): number {
   return Infinity;
 }
 
-/** y_i·M_iᵀ (complex): outputs on canonical forms back to the inputs' frames. */
-export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, _kind: OutputKind): Float64Array {
+/** y_i·M_iᵀ (complex): outputs on canonical forms back to the inputs' frames, to `out` when given (y's length). */
+export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, _kind: OutputKind, out?: Float64Array): Float64Array {
   const d = G.d;
-  return withArena(k, 'cplx_apply', (a) => {
+  return withArena(k, 'cplx_apply_t', (a) => {
     const yp = a.putF64(y);
     const offsets = a.putI32(f.offsets);
-    const mt = a.alloc(f.count * 2 * d * d * 8);
-    const mtv = a.f64(mt, f.count * 2 * d * d);
-    const m = f.matrices;
-    for (let i = 0, base = 0; i < f.count; i++, base += 2 * d * d) {
-      for (let r = 0; r < d; r++) {
-        for (let c = 0; c < d; c++) {
-          mtv[base + 2 * (r * d + c)] = m[base + 2 * (c * d + r)];
-          mtv[base + 2 * (r * d + c) + 1] = m[base + 2 * (c * d + r) + 1];
-        }
-      }
-    }
-    const out = a.alloc(y.length * 8);
-    const work = a.alloc(2 * d * d * 8);
-    k.exports.cplx_apply(yp, offsets, f.count, d, mt, d * d, out, work);
-    return a.f64(out, y.length).slice();
+    const m = a.putF64(f.matrices);
+    const outp = a.alloc(y.length * 8);
+    const work = a.alloc(4 * d * d * 8);
+    k.exports.cplx_apply_t(yp, offsets, f.count, d, m, d * d, outp, work);
+    const result = out ?? new Float64Array(y.length);
+    result.set(a.f64(outp, y.length));
+    return result;
   });
 }
 

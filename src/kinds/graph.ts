@@ -9,9 +9,9 @@
  */
 import { group as parseGroup, type GraphGroup } from '../groups.js';
 import type { Real } from '../batch.js';
-import { averageEdgeOutputs, averageNodeOutputs, graphFrame, graphFrames, orbitsOnPairs } from '../frames/graph.js';
+import { averageGraphOutputs, graphFrame, graphFrames, orbitsOnPairs } from '../frames/graph.js';
 import { describe, optionError, optionRangeError, toFailure, type InputErrorInfo, type InputFailure } from '../errors.js';
-import type { Kernels } from '../wasm/module.js';
+import { kernels, type Kernels } from '../wasm/module.js';
 import { collectErrors, copyBuffers, copyChunk, type ChunkCopy } from './copies.js';
 import type { Framed, Job, OutputKind, Slicer, Task } from './kind.js';
 
@@ -245,7 +245,7 @@ function graphResult(g: GraphBatch, records: GraphReply): GraphBatchResult {
  * canonical vertex colours; node outputs (n items) are averaged over vertex orbits,
  * edge outputs (n² items) over orbits on ordered pairs, then put in input order.
  */
-function graphFramed(g: GraphBatch, records: GraphReply): Framed {
+function graphFramed(g: GraphBatch, records: GraphReply, k: Kernels = kernels()): Framed {
   const r = graphResult(g, records);
   const n = (i: number) => r.offsets[i + 1] - r.offsets[i];
   const perm = (i: number) => r.permutations.subarray(r.offsets[i], r.offsets[i + 1]);
@@ -270,17 +270,33 @@ function graphFramed(g: GraphBatch, records: GraphReply): Framed {
     items: (i, output) => (output === 'edges' ? n(i) * n(i) : n(i)),
     width: () => null,
     restore(y, width, output, out) {
-      let at = 0;
-      for (let i = 0; i < r.count; i++) {
-        const len = (output === 'edges' ? n(i) * n(i) : n(i)) * width;
-        if (r.errors[i]) out.fill(NaN, at, at + len);
-        else {
-          const yi = y.subarray(at, at + len);
-          const p = perm(i);
-          const orbits = r.orbits.subarray(r.offsets[i], r.offsets[i + 1]);
-          out.set(output === 'edges' ? averageEdgeOutputs(yi, width, p, orbitsOnPairs(p.length, gens(i))) : averageNodeOutputs(yi, width, p, orbits), at);
-        }
-        at += len;
+      const edges = output === 'edges';
+      const len = (i: number) => (edges ? n(i) * n(i) : n(i)) * width;
+      const valid: number[] = [];
+      for (let i = 0; i < r.count; i++) if (!r.errors[i]) valid.push(i);
+      const graphs = valid.map((i) => {
+        const p = perm(i);
+        return { permutation: p, orbits: edges ? orbitsOnPairs(p.length, gens(i), k) : r.orbits.subarray(r.offsets[i], r.offsets[i + 1]) };
+      });
+      if (valid.length === r.count) {
+        averageGraphOutputs(graphs, y, width, output === 'edges' ? 'edges' : 'nodes', k, out);
+        return;
+      }
+      // the valid graphs' outputs together, one kernel call, then back in place; the rest NaN
+      const at = new Int32Array(r.count + 1);
+      for (let i = 0; i < r.count; i++) at[i + 1] = at[i] + len(i);
+      const packed = new Float64Array(valid.reduce((s, i) => s + len(i), 0));
+      let from = 0;
+      for (const i of valid) {
+        packed.set(y.subarray(at[i], at[i + 1]), from);
+        from += len(i);
+      }
+      const averaged = averageGraphOutputs(graphs, packed, width, edges ? 'edges' : 'nodes', k);
+      out.fill(NaN);
+      from = 0;
+      for (const i of valid) {
+        out.set(averaged.subarray(from, from + len(i)), at[i]);
+        from += len(i);
       }
     },
   };

@@ -134,7 +134,7 @@ export function permutationFramed(G: PermutationGroup, { frames, errors }: Permu
     items: rows,
     width: () => (G.base ? d : null),
     restore(y, width, output, out) {
-      out.set(restorePermutationOutputs(G, frames, y, output === 'points' ? 'points' : 'vectors', k, width));
+      restorePermutationOutputs(G, frames, y, output === 'points' ? 'points' : 'vectors', k, width, out);
     },
   };
 }

@@ -312,7 +312,7 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
     items: rows,
     width: () => rowLen,
     restore(y, _width, output, out) {
-      out.set(restoreOutputs(G, f, y, output === 'points' ? 'points' : 'vectors', k));
+      restoreOutputs(G, f, y, output === 'points' ? 'points' : 'vectors', k, out);
     },
   };
 }

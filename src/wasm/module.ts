@@ -60,6 +60,15 @@ export interface KernelExports {
   fa_expand(x: number, offsets: number, count: number, d: number, flags: number, tol: number, values: number, vectors: number,
     shift: number, pick: number, work: number, matrices: number, canonical: number): void;
   fa_average(y: number, offsets: number, count: number, d: number, elementOffsets: number, matrices: number, shift: number, out: number): void;
+  linalg_apply_t(x: number, offsets: number, count: number, d: number, m: number, mStride: number,
+    pre: number, preStride: number, post: number, postStride: number, out: number, work: number): void;
+  cplx_apply_t(x: number, offsets: number, count: number, d: number, m: number, mStride: number, out: number, work: number): void;
+  linalg_pinv_work(n: number, r: number): number;
+  linalg_pinv(c: number, n: number, d: number, r: number, autos: number, count: number, work: number, maps: number, signs: number): void;
+  avg_work(items: number, dim: number): number;
+  avg_orbits(y: number, voff: number, count: number, dim: number, flags: number, perm: number, orbit: number, sizes: number, out: number, work: number): void;
+  avg_elements(y: number, offsets: number, d: number, list: number, count: number, autos: number, maps: number, signs: number, out: number, work: number): void;
+  avg_pair_orbits(voff: number, count: number, gens: number, ngens: number, out: number): void;
 }
 
 const PAGE = 65536;

@@ -76,6 +76,27 @@ export interface FamilyKernel {
 const SLICE_VALUES = 1 << 14;
 
 /**
+ * Slices of a batch laid out by `offsets` (count+1 row indices, rows of rowLen
+ * values): bounds[s] .. bounds[s+1]−1 are the inputs of slice s, whole inputs up to
+ * SLICE_VALUES values, or one larger input; with the largest slice's rows and inputs.
+ */
+export function sliceBatch(offsets: Int32Array, rowLen: number): { bounds: number[]; maxRows: number; maxInputs: number } {
+  const count = offsets.length - 1;
+  const bounds = [0];
+  let maxRows = 0;
+  let maxInputs = 0;
+  for (let i = 0; i < count; ) {
+    let j = i + 1;
+    while (j < count && (offsets[j + 1] - offsets[i]) * rowLen <= SLICE_VALUES) j++;
+    maxRows = Math.max(maxRows, offsets[j] - offsets[i]);
+    maxInputs = Math.max(maxInputs, j - i);
+    bounds.push(j);
+    i = j;
+  }
+  return { bounds, maxRows, maxInputs };
+}
+
+/**
  * Run the family's frames kernel over a checked batch (every family_frames kernel
  * shares one ABI: src/wasm/module.ts FramesKernel), slice by slice, into result
  * arrays allocated once: `into`'s arrays where their lengths fit, else new ones.
@@ -98,18 +119,7 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
   const ranks = fits(into?.ranks, count) ? into.ranks : new Int32Array(count);
   const sizes = f64(into?.sizes, count);
   const status = f64(into?.status, 2 * count);
-  // slices: whole inputs up to SLICE_VALUES values, or one larger input
-  const bounds = [0];
-  let maxRows = 0;
-  let maxInputs = 0;
-  for (let i = 0; i < count; ) {
-    let j = i + 1;
-    while (j < count && (offsets[j + 1] - offsets[i]) * rowLen <= SLICE_VALUES) j++;
-    maxRows = Math.max(maxRows, offsets[j] - offsets[i]);
-    maxInputs = Math.max(maxInputs, j - i);
-    bounds.push(j);
-    i = j;
-  }
+  const { bounds, maxRows, maxInputs } = sliceBatch(offsets, rowLen);
   const kernel = k.exports[`${family.kernel}_frames`];
   withArena(k, `${family.kernel}_frames`, (a) => {
     const x = a.alloc(maxRows * rowLen * 8);

@@ -8,7 +8,7 @@
 import type { Group } from '../groups.js';
 import type { CheckedBatch } from '../batch.js';
 import { withArena, type Arena, type Kernels } from '../wasm/module.js';
-import { runFrames, type FrameBatch, type OutputKind } from './index.js';
+import { runFrames, sliceBatch, type FrameBatch, type OutputKind } from './index.js';
 
 const SPECIAL = 1;
 const CENTER = 2;
@@ -34,12 +34,36 @@ export function stabilizerSize(G: Group, rank: number): number {
  * to `out` when given (y's length; it may be y itself).
  */
 export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, kind: OutputKind, out?: Float64Array): Float64Array {
+  const d = G.d;
+  const result = out ?? new Float64Array(y.length);
+  // in slices of whole inputs, as runFrames computes them: each slice's rows are
+  // copied in, mapped and copied out while they are in cache
+  const { bounds, maxRows, maxInputs } = sliceBatch(f.offsets, d);
+  const points = kind === 'points' && G.translations;
   return withArena(k, 'linalg_apply_t', (a) => {
-    const yp = a.putF64(y);
-    const outp = a.alloc(y.length * 8);
-    restoreRows(k, a, G, f, a.putI32(f.offsets), yp, outp, kind);
-    const result = out ?? new Float64Array(y.length);
-    result.set(a.f64(outp, y.length));
+    const yp = a.alloc(maxRows * d * 8);
+    const outp = a.alloc(maxRows * d * 8);
+    const off = a.alloc((maxInputs + 1) * 4);
+    const m = a.alloc(maxInputs * d * d * 8);
+    const shift = a.alloc(maxInputs * d * 8);
+    const work = a.alloc(d * d * 8);
+    const Y = a.f64(yp, maxRows * d);
+    const R = a.f64(outp, maxRows * d);
+    const O = a.i32(off, maxInputs + 1);
+    const M = a.f64(m, maxInputs * d * d);
+    const S = a.f64(shift, maxInputs * d);
+    for (let s = 1; s < bounds.length; s++) {
+      const i0 = bounds[s - 1];
+      const n = bounds[s] - i0;
+      const r0 = f.offsets[i0];
+      const values = (f.offsets[i0 + n] - r0) * d;
+      for (let i = 0; i <= n; i++) O[i] = f.offsets[i0 + i] - r0;
+      Y.set(y.subarray(r0 * d, r0 * d + values));
+      M.set(f.matrices.subarray(i0 * d * d, (i0 + n) * d * d));
+      if (points) S.set(f.shifts.subarray(i0 * d, (i0 + n) * d));
+      k.exports.linalg_apply_t(yp, off, n, d, m, d * d, 0, 0, points ? shift : 0, d, outp, work);
+      result.set(R.subarray(0, values), r0 * d);
+    }
     return result;
   });
 }

@@ -8,6 +8,9 @@ import { benchGroups, groupsTable } from './groups.mjs';
 import { benchThreads, threadsTable } from './threads.mjs';
 import { benchPermutation, permutationTable } from './permutation.mjs';
 import { benchCanon, canonTable } from './canon.mjs';
+import { benchAveraging, averagingTable } from './averaging.mjs';
+import { benchModels, modelsTable } from './models.mjs';
+import { benchMemory, memoryTable } from './memory.mjs';
 
 const sections = [];
 const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
@@ -37,6 +40,18 @@ sections.push(['S(n) x O(3) point sets (one thread; µs per set: median (min–m
 console.error('bench: worker threads…');
 results.threads = await benchThreads();
 sections.push(['Worker threads', threadsTable(results.threads)]);
+
+console.error('bench: averaging wrappers…');
+results.averaging = await benchAveraging();
+sections.push(['Averaging with a free model against the frames (one thread; µs per set: median (min–max))', averagingTable(results.averaging)]);
+
+console.error('bench: module models on the workers…');
+results.models = await benchModels();
+sections.push(['Models on the workers', modelsTable(results.models)]);
+
+console.error('bench: peak memory of a large call…');
+results.memory = benchMemory();
+sections.push(['Peak resident memory', memoryTable(results.memory)]);
 
 const text = sections.map(([title, t]) => `#### ${title}\n\n${t}`).join('\n\n');
 const header = `Measured ${results.date.slice(0, 10)} on ${results.cores} cores (${results.cpu}), Node ${results.node}, by \`npm run bench\`.`;

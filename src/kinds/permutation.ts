@@ -15,25 +15,9 @@ import type { Framed, Job, Task } from './kind.js';
 import { rowWork } from './points.js';
 
 /** S(n) and S(n) x G frames of a batch of point sets (rows laid out by `offsets`). */
-export interface PermutationBatchResult {
-  group: string;
-  dim: number;
-  count: number;
-  offsets: Int32Array;
-  /** Canonical rows, laid out like the input. */
-  canonical: Float64Array;
-  /** Canonical row k of input i is its input row permutations[offsets[i] + k]. */
-  permutations: Int32Array;
-  /** The G part per input (d×d, d; identity and zero for S(n)): X_i[π_i] = c_i·M_iᵀ + t_i. */
-  matrices: Float64Array;
-  shifts: Float64Array;
-  ranks: Int32Array;
-  /** |frame|: the stabilizer's permutations, one G-element each; NaN for bad inputs. */
-  sizes: Float64Array;
+export interface PermutationBatchResult extends Omit<PermutationFrames, 'sizesExact' | 'failures' | 'stabilizers'> {
   /** |frame| exactly, or null for bad inputs. */
   sizesExact: (bigint | null)[];
-  /** |Stab| of the G part alone on the complement of the span: 1, 2 or Infinity. */
-  complementSizes: Float64Array;
   errors: (Error | null)[];
   /** Always null per input: these frames carry no accuracy warnings. */
   warnings: (string | null)[];

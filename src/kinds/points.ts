@@ -49,20 +49,7 @@ export interface Frame {
  * X_i = c_i·M_iᵀ + t_i. A bad input has NaN values, rank −1 (or the rank that made it
  * fail), null in `sizesExact` and its error in `errors`.
  */
-export interface BatchResult {
-  group: string;
-  dim: number;
-  count: number;
-  offsets: Int32Array;
-  /** Canonical forms, laid out like the input rows. */
-  canonical: Float64Array;
-  /** count d×d row-major matrices (complex groups: 2d² values each, interleaved, holding h = conj(Q)). */
-  matrices: Float64Array;
-  /** count shifts of d values (2d complex; zero for groups without translations). */
-  shifts: Float64Array;
-  ranks: Int32Array;
-  /** |frame|: 1 for generic inputs, Infinity for continuous stabilizers, NaN for bad inputs. */
-  sizes: Float64Array;
+export interface BatchResult extends Omit<FrameBatch, 'status' | 'warnings'> {
   /** |frame| exactly: a bigint, or null where it is infinite or the input is bad. */
   sizesExact: (bigint | null)[];
   errors: (Error | null)[];

@@ -24,5 +24,7 @@ export {
 } from './errors.js';
 export type { BatchInput } from './batch.js';
 export type { OutputKind, StackedBatch, ModelInput } from './kinds/kind.js';
+export type { FrameBatch } from './frames/index.js';
+export type { PermutationFrames, Stabilizer } from './frames/permutation.js';
 export { FileFormatError } from './errors.js';
 export { onnxModel, type OnnxModel, type OnnxModelOptions, type OnnxRuntime } from './models/onnx.js';

@@ -72,6 +72,24 @@ export function det(a: usize, d: i32, work: usize): f64 {
   return p;
 }
 
+/**
+ * sign(det A)·|det A|^{1/d} from luFactor's output (`sign`: its return value, ±1),
+ * through the pivots' logarithms: for large d their product over- or underflows
+ * long before its d-th root, the geometric mean of the pivots, would.
+ */
+export function luRootDet(lu: usize, d: i32, sign: i32): f64 {
+  const step = (<usize>d + 1) << 3;
+  let logs: f64 = 0;
+  let negative = sign < 0;
+  for (let k = 0; k < d; k++) {
+    const p = load<f64>(lu + <usize>k * step);
+    logs += Math.log(abs<f64>(p));
+    if (p < 0) negative = !negative;
+  }
+  const root = Math.exp(logs / <f64>d);
+  return negative ? -root : root;
+}
+
 /** Batched determinant: out[i] = det of the i-th d×d matrix at a (count·d² f64). */
 export function linalg_det(a: usize, count: i32, d: i32, work: usize, out: usize): void {
   const bytes = (<usize>d * <usize>d) << 3;

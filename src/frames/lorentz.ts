@@ -27,8 +27,8 @@ export function flags(G: Group): number {
   return G.special ? SPECIAL : 0;
 }
 
-/** |Stab(c)| for rank r is as for O(d) / SO(d) (the kernel rejects the non-compact cases). */
-export { stabilizerSize } from './orthogonal.js';
+/** |Stab(c)| for rank r is as for O(d) / SO(d) (the kernel rejects the non-compact cases); c scales with X, Q does not. */
+export { stabilizerSize, degrees } from './orthogonal.js';
 
 /** Why an input has no frame, from the kernel's status code and row. */
 export function explain(G: Group, code: number, row: number, rank: number): Remark {

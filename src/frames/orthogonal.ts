@@ -21,6 +21,11 @@ export function flags(G: Group): number {
   return (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0);
 }
 
+/** c = X·Q scales with X, Q does not (FrameBatch's degrees: c(s·X) = s·c(X), Q(s·X) = Q(X)). */
+export function degrees(): readonly [number, number] {
+  return [1, 0];
+}
+
 /** |Stab(c)| for rank r: O(d−r) or SO(d−r) — finite only when d−r <= 1. */
 export function stabilizerSize(G: Group, rank: number): number {
   const free = G.d - rank;

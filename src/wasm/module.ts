@@ -14,10 +14,11 @@ import { KernelError, MemoryLimitError, NotReadyError } from '../errors.js';
  * (d² values, 2d² complex), the shift (d, 2d complex; the caller zeroes it, groups
  * without translations leave it), rank[i] (i32), status[2i..2i+1] (f64: a family's
  * code and value for inputs without a frame or with a doubtful one; the caller
- * zeroes it) and the canonical rows.
+ * zeroes it) and the canonical rows. It returns how many inputs it marked for
+ * scaling instead (status FRAMES_RESCALE, assembly/linalg/scale.ts; see runFrames).
  */
 export type FramesKernel = (x: number, offsets: number, count: number, d: number, flags: number, tol: number,
-  work: number, m: number, shift: number, rank: number, status: number, canonical: number) => void;
+  work: number, m: number, shift: number, rank: number, status: number, canonical: number) => number;
 
 /** The kernel ABI exported by assembly/index.ts (pointers are byte offsets). */
 export interface KernelExports {

@@ -46,7 +46,7 @@ export const FRAMES_SCALED: i32 = 16;
 }
 
 /** Whether every row equals the first (`center`) or zero (squares underflow to 0 for neither). */
-function constantRows(x: usize, rows: i32, rowLen: i32, center: bool): bool {
+export function constantRows(x: usize, rows: i32, rowLen: i32, center: bool): bool {
   for (let r = 0; r < rows; r++) {
     for (let a = 0; a < rowLen; a++) {
       const ref: f64 = center ? load<f64>(x + (<usize>a << 3)) : 0;

@@ -45,10 +45,11 @@ export interface KernelExports {
   unitary_frames: FramesKernel;
   linear_work(d: number): number;
   linear_frames: FramesKernel;
-  perm_work(n: number, d: number, edges: number): number;
+  perm_work(n: number, d: number, values: number): number;
   perm_colours(x: number, offsets: number, count: number, d: number, flags: number, tol: number, work: number,
-    colour: number, order: number, discrete: number): void;
-  perm_edges(x: number, offsets: number, count: number, d: number, flags: number, tol: number, work: number, edges: number): void;
+    colour: number, order: number, discrete: number): number;
+  perm_edges(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
+    tied: number, tiedOffsets: number, work: number, ids: number): void;
   canon_work(n: number, entries: number): number;
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,

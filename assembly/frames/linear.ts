@@ -22,7 +22,7 @@
  */
 import { selectBasis, leading3, invariantScale2 } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
-import { luFactor, luInverse, inverseSmall, norm1, luRootDet } from '../linalg/lu';
+import { luFactor, luInverse, inverseSmall, norm1, luRootDet, rootAbs } from '../linalg/lu';
 import { markScale } from '../linalg/scale';
 import { subTo, scaleTo, copy, transposeTo, zero } from '../linalg/vec';
 
@@ -128,7 +128,7 @@ export function linear_frames(
     if (special) {
       let kappa: f64;
       if (d <= 3 || isNormal(det)) {
-        const root = Math.pow(abs<f64>(det), 1.0 / <f64>d);
+        const root = rootAbs(det, d);
         kappa = det < 0 ? -root : root;
       } else {
         kappa = luRootDet(lu, d, sign); // det over- or underflowed (d > 3), its d-th root does not

@@ -662,8 +662,8 @@ function stabilize(base: Group, b: CheckedBatch, i: number, autos: Int32Array[],
   if (stab.length > 1) f.stabilizers.set(i, {
     kind: 'elements',
     count: stab.length,
-    autos: Int32Array.from(stab.flatMap((e) => Array.from(e.a))),
-    maps: Float64Array.from(stab.flatMap((e) => Array.from(e.m))),
+    autos: packed(Int32Array, stab.map((e) => e.a)),
+    maps: packed(Float64Array, stab.map((e) => e.m)),
     signs: Int8Array.from(stab, (e) => e.sign),
     completed: base.special && r === d - 1, // the last column is fixed by det = +1
   });
@@ -687,6 +687,14 @@ function stabilizerOf(c: Float64Array, n: number, d: number, r: number, autos: I
     const m = identity ? Float64Array.from({ length: r * r }, (_, j) => (j % (r + 1) === 0 ? 1 : 0)) : pinvTimes(C(a), C0, n, r);
     return { a, m, sign: determinant(m, r) < 0 ? -1 : 1 };
   });
+}
+
+/** Equal-length arrays back to back in one typed array (no intermediate plain arrays: a stabilizer may hold 2^24 values). */
+function packed<T extends Int32Array | Float64Array>(Type: new (n: number) => T, parts: T[]): T {
+  const len = parts.length === 0 ? 0 : parts[0].length;
+  const out = new Type(parts.length * len);
+  parts.forEach((p, j) => out.set(p, j * len));
+  return out;
 }
 
 /**

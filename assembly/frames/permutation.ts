@@ -32,7 +32,7 @@ export const PERM_RESCALE: i32 = 2;
 /**
  * Bytes of scratch for sets of at most n rows in dimension d that cluster at most
  * `values` values (n for perm_colours, the largest set's pair count for perm_edges):
- * the centred rows, the centroid, a position per row (perm_edges), and per value
+ * the centred rows, the centroid, a list of rows (perm_edges), and per value
  * its f64, its u64 sort key and two i32 indices, plus the radix sort's counters.
  */
 export function perm_work(n: i32, d: i32, values: i32): usize {
@@ -93,8 +93,8 @@ export function perm_colours(
 
 /**
  * Edge colours where a set's vertex colours tie: for set i with n rows, the T tied
- * rows tied[tiedOffsets[i] ..] (indices within the set, T = tiedOffsets[i+1] −
- * tiedOffsets[i]) and every row: the T×n i32 matrix at ids + Σ_{j<i} T_j·n_j
+ * rows tied[tiedOffsets[i] ..] (indices within the set, increasing; T =
+ * tiedOffsets[i+1] − tiedOffsets[i]) and every row: the T×n i32 matrix at ids + Σ_{j<i} T_j·n_j
  * (row-major) holds at [a][q] the cluster id of ⟨x_p, x_q⟩, p = tied[a] (centred
  * with PERM_CENTER), among the set's pairs {p, q} with a tied p — T·(n − T) +
  * T(T − 1)/2 values, each pair clustered once — and 0 at q = p. Only these edges
@@ -115,22 +115,27 @@ export function perm_edges(
     const tc = load<i32>(tiedOffsets + (<usize>(i + 1) << 2)) - t0;
     const ti = tied + (<usize>t0 << 2);
     const rows = centred(x + (<usize>r0 * <usize>d << 3), n, d, flags, work);
-    // pos[q] = q's index among the tied rows, or −1
-    const pos = work + positions(n, d);
-    for (let q = 0; q < n; q++) store<i32>(pos + (<usize>q << 2), -1);
-    for (let a = 0; a < tc; a++) store<i32>(pos + (<usize>load<i32>(ti + (<usize>a << 2)) << 2), a);
+    // the untied rows, in row order (a tied row a pairs with the tied rows after it and these)
+    const untied = work + positions(n, d);
+    let un = 0;
+    for (let q = 0, a = 0; q < n; q++) {
+      if (a < tc && load<i32>(ti + (<usize>a << 2)) == q) a++;
+      else store<i32>(untied + (<usize>(un++) << 2), q);
+    }
     const keys = sortScratch(work, n, d);
     let m = 0;
     let scale: f64 = 0;
     for (let a = 0; a < tc; a++) {
-      const p = load<i32>(ti + (<usize>a << 2));
-      const xp = rows + (<usize>p * <usize>d << 3);
-      for (let q = 0; q < n; q++) {
-        if (!counted(pos, p, q, a)) continue;
-        const v = product(xp, rows + (<usize>q * <usize>d << 3), d, flags);
-        store<f64>(keys + (<usize>m << 3), v);
+      const xp = rows + (<usize>load<i32>(ti + (<usize>a << 2)) * <usize>d << 3);
+      for (let b = a + 1; b < tc; b++) {
+        const v = product(xp, rows + (<usize>load<i32>(ti + (<usize>b << 2)) * <usize>d << 3), d, flags);
+        store<f64>(keys + (<usize>(m++) << 3), v);
         scale = max(scale, abs(v));
-        m++;
+      }
+      for (let j = 0; j < un; j++) {
+        const v = product(xp, rows + (<usize>load<i32>(untied + (<usize>j << 2)) * <usize>d << 3), d, flags);
+        store<f64>(keys + (<usize>(m++) << 3), v);
+        scale = max(scale, abs(v));
       }
     }
     const idx = keys + (<usize>m << 3);
@@ -138,30 +143,21 @@ export function perm_edges(
     // pair index → id, through the sorted order (cid is by sorted position)
     const byPair = keys; // the values are no longer needed: reuse their space (i32 ≤ f64)
     for (let s = 0; s < m; s++) store<i32>(byPair + (<usize>load<i32>(idx + (<usize>s << 2)) << 2), load<i32>(cid + (<usize>s << 2)));
-    // the pairs again, in the same order: each id to [a][q], and to [b][p] when q is tied row b
+    // the pairs again, in the same order: each id to [a][q], and to [b][p] for q = tied[b]
     let k = 0;
     for (let a = 0; a < tc; a++) {
       const p = load<i32>(ti + (<usize>a << 2));
       const row = out + (<usize>a * <usize>n << 2);
       store<i32>(row + (<usize>p << 2), 0);
-      for (let q = 0; q < n; q++) {
-        if (!counted(pos, p, q, a)) continue;
-        const id = load<i32>(byPair + (<usize>k << 2));
-        store<i32>(row + (<usize>q << 2), id);
-        const b = load<i32>(pos + (<usize>q << 2));
-        if (b >= 0) store<i32>(out + ((<usize>b * <usize>n + <usize>p) << 2), id);
-        k++;
+      for (let b = a + 1; b < tc; b++) {
+        const id = load<i32>(byPair + (<usize>(k++) << 2));
+        store<i32>(row + (<usize>load<i32>(ti + (<usize>b << 2)) << 2), id);
+        store<i32>(out + ((<usize>b * <usize>n + <usize>p) << 2), id);
       }
+      for (let j = 0; j < un; j++) store<i32>(row + (<usize>load<i32>(untied + (<usize>j << 2)) << 2), load<i32>(byPair + (<usize>(k++) << 2)));
     }
     out += <usize>tc * <usize>n << 2;
   }
-}
-
-/** Whether pair {p, q} (p = tied row a) is clustered at (a, q): q ≠ p, and q is not a tied row before a. */
-// @ts-ignore: decorator
-@inline function counted(pos: usize, p: i32, q: i32, a: i32): bool {
-  const b = load<i32>(pos + (<usize>q << 2));
-  return q != p && (b < 0 || b > a);
 }
 
 /**
@@ -181,13 +177,13 @@ function centred(x: usize, n: i32, d: i32, flags: i32, work: usize): usize {
   return rows;
 }
 
-/** Where the row positions start in `work` for sets of n rows: after the centroid and the centred rows. */
+/** Where perm_edges' list of untied rows starts in `work` for sets of n rows: after the centroid and the centred rows. */
 // @ts-ignore: decorator
 @inline function positions(n: i32, d: i32): usize {
   return (<usize>n * <usize>d + <usize>d) << 3;
 }
 
-/** Where the sort's scratch starts in `work` (8-byte aligned): after the positions. */
+/** Where the sort's scratch starts in `work` (8-byte aligned): after the untied rows. */
 // @ts-ignore: decorator
 @inline function sortAt(n: i32, d: i32): usize {
   return positions(n, d) + (((<usize>n << 2) + 7) & ~7);
@@ -237,7 +233,7 @@ const COUNTERS: usize = 8 * 256 * 4;
  * `tmp` (m i32) as scratch and, for m > COMPARISON_MAX, the m u64 and the counters
  * after tmp: merge sort for short arrays, radix sort for long ones (the edge
  * colours of a set are up to millions of values, where comparisons mispredict most
- * of the time). Returns 0 when the keys are left as they were (merge sort), else
+ * of the time). Returns 0 when the values at `keys` are left as they were, else
  * where the radix sort left the keys' u64 images in sorted order (`keys` or the
  * scratch after tmp: the values at `keys` are then overwritten).
  */
@@ -249,6 +245,9 @@ function sortIndices(keys: usize, m: i32, idx: usize, tmp: usize): usize {
   return radixSort(keys, m, idx, tmp, tmp + (<usize>m << 2));
 }
 
+/** Keys past which the radix sort moves them with their indices (their images no longer fit in cache: 512 KiB). */
+const MOVE_MIN = 1 << 16;
+
 /** The f64 an order-preserving u64 image (radixSort) stands for. */
 // @ts-ignore: decorator
 @inline function fromKey(key: u64): f64 {
@@ -258,28 +257,42 @@ function sortIndices(keys: usize, m: i32, idx: usize, tmp: usize): usize {
 /**
  * LSD radix sort of the indices by keys (f64) in eight byte-wide passes over
  * order-preserving u64 images of the keys (sign bit flipped for positive values,
- * every bit for negative ones; −0 counts as +0), written over the keys. Each pass
- * moves the images with their indices, reading both in order and writing 256
- * runs in order (never a read through the permuted indices, which would miss the
- * cache on every value of a large array), and is stable, so ties stay in index
- * order; a pass whose byte is the same for every key is skipped. `u` holds m u64
- * and then the COUNTERS bytes. Returns where the sorted images are (keys or u).
+ * every bit for negative ones; −0 counts as +0). Each pass is stable, so ties stay
+ * in index order; a pass whose byte is the same for every key is skipped. `u` holds
+ * m u64 and then the COUNTERS bytes. Up to MOVE_MIN keys the images go to `u` and
+ * each pass reads them through the indices (in cache, that costs less than moving
+ * them); past it they are written over the keys and move with their indices, read
+ * and written in order (a read through the permuted indices would miss the cache
+ * on every value). Returns where the sorted images are then (keys or u), else 0.
  */
 function radixSort(keys: usize, m: i32, idx: usize, tmp: usize, u: usize): usize {
   const count = u + (<usize>m << 3);
+  const move = m >= MOVE_MIN;
+  const images = move ? keys : u;
   memory.fill(count, 0, COUNTERS);
   for (let k = 0; k < m; k++) {
     const b = reinterpret<u64>(load<f64>(keys + (<usize>k << 3)) + 0.0);
     const key = (b >> 63) != 0 ? ~b : b | 0x8000000000000000;
-    store<u64>(keys + (<usize>k << 3), key);
+    store<u64>(images + (<usize>k << 3), key);
     for (let p = 0; p < 8; p++) {
       const c = count + ((<usize>p << 10) | (<usize>((key >> (<u64>p << 3)) & 0xff) << 2));
       store<i32>(c, load<i32>(c) + 1);
     }
     store<i32>(idx + (<usize>k << 2), k);
   }
-  let sk = keys, si = idx;
-  let dk = u, di = tmp;
+  if (move) return radixPasses(keys, m, idx, tmp, u, count, true);
+  radixPasses(u, m, idx, tmp, 0, count, false);
+  return 0;
+}
+
+/**
+ * radixSort's passes over the images at `images` (with `move`, a constant at each
+ * call: moved between there and `spare`); returns where the sorted images end up.
+ */
+// @ts-ignore: decorator
+@inline function radixPasses(images: usize, m: i32, idx: usize, tmp: usize, spare: usize, count: usize, move: bool): usize {
+  let sk = images, si = idx;
+  let dk = spare, di = tmp;
   for (let p = 0; p < 8; p++) {
     const c = count + (<usize>p << 10);
     const first = (<u32>(load<u64>(sk) >> (<u64>p << 3))) & 0xff;
@@ -294,16 +307,19 @@ function radixSort(keys: usize, m: i32, idx: usize, tmp: usize, u: usize): usize
     }
     const shift = <u64>p << 3;
     for (let k = 0; k < m; k++) {
-      const key = load<u64>(sk + (<usize>k << 3));
+      const j = load<i32>(si + (<usize>k << 2));
+      const key = load<u64>(move ? sk + (<usize>k << 3) : images + (<usize>j << 3));
       const cv = c + (<usize>((key >> shift) & 0xff) << 2);
       const pos = load<i32>(cv);
       store<i32>(cv, pos + 1);
-      store<u64>(dk + (<usize>pos << 3), key);
-      store<i32>(di + (<usize>pos << 2), load<i32>(si + (<usize>k << 2)));
+      if (move) store<u64>(dk + (<usize>pos << 3), key);
+      store<i32>(di + (<usize>pos << 2), j);
     }
-    const tk = sk;
-    sk = dk;
-    dk = tk;
+    if (move) {
+      const tk = sk;
+      sk = dk;
+      dk = tk;
+    }
     const ti = si;
     si = di;
     di = ti;

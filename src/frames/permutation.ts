@@ -496,9 +496,11 @@ function tiedRows(colour: Int32Array): Int32Array {
  * matrix, `order` the set's rows by vertex colour (perm_colours), whose untied rows
  * are in canonical order.
  */
-function reducedGraph(tied: Int32Array, ids: Int32Array, colour: Int32Array, order: Int32Array): { adjacency: Int32Array; n: number; colors: Int32Array } {
+function reducedGraph(tied: Int32Array, ids: Int32Array, colour: Int32Array, order: Int32Array): { adjacency: Int32Array; n: number; colors: ArrayLike<number> } {
   const n = colour.length;
   const t = tied.length;
+  // every row ties (tied = 0 … n−1): the complete graph itself, with its own colours
+  if (t === n) return { adjacency: ids, n, colors: colour };
   const isTied = new Uint8Array(n);
   for (const v of tied) isTied[v] = 1;
   const untied = order.filter((v) => !isTied[v]);

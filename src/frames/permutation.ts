@@ -404,10 +404,12 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
 
   // the others: edge colours into their tied rows, then the labeling search on those rows
   const searched: Tied[] = [];
+  const sizes = new Int32Array(maxN + 1); // tiedRows' scratch
+  const tiedAll = new Int32Array(rows); // every input's tied rows, at its own rows
   for (let i = 0; i < count; i++) {
     if (!valid[i] || discrete[i] & PERM_DISCRETE) continue;
     const n = offsets[i + 1] - offsets[i];
-    const tied = tiedRows(colours.subarray(offsets[i], offsets[i + 1]));
+    const tied = tiedRows(colours.subarray(offsets[i], offsets[i + 1]), sizes, tiedAll.subarray(offsets[i], offsets[i + 1]));
     const t = tied.length;
     const pairs = t * (n - t) + (t * (t - 1)) / 2;
     if (pairs > MAX_EDGE_PAIRS) {
@@ -477,16 +479,17 @@ interface Tied {
   pairs: number;
 }
 
-/** The rows of a set (its colour ids, 1 … n) whose colour another row shares, in row order. */
-function tiedRows(colour: Int32Array): Int32Array {
+/**
+ * The rows of a set (its colour ids, 1 … n) whose colour another row shares, in row
+ * order: a prefix of `out` (n values). `size` is scratch for n + 1 counts (left zero).
+ */
+function tiedRows(colour: Int32Array, size: Int32Array, out: Int32Array): Int32Array {
   const n = colour.length;
-  const size = new Int32Array(n + 1);
   for (let r = 0; r < n; r++) size[colour[r]]++;
   let t = 0;
-  for (let r = 0; r < n; r++) if (size[colour[r]] > 1) t++;
-  const tied = new Int32Array(t);
-  for (let r = 0, a = 0; r < n; r++) if (size[colour[r]] > 1) tied[a++] = r;
-  return tied;
+  for (let r = 0; r < n; r++) if (size[colour[r]] > 1) out[t++] = r;
+  for (let r = 0; r < n; r++) size[colour[r]] = 0;
+  return out.subarray(0, t);
 }
 
 /**

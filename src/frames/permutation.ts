@@ -365,7 +365,7 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
   // vertex colours, and the canonical labeling of every input whose colours are distinct
   const colours = new Int32Array(rows);
   const discrete = new Int32Array(count);
-  const scales = new Float64Array(count).fill(1); // the power of two each input's rows are scaled by
+  let scales: Float64Array | null = null; // the power of two each input's rows are scaled by, once one is
   withArena(k, 'perm_colours', (a) => {
     const x = a.alloc(rows * d * 8);
     const off = a.putI32(offsets);
@@ -390,6 +390,7 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
           valid[i] = 0;
           continue;
         }
+        scales ??= new Float64Array(count).fill(1);
         scales[i] = 2 ** -exponentOf(top);
         scaleValues(xs, from, to, scales[i]);
         one[0] = 0;
@@ -404,11 +405,13 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
 
   // the others: edge colours into their tied rows, then the labeling search on those rows
   const searched: Tied[] = [];
-  const sizes = new Int32Array(maxN + 1); // tiedRows' scratch
-  const tiedAll = new Int32Array(rows); // every input's tied rows, at its own rows
+  let sizes: Int32Array | null = null; // tiedRows' scratch, once an input ties
+  let tiedAll: Int32Array | null = null; // every input's tied rows, at its own rows
   for (let i = 0; i < count; i++) {
     if (!valid[i] || discrete[i] & PERM_DISCRETE) continue;
     const n = offsets[i + 1] - offsets[i];
+    sizes ??= new Int32Array(maxN + 1);
+    tiedAll ??= new Int32Array(rows);
     const tied = tiedRows(colours.subarray(offsets[i], offsets[i + 1]), sizes, tiedAll.subarray(offsets[i], offsets[i + 1]));
     const t = tied.length;
     const pairs = t * (n - t) + (t * (t - 1)) / 2;
@@ -555,9 +558,9 @@ function clear(f: PermutationFrames, i: number): void {
 
 /**
  * perm_edges' T×n edge-colour matrix of each input of `which` (its rows scaled by
- * `scales`), in calls of at most MAX_EDGE_PAIRS pairs (or one input).
+ * `scales`, where given), in calls of at most MAX_EDGE_PAIRS pairs (or one input).
  */
-function tiedEdgeColours(k: Kernels, b: CheckedBatch, which: Tied[], d: number, flags: number, tol: number, scales: Float64Array): Int32Array[] {
+function tiedEdgeColours(k: Kernels, b: CheckedBatch, which: Tied[], d: number, flags: number, tol: number, scales: Float64Array | null): Int32Array[] {
   const out: Int32Array[] = [];
   for (let j0 = 0; j0 < which.length; ) {
     let j1 = j0 + 1;
@@ -570,7 +573,7 @@ function tiedEdgeColours(k: Kernels, b: CheckedBatch, which: Tied[], d: number, 
 }
 
 /** One perm_edges call over the inputs `which`. */
-function edgeCall(k: Kernels, b: CheckedBatch, which: Tied[], d: number, flags: number, tol: number, scales: Float64Array): Int32Array[] {
+function edgeCall(k: Kernels, b: CheckedBatch, which: Tied[], d: number, flags: number, tol: number, scales: Float64Array | null): Int32Array[] {
   const m = which.length;
   const offsets = new Int32Array(m + 1);
   const tiedOffsets = new Int32Array(m + 1);
@@ -596,7 +599,7 @@ function edgeCall(k: Kernels, b: CheckedBatch, which: Tied[], d: number, flags: 
     const ts = a.i32(tiedAt, tiedOffsets[m]);
     which.forEach(({ input: i, tied }, j) => {
       xs.set(b.data.subarray(b.offsets[i] * d, b.offsets[i + 1] * d), offsets[j] * d);
-      if (scales[i] !== 1) scaleValues(xs, offsets[j] * d, offsets[j + 1] * d, scales[i]);
+      if (scales !== null && scales[i] !== 1) scaleValues(xs, offsets[j] * d, offsets[j + 1] * d, scales[i]);
       ts.set(tied, tiedOffsets[j]);
     });
     k.exports.perm_edges(x, off, m, d, flags, tol, tiedAt, tOff, work, ids);

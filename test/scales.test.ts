@@ -9,8 +9,8 @@
  * and rank-deficient inputs. Where no frame fits float64 (every value subnormal, or
  * a canonical form past 1.8e308) the input gets its own InputRangeError.
  */
-import { describe, expect, it } from 'vitest';
-import { canonicalize, canonicalizeBatch, InputRangeError } from '../src/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { canonicalize, canonicalizeBatch, createEngine, InputRangeError } from '../src/index.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
 import { haarOrthogonal, haarSpecialOrthogonal, randomPermutation } from '../src/testing/haar.js';
 import { actComplexRows, actRows, permuteRows } from '../src/testing/equivariance.js';
@@ -332,5 +332,33 @@ describe('S(n) and S(n) x G: permutations, sizes and G-frames of s·X', () => {
     expect((r.errors[1] as InputRangeError).input).toBe(1);
     expect(r.errors[2]).toBeNull();
     expect([r.sizes[0], r.sizes[2]]).toEqual([48, 48]);
+  });
+});
+
+describe('on worker threads', () => {
+  const engine = createEngine({ threads: 2, chunkSize: 3 });
+  afterAll(async () => (await engine).close());
+
+  it('every scale, a subnormal and an overflowing input in chunks of 3: the inline results and errors, bit for bit', async () => {
+    const e = await engine;
+    for (const spec of ['O(3)', 'SE(3)', 'O(1,3)', 'GL(3)', 'SL(3)', 'S(n) x O(3)', 'S(n) x SE(3)'] as const) {
+      const d = spec.includes('1,3') ? 4 : 3;
+      const x = spec.startsWith('S(n)') ? unit(gaussianMatrix(normal, N, 3)) : inputs.get(spec)!.generic;
+      const parts = [...SCALES.map((s) => scaled(x, s)), scaled(x, 2 ** -1040), x.map((v) => Math.sign(v) * 1.5 * 2 ** 1023)];
+      const data = new Float64Array(parts.length * N * d);
+      parts.forEach((v, i) => data.set(v, i * N * d));
+      const batch = { data, dim: d, count: parts.length };
+      const inline = canonicalizeBatch(spec as 'O(3)', batch, { errors: 'status' });
+      const pooled = await e.canonicalize(spec as 'O(3)', batch, { errors: 'status' });
+      expect(pooled.canonical, spec).toEqual(inline.canonical);
+      expect(pooled.sizes, spec).toEqual(inline.sizes);
+      expect(pooled.ranks, spec).toEqual(inline.ranks);
+      expect(pooled.errors.map((err) => err?.message ?? null), spec).toEqual(inline.errors.map((err) => err?.message ?? null));
+      expect(inline.errors.slice(0, SCALES.length).every((err) => err === null), spec).toBe(true);
+      expect(inline.errors[SCALES.length]?.message, spec).toMatch(/subnormal/);
+      // GL's canonical form is scale-invariant and its M holds the input's own values: it fits
+      if (spec === 'GL(3)') expect(inline.errors[SCALES.length + 1], spec).toBeNull();
+      else expect(inline.errors[SCALES.length + 1]?.message, spec).toMatch(/canonical form or frame element has values beyond float64's range/);
+    }
   });
 });

@@ -292,7 +292,6 @@ export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, ex
     const R = a.i32(rank, maxInputs);
     const T = a.f64(st, 2 * maxInputs);
     const O1 = a.i32(single, 2);
-    const [pc, pm] = family.degrees(G);
     /** Input i of the slice (marked by the kernel) again, scaled: see the doc above. */
     const rescale = (i: number) => {
       const from = O[i] * rowLen;
@@ -311,6 +310,7 @@ export function runFrames(k: Kernels, G: Group, b: CheckedBatch, tol: number, ex
       T[2 * i] = T[2 * i + 1] = 0;
       kernel(x + from * 8, single, 1, d, family.flags(G) | extraFlags | FRAMES_SCALED, tol, work, m + i * mLen * 8, shift + i * rowLen * 8, rank + i * 4, st + i * 16, canon + from * 8);
       const back = 2 ** e;
+      const [pc, pm] = family.degrees(G);
       if (pc === 1) scaleValues(C, from, to, back);
       if (pm === 1) scaleValues(M, i * mLen, (i + 1) * mLen, back);
       scaleValues(S, i * rowLen, (i + 1) * rowLen, back);

@@ -14,11 +14,15 @@
  * rows in canonical order then get their G-frame, giving c = h⁻¹·X[π]. When the
  * vertex colours are all distinct (generic inputs) that colouring is already the
  * canonical labeling and the automorphism group is trivial, so no edge colours are
- * formed and no search runs; otherwise the edge colours go to the labeling engine
- * (src/graphs/canon.ts). Stab(c) is the automorphism group of the coloured graph,
- * each automorphism a coming with the G-element g_a that maps c_i to c_{a(i)} on the
- * span of c (for SO groups only those with det g_a = +1). The model runs once, on
- * c; its output rows are averaged over the stabilizer and mapped back through h and π.
+ * formed and no search runs; otherwise only the rows whose colours tie, and their
+ * edges to all rows, go to the labeling engine (src/graphs/canon.ts; see
+ * productFrames), so memory grows with n times the tied rows, never n². Stab(c) is
+ * the automorphism group of the coloured graph, each automorphism a coming with the
+ * G-element g_a that maps c_i to c_{a(i)} on the span of c (for SO groups only those
+ * with det g_a = +1). The model runs once, on c; its output rows are averaged over
+ * the stabilizer and mapped back through h and π. Frames are scale-equivariant over
+ * the whole float64 range (scaling by powers of two where products would over- or
+ * underflow, as the G-frames do: src/frames/index.ts runFrames).
  */
 import type { Group, PermutationGroup } from '../groups.js';
 import { checkSingle, firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
@@ -534,6 +538,10 @@ function reducedGraph(tied: Int32Array, ids: Int32Array, colour: Int32Array, ord
  * canonical labeling `reduced` (indices into `tied`).
  */
 function fullLabeling(labeling: Int32Array, colour: Int32Array, tied: Int32Array, reduced: Int32Array): void {
+  if (tied.length === labeling.length) {
+    labeling.set(reduced); // every row ties: the complete graph's labeling (reducedGraph)
+    return;
+  }
   const next = new Int32Array(labeling.length + 1); // where a colour's run continues
   for (let p = labeling.length - 1; p >= 0; p--) next[colour[labeling[p]]] = p;
   for (const a of reduced) {
@@ -541,6 +549,7 @@ function fullLabeling(labeling: Int32Array, colour: Int32Array, tied: Int32Array
     labeling[next[colour[v]]++] = v;
   }
 }
+
 /** Input i has no frame: its results take the values PermutationFrames documents for that. */
 function clear(f: PermutationFrames, i: number): void {
   const d = f.dim;

@@ -20,9 +20,10 @@
  * (its M and canonical rows are zero). κ₁(A) = ‖A‖₁·‖A⁻¹‖₁ past a limit puts a
  * warning status on the input.
  */
-import { selectBasis, leading3, rankThreshold } from '../linalg/qr';
+import { selectBasis, leading3, invariantScale2 } from '../linalg/qr';
 import { applyRows } from '../linalg/apply';
-import { luFactor, luInverse, inverseSmall, norm1 } from '../linalg/lu';
+import { luFactor, luInverse, inverseSmall, norm1, luRootDet, rootAbs } from '../linalg/lu';
+import { markScale } from '../linalg/scale';
 import { subTo, scaleTo, copy, transposeTo, zero } from '../linalg/vec';
 
 /** Flag bits of linear_frames. */
@@ -46,15 +47,18 @@ export function linear_work(d: i32): i32 {
  * shift[i·d..] (t), rank[i] (i32), its rows of canonical (layout of x; must not
  * overlap x) and status[2i..2i+1] (f64): [LINEAR_RANK, 0] when A is singular,
  * [LINEAR_ILL_CONDITIONED, κ₁(A)] when ‖A‖₁·‖A⁻¹‖₁ > LINEAR_CONDITION_LIMIT, else
- * left as the caller set it. tol is the relative rank tolerance (residual² >
- * tol²·mean squared norm, as ortho_frames). `work` holds linear_work(d) bytes.
+ * left as the caller set it. An input whose scale is out of range (linalg/scale.ts)
+ * is marked in its status instead and skipped, to be made again scaled; returns
+ * the number marked. tol is the relative rank tolerance (residual² > tol²·mean
+ * squared norm, as ortho_frames). `work` holds linear_work(d) bytes.
  */
 export function linear_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
   work: usize, m: usize, shift: usize, rank: usize, status: usize, canonical: usize,
-): void {
+): i32 {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
+  let marked = 0;
   const u = work; // orthonormal basis of the selection
   const a = u + matBytes; // A
   const lu = a + matBytes; // its LU factors
@@ -72,11 +76,18 @@ export function linear_frames(
     const ci = canonical + <usize>r0 * rowBytes;
     const mi = m + <usize>i * matBytes;
     const t = shift + <usize>i * rowBytes;
-    const thr2 = rankThreshold(xi, rows, d, center, tol, t);
+    const s2 = invariantScale2(xi, rows, d, center, t);
+    if (markScale(s2, flags, status, i, xi, rows, d, center)) {
+      marked++;
+      continue;
+    }
+    const thr2 = tol * tol * s2;
     const tp: usize = center ? t : 0;
     const lead = d == 3 && leading3(xi, rows, tp, thr2, 0, picked, 0);
     let k = lead ? 3 : selectBasis(xi, rows, d, tp, thr2, u, w, picked, 0);
     let det: f64 = 0;
+    let sign = 0; // of the LU's row permutation (d > 3)
+    let regular = false;
     // A: the leading rows in place when nothing is subtracted, else a copy
     const am = lead && !center ? xi : a;
     if (k == d) {
@@ -87,19 +98,22 @@ export function linear_frames(
       }
       if (d <= 3) {
         det = inverseSmall(am, d, inv);
+        regular = det != 0;
       } else {
         copy(lu, a, d * d);
-        const sign = luFactor(lu, d, piv);
-        if (sign != 0) {
+        sign = luFactor(lu, d, piv);
+        // singular means an exactly zero pivot: the product of d pivots may underflow
+        regular = sign != 0;
+        if (regular) {
           luInverse(lu, piv, d, inv, col);
           det = <f64>sign;
           for (let j = 0; j < d; j++) det *= load<f64>(lu + <usize>j * rowBytes + (<usize>j << 3));
         }
       }
-      if (det == 0) k = d - 1; // singular after all (an exactly zero pivot)
+      if (!regular) k = d - 1; // singular after all (an exactly zero pivot)
     }
     store<i32>(rank + (<usize>i << 2), k);
-    if (det == 0) {
+    if (!regular) {
       zero(mi, d * d);
       zero(ci, rows * d);
       store<f64>(status + (<usize>i << 4), <f64>LINEAR_RANK);
@@ -112,8 +126,13 @@ export function linear_frames(
     }
     transposeTo(mi, am, d); // M = Aᵀ
     if (special) {
-      const root = Math.pow(abs<f64>(det), 1.0 / <f64>d);
-      const kappa = det < 0 ? -root : root;
+      let kappa: f64;
+      if (d <= 3 || isNormal(det)) {
+        const root = rootAbs(det, d);
+        kappa = det < 0 ? -root : root;
+      } else {
+        kappa = luRootDet(lu, d, sign); // det over- or underflowed (d > 3), its d-th root does not
+      }
       scaleTo(inv, kappa, inv, d * d);
       scaleTo(mi, 1.0 / kappa, mi, d * d);
     }
@@ -121,5 +140,13 @@ export function linear_frames(
     if (center) applyRows(xi, rows, d, inv, t, 0, ci, 0);
     else applyRows(xi, rows, d, inv, 0, 0, ci, 0);
   }
+  return marked;
+}
+
+/** A finite f64 whose magnitude is at least 2^-1022 (no precision lost to underflow). */
+// @ts-ignore: decorator
+@inline function isNormal(v: f64): bool {
+  const a = abs<f64>(v);
+  return a >= 2.2250738585072014e-308 && a <= 1.7976931348623157e308;
 }
 

@@ -25,6 +25,7 @@
  * span of the others, so the stabilizer would move it).
  */
 import { orthogonalizeEta, selectEta, selectionHolds, meanSquare } from '../linalg/qr';
+import { markScale } from '../linalg/scale';
 import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
 import { dot, dotEta, scaleTo, copy, transposeTo, zero } from '../linalg/vec';
@@ -53,7 +54,9 @@ const UNSURE: i32 = -1;
  * (i32), status[2i] (a status code, f64) and status[2i+1] (the row it concerns, or
  * −1), and its rows of canonical (layout of x; must not overlap x). `shift` is not
  * used (Lorentz frames have no translation). Rejected inputs get zero Q and
- * canonical rows. tol is the relative tolerance. `work` holds lorentz_work(d) bytes.
+ * canonical rows. An input whose scale is out of range (linalg/scale.ts) is marked
+ * in its status instead, to be made again scaled; returns the number marked. tol
+ * is the relative tolerance. `work` holds lorentz_work(d) bytes.
  *
  * As in ortho_frames, the rows are selected with a provisional threshold from the
  * first row, mapped, and the mean square is summed from cache after; the frame is
@@ -63,9 +66,10 @@ const UNSURE: i32 = -1;
 export function lorentz_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
   work: usize, q: usize, shift: usize, rank: usize, status: usize, canonical: usize,
-): void {
+): i32 {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
+  let marked = 0;
   const u = work;
   const eps = u + matBytes; // d f64
   const w = eps + rowBytes; // d² + 3d f64: selectEta's scratch (a row and its copy first)
@@ -82,13 +86,17 @@ export function lorentz_frames(
     const si = status + (<usize>i << 4);
     const first = rows == 0 ? 0 : dot(xi, xi, d);
     let code = frameEta(xi, rows, d, flags, tol, tol * tol * first, bounds, u, eps, w, best, scratch, qi, ri, si, ci);
-    if (code == LORENTZ_OK) {
-      applyRows(xi, rows, d, scratch, 0, 0, ci, 0);
-      if (selectionHolds(bounds, tol * tol * meanSquare(xi, rows, d))) continue;
+    if (code == LORENTZ_OK) applyRows(xi, rows, d, scratch, 0, 0, ci, 0);
+    const s2 = meanSquare(xi, rows, d);
+    if (markScale(s2, flags, status, i, xi, rows, d, false)) {
+      marked++;
+      continue;
     }
-    code = frameEta(xi, rows, d, flags, tol, tol * tol * meanSquare(xi, rows, d), 0, u, eps, w, best, scratch, qi, ri, si, ci);
+    if (code == LORENTZ_OK && selectionHolds(bounds, tol * tol * s2)) continue;
+    code = frameEta(xi, rows, d, flags, tol, tol * tol * s2, 0, u, eps, w, best, scratch, qi, ri, si, ci);
     if (code == LORENTZ_OK) applyRows(xi, rows, d, scratch, 0, 0, ci, 0);
   }
+  return marked;
 }
 
 /**

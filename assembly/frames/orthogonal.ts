@@ -13,7 +13,8 @@
  * orthogonal to the span with det Q = +1, found deterministically. SO(d), k = d:
  * u_{d-1} is negated when det Q < 0.
  */
-import { selectBasis, selectionHolds, rankThreshold, meanSquare, orthogonalize } from '../linalg/qr';
+import { selectBasis, selectionHolds, invariantScale2, meanSquare, orthogonalize } from '../linalg/qr';
+import { markScale } from '../linalg/scale';
 import { applyRows } from '../linalg/apply';
 import { det } from '../linalg/lu';
 import { dot, scaleTo, transposeTo, zero } from '../linalg/vec';
@@ -32,9 +33,11 @@ export function ortho_work(d: i32): i32 {
  * Batched frames, with the ABI every family_frames shares. Inputs in the batch
  * layout of linalg_apply; for input i writes q[i·d²..] (Q, d×d row-major:
  * Q[a][j] = u_j[a]), shift[i·d..] (t), rank[i] (i32), and its rows of canonical
- * (layout of x; must not overlap x); `status` is not used (every input has a
- * frame). tol is the relative rank tolerance (relative to the invariant scale
- * below). `work` holds ortho_work(d) bytes.
+ * (layout of x; must not overlap x); status[2i..2i+1] is left as the caller set
+ * it (every input has a frame) unless the input's scale is out of range
+ * (linalg/scale.ts: then it is marked, and its results are to be made again
+ * scaled). Returns the number of inputs marked. tol is the relative rank
+ * tolerance (relative to the invariant scale below). `work` holds ortho_work(d) bytes.
  *
  * Without centring, the scale (the mean squared norm) needs every row, and a pass
  * over them ahead of the arithmetic would wait on memory for large batches. So the
@@ -48,7 +51,7 @@ export function ortho_work(d: i32): i32 {
 export function ortho_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
   work: usize, q: usize, shift: usize, rank: usize, status: usize, canonical: usize,
-): void {
+): i32 {
   const rowBytes = <usize>d << 3;
   const matBytes = <usize>d * rowBytes;
   const u = work;
@@ -56,6 +59,7 @@ export function ortho_frames(
   const bounds = w + <usize>(d + 2) * rowBytes; // 2 f64, from selectBasis
   const scratch = bounds + 16; // d² f64 + d i32, for det
   const center = (flags & ORTHO_CENTER) != 0;
+  let marked = 0;
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
@@ -65,7 +69,9 @@ export function ortho_frames(
     const ri = rank + (<usize>i << 2);
     const t = shift + <usize>i * rowBytes;
     if (center) {
-      frameOf(xi, rows, d, flags, t, rankThreshold(xi, rows, d, true, tol, t), u, w, 0, scratch, qi, ri);
+      const s2 = invariantScale2(xi, rows, d, true, t);
+      marked += markScale(s2, flags, status, i, xi, rows, d, true);
+      frameOf(xi, rows, d, flags, t, tol * tol * s2, u, w, 0, scratch, qi, ri);
       applyRows(xi, rows, d, qi, t, 0, ci, 0);
       continue;
     }
@@ -73,12 +79,15 @@ export function ortho_frames(
     const first = rows == 0 ? 0 : dot(xi, xi, d);
     frameOf(xi, rows, d, flags, 0, tol * tol * first, u, w, bounds, scratch, qi, ri);
     applyRows(xi, rows, d, qi, 0, 0, ci, 0);
-    const thr2 = tol * tol * meanSquare(xi, rows, d); // the rows are in cache now
+    const s2 = meanSquare(xi, rows, d); // the rows are in cache now
+    marked += markScale(s2, flags, status, i, xi, rows, d, false);
+    const thr2 = tol * tol * s2;
     if (!selectionHolds(bounds, thr2)) {
       frameOf(xi, rows, d, flags, 0, thr2, u, w, 0, scratch, qi, ri);
       applyRows(xi, rows, d, qi, 0, 0, ci, 0);
     }
   }
+  return marked;
 }
 
 /**

@@ -15,6 +15,7 @@
  * stabilizer U(d−k) / SU(d−k) (the reference zeroes the span's columns instead).
  */
 import { meanSquare, selectionHolds } from '../linalg/qr';
+import { markScale } from '../linalg/scale';
 import { dot, scaleTo, zero } from '../linalg/vec';
 import { conjTo, corthogonalize, cscale, capplyRows, cdet } from '../linalg/complex';
 
@@ -30,9 +31,11 @@ export function unitary_work(d: i32): i32 {
  * Batched frames. Inputs in the batch layout of linalg_apply with rows of d complex
  * values (2d f64); for input i writes m[i·2d²..] (M = conj(Q), d×d complex row-major),
  * rank[i] (i32) and its rows of canonical (layout of x; must not overlap x); with the
- * ABI every family_frames shares, `shift` and `status` are not used (no translations,
- * every input has a frame). tol is the relative rank tolerance (residual² >
- * tol²·mean |x_r|²). `work` holds unitary_work(d) bytes.
+ * ABI every family_frames shares, `shift` is not used (no translations), and
+ * status[2i..2i+1] is left as the caller set it (every input has a frame) unless
+ * the input's scale is out of range (linalg/scale.ts: then it is marked, to be made
+ * again scaled); returns the number marked. tol is the relative rank tolerance
+ * (residual² > tol²·mean |x_r|²). `work` holds unitary_work(d) bytes.
  *
  * As in ortho_frames, the rows are selected with a provisional threshold from the
  * first row, mapped, and the mean square is summed from cache after; the frame is
@@ -41,7 +44,7 @@ export function unitary_work(d: i32): i32 {
 export function unitary_frames(
   x: usize, offsets: usize, count: i32, d: i32, flags: i32, tol: f64,
   work: usize, m: usize, shift: usize, rank: usize, status: usize, canonical: usize,
-): void {
+): i32 {
   const rowBytes = <usize>d << 4;
   const matBytes = <usize>d * rowBytes;
   const u = work;
@@ -51,6 +54,7 @@ export function unitary_frames(
   const w = scratch + matBytes;
   const z = w + rowBytes;
   const bounds = z + 16;
+  let marked = 0;
   for (let i = 0; i < count; i++) {
     const r0 = load<i32>(offsets + (<usize>i << 2));
     const rows = load<i32>(offsets + (<usize>(i + 1) << 2)) - r0;
@@ -62,12 +66,15 @@ export function unitary_frames(
     const first = rows == 0 ? 0 : dot(xi, xi, 2 * d);
     frameU(xi, rows, d, flags, tol * tol * first, bounds, u, q, qrot, scratch, w, z, mi, ri);
     capplyRows(xi, rows, d, q, qrot, ci);
-    const thr2 = tol * tol * meanSquare(xi, rows, 2 * d);
+    const s2 = meanSquare(xi, rows, 2 * d);
+    marked += markScale(s2, flags, status, i, xi, rows, 2 * d, false);
+    const thr2 = tol * tol * s2;
     if (!selectionHolds(bounds, thr2)) {
       frameU(xi, rows, d, flags, thr2, 0, u, q, qrot, scratch, w, z, mi, ri);
       capplyRows(xi, rows, d, q, qrot, ci);
     }
   }
+  return marked;
 }
 
 /**

@@ -72,6 +72,44 @@ export function det(a: usize, d: i32, work: usize): f64 {
   return p;
 }
 
+/**
+ * |v|^{1/d} for a normal f64 v ≠ 0, exactly homogeneous: with |v| = m·2^e (m in
+ * [1, 2)) and e = d·q + r (0 <= r < d), the root is (m·2^r)^{1/d}·2^q, so v·2^{d·k}
+ * has exactly the root times 2^k (Math.pow(|v|, 1/d) rounds differently at each
+ * scale, and frames are to scale exactly by powers of two).
+ */
+export function rootAbs(v: f64, d: i32): f64 {
+  const bits = reinterpret<u64>(v);
+  const e = <i32>((bits >> 52) & 0x7ff) - 1023;
+  const q = e >= 0 ? e / d : -((d - 1 - e) / d); // ⌊e/d⌋
+  const m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000) * pow2(e - q * d);
+  return Math.pow(m, 1.0 / <f64>d) * pow2(q);
+}
+
+/** 2^k for −1022 <= k <= 1023. */
+// @ts-ignore: decorator
+@inline function pow2(k: i32): f64 {
+  return reinterpret<f64>(<u64>(k + 1023) << 52);
+}
+
+/**
+ * sign(det A)·|det A|^{1/d} from luFactor's output (`sign`: its return value, ±1),
+ * through the pivots' logarithms: for large d their product over- or underflows
+ * long before its d-th root, the geometric mean of the pivots, would.
+ */
+export function luRootDet(lu: usize, d: i32, sign: i32): f64 {
+  const step = (<usize>d + 1) << 3;
+  let logs: f64 = 0;
+  let negative = sign < 0;
+  for (let k = 0; k < d; k++) {
+    const p = load<f64>(lu + <usize>k * step);
+    logs += Math.log(abs<f64>(p));
+    if (p < 0) negative = !negative;
+  }
+  const root = Math.exp(logs / <f64>d);
+  return negative ? -root : root;
+}
+
 /** Batched determinant: out[i] = det of the i-th d×d matrix at a (count·d² f64). */
 export function linalg_det(a: usize, count: i32, d: i32, work: usize, out: usize): void {
   const bytes = (<usize>d * <usize>d) << 3;

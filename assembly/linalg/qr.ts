@@ -502,21 +502,17 @@ function selectBasis3(x: usize, rows: i32, t: usize, thr2: f64, u: usize, picked
 }
 
 /**
- * The squared rank threshold (tol·s)² for one input, with s² an invariant scale:
- * for `center`, t = the centroid and s² the mean squared distance from the first
- * point (translation- and rotation-invariant, from the same pass); otherwise t = 0
- * and s² the mean squared norm. Shared by every frame family that picks rows.
+ * The invariant squared scale s² of one input that rank tolerances are relative to
+ * (thresholds are (tol·s)²): for `center`, t = the centroid and s² the mean squared
+ * distance from the first point (translation- and rotation-invariant, from the same
+ * pass); otherwise t = 0 and s² the mean squared norm. Shared by every frame family
+ * that picks rows.
  */
 // @ts-ignore: decorator
-@inline export function rankThreshold(x: usize, rows: i32, d: i32, center: bool, tol: f64, t: usize): f64 {
-  let scale2: f64;
-  if (center) {
-    scale2 = rows == 0 ? 0 : centroid(x, rows, d, t) / <f64>rows;
-  } else {
-    zero(t, d);
-    scale2 = meanSquare(x, rows, d);
-  }
-  return tol * tol * scale2;
+@inline export function invariantScale2(x: usize, rows: i32, d: i32, center: bool, t: usize): f64 {
+  if (center) return rows == 0 ? 0 : centroid(x, rows, d, t) / <f64>rows;
+  zero(t, d);
+  return meanSquare(x, rows, d);
 }
 
 /**

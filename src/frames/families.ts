@@ -9,7 +9,7 @@ import type { Group } from '../groups.js';
 import { nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import { inputRangeError } from '../errors.js';
-import { runFrames, STATUS_NONFINITE, type Elements, type FamilyKernel, type FrameBatch, type OutputKind, type Remark } from './index.js';
+import { overflowRule, runFrames, subnormalRule, STATUS_NONFINITE, STATUS_OVERFLOW, STATUS_SUBNORMAL, type Elements, type FamilyKernel, type FrameBatch, type OutputKind, type Remark } from './index.js';
 import * as orthogonal from './orthogonal.js';
 import * as lorentz from './lorentz.js';
 import * as unitary from './unitary.js';
@@ -62,6 +62,10 @@ export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch, keepNonFin
     }
     if (b.skip[i]) {
       f.status[2 * i] = f.status[2 * i + 1] = 0; // the kernel saw zeros in place of an invalid input
+      continue;
+    }
+    if (code === STATUS_SUBNORMAL || code === STATUS_OVERFLOW) {
+      reject(b, i, code === STATUS_SUBNORMAL ? subnormalRule(f.status[2 * i + 1]) : overflowRule(G));
       continue;
     }
     const remark = family.explain!(G, code, f.status[2 * i + 1], f.ranks[i]);

@@ -50,6 +50,52 @@ export interface FrameBatch {
  * among the input's values). Family codes are positive.
  */
 export const STATUS_NONFINITE = -1;
+/**
+ * The kernels' mark for an input whose scale lies outside the range their arithmetic
+ * is exact in (assembly/linalg/scale.ts FRAMES_RESCALE); runFrames computes every
+ * such input again scaled by a power of two, so the code never leaves it.
+ */
+const STATUS_RESCALE = -2;
+/** Status code of an input whose values are all subnormal or zero (value: its largest magnitude). */
+export const STATUS_SUBNORMAL = -3;
+/** Status code of an input whose canonical form or frame element lies beyond float64's range. */
+export const STATUS_OVERFLOW = -4;
+/** Kernel flag of every family_frames (assembly/linalg/scale.ts FRAMES_SCALED): the inputs are scaled, mark none. */
+const FRAMES_SCALED = 16;
+
+/** The smallest normal float64, 2^-1022: an input whose largest magnitude is below it has lost relative precision. */
+export const MIN_NORMAL = 2 ** -1022;
+
+/** The rule an input breaks whose largest magnitude, `top`, is subnormal. */
+export function subnormalRule(top: number): string {
+  return `every value is subnormal or zero (largest magnitude ${top.toExponential(2)} < 2^-1022 ≈ 2.2e-308, the smallest normal float64), so its relative precision is already lost; scale it up`;
+}
+
+/** The rule an input breaks whose frame, computed scaled, does not fit float64 once scaled back. */
+export function overflowRule(G: Group): string {
+  return `its ${G.spec} canonical form or frame element has values beyond float64's range (above 1.8e308 in magnitude); scale it down`;
+}
+
+/** max |data[from..to)|. */
+export function maxAbs(data: ArrayLike<number>, from: number, to: number): number {
+  let top = 0;
+  for (let j = from; j < to; j++) top = Math.max(top, Math.abs(data[j]));
+  return top;
+}
+
+/** ⌊log₂ v⌋ for a normal v > 0: 2^−e scales v into [1, 2), exactly. */
+export function exponentOf(v: number): number {
+  let e = Math.floor(Math.log2(v));
+  // Math.log2 may round across a power of two
+  if (2 ** e > v) e--;
+  else if (2 ** (e + 1) <= v) e++;
+  return e;
+}
+
+/** data[from..to) *= f (a power of two: exact unless a value over- or underflows). */
+export function scaleValues(data: Float64Array, from: number, to: number, f: number): void {
+  for (let j = from; j < to; j++) data[j] *= f;
+}
 
 /** Output kinds of equivariant functions. */
 export type OutputKind = 'vectors' | 'points';
@@ -64,6 +110,11 @@ export type Remark = { error: string } | { warning: string };
 export interface FamilyKernel {
   kernel: 'ortho' | 'lorentz' | 'unitary' | 'linear';
   flags(G: Group): number;
+  /**
+   * The degrees p, q with c(s·X) = s^p·c(X) and M(s·X) = s^q·M(X) for s > 0 (shifts
+   * have degree 1): how runFrames scales back the frame of a scaled input.
+   */
+  degrees(G: Group): readonly [number, number];
   stabilizerSize(G: Group, rank: number): number;
 }
 
@@ -104,6 +155,17 @@ export function sliceBatch(offsets: Int32Array, rowLen: number): { bounds: numbe
  * those of inputs found non-finite here (unless b.checked), whose status becomes
  * [STATUS_NONFINITE, position of the value]. `extraFlags` adds kernel flags (the
  * families' frame-element listings use it).
+ *
+ * Scale: an input the kernel marks (its invariant scale is outside the range where
+ * squaring loses nothing, assembly/linalg/scale.ts) is computed again with its rows
+ * multiplied by the power of two 2^−e that brings its largest magnitude into [1, 2),
+ * and its results are multiplied back by 2^e to the family's degrees. Powers of two
+ * commute with every rounding, so this is the frame the kernel would compute in
+ * unbounded exponent range: frames are scale-equivariant over all of float64, with
+ * the same rank decisions. Marking costs the kernel one comparison per input, and
+ * only marked inputs take this path. An input whose values are all subnormal gets
+ * STATUS_SUBNORMAL instead, and one whose frame does not fit float64 once scaled back
+ * (say, a canonical row longer than 1.8e308) STATUS_OVERFLOW.
  */
 export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch>): FrameBatch {
   const d = G.d;
@@ -130,6 +192,7 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
     const shift = a.alloc(maxInputs * rowLen * 8);
     const rank = a.alloc(maxInputs * 4);
     const st = a.alloc(maxInputs * 16);
+    const single = a.alloc(8); // offsets of one input, for computing it again scaled
     // views of the slice buffers: no allocation below grows the memory
     const X = a.f64(x, maxRows * rowLen);
     const C = a.f64(canon, maxRows * rowLen);
@@ -138,6 +201,34 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
     const S = a.f64(shift, maxInputs * rowLen);
     const R = a.i32(rank, maxInputs);
     const T = a.f64(st, 2 * maxInputs);
+    const O1 = a.i32(single, 2);
+    /** Input i of the slice (marked by the kernel) again, scaled: see the doc above. */
+    const rescale = (i: number) => {
+      const from = O[i] * rowLen;
+      const to = O[i + 1] * rowLen;
+      const top = maxAbs(X, from, to); // > 0: the kernels mark no zero input
+      if (top < MIN_NORMAL) {
+        T[2 * i] = STATUS_SUBNORMAL;
+        T[2 * i + 1] = top;
+        return;
+      }
+      const e = exponentOf(top);
+      scaleValues(X, from, to, 2 ** -e);
+      O1[0] = 0;
+      O1[1] = O[i + 1] - O[i];
+      S.fill(0, i * rowLen, (i + 1) * rowLen);
+      T[2 * i] = T[2 * i + 1] = 0;
+      kernel(x + from * 8, single, 1, d, family.flags(G) | extraFlags | FRAMES_SCALED, tol, work, m + i * mLen * 8, shift + i * rowLen * 8, rank + i * 4, st + i * 16, canon + from * 8);
+      const back = 2 ** e;
+      const [pc, pm] = family.degrees(G);
+      if (pc === 1) scaleValues(C, from, to, back);
+      if (pm === 1) scaleValues(M, i * mLen, (i + 1) * mLen, back);
+      scaleValues(S, i * rowLen, (i + 1) * rowLen, back);
+      if (firstNonFinite(C, from, to) >= 0 || firstNonFinite(M, i * mLen, (i + 1) * mLen) >= 0 || firstNonFinite(S, i * rowLen, (i + 1) * rowLen) >= 0) {
+        T[2 * i] = STATUS_OVERFLOW;
+        T[2 * i + 1] = 0;
+      }
+    };
     for (let s = 1; s < bounds.length; s++) {
       const i0 = bounds[s - 1];
       const n = bounds[s] - i0;
@@ -161,7 +252,9 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
       }
       S.fill(0, 0, n * rowLen);
       T.fill(0, 0, 2 * n);
-      kernel(x, off, n, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, st, canon);
+      if (kernel(x, off, n, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, st, canon) > 0) {
+        for (let i = 0; i < n; i++) if (T[2 * i] === STATUS_RESCALE) rescale(i);
+      }
       for (let j = 0; nonFinite !== null && j < nonFinite.length; j += 2) {
         T[2 * nonFinite[j]] = STATUS_NONFINITE;
         T[2 * nonFinite[j] + 1] = nonFinite[j + 1];

@@ -28,6 +28,14 @@ export function flags(G: Group): number {
   return (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0);
 }
 
+/**
+ * GL, Aff: c = (X − t)·A⁻¹ is scale-invariant and M = Aᵀ scales with X; SL: κ scales
+ * with X, so c = κ·(X − t)·A⁻¹ scales and M = Aᵀ/κ does not.
+ */
+export function degrees(G: Group): readonly [number, number] {
+  return G.special ? [1, 0] : [0, 1];
+}
+
 /** Every frame is one element (rank-deficient inputs are rejected). */
 export function stabilizerSize(): number {
   return 1;

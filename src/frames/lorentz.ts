@@ -27,10 +27,10 @@ export function flags(G: Group): number {
   return G.special ? SPECIAL : 0;
 }
 
-import { stabilizerSize } from './orthogonal.js';
+import { stabilizerSize, degrees } from './orthogonal.js';
 
-/** |Stab(c)| for rank r is as for O(d) / SO(d) (the kernel rejects the non-compact cases). */
-export { stabilizerSize };
+/** |Stab(c)| for rank r is as for O(d) / SO(d) (the kernel rejects the non-compact cases); c scales with X, Q does not. */
+export { stabilizerSize, degrees };
 
 /** Why an input has no frame, from the kernel's status code and row. */
 export function explain(G: Group, code: number, row: number, rank: number): Remark {
@@ -60,7 +60,7 @@ export function elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: 
   if (!Number.isFinite(size)) return null;
   const d = G.d;
   if (size === 1) return { matrices: f.matrices.slice(0, d * d), shifts: new Float64Array(d) };
-  const h = runFrames(k, { kernel, flags, stabilizerSize }, G, b, tol, COMPLETE).matrices;
+  const h = runFrames(k, { kernel, flags, stabilizerSize, degrees }, G, b, tol, COMPLETE).matrices;
   let zero = 0;
   while (zero < d - 1 && !isZeroColumn(f.matrices, d, zero)) zero++;
   const matrices = new Float64Array(2 * d * d);

@@ -21,6 +21,11 @@ export function flags(G: Group): number {
   return (G.special ? SPECIAL : 0) | (G.translations ? CENTER : 0);
 }
 
+/** c = X·Q scales with X, Q does not (FrameBatch's degrees: c(s·X) = s·c(X), Q(s·X) = Q(X)). */
+export function degrees(): readonly [number, number] {
+  return [1, 0];
+}
+
 /** |Stab(c)| for rank r: O(d−r) or SO(d−r) — finite only when d−r <= 1. */
 export function stabilizerSize(G: Group, rank: number): number {
   const free = G.d - rank;
@@ -90,7 +95,7 @@ export function elements(k: Kernels, G: Group, b: CheckedBatch, tol: number, f: 
   const size = f.sizes[0];
   if (!Number.isFinite(size)) return null;
   const d = G.d;
-  const h = size === 2 ? runFrames(k, { kernel, flags, stabilizerSize }, G, b, tol, COMPLETE).matrices : f.matrices.slice(0, d * d);
+  const h = size === 2 ? runFrames(k, { kernel, flags, stabilizerSize, degrees }, G, b, tol, COMPLETE).matrices : f.matrices.slice(0, d * d);
   const matrices = new Float64Array(size * d * d);
   const shifts = new Float64Array(size * d);
   for (let s = 0; s < size; s++) {

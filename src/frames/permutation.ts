@@ -14,18 +14,22 @@
  * rows in canonical order then get their G-frame, giving c = h⁻¹·X[π]. When the
  * vertex colours are all distinct (generic inputs) that colouring is already the
  * canonical labeling and the automorphism group is trivial, so no edge colours are
- * formed and no search runs; otherwise the edge colours go to the labeling engine
- * (src/graphs/canon.ts). Stab(c) is the automorphism group of the coloured graph,
- * each automorphism a coming with the G-element g_a that maps c_i to c_{a(i)} on the
- * span of c (for SO groups only those with det g_a = +1). The model runs once, on
- * c; its output rows are averaged over the stabilizer and mapped back through h and π.
+ * formed and no search runs; otherwise only the rows whose colours tie, and their
+ * edges to all rows, go to the labeling engine (src/graphs/canon.ts; see
+ * productFrames), so memory grows with n times the tied rows, never n². Stab(c) is
+ * the automorphism group of the coloured graph, each automorphism a coming with the
+ * G-element g_a that maps c_i to c_{a(i)} on the span of c (for SO groups only those
+ * with det g_a = +1). The model runs once, on c; its output rows are averaged over
+ * the stabilizer and mapped back through h and π. Frames are scale-equivariant over
+ * the whole float64 range (scaling by powers of two where products would over- or
+ * underflow, as the G-frames do: src/frames/index.ts runFrames).
  */
 import type { Group, PermutationGroup } from '../groups.js';
 import { checkCap, checkSingle, firstNonFinite, nonFiniteRule, DEFAULT_ELEMENT_CAP, type CheckedBatch } from '../batch.js';
 import { clusterIds, enumerate } from './graph.js';
 import { canonicalLabelings } from '../graphs/canon.js';
 import { computeFrames } from './families.js';
-import type { OutputKind } from './index.js';
+import { maxAbs, exponentOf, scaleValues, subnormalRule, MIN_NORMAL, type OutputKind } from './index.js';
 import { restoreRows } from './orthogonal.js';
 import { fromFailure, inputRangeError, optionRangeError, toFailure, type InputFailure } from '../errors.js';
 import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
@@ -114,6 +118,25 @@ export interface PermutationOptions {
 /** Kernel flags of perm_colours / perm_edges (assembly/frames/permutation.ts). */
 const PERM_CENTER = 1;
 const PERM_LORENTZ = 2;
+const PERM_SCALED = 4;
+/** Bits of perm_colours' per-set flags: the vertex colours are distinct; the set's scale is out of range. */
+const PERM_DISCRETE = 1;
+const PERM_RESCALE = 2;
+
+/**
+ * Most pairs of rows whose edge colours one input may need: rows whose vertex colour
+ * ties with another row's, times all rows, each pair once (T·(n − T) + T(T − 1)/2
+ * for T tied rows of n). At the limit the clustering takes about 400 MiB of WASM
+ * memory (24 bytes a pair) and the ids 4·T·n bytes; a set whose rows all tie
+ * reaches it at n = 5793, a set of 100,000 rows at 168 tied rows.
+ */
+export const MAX_EDGE_PAIRS = 2 ** 24;
+
+/**
+ * Most values (elements × rows) of an input's listed stabilizer: each element is a
+ * permutation of the n rows, and listing and averaging hold all of them at once.
+ */
+export const MAX_STABILIZER_VALUES = 2 ** 24;
 
 /**
  * Frames of every input of a checked batch whose shape is valid (b.skip marks the
@@ -375,7 +398,25 @@ function sortFrames(b: CheckedBatch, valid: Uint8Array, tol: number, f: Permutat
   }
 }
 
-/** S(n) x G: colours in WASM, a labeling search where they tie, then the G-frames of the permuted rows. */
+/**
+ * S(n) x G: colours in WASM, a labeling search where they tie, then the G-frames of
+ * the permuted rows.
+ *
+ * Ties: rows of distinct vertex colour are fixed by every automorphism, and so are
+ * the edges between two of them; only the T rows whose colour ties can move. So
+ * edge colours are formed for the pairs with a tied row (perm_edges: T times n, not
+ * n²), each tied row gets a refined colour — its colour, then its edge colours to
+ * the untied rows in their canonical order, ranked lexicographically — and the
+ * labeling search runs on the T tied rows alone with their edge colours among
+ * themselves (reducedGraph). Its automorphisms, identity on the untied rows, are
+ * those of the complete coloured graph, and its labeling fills the tied cells of
+ * the canonical order (fullLabeling). When every row ties, this is the complete
+ * graph itself.
+ *
+ * Scale: perm_colours marks sets whose products may have over- or underflowed;
+ * their rows are scaled by a power of two (which leaves every colour id as it is)
+ * for the colours and edge colours, and the G-frames (computeFrames) scale on their own.
+ */
 function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options: PermutationOptions, k: Kernels, f: PermutationFrames): void {
   const { count, offsets } = b;
   const d = base.d;
@@ -387,10 +428,12 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
   // vertex colours, and the canonical labeling of every input whose colours are distinct
   const colours = new Int32Array(rows);
   const discrete = new Int32Array(count);
+  let scales: Float64Array | null = null; // the power of two each input's rows are scaled by, once one is
   withArena(k, 'perm_colours', (a) => {
     const x = a.alloc(rows * d * 8);
     const off = a.putI32(offsets);
-    const work = a.alloc(k.exports.perm_work(maxN, d, 0));
+    const single = a.alloc(8); // offsets of one set, for computing it again scaled
+    const work = a.alloc(k.exports.perm_work(maxN, d, maxN));
     const col = a.alloc(rows * 4);
     const ord = a.alloc(rows * 4);
     const disc = a.alloc(count * 4);
@@ -398,34 +441,80 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
     xs.set(b.data);
     // inputs without a frame reach the kernel as zeros, never as invalid values
     for (let i = 0; i < count; i++) if (!valid[i]) xs.fill(0, offsets[i] * d, offsets[i + 1] * d);
-    k.exports.perm_colours(x, off, count, d, flags, options.tol, work, col, ord, disc);
+    if (k.exports.perm_colours(x, off, count, d, flags, options.tol, work, col, ord, disc) > 0) {
+      const marks = a.i32(disc, count);
+      const one = a.i32(single, 2);
+      for (let i = 0; i < count; i++) {
+        if (!(marks[i] & PERM_RESCALE)) continue;
+        const [from, to] = [offsets[i] * d, offsets[i + 1] * d];
+        const top = maxAbs(xs, from, to);
+        if (top < MIN_NORMAL) {
+          f.failures[i] = { failed: 'range', rule: subnormalRule(top) };
+          valid[i] = 0;
+          continue;
+        }
+        scales ??= new Float64Array(count).fill(1);
+        scales[i] = 2 ** -exponentOf(top);
+        scaleValues(xs, from, to, scales[i]);
+        one[0] = 0;
+        one[1] = offsets[i + 1] - offsets[i];
+        k.exports.perm_colours(x + from * 8, single, 1, d, flags | PERM_SCALED, options.tol, work, col + offsets[i] * 4, ord + offsets[i] * 4, disc + i * 4);
+      }
+    }
     colours.set(a.i32(col, rows));
     f.permutations.set(a.i32(ord, rows));
     discrete.set(a.i32(disc, count));
   });
 
-  // the others: edge colours, then the labeling search (automorphisms in canonical labels)
-  const searched: number[] = [];
-  for (let i = 0; i < count; i++) if (valid[i] && !discrete[i]) searched.push(i);
+  // the others: edge colours into their tied rows, then the labeling search on those rows
+  const searched: Tied[] = [];
+  let sizes: Int32Array | null = null; // tiedRows' scratch, once an input ties
+  let tiedAll: Int32Array | null = null; // every input's tied rows, at its own rows
+  for (let i = 0; i < count; i++) {
+    if (!valid[i] || discrete[i] & PERM_DISCRETE) continue;
+    const n = offsets[i + 1] - offsets[i];
+    sizes ??= new Int32Array(maxN + 1);
+    tiedAll ??= new Int32Array(rows);
+    const tied = tiedRows(colours.subarray(offsets[i], offsets[i + 1]), sizes, tiedAll.subarray(offsets[i], offsets[i + 1]));
+    const t = tied.length;
+    const pairs = t * (n - t) + (t * (t - 1)) / 2;
+    if (pairs > MAX_EDGE_PAIRS) {
+      f.failures[i] = { failed: 'range', rule: `S(n) x ${base.spec} needs edge colours for ${pairs} pairs of rows (its ${t} rows whose invariant ⟨x, x⟩ ties with another row's, times all ${n} rows), more than the limit of ${MAX_EDGE_PAIRS} (2^24)` };
+      valid[i] = 0;
+      continue;
+    }
+    searched.push({ input: i, tied, pairs });
+  }
   const groups = new Map<number, Int32Array[]>();
   if (searched.length > 0) {
-    const edges = edgeColours(k, b, searched, d, flags, options.tol);
-    const labelings = canonicalLabelings(searched.map((i, j) => ({ adjacency: edges[j], n: offsets[i + 1] - offsets[i], colors: colours.subarray(offsets[i], offsets[i + 1]) })), k);
-    searched.forEach((i, j) => {
+    const ids = tiedEdgeColours(k, b, searched, d, flags, options.tol, scales);
+    const set = (a: Int32Array, i: number) => a.subarray(offsets[i], offsets[i + 1]);
+    const labelings = canonicalLabelings(searched.map((s, j) => reducedGraph(s.tied, ids[j], set(colours, s.input), set(f.permutations, s.input))), k);
+    searched.forEach(({ input: i, tied }, j) => {
       const l = labelings[j];
-      f.permutations.set(l.labeling, offsets[i]);
+      const labeling = set(f.permutations, i);
+      fullLabeling(labeling, set(colours, i), tied, l.labeling);
       if (l.size === 1) return;
-      const n = l.n;
-      const inverse = new Int32Array(n);
-      l.labeling.forEach((v, p) => (inverse[v] = p));
-      // a(p) = π⁻¹(g(π(p)))
-      const gens = l.generators.map((g) => Int32Array.from({ length: n }, (_, p) => inverse[g[l.labeling[p]]]));
+      const n = labeling.length;
       const cap = options.cap ?? DEFAULT_ELEMENT_CAP;
       if (l.sizeExact > BigInt(cap)) {
         f.failures[i] = { failed: 'range', rule: `its stabilizer under S(n) x ${base.spec} has ${l.sizeExact} elements, more than the cap of ${cap}` };
         valid[i] = 0;
         return;
       }
+      if (l.size * n > MAX_STABILIZER_VALUES) {
+        f.failures[i] = { failed: 'range', rule: `its stabilizer under S(n) x ${base.spec} has ${l.sizeExact} elements of ${n} rows each, ${l.size * n} values to list, more than the limit of ${MAX_STABILIZER_VALUES} (2^24)` };
+        valid[i] = 0;
+        return;
+      }
+      const inverse = new Int32Array(n);
+      labeling.forEach((v, p) => (inverse[v] = p));
+      // the tied rows' automorphism g, identity elsewhere, in canonical labels: a(p) = π⁻¹(g(π(p)))
+      const gens = l.generators.map((g) => {
+        const full = Int32Array.from({ length: n }, (_, v) => v);
+        tied.forEach((v, a) => (full[v] = tied[g[a]]));
+        return Int32Array.from({ length: n }, (_, p) => inverse[full[labeling[p]]]);
+      });
       groups.set(i, enumerate(n, gens, l.sizeExact, cap));
     });
   }
@@ -449,6 +538,77 @@ function productFrames(base: Group, b: CheckedBatch, valid: Uint8Array, options:
   for (const [i, autos] of groups) if (valid[i] && !stabilize(base, b, i, autos, options.tol, k, f)) valid[i] = 0;
 }
 
+/** An input whose vertex colours tie: its tied rows (indices within the set, increasing) and their pair count. */
+interface Tied {
+  input: number;
+  tied: Int32Array;
+  pairs: number;
+}
+
+/**
+ * The rows of a set (its colour ids, 1 … n) whose colour another row shares, in row
+ * order: a prefix of `out` (n values). `size` is scratch for n + 1 counts (left zero).
+ */
+function tiedRows(colour: Int32Array, size: Int32Array, out: Int32Array): Int32Array {
+  const n = colour.length;
+  for (let r = 0; r < n; r++) size[colour[r]]++;
+  let t = 0;
+  for (let r = 0; r < n; r++) if (size[colour[r]] > 1) out[t++] = r;
+  for (let r = 0; r < n; r++) size[colour[r]] = 0;
+  return out.subarray(0, t);
+}
+
+/**
+ * The labeling problem of a set's tied rows (see productFrames): vertices are the T
+ * tied rows, coloured by rank of (colour, edge colours to the untied rows in
+ * canonical order), and edges their T×T edge colours. `ids` is perm_edges' T×n
+ * matrix, `order` the set's rows by vertex colour (perm_colours), whose untied rows
+ * are in canonical order.
+ */
+function reducedGraph(tied: Int32Array, ids: Int32Array, colour: Int32Array, order: Int32Array): { adjacency: Int32Array; n: number; colors: ArrayLike<number> } {
+  const n = colour.length;
+  const t = tied.length;
+  // every row ties (tied = 0 … n−1): the complete graph itself, with its own colours
+  if (t === n) return { adjacency: ids, n, colors: colour };
+  const isTied = new Uint8Array(n);
+  for (const v of tied) isTied[v] = 1;
+  const untied = order.filter((v) => !isTied[v]);
+  const compare = (a: number, b: number) => {
+    const c = colour[tied[a]] - colour[tied[b]];
+    if (c !== 0) return c;
+    for (const u of untied) {
+      const e = ids[a * n + u] - ids[b * n + u];
+      if (e !== 0) return e;
+    }
+    return 0;
+  };
+  const sorted = Array.from({ length: t }, (_, a) => a).sort(compare);
+  const colors = new Int32Array(t);
+  for (let j = 1; j < t; j++) colors[sorted[j]] = colors[sorted[j - 1]] + (compare(sorted[j - 1], sorted[j]) !== 0 ? 1 : 0);
+  const adjacency = new Int32Array(t * t);
+  for (let a = 0; a < t; a++) for (let b = 0; b < t; b++) adjacency[a * t + b] = ids[a * n + tied[b]];
+  return { adjacency, n: t, colors };
+}
+
+/**
+ * The set's canonical labeling, in place of `labeling` (which holds the rows by
+ * vertex colour, perm_colours' order): untied rows keep their places, and each tied
+ * colour's run of places takes that colour's rows in the order of the tied rows'
+ * canonical labeling `reduced` (indices into `tied`).
+ */
+function fullLabeling(labeling: Int32Array, colour: Int32Array, tied: Int32Array, reduced: Int32Array): void {
+  if (tied.length === labeling.length) {
+    labeling.set(reduced); // every row ties: the complete graph's labeling (reducedGraph)
+    return;
+  }
+  const next = new Int32Array(labeling.length + 1); // where a colour's run continues
+  for (let p = labeling.length - 1; p >= 0; p--) next[colour[labeling[p]]] = p;
+  for (const a of reduced) {
+    const v = tied[a];
+    labeling[next[colour[v]]++] = v;
+  }
+}
+
 /** Input i has no frame: its results take the values PermutationFrames documents for that. */
 function clear(f: PermutationFrames, i: number): void {
   const d = f.dim;
@@ -464,27 +624,54 @@ function clear(f: PermutationFrames, i: number): void {
   f.stabilizers.delete(i);
 }
 
-/** Dense n×n edge-colour matrices of the inputs `which` (perm_edges), one Int32Array each. */
-function edgeColours(k: Kernels, b: CheckedBatch, which: number[], d: number, flags: number, tol: number): Int32Array[] {
-  const offsets = new Int32Array(which.length + 1);
-  const entries = new Int32Array(which.length + 1);
-  which.forEach((i, j) => {
+/**
+ * perm_edges' T×n edge-colour matrix of each input of `which` (its rows scaled by
+ * `scales`, where given), in calls of at most MAX_EDGE_PAIRS pairs (or one input).
+ */
+function tiedEdgeColours(k: Kernels, b: CheckedBatch, which: Tied[], d: number, flags: number, tol: number, scales: Float64Array | null): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let j0 = 0; j0 < which.length; ) {
+    let j1 = j0 + 1;
+    let pairs = which[j0].pairs;
+    while (j1 < which.length && pairs + which[j1].pairs <= MAX_EDGE_PAIRS) pairs += which[j1++].pairs;
+    out.push(...edgeCall(k, b, which.slice(j0, j1), d, flags, tol, scales));
+    j0 = j1;
+  }
+  return out;
+}
+
+/** One perm_edges call over the inputs `which`. */
+function edgeCall(k: Kernels, b: CheckedBatch, which: Tied[], d: number, flags: number, tol: number, scales: Float64Array | null): Int32Array[] {
+  const m = which.length;
+  const offsets = new Int32Array(m + 1);
+  const tiedOffsets = new Int32Array(m + 1);
+  const entries = new Int32Array(m + 1);
+  let maxN = 0;
+  let maxPairs = 0;
+  which.forEach(({ input: i, tied, pairs }, j) => {
     const n = b.offsets[i + 1] - b.offsets[i];
     offsets[j + 1] = offsets[j] + n;
-    entries[j + 1] = entries[j] + n * n;
+    tiedOffsets[j + 1] = tiedOffsets[j] + tied.length;
+    entries[j + 1] = entries[j] + tied.length * n;
+    maxN = Math.max(maxN, n);
+    maxPairs = Math.max(maxPairs, pairs);
   });
-  const rows = offsets[which.length];
   return withArena(k, 'perm_edges', (a) => {
-    let maxN = 0;
-    for (let j = 0; j < which.length; j++) maxN = Math.max(maxN, offsets[j + 1] - offsets[j]);
-    const x = a.alloc(rows * d * 8);
+    const x = a.alloc(offsets[m] * d * 8);
     const off = a.putI32(offsets);
-    const work = a.alloc(k.exports.perm_work(maxN, d, 1));
-    const out = a.alloc(entries[which.length] * 4);
-    const xs = a.f64(x, rows * d);
-    which.forEach((i, j) => xs.set(b.data.subarray(b.offsets[i] * d, b.offsets[i + 1] * d), offsets[j] * d));
-    k.exports.perm_edges(x, off, which.length, d, flags, tol, work, out);
-    const all = a.i32(out, entries[which.length]);
+    const tiedAt = a.alloc(tiedOffsets[m] * 4);
+    const tOff = a.putI32(tiedOffsets);
+    const work = a.alloc(k.exports.perm_work(maxN, d, maxPairs));
+    const ids = a.alloc(entries[m] * 4);
+    const xs = a.f64(x, offsets[m] * d);
+    const ts = a.i32(tiedAt, tiedOffsets[m]);
+    which.forEach(({ input: i, tied }, j) => {
+      xs.set(b.data.subarray(b.offsets[i] * d, b.offsets[i + 1] * d), offsets[j] * d);
+      if (scales !== null && scales[i] !== 1) scaleValues(xs, offsets[j] * d, offsets[j + 1] * d, scales[i]);
+      ts.set(tied, tiedOffsets[j]);
+    });
+    k.exports.perm_edges(x, off, m, d, flags, tol, tiedAt, tOff, work, ids);
+    const all = a.i32(ids, entries[m]);
     return which.map((_, j) => all.slice(entries[j], entries[j + 1]));
   });
 }
@@ -519,7 +706,7 @@ function stabilize(base: Group, b: CheckedBatch, i: number, elements: Int32Array
   const autos = new Int32Array(elements.length * n);
   elements.forEach((e, j) => autos.set(e, j * n));
   let c = f.canonical.subarray(o * d, (o + n) * d);
-  let stab = stabilizerOf(k, c, n, d, r, autos);
+  let stab = stabilizerOf(k, unitScaled(c), n, d, r, autos);
   if (base.special && r === d) {
     // Aut may hold reflections, which SO groups lack: then the labelings π∘a split
     // into two classes whose G-canonical forms are mirror images. Take the class
@@ -543,7 +730,7 @@ function stabilize(base: Group, b: CheckedBatch, i: number, elements: Int32Array
         f.matrices.set(g.matrices, i * d * d);
         f.shifts.set(g.shifts, i * d);
         c = f.canonical.subarray(o * d, (o + n) * d);
-        stab = stabilizerOf(k, c, n, d, r, autos);
+        stab = stabilizerOf(k, unitScaled(c), n, d, r, autos);
       }
     }
     stab = rotations(stab, n, r);
@@ -588,6 +775,19 @@ function rotations(s: Elements, n: number, r: number): Elements {
     maps.set(s.maps.subarray(e * r * r, (e + 1) * r * r), j * r * r);
   });
   return { count: kept.length, autos, maps, signs: new Int8Array(kept.length).fill(1) };
+}
+
+/**
+ * c scaled by the power of two that brings its largest magnitude into [1, 2): the
+ * maps M_a = pinv(C[a])·C are scale-invariant, but their products of c's entries
+ * over- or underflow at the ends of float64's range; powers of two change no other bit.
+ */
+function unitScaled(c: Float64Array): Float64Array {
+  const top = maxAbs(c, 0, c.length);
+  const scaled = c.slice();
+  // (a subnormal top, as centring may leave, goes as far as 2^1022 takes it)
+  if (top > 0) scaleValues(scaled, 0, c.length, 2 ** -exponentOf(Math.max(top, MIN_NORMAL)));
+  return scaled;
 }
 
 /** Lexicographic order of two arrays, entries within tol·max|v| counted as equal. */

@@ -19,6 +19,9 @@ export function flags(G: Group): number {
   return G.special ? SPECIAL : 0;
 }
 
+/** c = X·Q scales with X, Q does not (as for O(d)). */
+export { degrees } from './orthogonal.js';
+
 /** |Stab(c)| for rank r: trivial at full rank (and for SU at rank d−1), else U(d−r) / SU(d−r). */
 export function stabilizerSize(G: Group, rank: number): number {
   const free = G.d - rank;

@@ -14,10 +14,11 @@ import { KernelError, MemoryLimitError, NotReadyError } from '../errors.js';
  * (d² values, 2d² complex), the shift (d, 2d complex; the caller zeroes it, groups
  * without translations leave it), rank[i] (i32), status[2i..2i+1] (f64: a family's
  * code and value for inputs without a frame or with a doubtful one; the caller
- * zeroes it) and the canonical rows.
+ * zeroes it) and the canonical rows. It returns how many inputs it marked for
+ * scaling instead (status FRAMES_RESCALE, assembly/linalg/scale.ts; see runFrames).
  */
 export type FramesKernel = (x: number, offsets: number, count: number, d: number, flags: number, tol: number,
-  work: number, m: number, shift: number, rank: number, status: number, canonical: number) => void;
+  work: number, m: number, shift: number, rank: number, status: number, canonical: number) => number;
 
 /** The kernel ABI exported by assembly/index.ts (pointers are byte offsets). */
 export interface KernelExports {
@@ -44,10 +45,11 @@ export interface KernelExports {
   unitary_frames: FramesKernel;
   linear_work(d: number): number;
   linear_frames: FramesKernel;
-  perm_work(n: number, d: number, edges: number): number;
+  perm_work(n: number, d: number, values: number): number;
   perm_colours(x: number, offsets: number, count: number, d: number, flags: number, tol: number, work: number,
-    colour: number, order: number, discrete: number): void;
-  perm_edges(x: number, offsets: number, count: number, d: number, flags: number, tol: number, work: number, edges: number): void;
+    colour: number, order: number, discrete: number): number;
+  perm_edges(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
+    tied: number, tiedOffsets: number, work: number, ids: number): void;
   canon_work(n: number, entries: number): number;
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,

@@ -1,5 +1,5 @@
 /**
- * Minimal frames for GL(d), SL(d) and Aff(d) (DESIGN.md §2).
+ * Minimal frames for GL(d), SL(d) and Aff(d) (docs/architecture.md).
  *
  * For each input X (n×d rows): t = centroid (Aff) or 0; A = the first d linearly
  * independent rows of X − t in row order (the greedy selection of orthogonal.ts,

@@ -1,5 +1,5 @@
 /**
- * Minimal frames for O(1,d−1) and SO(1,d−1) (DESIGN.md §2; Lin et al. 2024, Alg. 1–2),
+ * Minimal frames for O(1,d−1) and SO(1,d−1) (docs/architecture.md; Lin et al. 2024, Alg. 1–2),
  * with the Minkowski metric η = diag(1, −1, …, −1).
  *
  * For each input X (n×d rows): rows with |⟨x,x⟩_η| <= tol·‖x‖² (light-like, or zero)

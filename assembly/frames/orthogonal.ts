@@ -1,5 +1,5 @@
 /**
- * Minimal frames for O(d), SO(d), E(d) and SE(d) (DESIGN.md §2).
+ * Minimal frames for O(d), SO(d), E(d) and SE(d) (docs/architecture.md).
  *
  * For each input X (n×d rows): t = centroid (E, SE) or 0; the first maximal set of
  * independent rows of X − t, in row order, is orthonormalized by Gram–Schmidt into

@@ -1,5 +1,5 @@
 /**
- * The G-invariants of S(n) x G on point sets (DESIGN.md §2), G ∈ O(d), SO(d), E(d),
+ * The G-invariants of S(n) x G on point sets (docs/architecture.md), G ∈ O(d), SO(d), E(d),
  * SE(d), O(1,d−1), SO(1,d−1): the complete graph on the rows with vertex colour
  * ⟨x_i, x_i⟩ and edge colour ⟨x_i, x_j⟩ (rows centred first for E/SE; the Minkowski
  * product for Lorentz groups), each clustered into integer ids with the relative

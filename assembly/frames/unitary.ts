@@ -1,5 +1,5 @@
 /**
- * Minimal frames for U(d) and SU(d) (DESIGN.md §2), complex rows (re, im) interleaved.
+ * Minimal frames for U(d) and SU(d) (docs/architecture.md), complex rows (re, im) interleaved.
  *
  * For each input X (n×d complex rows): the first maximal set of independent rows,
  * in row order, is taken conjugated (the columns of Xᴴ) and orthonormalized by

@@ -28,6 +28,7 @@ export interface GraphFrameOptions {
 export { DEFAULT_ELEMENT_CAP };
 
 export interface GraphFrame {
+  group: 'graph' | 'weighted-graph';
   n: number;
   /** c = P·A·Pᵀ, n×n row-major, with A's own values. */
   canonical: Float64Array;
@@ -51,6 +52,8 @@ export interface GraphFrame {
   averageEdges(y: ArrayLike<number>, dim?: number): Float64Array;
   /** Every element of Aut(A) as a permutation; RangeError when |Aut| > cap. */
   elements(cap?: number): Int32Array[];
+  /** Always null: graph frames carry no accuracy warnings (the field every single result has). */
+  warning: null;
 }
 
 /**
@@ -134,7 +137,7 @@ export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: Gra
     return { adjacency, n: options.n, colors: options.colors };
   });
   const labelings = canonicalLabelings(prepared, k);
-  return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l));
+  return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l, inputs[i].options.weighted === true));
 }
 
 /** The graph frame of one input. */
@@ -142,7 +145,7 @@ export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOpti
   return graphFrames([{ adjacency, options }], k)[0];
 }
 
-function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling): GraphFrame {
+function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean): GraphFrame {
   const n = l.n;
   const p = l.labeling;
   const canonical = new Float64Array(n * n);
@@ -150,6 +153,7 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling): GraphFrame {
   let pairs: Int32Array | null = null;
   const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators));
   return {
+    group: weighted ? 'weighted-graph' : 'graph',
     n,
     canonical,
     permutation: p,
@@ -161,6 +165,7 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling): GraphFrame {
     averageNodes: (y, dim = 1) => averageNodeOutputs(y, dim, p, l.orbits),
     averageEdges: (y, dim = 1) => averageEdgeOutputs(y, dim, p, pairOrbits()),
     elements: (cap = DEFAULT_ELEMENT_CAP) => enumerate(n, l.generators, l.sizeExact, cap),
+    warning: null,
   };
 }
 

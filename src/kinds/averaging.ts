@@ -11,7 +11,7 @@
  * the same bits either way.
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
-import { abortError, describe, inputTypeError, modelError, optionError, toFailure, type InputFailure } from '../errors.js';
+import { abortError, describe, inputTypeError, modelError, optionError, toFailure, type InputErrorInfo, type InputFailure } from '../errors.js';
 import type { Kernels } from '../wasm/module.js';
 import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
 import type { Kind } from './index.js';
@@ -258,6 +258,11 @@ export interface AverageReply {
   outputs?: unknown[];
   failures: (InputFailure | null)[];
   warnings: (string | null)[];
+  /**
+   * What failed the whole chunk, as inline it fails the whole call: a batch model
+   * that threw or returned the wrong thing (input: its index in the chunk).
+   */
+  thrown?: { input: number; failure: InputFailure };
 }
 
 /** The worker side of a module model: frames of the chunk, the model, the average, all here. */
@@ -269,9 +274,14 @@ export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k:
   const reply: AverageReply = { failures: [], warnings: f.warnings };
   if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
   else {
-    const a = await averageEquivariant(f, model, how, options);
-    reply.data = a.data;
-    reply.width = a.width;
+    try {
+      const a = await averageEquivariant(f, model, how, options);
+      reply.data = a.data;
+      reply.width = a.width;
+    } catch (e) {
+      // toFailure re-throws what is not an input's error (a trap, a bug)
+      return { ...reply, thrown: { input: (e as InputErrorInfo).input, failure: toFailure(e) } };
+    }
   }
   reply.failures = f.errors.map((e) => (e ? toFailure(e) : null));
   return reply;

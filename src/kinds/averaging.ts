@@ -233,6 +233,9 @@ export function loadModel(href: string): Promise<LoadedModel> {
       if (typeof m.default !== 'function') throw optionError(`the model module ${href} must have a function as its default export, got ${describe(m.default)}`);
       if (m.batchModel !== undefined && typeof m.batchModel !== 'boolean') throw optionError(`the model module ${href} exports batchModel = ${String(m.batchModel)}; it must be true or false`);
       return { model: m.default as Model, batchModel: m.batchModel === true };
+    }, (e: unknown) => {
+      // a missing file or a module that throws as it loads: a bad model option, not a bare Error
+      throw optionError(`the model module ${href} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
     });
     p.catch(() => loaded.delete(href));
     loaded.set(href, p);

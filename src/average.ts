@@ -187,6 +187,13 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
     const outputs: unknown[] = new Array(count).fill(undefined);
     let data: Float64Array | null = null;
     let width = 0;
+    const layout = (w: number) => {
+      width = w;
+      return (data = into && into.length === items[count] * w ? into : new Float64Array(items[count] * w));
+    };
+    // Chunks whose every input failed have no model outputs, so no say in the width
+    // (a worker falls back to 1 values per item, as inline): laid out at the end.
+    const empty: [number, AverageReply][] = [];
     return {
       count,
       work: s.work,
@@ -200,18 +207,22 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
           warnings[first + j] = r.warnings[j] ? r.warnings[j]!.replace(/^input \d+:/, `input ${first + j}:`) : null;
         }
         if (r.outputs) r.outputs.forEach((v, j) => (outputs[first + j] = v));
-        if (r.data) {
-          if (data === null) {
-            width = r.width!;
-            data = into && into.length === items[count] * width ? into : new Float64Array(items[count] * width);
-          } else if (r.width !== width) {
-            throw optionRangeError(`the model returned ${r.width} values per item for inputs ${first}..${end - 1} but ${width} for others; every output item must have the same length`);
-          }
-          data.set(r.data, items[first] * width);
+        if (!r.data) return;
+        if (!r.failures.includes(null)) return void empty.push([first, r]);
+        if (data === null) layout(r.width!);
+        else if (r.width !== width) {
+          throw optionRangeError(`the model returned ${r.width} values per item for inputs ${first}..${end - 1} but ${width} for others; every output item must have the same length`);
         }
+        data!.set(r.data, items[first] * width);
       },
       finish() {
         if (w.how.mode === 'invariant') return { outputs, count, errors, warnings };
+        for (const [first, r] of empty) {
+          const out = data ?? layout(r.width!);
+          // the chunk's NaN outputs, in the batch's width
+          if (r.width === width) out.set(r.data!, items[first] * width);
+          else out.fill(NaN, items[first] * width, (items[first] + r.data!.length / r.width!) * width);
+        }
         return { data: data ?? new Float64Array(0), dim: outputDim(w, width), width, count, offsets: items, errors, warnings };
       },
     };

@@ -268,6 +268,16 @@ describe('averaged outputs: every kind, every model form, inline and on engines'
     }
   });
 
+  it('a module model on chunks of one input: chunks whose only input is bad still give the inline bits (S(n), graphs)', async () => {
+    const e = engines.get(engineKey(2, 1))!;
+    for (const c of CASES.filter((c) => c.kind !== 'points' && reference.get(c)!.errors.some(Boolean))) {
+      const output = c.outputs[0];
+      const { fn, module } = models(c, output);
+      const want = await equivariant(c.spec, fn, { output }).batch(c.batch as never, { errors: 'status' });
+      expectSameBits(await equivariant(c.spec, module, { output, engine: e }).batch(c.batch as never, { errors: 'status' }), want, label(c));
+    }
+  });
+
   it('invariant(…).batch: function and module models, inline and on engines of 0/1/2 threads', async () => {
     for (const c of CASES) {
       const { fn, module } = models(c, c.outputs[0]);

@@ -200,7 +200,8 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
       task: (first, end): AverageTask => ({ kind: 'average', group: w.G.spec, tol: w.tol, input: s.slice(first, end), model: href, how: w.how }),
       merge(reply, first, end) {
         const r = reply as AverageReply;
-        if (r.thrown) throw fromFailure(first + r.thrown.input, r.thrown.failure);
+        const t = r.thrown;
+        if (t) throw 'option' in t ? (t.option === 'type' ? optionError : optionRangeError)(t.rule) : fromFailure(first + t.input, t.failure);
         for (let j = 0; j < end - first; j++) {
           const f = r.failures[j];
           if (f) errors[first + j] = fromFailure(first + j, f);

@@ -11,7 +11,7 @@
  * the same bits either way.
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
-import { abortError, describe, inputTypeError, modelError, optionError, toFailure, type InputErrorInfo, type InputFailure } from '../errors.js';
+import { abortError, describe, inputTypeError, modelError, optionError, toFailure, OptionRangeError, OptionTypeError, type InputErrorInfo, type InputFailure } from '../errors.js';
 import type { Kernels } from '../wasm/module.js';
 import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
 import type { Kind } from './index.js';
@@ -262,30 +262,37 @@ export interface AverageReply {
   failures: (InputFailure | null)[];
   warnings: (string | null)[];
   /**
-   * What failed the whole chunk, as inline it fails the whole call: a batch model
-   * that threw or returned the wrong thing (input: its index in the chunk).
+   * What failed the whole chunk, as inline it fails the whole call: a bad option
+   * (a model module that cannot be loaded, a batch model for graphs), or an input's
+   * error (a batch model that threw or returned the wrong thing; input: its index
+   * in the chunk).
    */
-  thrown?: { input: number; failure: InputFailure };
+  thrown?: { option: 'type' | 'range'; rule: string } | { input: number; failure: InputFailure };
 }
 
 /** The worker side of a module model: frames of the chunk, the model, the average, all here. */
 export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k: Kernels, run: (task: Task, k: Kernels) => unknown): Promise<AverageReply> {
-  const { model, batchModel } = await loadModel(task.model);
-  const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
-  const how = { ...task.how, batchModel: task.how.batchModel || batchModel };
-  const options: CallOptions = { errors: 'status' };
-  const reply: AverageReply = { failures: [], warnings: f.warnings };
-  if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
-  else {
-    try {
+  try {
+    const { model, batchModel } = await loadModel(task.model);
+    const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
+    const how = { ...task.how, batchModel: task.how.batchModel || batchModel };
+    const options: CallOptions = { errors: 'status' };
+    const reply: AverageReply = { failures: [], warnings: f.warnings };
+    if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
+    else {
       const a = await averageEquivariant(f, model, how, options);
       reply.data = a.data;
       reply.width = a.width;
-    } catch (e) {
-      // toFailure re-throws what is not an input's error (a trap, a bug)
-      return { ...reply, thrown: { input: (e as InputErrorInfo).input, failure: toFailure(e) } };
     }
+    reply.failures = f.errors.map((e) => (e ? toFailure(e) : null));
+    return reply;
+  } catch (e) {
+    return { failures: [], warnings: [], thrown: thrownOf(e) };
   }
-  reply.failures = f.errors.map((e) => (e ? toFailure(e) : null));
-  return reply;
+}
+
+/** A chunk's failure as plain data; anything but a bad option or an input's error (a trap, a bug) is re-thrown (toFailure). */
+function thrownOf(e: unknown): NonNullable<AverageReply['thrown']> {
+  if (e instanceof OptionTypeError || e instanceof OptionRangeError) return { option: e instanceof TypeError ? 'type' : 'range', rule: e.message.replace(/^minframe: /, '') };
+  return { input: (e as InputErrorInfo).input, failure: toFailure(e) };
 }

@@ -241,7 +241,8 @@ async function runBatch(w: Wrapper, input: unknown, options: BatchCallOptions | 
   }
   const { model, how } = await localModel(w);
   const f = await frames(w, input, run);
-  const call = { signal: run.signal, errors: mode, into };
+  // every input's model call runs, so that in 'throw' mode too the error carries every error and the result (settle), as on workers
+  const call = { signal: run.signal, errors: 'status' as const, into };
   if (how.mode === 'invariant') {
     const outputs = await averageInvariant(f, model as Model, call);
     return settle({ outputs, count: f.count, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);

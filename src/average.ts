@@ -198,30 +198,43 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
     const outputs: unknown[] = new Array(count).fill(undefined);
     let data: Float64Array | null = null;
     let width = 0;
+    const layout = (w: number) => {
+      width = w;
+      return (data = into && into.length === items[count] * w ? into : new Float64Array(items[count] * w));
+    };
+    // Chunks whose every input failed have no model outputs, so no say in the width
+    // (a worker falls back to 1 values per item, as inline): laid out at the end.
+    const empty: [number, AverageReply][] = [];
     return {
       count,
       work: s.work,
       task: (first, end): AverageTask => ({ kind: 'average', group: w.G.spec, options, tol: w.tol, input: s.slice(first, end), model: href, how: w.how }),
       merge(reply, first, end) {
         const r = reply as AverageReply;
+        const t = r.thrown;
+        if (t) throw 'option' in t ? (t.option === 'type' ? optionError : optionRangeError)(t.rule) : fromFailure(first + t.input, t.failure);
         for (let j = 0; j < end - first; j++) {
           const f = r.failures[j];
           if (f) errors[first + j] = fromFailure(first + j, f);
           warnings[first + j] = r.warnings[j] ? r.warnings[j]!.replace(/^input \d+:/, `input ${first + j}:`) : null;
         }
         if (r.outputs) r.outputs.forEach((v, j) => (outputs[first + j] = v));
-        if (r.data) {
-          if (data === null) {
-            width = r.width!;
-            data = into && into.length === items[count] * width ? into : new Float64Array(items[count] * width);
-          } else if (r.width !== width) {
-            throw optionRangeError(`the model returned ${r.width} values per item for inputs ${first}..${end - 1} but ${width} for others; every output item must have the same length`);
-          }
-          data.set(r.data, items[first] * width);
+        if (!r.data) return;
+        if (!r.failures.includes(null)) return void empty.push([first, r]);
+        if (data === null) layout(r.width!);
+        else if (r.width !== width) {
+          throw optionRangeError(`the model returned ${r.width} values per item for inputs ${first}..${end - 1} but ${width} for others; every output item must have the same length`);
         }
+        data!.set(r.data, items[first] * width);
       },
       finish() {
         if (w.how.mode === 'invariant') return { outputs, count, errors, warnings };
+        for (const [first, r] of empty) {
+          const out = data ?? layout(r.width!);
+          // the chunk's NaN outputs, in the batch's width
+          if (r.width === width) out.set(r.data!, items[first] * width);
+          else out.fill(NaN, items[first] * width, (items[first] + r.data!.length / r.width!) * width);
+        }
         return { data: data ?? new Float64Array(0), dim: outputDim(w, width), width, count, offsets: items, errors, warnings };
       },
     };
@@ -238,16 +251,17 @@ async function runBatch(w: Wrapper, input: unknown, options: BatchCallOptions | 
     return settle(r as EquivariantBatchResult, mode);
   }
   const { model, how } = await localModel(w);
+  // every input's model call runs, so that in 'throw' mode too the error carries every error and the result (settle), as on workers
   if (how.mode === 'invariant') {
     // (no reuse: an invariant model may return views of the canonical forms it was given)
     const f = await frames(w, input, run);
-    const outputs = await averageInvariant(f, model as Model, { signal: run.signal, errors: mode });
+    const outputs = await averageInvariant(f, model as Model, { signal: run.signal, errors: 'status' });
     return settle({ outputs, count: f.count, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
   }
   const spare = w.spare;
   w.spare = null;
   const f = await frames(w, input, run, spare?.framed);
-  const a = await averageEquivariant(f, model, how, { signal: run.signal, errors: mode, into, scratch: spare?.scratch });
+  const a = await averageEquivariant(f, model, how, { signal: run.signal, errors: 'status', into, scratch: spare?.scratch });
   w.spare = { framed: f, scratch: a.scratch };
   return settle({ data: a.data, dim: outputDim(w, a.width), width: a.width, count: f.count, offsets: a.offsets, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
 }

@@ -198,6 +198,8 @@ class PoolEngine implements Engine, JobEngine {
         signal?.removeEventListener('abort', follow);
         if (error === undefined) resolve();
         else reject(error);
+        // a failed call stops its other running tasks: a model that never settles would hold their workers
+        if (error !== undefined && running > 0) call.abort(error);
         releaseWhenIdle();
       };
       const progress = () => {

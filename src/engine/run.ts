@@ -16,7 +16,8 @@ export async function runChunk(task: Task): Promise<unknown> {
   const k = await (fresh ?? ready());
   fresh = null;
   try {
-    return runTask(task, k);
+    // awaited, so that a task that fails later (a module model's average) also gets a fresh instance
+    return await runTask(task, k);
   } catch (e) {
     fresh = ready({ simd: k.simd });
     throw e;

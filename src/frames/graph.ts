@@ -28,6 +28,7 @@ export interface GraphFrameOptions {
 export { DEFAULT_ELEMENT_CAP };
 
 export interface GraphFrame {
+  group: 'graph' | 'weighted-graph';
   n: number;
   /** c = P·A·Pᵀ, n×n row-major, with A's own values. */
   canonical: Float64Array;
@@ -52,6 +53,8 @@ export interface GraphFrame {
   averageEdges(y: ArrayLike<number>, dim?: number, out?: Float64Array): Float64Array;
   /** Every element of Aut(A) as a permutation; RangeError when |Aut| > cap. */
   elements(cap?: number): Int32Array[];
+  /** Always null: graph frames carry no accuracy warnings (the field every single result has). */
+  warning: null;
 }
 
 /**
@@ -129,7 +132,7 @@ export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: Gra
     return { adjacency, n: options.n, colors: options.colors };
   });
   const labelings = canonicalLabelings(prepared, k);
-  return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l, k));
+  return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l, inputs[i].options.weighted === true, k));
 }
 
 /** The graph frame of one input. */
@@ -137,7 +140,7 @@ export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOpti
   return graphFrames([{ adjacency, options }], k)[0];
 }
 
-function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, k: Kernels | undefined): GraphFrame {
+function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean, k: Kernels | undefined): GraphFrame {
   const n = l.n;
   const p = l.labeling;
   const canonical = new Float64Array(n * n);
@@ -145,6 +148,7 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, k: Kernels | unde
   let pairs: Int32Array | null = null;
   const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators, k));
   return {
+    group: weighted ? 'weighted-graph' : 'graph',
     n,
     canonical,
     permutation: p,
@@ -156,6 +160,7 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, k: Kernels | unde
     averageNodes: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: l.orbits }], y, dim, 'nodes', k, out),
     averageEdges: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: pairOrbits() }], y, dim, 'edges', k, out),
     elements: (cap = DEFAULT_ELEMENT_CAP) => enumerate(n, l.generators, l.sizeExact, cap),
+    warning: null,
   };
 }
 

@@ -11,7 +11,7 @@
  * the same bits either way.
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
-import { abortError, describe, inputTypeError, modelError, optionError, toFailure, type InputFailure } from '../errors.js';
+import { abortError, describe, inputTypeError, modelError, optionError, toFailure, OptionRangeError, OptionTypeError, type InputErrorInfo, type InputFailure } from '../errors.js';
 import type { Kernels } from '../wasm/module.js';
 import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
 import type { Kind } from './index.js';
@@ -288,6 +288,9 @@ export function loadModel(href: string): Promise<LoadedModel> {
       if (typeof m.default !== 'function') throw optionError(`the model module ${href} must have a function as its default export, got ${describe(m.default)}`);
       if (m.batchModel !== undefined && typeof m.batchModel !== 'boolean') throw optionError(`the model module ${href} exports batchModel = ${String(m.batchModel)}; it must be true or false`);
       return { model: m.default as Model, batchModel: m.batchModel === true };
+    }, (e: unknown) => {
+      // a missing file or a module that throws as it loads: a bad model option, not a bare Error
+      throw optionError(`the model module ${href} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
     });
     p.catch(() => loaded.delete(href));
     loaded.set(href, p);
@@ -315,21 +318,38 @@ export interface AverageReply {
   outputs?: unknown[];
   failures: (InputFailure | null)[];
   warnings: (string | null)[];
+  /**
+   * What failed the whole chunk, as inline it fails the whole call: a bad option
+   * (a model module that cannot be loaded, a batch model for graphs), or an input's
+   * error (a batch model that threw or returned the wrong thing; input: its index
+   * in the chunk).
+   */
+  thrown?: { option: 'type' | 'range'; rule: string } | { input: number; failure: InputFailure };
 }
 
 /** The worker side of a module model: frames of the chunk, the model, the average, all here. */
 export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k: Kernels, run: (task: Task, k: Kernels) => unknown): Promise<AverageReply> {
-  const { model, batchModel } = await loadModel(task.model);
-  const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
-  const how = { ...task.how, batchModel: task.how.batchModel || batchModel };
-  const options: CallOptions = { errors: 'status' };
-  const reply: AverageReply = { failures: [], warnings: f.warnings };
-  if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
-  else {
-    const a = await averageEquivariant(f, model, how, options);
-    reply.data = a.data;
-    reply.width = a.width;
+  try {
+    const { model, batchModel } = await loadModel(task.model);
+    const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
+    const how = { ...task.how, batchModel: task.how.batchModel || batchModel };
+    const options: CallOptions = { errors: 'status' };
+    const reply: AverageReply = { failures: [], warnings: f.warnings };
+    if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
+    else {
+      const a = await averageEquivariant(f, model, how, options);
+      reply.data = a.data;
+      reply.width = a.width;
+    }
+    reply.failures = f.errors.map((e) => (e ? toFailure(e) : null));
+    return reply;
+  } catch (e) {
+    return { failures: [], warnings: [], thrown: thrownOf(e) };
   }
-  reply.failures = f.errors.map((e) => (e ? toFailure(e) : null));
-  return reply;
+}
+
+/** A chunk's failure as plain data; anything but a bad option or an input's error (a trap, a bug) is re-thrown (toFailure). */
+function thrownOf(e: unknown): NonNullable<AverageReply['thrown']> {
+  if (e instanceof OptionTypeError || e instanceof OptionRangeError) return { option: e instanceof TypeError ? 'type' : 'range', rule: e.message.replace(/^minframe: /, '') };
+  return { input: (e as InputErrorInfo).input, failure: toFailure(e) };
 }

@@ -2,13 +2,12 @@
 // suite in Debian's Chromium (driven by playwright-core; never a downloaded browser),
 // on the page of bench/serve.mjs (cross-origin isolated, 2 Web Workers). Writes
 // bench/results/browser.json (or --json FILE) and a screenshot next to it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
-import { writeResults } from '../dist/node/bench.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Chromium's flags, as test/browser.test.ts launches it. */
@@ -70,7 +69,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const page = await chrome.context.newPage();
     const results = await runInPage(page, url, options, (s) => process.stderr.write(`bench:browser: ${s}\n`));
-    writeResults(out, results);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
     await page.screenshot({ path: out.replace(/\.json$/, '') + '.png', fullPage: true });
     process.stderr.write(`bench:browser: wrote ${out}\n`);
   } finally {

@@ -11,6 +11,8 @@ import * as api from '../index.js';
 import * as testing from '../testing/index.js';
 import { runSuite, type Machine, type Results } from './suite.js';
 import { machineLine, resultTables } from './tables.js';
+
+export { machineLine, resultTables };
 import { compareResults, comparisonTable } from './compare.js';
 import { asResults } from './schema.js';
 

@@ -18,7 +18,7 @@ export interface MeasureOptions {
   repeat: number;
   /** Each timed run calls `fn` until this many ms have passed (at least once). */
   minMs: number;
-  /** Warm-up: `fn` runs until this many ms have passed (at least once). */
+  /** Warm-up: `fn` runs until this many ms have passed (at least once; 0: no warm-up, the caller has run it). */
   warmupMs: number;
 }
 
@@ -31,8 +31,10 @@ export function summarize(samples: number[]): Timing {
 /** Time `fn` (sync or async) on `now` (ms). */
 export async function measure(fn: () => unknown, o: MeasureOptions, now: () => number): Promise<Timing> {
   const w0 = now();
-  do await fn();
-  while (now() - w0 < o.warmupMs);
+  if (o.warmupMs > 0) {
+    do await fn();
+    while (now() - w0 < o.warmupMs);
+  }
   const runs: number[] = [];
   for (let i = 0; i < o.repeat; i++) {
     let calls = 0;

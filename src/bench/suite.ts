@@ -190,7 +190,7 @@ export async function runSuite(o: SuiteOptions): Promise<Row[]> {
   const quick = o.quick ?? false;
   const trials = o.trials ?? (quick ? 1 : EQUIVARIANCE.trials);
   const threadCounts = o.threads ?? [1, 2];
-  const timing: Omit<MeasureOptions, 'items'> = quick ? { repeat: 3, minMs: 1, warmupMs: 0 } : { repeat: 7, minMs: 25, warmupMs: 150 };
+  const timing: Omit<MeasureOptions, 'items'> = quick ? { repeat: 3, minMs: 0, warmupMs: 0 } : { repeat: 7, minMs: 25, warmupMs: 150 };
   // values per call: large enough that a call's fixed cost is small, and that the
   // engine's chunk planner gives 2 workers work; small in quick mode
   const target = quick ? 1 << 12 : 1 << 17;
@@ -238,6 +238,13 @@ export async function runSuite(o: SuiteOptions): Promise<Row[]> {
     return b;
   };
 
+  // frame sizes by (group, method, n), from the canonicalize case for its average case
+  const sizes = new Map<string, Row['frameSize']>();
+  const sizeOf = (G: unknown, key: string, batch: unknown) => {
+    if (!sizes.has(key)) sizes.set(key, meanSize((api.canonicalizeBatch(G as never, batch as never) as { sizes: Float64Array }).sizes));
+    return sizes.get(key)!;
+  };
+
   const cases: Case[] = [];
   const rows: Row[] = [];
   let done = 0;
@@ -263,7 +270,8 @@ export async function runSuite(o: SuiteOptions): Promise<Row[]> {
               : async (into?: unknown) => (await engine(threads)).canonicalize(G as never, batch as never, isPoints && method === 'mfa' ? { into: into as never } : undefined);
             let last = (await run()) as { sizes: Float64Array };
             const usPerSet = await measure(async () => (last = (await run(last)) as { sizes: Float64Array }), { ...timing, items: count }, now);
-            return [row({ ...base, suite: 'canonicalize', usPerSet, frameSize: meanSize(last.sizes) })];
+            sizes.set(`${spec}/${method}/${n}`, meanSize(last.sizes));
+            return [row({ ...base, suite: 'canonicalize', usPerSet, frameSize: sizes.get(`${spec}/${method}/${n}`)! })];
           });
           add({ ...base, suite: 'average', backbone: 'free' }, `average ${spec}${method === 'mfa' ? '' : ` ${method}`}, n = ${n}, threads ${threads}`, async () => {
             const { batch, count } = batchFor(spec, d, n);
@@ -278,8 +286,7 @@ export async function runSuite(o: SuiteOptions): Promise<Row[]> {
             await eq.batch(batch as never, { into: out });
             const modelCalls = calls / count;
             const usPerSet = await measure(async () => (out = await eq.batch(batch as never, { into: out })), { ...timing, items: count }, now);
-            const sizes = (api.canonicalizeBatch(G as never, batch as never) as { sizes: Float64Array }).sizes;
-            return [row({ ...base, suite: 'average', backbone: 'free', usPerSet, frameSize: meanSize(sizes), modelCalls })];
+            return [row({ ...base, suite: 'average', backbone: 'free', usPerSet, frameSize: sizeOf(G, `${spec}/${method}/${n}`, batch), modelCalls })];
           });
         }
       }

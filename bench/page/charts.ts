@@ -88,12 +88,13 @@ function comparisonValues(results: Results): Record<string, unknown>[] {
   return results.rows.filter((r) => r.suite === 'equivariance' && r.backbone !== 'all').map((r) => flat(r, results.runtime));
 }
 
-/** The O(6) comparison: ms per forward for each method and backbone, generic and degenerate inputs. */
-export function methodsTime(results: Results): Spec {
-  const values = comparisonValues(results);
-  const floor = logFloor(values, 'ms');
+/**
+ * The O(6) comparison as bars per method and backbone, generic and degenerate
+ * inputs side by side: `field` on a log scale, bars starting at `floor`.
+ */
+function comparisonBars(results: Results, title: string, field: string, yTitle: string, floor: number, tooltip: Record<string, unknown>[]): Spec {
   return {
-    ...base(`O(6), n = 128: time per forward (${results.runtime})`, values),
+    ...base(`O(6), n = 128: ${title} (${results.runtime})`, comparisonValues(results)),
     facet: { column: { field: 'input', type: 'nominal', title: null, sort: ['generic', 'degenerate'] } },
     spec: {
       width: 300,
@@ -102,34 +103,24 @@ export function methodsTime(results: Results): Spec {
       encoding: {
         x: { field: 'method', type: 'nominal', sort: METHOD_ORDER.map((m) => METHOD_NAMES[m]), title: null, axis: { labelAngle: 0 } },
         xOffset: { field: 'backbone', type: 'nominal' },
-        y: { field: 'ms', type: 'quantitative', scale: { type: 'log', domainMin: floor }, title: 'ms per forward (median over trials)' },
+        y: { field, type: 'quantitative', scale: { type: 'log', domainMin: floor }, title: yTitle },
         y2: { datum: floor },
         color: { field: 'backbone', type: 'nominal' },
-        tooltip: [{ field: 'method' }, { field: 'backbone' }, { field: 'ms', format: '.3g' }, { field: 'modelCalls', title: 'model calls' }],
+        tooltip: [{ field: 'method' }, { field: 'backbone' }, ...tooltip],
       },
     },
   };
 }
 
+/** The O(6) comparison: ms per forward for each method and backbone. */
+export function methodsTime(results: Results): Spec {
+  return comparisonBars(results, 'time per forward', 'ms', 'ms per forward (median over trials)', logFloor(comparisonValues(results), 'ms'),
+    [{ field: 'ms', format: '.3g' }, { field: 'modelCalls', title: 'model calls' }]);
+}
+
 /** The O(6) comparison: mean equivariance error (log scale; exact zeros at 1e-18). */
 export function methodsError(results: Results): Spec {
-  return {
-    ...base(`O(6), n = 128: equivariance error E‖g·f(x) − f(g·x)‖₁ (${results.runtime})`, comparisonValues(results)),
-    facet: { column: { field: 'input', type: 'nominal', title: null, sort: ['generic', 'degenerate'] } },
-    spec: {
-      width: 300,
-      height: 220,
-      mark: 'bar',
-      encoding: {
-        x: { field: 'method', type: 'nominal', sort: METHOD_ORDER.map((m) => METHOD_NAMES[m]), title: null, axis: { labelAngle: 0 } },
-        xOffset: { field: 'backbone', type: 'nominal' },
-        y: { field: 'error', type: 'quantitative', scale: { type: 'log', domainMin: ERROR_FLOOR }, title: 'mean error (float64)' },
-        y2: { datum: ERROR_FLOOR },
-        color: { field: 'backbone', type: 'nominal' },
-        tooltip: [{ field: 'method' }, { field: 'backbone' }, { field: 'errorRaw', format: '.3g', title: 'error' }],
-      },
-    },
-  };
+  return comparisonBars(results, 'equivariance error E‖g·f(x) − f(g·x)‖₁', 'error', 'mean error (float64)', ERROR_FLOOR, [{ field: 'errorRaw', format: '.3g', title: 'error' }]);
 }
 
 /** Two results' median times, row by row (log–log; the diagonal is equal speed). */

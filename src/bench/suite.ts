@@ -324,42 +324,15 @@ export async function runSuite(o: SuiteOptions): Promise<Row[]> {
 }
 
 /**
- * One trial's input (seeded by input kind and trial): generic rows are N(0, 1);
- * degenerate ones are X = U·diag(s)·Vᵀ with U n×d orthonormal columns, V Haar
- * orthogonal and s = (a, a, a, a, 0, …, 0), a = √n (rows of about the generic
- * scale): rank 4 with four equal singular values.
+ * One trial's input (seeded by input kind and trial) and Haar-random g: generic
+ * rows are N(0, 1); degenerate ones have singular values (a, a, a, a, 0, …, 0),
+ * a = √n (rows of about the generic scale): rank 4 with four equal singular values.
  */
 export function trialInput(testing: TestingApi, input: string, trial: number, n: number, d: number): { x: Float64Array; g: Float64Array } {
   const normal = testing.gaussian(testing.rng((input === 'generic' ? 1_000_000 : 2_000_000) + trial));
-  let x: Float64Array;
-  if (input === 'generic') {
-    x = testing.gaussianMatrix(normal, n, d);
-  } else {
-    // U: Gram–Schmidt on a Gaussian n×d matrix's columns (twice, for orthogonality to round-off)
-    const u = testing.gaussianMatrix(normal, n, d);
-    for (let j = 0; j < d; j++) {
-      for (let pass = 0; pass < 2; pass++) {
-        for (let k = 0; k < j; k++) {
-          let c = 0;
-          for (let r = 0; r < n; r++) c += u[r * d + k] * u[r * d + j];
-          for (let r = 0; r < n; r++) u[r * d + j] -= c * u[r * d + k];
-        }
-      }
-      let s = 0;
-      for (let r = 0; r < n; r++) s += u[r * d + j] ** 2;
-      const inv = 1 / Math.sqrt(s);
-      for (let r = 0; r < n; r++) u[r * d + j] *= inv;
-    }
-    const v = testing.haarOrthogonal(normal, d);
-    const a = Math.sqrt(n);
-    x = new Float64Array(n * d);
-    // X = U·diag(s)·Vᵀ: X_rc = Σ_k U_rk s_k V_ck, s_k = a for k < 4
-    for (let r = 0; r < n; r++) for (let c = 0; c < d; c++) {
-      let s = 0;
-      for (let k = 0; k < Math.min(4, d); k++) s += u[r * d + k] * a * v[c * d + k];
-      x[r * d + c] = s;
-    }
-  }
+  const x = input === 'generic'
+    ? testing.gaussianMatrix(normal, n, d)
+    : testing.withSingularValues(normal, n, Array.from({ length: d }, (_, k) => (k < 4 ? Math.sqrt(n) : 0)));
   return { x, g: testing.haarOrthogonal(normal, d) };
 }
 

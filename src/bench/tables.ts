@@ -83,33 +83,31 @@ function equivarianceRows(results: Results): Row[] {
   return results.rows.filter((r) => r.suite === 'equivariance');
 }
 
-/** Time per forward (ms, median over trials and spread) per backbone, with model calls and frame size. */
-export function forwardTable(results: Results): string {
+/** One table line per (input, method) of the comparison that ran: `cells` of its rows per backbone. */
+function perBackbone(results: Results, cells: (per: (Row | undefined)[]) => string[]): string[][] {
   const rows = equivarianceRows(results);
   const body: string[][] = [];
   for (const input of EQUIVARIANCE.inputs) {
     for (const method of EQUIVARIANCE.methods) {
       const per = BACKBONES.map((backbone) => find(rows, { input, method, backbone }));
-      if (!per.some((r) => r)) continue;
-      const any = per.find((r) => r)!;
-      body.push([INPUT_NAMES[input], METHOD_NAMES[method], size(any.frameSize), num(any.modelCalls), ...per.map((r) => timing(r?.usPerSet, 1e-3))]);
+      if (per.some((r) => r)) body.push([INPUT_NAMES[input], METHOD_NAMES[method], ...cells(per)]);
     }
   }
+  return body;
+}
+
+/** Time per forward (ms, median over trials and spread) per backbone, with model calls and frame size. */
+export function forwardTable(results: Results): string {
+  const body = perBackbone(results, (per) => {
+    const any = per.find((r) => r)!;
+    return [size(any.frameSize), num(any.modelCalls), ...per.map((r) => timing(r?.usPerSet, 1e-3))];
+  });
   return table(['input', 'method', 'frame', 'model calls', ...BACKBONES.map((b) => `${b} ms`)], body);
 }
 
 /** Mean equivariance error E‖g·f(x) − f(g·x)‖₁ per backbone. */
 export function errorTable(results: Results): string {
-  const rows = equivarianceRows(results);
-  const body: string[][] = [];
-  for (const input of EQUIVARIANCE.inputs) {
-    for (const method of EQUIVARIANCE.methods) {
-      const per = BACKBONES.map((backbone) => find(rows, { input, method, backbone }));
-      if (!per.some((r) => r)) continue;
-      body.push([INPUT_NAMES[input], METHOD_NAMES[method], ...per.map((r) => num(r?.equivarianceError))]);
-    }
-  }
-  return table(['input', 'method', ...BACKBONES.map((b) => `${b} error`)], body);
+  return table(['input', 'method', ...BACKBONES.map((b) => `${b} error`)], perBackbone(results, (per) => per.map((r) => num(r?.equivarianceError))));
 }
 
 /**

@@ -1,9 +1,10 @@
 // `npm run bench:browser [-- --quick] [--trials N] [--filter TERM]...`: the benchmark
 // suite in Debian's Chromium (driven by playwright-core; never a downloaded browser),
 // on the page of bench/serve.mjs (cross-origin isolated, 2 Web Workers). Writes
-// bench/results/browser.json (or --json FILE) and a screenshot next to it.
+// bench/results/browser.json (or --json FILE), with this machine's load average at
+// the end of the run, and a screenshot next to it.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -69,6 +70,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const page = await chrome.context.newPage();
     const results = await runInPage(page, url, options, (s) => process.stderr.write(`bench:browser: ${s}\n`));
+    // a page cannot read the load average; the machine running it can
+    results.machine.loadAverage = loadavg();
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
     await page.screenshot({ path: out.replace(/\.json$/, '') + '.png', fullPage: true });

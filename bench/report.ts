@@ -49,7 +49,7 @@ export async function writeReport(here: URL): Promise<string> {
     'Measured on a shared 2-core VM while other jobs ran on it: absolute times are inflated and noisy',
     '(the load averages below say by how much), ratios measured in the same run are more telling.',
     '',
-    ...runs.map((r) => `- **${r.runtime}**: ${machineLine(r)}, ${r.rows.length} rows.`),
+    ...runs.map((r) => `- **${r.runtime}**: ${machineLine(r)}, ${r.rows.length} rows, ${r.options.trials} trial${r.options.trials === 1 ? '' : 's'} of the O(6) comparison${r.options.trials < 100 ? ' (the reference ran 100; the loop table scales to 100)' : ''}.`),
   ];
   for (const r of runs) {
     parts.push('', `## ${r.runtime === 'node' ? 'Node' : 'Browser (Chromium, Web Workers)'}`, '');

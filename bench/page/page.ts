@@ -173,7 +173,10 @@ async function upload(file: File): Promise<void> {
     const names: [string, string] = ['this run', file.name];
     $('compare-section').hidden = false;
     $('compare-summary').textContent = `this run: ${machineLine(status.results)}; ${file.name}: ${machineLine(other)}`;
-    $('compare-table').replaceChildren(markdownToHtml(comparisonTable(c, names)));
+    // the summary line (the table's last paragraph) stays in view, the rows fold away
+    const html = markdownToHtml(comparisonTable(c, names));
+    $('compare-summary').append(document.createElement('br'), html.lastChild!.textContent!);
+    $('compare-table').replaceChildren(html);
     if (c.matched.length > 0) await draw('compare', comparisonChart(c, names));
   } catch (e) {
     showError((e as Error).message);

@@ -17,10 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { timeIt, summarize, fmt, table } from './lib.mjs';
+import { timeIt, summarize, fmt, table, loadTs } from './lib.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const SIZES = [10, 30, 50, 100];
 const FAMILIES = [
   ['G(n,0.3)', (n) => ['-P3/10', String(n)]],
@@ -31,25 +29,12 @@ const COUNT = { 10: 4000, 30: 2000, 50: 1000, 100: 400 };
 const REPEAT = 9;
 
 /** The library from source: canon.ts, the WASM loader, and the graph6 reader of the tests. */
-async function load() {
-  const out = join(root, 'bench', '.cache', 'canon.mjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { canonicalLabelings, checkGraph, packGraphs } from './src/graphs/canon.ts';",
-        "export { kernels, withArena } from './src/wasm/module.ts';",
-        "export { fromGraph6 } from './test/helpers/graphs.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  return import(out);
+function load() {
+  return loadTs(undefined, 'canon.mjs', [
+    "export { canonicalLabelings, checkGraph, packGraphs } from './src/graphs/canon.ts';",
+    "export { kernels, withArena } from './src/wasm/module.ts';",
+    "export { fromGraph6 } from './test/helpers/graphs.ts';",
+  ].join('\n'));
 }
 
 function hasLabelg() {

@@ -66,3 +66,24 @@ export function table(header, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/**
+ * Import TypeScript sources in Node: `entry` (a path) bundled with esbuild into
+ * bench/.cache/`name`, packages left external; `contents` instead bundles that
+ * module text, resolved from the repository's root.
+ */
+export async function loadTs(entry, name, contents) {
+  const { build } = await import('esbuild');
+  const root = new URL('..', import.meta.url).pathname;
+  const outfile = new URL(`./.cache/${name}`, import.meta.url).pathname;
+  await build({
+    ...(contents === undefined ? { entryPoints: [entry] } : { stdin: { contents, resolveDir: root, loader: 'ts' } }),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return import(`${outfile}?${Date.now()}`);
+}

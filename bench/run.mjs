@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark in one run, as ratios measured side by side.
-// Writes bench/results/latest.json and prints markdown tables; with --readme it
-// also replaces the table block in README.md.
+// Writes bench/results/latest.json and, for the suite of `minframe bench`
+// (src/bench/suite.ts), bench/results/node.json; prints markdown tables; with
+// --readme it also replaces the table block in README.md. `-- --trials N` sets the
+// trials of the suite's O(6) comparison (default 100).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
@@ -11,6 +13,7 @@ import { benchCanon, canonTable } from './canon.mjs';
 import { benchAveraging, averagingTable } from './averaging.mjs';
 import { benchModels, modelsTable } from './models.mjs';
 import { benchMemory, memoryTable } from './memory.mjs';
+import { benchNode, resultTables, writeResults } from '../dist/node/bench.js';
 
 const sections = [];
 const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
@@ -41,17 +44,23 @@ console.error('bench: worker threads…');
 results.threads = await benchThreads();
 sections.push(['Worker threads', threadsTable(results.threads)]);
 
-console.error('bench: averaging wrappers…');
+console.error('bench: averaging against canonicalizeBatch…');
 results.averaging = await benchAveraging();
-sections.push(['Averaging with a free model against the frames (one thread; µs per set: median (min–max))', averagingTable(results.averaging)]);
+sections.push(['Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', averagingTable(results.averaging)]);
 
 console.error('bench: module models on the workers…');
 results.models = await benchModels();
 sections.push(['Models on the workers', modelsTable(results.models)]);
 
-console.error('bench: peak memory of a large call…');
+console.error('bench: peak memory of a large engine call…');
 results.memory = benchMemory();
-sections.push(['Peak resident memory', memoryTable(results.memory)]);
+sections.push(['Peak memory', memoryTable(results.memory)]);
+
+console.error('bench: the suite (every family, labeling, the O(6) comparison)…');
+const trialsAt = process.argv.indexOf('--trials');
+const suite = await benchNode({ quick: false, trials: trialsAt > 0 ? Number(process.argv[trialsAt + 1]) : undefined, filter: [] });
+writeResults(new URL('./results/node.json', import.meta.url).pathname, suite);
+sections.push(['The benchmark suite (`minframe bench`; the same rows run in browsers: `npm run bench:browser`)', resultTables(suite).replace(/^#### /gm, '##### ')]);
 
 const text = sections.map(([title, t]) => `#### ${title}\n\n${t}`).join('\n\n');
 const header = `Measured ${results.date.slice(0, 10)} on ${results.cores} cores (${results.cpu}), Node ${results.node}, by \`npm run bench\`.`;

@@ -29,7 +29,7 @@ await Promise.all([
   build({
     ...common,
     platform: 'node',
-    entryPoints: { index: 'src/index.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts' },
+    entryPoints: { index: 'src/index.ts', testing: 'src/testing/index.ts', internal: 'src/internal.ts', cli: 'src/cli/main.ts', bench: 'src/bench/command.ts' },
     outdir: 'dist/node',
     packages: 'external',
   }),

@@ -15,7 +15,7 @@ import { checkBatch, checkShape, checkSingle } from '../src/batch.js';
 import { withArena, type Kernels } from '../src/wasm/module.js';
 import { testFunctions } from '../src/testing/functions.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
-import { determinant, haarOrthogonal, haarSpecialOrthogonal } from '../src/testing/haar.js';
+import { determinant, haarOrthogonal, haarSpecialOrthogonal, withSingularValues } from '../src/testing/haar.js';
 import { actRows, relativeError } from '../src/testing/equivariance.js';
 import { maxDiff, sumRows } from './helpers/reference.js';
 import { both, close, dims, scalar, simd } from './helpers/kernels.js';
@@ -62,28 +62,6 @@ const invariantModel = (x: Float64Array, s: { n: number; d: number }) => {
   const y = model(x, s);
   return Float64Array.of(y.reduce((p, v, i) => p + v * (1 + (i % 3)), 0), y[0], y[y.length - 1]);
 };
-
-/** X = U·diag(s)·Wᵀ: U with orthonormal columns (n×d), W Haar-random — singular values s exactly. */
-function withSingularValues(normal: () => number, n: number, s: number[]): Float64Array {
-  const d = s.length;
-  const u = gaussianMatrix(normal, n, d);
-  for (let j = 0; j < d; j++) {
-    for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < j; k++) {
-        let c = 0;
-        for (let r = 0; r < n; r++) c += u[r * d + k] * u[r * d + j];
-        for (let r = 0; r < n; r++) u[r * d + j] -= c * u[r * d + k];
-      }
-    }
-    let nrm = 0;
-    for (let r = 0; r < n; r++) nrm += u[r * d + j] ** 2;
-    for (let r = 0; r < n; r++) u[r * d + j] /= Math.sqrt(nrm);
-  }
-  const w = haarOrthogonal(normal, d);
-  const x = new Float64Array(n * d);
-  for (let r = 0; r < n; r++) for (let b = 0; b < d; b++) for (let j = 0; j < d; j++) x[r * d + b] += u[r * d + j] * s[j] * w[b * d + j];
-  return x;
-}
 
 describe('agreement with the reference implementation\'s FA and iFA', () => {
   it('covers every case of the fixture', () => {

@@ -23,6 +23,7 @@ const USAGE = `usage: ${first(BUNNY_USAGE)}
   canonicalize   canonical forms (and frames) of every input of a dataset
   average        a model averaged over the frames of a dataset (equivariant or invariant)
   concat         join the outputs of shards
+  bench          the benchmark suite: [--json out.json] [--quick] [--filter ...] [--compare a.json b.json]
 
 'minframe COMMAND --help' describes a command. Exit status: 0 done, 1 bad input
 (a file, its contents, the model), 2 a usage error.`;
@@ -44,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return argv.length === 0 ? 2 : 0;
   }
+  // the suite is its own bundle (dist/node/bench.js), loaded only for this command
+  if (argv[0] === 'bench') return (await import('../bench/command.js')).runBenchCommand(argv.slice(1));
   const command = COMMANDS[argv[0]];
   let run: () => Promise<void>;
   try {

@@ -36,6 +36,33 @@ export function haarSpecialOrthogonal(normal: () => number, d: number): Float64A
   return q;
 }
 
+/**
+ * An n×d point set with singular values exactly s (d = s.length): X = U·diag(s)·Wᵀ
+ * with U's orthonormal columns from Gram–Schmidt (twice) on a Gaussian n×d matrix
+ * and W Haar-random O(d). Repeated and zero values in s give the degenerate inputs
+ * frame methods must handle.
+ */
+export function withSingularValues(normal: () => number, n: number, s: readonly number[]): Float64Array {
+  const d = s.length;
+  const u = gaussianMatrix(normal, n, d);
+  for (let j = 0; j < d; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let c = 0;
+        for (let r = 0; r < n; r++) c += u[r * d + k] * u[r * d + j];
+        for (let r = 0; r < n; r++) u[r * d + j] -= c * u[r * d + k];
+      }
+    }
+    let nrm = 0;
+    for (let r = 0; r < n; r++) nrm += u[r * d + j] ** 2;
+    for (let r = 0; r < n; r++) u[r * d + j] /= Math.sqrt(nrm);
+  }
+  const w = haarOrthogonal(normal, d);
+  const x = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let b = 0; b < d; b++) for (let j = 0; j < d; j++) x[r * d + b] += u[r * d + j] * s[j] * w[b * d + j];
+  return x;
+}
+
 /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
 export function randomPermutation(u: () => number, n: number): Int32Array {
   const p = Int32Array.from({ length: n }, (_, i) => i);

@@ -3,7 +3,7 @@
  * equivariance error, for property tests of models wrapped with minframe.
  */
 export { rng, gaussian, gaussianMatrix } from './random.js';
-export { haarOrthogonal, haarSpecialOrthogonal, randomPermutation, determinant } from './haar.js';
+export { haarOrthogonal, haarSpecialOrthogonal, randomPermutation, determinant, withSingularValues } from './haar.js';
 export { actRows, actComplexRows, permuteRows, relativeError } from './equivariance.js';
 export {
   lorentzElement, boost, minkowskiDiagonal, haarUnitary, haarSpecialUnitary, complexMatmul, complexDeterminant,

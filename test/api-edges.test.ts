@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalize, canonicalizeBatch, canonicalLabeling, canonicalLabelings, createEngine, equivariant, equitablePartitions, group,
-  InputTypeError, OptionRangeError, OptionTypeError, type Group,
+  InputRangeError, InputTypeError, OptionRangeError, OptionTypeError, type Group,
 } from '../src/index.js';
 
 const points = (rows: number) => Float64Array.from({ length: rows * 3 }, (_, i) => Math.sin(i + 1) * 3);
@@ -138,5 +138,19 @@ describe('graph-batch colours of the wrong length', () => {
     throwsAs(() => canonicalizeBatch('graph', { ...graphs, colors: new Int32Array(5) }), OptionRangeError, /^minframe: batch\.colors must hold one colour id per vertex, 6 values, got 5$/);
     throwsAs(() => canonicalizeBatch('graph', { ...graphs, colors: [] }), OptionRangeError, /6 values, got 0$/);
     throwsAs(() => canonicalizeBatch('graph', { ...graphs, colors: null as never }), OptionTypeError, /^minframe: batch\.colors must be an array or typed array of colour ids, got null$/);
+  });
+});
+
+describe('baselines reject values their covariance would overflow (found by test/fuzz.test.ts)', () => {
+  it('a value beyond 2^500 is an InputRangeError, not NaN frames', () => {
+    const x = Float64Array.from([0, 0, 0, 0, 0, 0, 0, 1.35, -1e308]);
+    for (const method of ['fa', 'sfa', 'ifa'] as const) {
+      const G = group('SE(3)', { method, ...(method === 'sfa' ? { seed: 1 } : {}) });
+      throwsAs(() => canonicalize(G, x, { n: 3, d: 3 }), InputRangeError, /^input 0: holds a value of magnitude 1\.00e\+308; the baselines take values up to 2\^500/);
+      const r = canonicalizeBatch(G, { data: Float64Array.from([...x, 1, 2, 3, 0, 1, 0, 0, 0, 1]), dim: 3, count: 2 }, { errors: 'status' });
+      expect(r.errors[0]).toBeInstanceOf(InputRangeError);
+      expect(r.errors[1]).toBeNull();
+    }
+    expect(canonicalize(group('SE(3)', { method: 'fa' }), x.map((v) => v * 1e-200), { n: 3, d: 3 }).canonical.some(Number.isNaN)).toBe(false);
   });
 });

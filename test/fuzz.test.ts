@@ -14,7 +14,7 @@ import {
   InputTypeError, InputRangeError, OptionTypeError, OptionRangeError, ModelError, MemoryLimitError, type Engine, type Group,
 } from '../src/index.js';
 
-const RUNS = { seed: 20261201, numRuns: 120 };
+const RUNS = { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 120) };
 
 /** The errors a bad argument may raise: the user's to fix, never minframe's bugs (KernelError, InternalError). */
 const ALLOWED = [InputTypeError, InputRangeError, OptionTypeError, OptionRangeError, ModelError, MemoryLimitError];
@@ -49,7 +49,7 @@ const groupArb: fc.Arbitrary<unknown> = fc.oneof(
 function shapeOf(spec: unknown): { d: number; width: number } {
   if (typeof spec === 'object' && spec !== null && 'd' in spec) return { d: (spec as Group).d, width: (spec as Group).width };
   try {
-    const g = group(spec as string) as Group & { base?: Group | null };
+    const g = group(spec as string) as unknown as { family: string; d?: number; width?: number; base?: Group | null };
     if (g.family === 'permutation') return { d: g.base?.d ?? 3, width: 1 };
     return { d: g.d ?? 3, width: g.width ?? 1 };
   } catch {

@@ -68,7 +68,10 @@ export interface EquivariantOptions extends AverageOptions {
 
 export interface BatchCallOptions extends RunOptions {
   errors?: ErrorMode;
-  /** An earlier result (or array) whose `data` this call overwrites when it has the right length. */
+  /**
+   * An earlier result (or array) whose `data` this call overwrites when it has the
+   * right length; `data` must be a Float64Array (else OptionTypeError).
+   */
   into?: EquivariantBatchResult | Float64Array;
 }
 
@@ -241,11 +244,19 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
   };
 }
 
+/** `into` as the array to overwrite: a Float64Array, or an earlier result's `data` (anything else would round the outputs). */
+function checkInto(into: unknown): Float64Array | undefined {
+  if (into === undefined || into instanceof Float64Array) return into;
+  const data = typeof into === 'object' && into !== null && !ArrayBuffer.isView(into) ? (into as { data?: unknown }).data : into;
+  if (!(data instanceof Float64Array)) throw optionError(`into must be a Float64Array or an earlier result with Float64Array data, got ${describe(data)}`);
+  return data;
+}
+
 async function runBatch(w: Wrapper, input: unknown, options: BatchCallOptions | undefined): Promise<EquivariantBatchResult | InvariantBatchResult<unknown>> {
   const o = checkOptions(options) as BatchCallOptions;
   const mode = checkErrorMode(o.errors);
   const run = checkRun(o);
-  const into = o.into instanceof Float64Array ? o.into : o.into?.data;
+  const into = checkInto(o.into);
   if (w.engine && 'href' in w.source) {
     const r = await w.engine[runJob](moduleJob(w, w.source.href, input, into) as never, run);
     return settle(r as EquivariantBatchResult, mode);

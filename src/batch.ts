@@ -112,9 +112,7 @@ export function checkShape(G: Group, input: BatchInput): CheckedBatch {
   const rowLen = dim * G.width;
   let offsets: Int32Array;
   if (input.offsets !== undefined) {
-    const o = input.offsets;
-    if (!(o instanceof Int32Array) && !Array.isArray(o)) throw optionError(`batch.offsets must be an Int32Array or an array of row indices, got ${describe(o)}`);
-    offsets = o instanceof Int32Array ? o : Int32Array.from(o);
+    offsets = checkOffsets(input.offsets, 'batch.offsets must be an Int32Array or an array of row indices');
     if (offsets.length < 1) throw optionRangeError('batch.offsets must hold count+1 row indices, starting at 0');
     if (input.count !== undefined && input.count !== offsets.length - 1) {
       throw optionRangeError(`batch.count is ${input.count} but offsets describe ${offsets.length - 1} inputs`);
@@ -152,6 +150,23 @@ export function checkShape(G: Group, input: BatchInput): CheckedBatch {
     }
   }
   return { data, dim, count, offsets, errors, skip, bad, checked: false };
+}
+
+/**
+ * Offsets as an Int32Array: one given as is, or a plain array whose entries are
+ * checked first (whole numbers in [0, 2^31)), since converting would round 2.7,
+ * wrap 2^32 + 4, turn '4' into 4 and NaN into 0. `notArray` is the rule for
+ * anything else; order and length are the caller's to check.
+ */
+export function checkOffsets(o: unknown, notArray: string): Int32Array {
+  if (o instanceof Int32Array) return o;
+  if (!Array.isArray(o)) throw optionError(`${notArray}, got ${describe(o)}`);
+  for (let i = 0; i < o.length; i++) {
+    const x: unknown = o[i];
+    if (typeof x !== 'number') throw optionError(`batch.offsets[${i}] must be a number, got ${describe(x)}`);
+    if (!Number.isInteger(x) || x < 0 || x >= 2 ** 31) throw optionRangeError(`batch.offsets[${i}] must be a whole number in [0, 2^31), got ${x}`);
+  }
+  return Int32Array.from(o as number[]);
 }
 
 /** Check one input given as (x, { n, d }) and return it as a batch of one. */

@@ -46,7 +46,8 @@ export interface BatchOptions extends CanonicalizeOptions {
    * An earlier result whose arrays this call overwrites where they have the right
    * length, instead of allocating new ones (point groups): touching fresh memory can
    * cost more than the frames themselves for large batches, so loops over batches
-   * should pass it.
+   * should pass it. Its arrays must have the result's types (Float64Array, and
+   * Int32Array `ranks`), else OptionTypeError.
    */
   into?: BatchResult;
   /**

@@ -98,9 +98,22 @@ export interface GraphGroup {
   readonly weighted: boolean;
 }
 
+/**
+ * Every group group() returned: only these are accepted as groups, so a forged
+ * object cannot skip the parser's checks (the dimension limits, the methods' rules).
+ */
+const made = new WeakSet<object>();
+
+/** g, frozen and remembered as one group() made. */
+function mint<T extends object>(g: T): Readonly<T> {
+  const frozen = Object.freeze(g);
+  made.add(frozen);
+  return frozen;
+}
+
 const GRAPH_GROUPS: Record<string, GraphGroup> = {
-  graph: Object.freeze({ spec: 'graph', name: 'graph', family: 'graph', weighted: false }),
-  'weighted-graph': Object.freeze({ spec: 'weighted-graph', name: 'weighted-graph', family: 'graph', weighted: true }),
+  graph: mint({ spec: 'graph', name: 'graph', family: 'graph', weighted: false }),
+  'weighted-graph': mint({ spec: 'weighted-graph', name: 'weighted-graph', family: 'graph', weighted: true }),
 };
 
 /**
@@ -139,7 +152,7 @@ function parsePermutation(key: string, spec: string): PermutationGroup | null {
     }
     base = g;
   }
-  const p: PermutationGroup = Object.freeze({ spec: base ? `S(n) x ${base.spec}` : 'S(n)', name: 'S(n)', family: 'permutation', base });
+  const p: PermutationGroup = mint({ spec: base ? `S(n) x ${base.spec}` : 'S(n)', name: 'S(n)', family: 'permutation', base });
   permutationCache.set(key, p);
   return p;
 }
@@ -151,8 +164,9 @@ export function isGraphGroup(g: unknown): g is GraphGroup {
 const cache = new Map<string, Group>();
 
 /**
- * Parse a group spec. Accepts a Group too (returned as is). `options.method` picks a
- * baseline frame method instead of minimal frames (O, SO, E, SE only).
+ * Parse a group spec. Accepts a group that group() returned too (returned as is);
+ * any other object is an OptionTypeError. `options.method` picks a baseline frame
+ * method instead of minimal frames (O, SO, E, SE only).
  */
 export function group(spec: 'graph' | 'weighted-graph' | GraphGroup): GraphGroup;
 export function group(spec: PermutationSpec | PermutationGroup): PermutationGroup;
@@ -160,8 +174,10 @@ export function group(spec: string | Group, options: GroupOptions & { method: 'f
 export function group(spec: string | Group, options?: GroupOptions): Group;
 export function group(spec: string | Group | GraphGroup | PermutationGroup, options?: GroupOptions): Group | GraphGroup | PermutationGroup {
   if (options !== undefined) return withMethod(spec, options);
-  if (typeof spec === 'object' && spec !== null && typeof (spec as Group).spec === 'string') return spec as Group;
-  if (typeof spec !== 'string') throw optionError(`a group spec must be a string such as 'SO(3)', got ${typeof spec}`);
+  if (typeof spec === 'object' && spec !== null && made.has(spec)) return spec as Group;
+  if (typeof spec !== 'string') {
+    throw optionError(`a group must be a spec string such as 'SO(3)' or a group that group() returned, got ${typeof spec === 'object' && spec !== null ? 'an object group() did not make' : describe(spec)}`);
+  }
   const key = spec.replace(/\s+/g, '');
   const graph = GRAPH_GROUPS[key];
   if (graph) return graph;
@@ -179,7 +195,7 @@ export function group(spec: string | Group | GraphGroup | PermutationGroup, opti
     throw optionRangeError(`group '${spec}': ${range}`);
   }
   const name = m[1];
-  const g: Group = Object.freeze({
+  const g: Group = mint({
     spec: lorentz ? `${name}(1,${d - 1})` : `${name}(${d})`,
     name,
     family: lorentz ? 'lorentz' : FAMILY[name],
@@ -201,5 +217,5 @@ function withMethod(spec: string | Group | GraphGroup | PermutationGroup, option
   if (method === 'mfa' && options.seed === undefined) return g;
   if (options.seed !== undefined && method !== 'sfa') throw optionRangeError(`seed is SFA's option; method is '${method}'`);
   const seed = options.seed === undefined ? undefined : checkSeed(options.seed);
-  return Object.freeze({ ...g, method, ...(seed === undefined ? {} : { seed }) });
+  return mint({ ...g, method, ...(seed === undefined ? {} : { seed }) });
 }

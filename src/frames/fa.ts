@@ -38,7 +38,7 @@ import { checkMethod, checkSeed, group as parseGroup, DEFAULT_TOL, type Group, t
 import { checkTol, firstNonFinite, nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import { inputRangeError, optionRangeError } from '../errors.js';
-import type { OutputKind } from './index.js';
+import { maxAbs, type OutputKind } from './index.js';
 
 /** The baselines: FA, stochastic FA (one element), improved FA (perturbed degenerate inputs). */
 export type FaMethod = Exclude<Method, 'mfa'>;
@@ -125,7 +125,7 @@ export function faFrames(method: FaMethod, G: Group, b: CheckedBatch, options: F
   const d = G.d;
   const count = b.count;
   const offsets = b.offsets;
-  if (!b.checked) rejectNonFinite(b, d);
+  rejectNonFinite(b, d);
   const pool = G.special ? 2 ** (d - 1) : 2 ** d; // FA's frame size
   const per = method === 'sfa' ? 1 : pool;
   const into = options.into;
@@ -251,14 +251,28 @@ function slices(f: FaFrames): { bounds: number[]; maxRows: number; maxInputs: nu
   return { bounds, maxRows, maxInputs, maxElements, maxValues };
 }
 
-/** Check the values of a batch not checked yet, rejecting the inputs that hold a non-finite one. */
+/**
+ * Largest magnitude the baselines take: their centroid and covariance sum and
+ * square the values unscaled, so 2^500 keeps n·(2·2^500)² far inside float64.
+ */
+const FA_MAX_MAGNITUDE = 2 ** 500;
+
+/**
+ * Check the values of a batch, rejecting the inputs that hold a non-finite one
+ * (unless b.checked) or one beyond FA_MAX_MAGNITUDE, whose covariance would overflow
+ * to NaN frames.
+ */
 function rejectNonFinite(b: CheckedBatch, d: number): void {
   for (let i = 0; i < b.count; i++) {
     if (b.skip[i]) continue;
     const from = b.offsets[i] * d;
-    const at = firstNonFinite(b.data, from, b.offsets[i + 1] * d);
-    if (at < 0) continue;
-    b.errors[i] = inputRangeError(i, nonFiniteRule(b.data, from, at, d));
+    const to = b.offsets[i + 1] * d;
+    const at = b.checked ? -1 : firstNonFinite(b.data, from, to);
+    const top = at < 0 ? maxAbs(b.data, from, to) : 0;
+    if (at < 0 && top <= FA_MAX_MAGNITUDE) continue;
+    const rule = at >= 0 ? nonFiniteRule(b.data, from, at, d)
+      : `holds a value of magnitude ${top.toExponential(2)}; the baselines take values up to 2^500 ≈ 3.3e150 (their covariance squares them); scale it down`;
+    b.errors[i] = inputRangeError(i, rule);
     b.skip[i] = 1;
     b.bad++;
   }

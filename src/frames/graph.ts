@@ -12,7 +12,7 @@
 import { inputRangeError, inputTypeError, optionRangeError } from '../errors.js';
 import { DEFAULT_TOL } from '../groups.js';
 import { checkCap, checkTol, DEFAULT_ELEMENT_CAP } from '../batch.js';
-import { canonicalLabelings, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
+import { canonicalLabelings, checkArray, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 
 export interface GraphFrameOptions {
@@ -99,7 +99,7 @@ export function clusterIds(values: ArrayLike<number>, tol: number, options: { ze
 
 /** Validate weights (finite, symmetric within tol) and turn them into edge colour ids. */
 function weightColours(a: ArrayLike<number>, n: number, tol: number, input: number): Int32Array {
-  if (a === null || typeof a !== 'object' || typeof a.length !== 'number') throw inputTypeError(input, 'adjacency must be an array or typed array of numbers');
+  checkArray(input, 'adjacency', a);
   if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
   let scale = 0;
   for (let i = 0; i < n * n; i++) {

@@ -7,7 +7,7 @@
  * P[i][labeling[i]] = 1). Generators map v ↦ g[v]. Isomorphic inputs (same vertex
  * colour ids, same edge colour ids) get identical canonical forms.
  */
-import { inputRangeError, inputTypeError } from '../errors.js';
+import { describe, inputRangeError, inputTypeError, optionError } from '../errors.js';
 import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
 
 /** CSR adjacency: neighbours of v are col[rowPtr[v] .. rowPtr[v+1]). */
@@ -91,11 +91,17 @@ function checkInt(input: number, what: string, x: number): void {
   if (!Number.isInteger(x) || x < -(2 ** 31) || x >= 2 ** 31) throw inputRangeError(input, `${what} must be a 32-bit integer colour id, got ${x}`);
 }
 
-function checkArray(input: number, what: string, a: unknown): ArrayLike<number> {
+export function checkArray(input: number, what: string, a: unknown): ArrayLike<number> {
   if (a === null || typeof a !== 'object' || typeof (a as ArrayLike<number>).length !== 'number') {
     throw inputTypeError(input, `${what} must be an array or typed array of numbers`);
   }
+  if (isBigIntArray(a)) throw inputTypeError(input, `${what} must hold numbers, got a ${a.constructor.name}`);
   return a as ArrayLike<number>;
+}
+
+/** A typed array of bigints, whose entries no number check accepts. */
+export function isBigIntArray(a: unknown): a is BigInt64Array | BigUint64Array {
+  return a instanceof BigInt64Array || a instanceof BigUint64Array;
 }
 
 /** Validate one graph and bring it to CSR with colours (both directions stored). */
@@ -440,13 +446,19 @@ function labelSlice(graphs: Checked[], k: Kernels): CanonicalLabeling[] {
   return out.results;
 }
 
+/** Each graph of an array checked, its index the input's. */
+function checkGraphs(graphs: unknown): Checked[] {
+  if (!Array.isArray(graphs)) throw optionError(`graphs must be an array of { adjacency, n }, got ${describe(graphs)}`);
+  return graphs.map((g: GraphInput, i) => checkGraph(g, i));
+}
+
 /**
  * The coarsest equitable partition of each graph finer than its vertex colouring
  * (colour refinement on vertex and edge colours): cell index per vertex, cells in
  * an order that is the same for isomorphic graphs.
  */
 export function equitablePartitions(graphs: GraphInput[], k: Kernels = kernels()): Int32Array[] {
-  const checked = graphs.map((g, i) => checkGraph(g, i));
+  const checked = checkGraphs(graphs);
   if (checked.length === 0) return [];
   return withArena(k, 'canon_refine', (arena) => packGraphs(k, arena, checked).refine());
 }
@@ -458,5 +470,5 @@ export function canonicalLabeling(adjacency: ArrayLike<number> | CSR, options: G
 
 /** The same for many graphs in one WASM call; errors name the graph's index. */
 export function canonicalLabelings(graphs: GraphInput[], k?: Kernels): CanonicalLabeling[] {
-  return labelChecked(graphs.map((g, i) => checkGraph(g, i)), k);
+  return labelChecked(checkGraphs(graphs), k);
 }

@@ -8,8 +8,9 @@
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
 import { group as parseGroup, type GraphGroup } from '../groups.js';
-import type { Real } from '../batch.js';
+import { checkOffsets, type Real } from '../batch.js';
 import { averageGraphOutputs, graphFrame, graphFrames, orbitsOnPairs } from '../frames/graph.js';
+import { isBigIntArray } from '../graphs/canon.js';
 import { describe, optionError, optionRangeError, toFailure, type InputErrorInfo, type InputFailure } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import { collectErrors, copyBuffers, copyChunk, type ChunkCopy } from './copies.js';
@@ -101,10 +102,9 @@ const isFailure = (r: GraphRecord | InputFailure | undefined): r is InputFailure
 export function checkGraphBatch(G: GraphGroup, batch: unknown): GraphBatch {
   if (typeof batch !== 'object' || batch === null) throw optionError(`a batch must be an object, got ${describe(batch)}`);
   const { data, offsets: o, colors } = batch as GraphBatchInput;
-  if (!(o instanceof Int32Array) && !Array.isArray(o)) throw optionError(`a graph batch needs offsets: count+1 vertex offsets (an Int32Array or array), got ${describe(o)}`);
-  const offsets = o instanceof Int32Array ? o : Int32Array.from(o);
+  const offsets = checkOffsets(o, 'a graph batch needs offsets: count+1 vertex offsets (an Int32Array or array)');
   if (offsets.length < 1 || offsets[0] !== 0) throw optionRangeError('batch.offsets must hold count+1 vertex offsets, starting at 0');
-  if (data === null || typeof data !== 'object' || typeof data.length !== 'number') throw optionError(`batch.data must be an array or typed array of numbers, got ${describe(data)}`);
+  if (data === null || typeof data !== 'object' || typeof data.length !== 'number' || isBigIntArray(data)) throw optionError(`batch.data must be an array or typed array of numbers, got ${describe(data)}`);
   const count = offsets.length - 1;
   const values = new Int32Array(count + 1);
   for (let i = 0; i < count; i++) {
@@ -113,8 +113,11 @@ export function checkGraphBatch(G: GraphGroup, batch: unknown): GraphBatch {
     values[i + 1] = values[i] + n * n;
   }
   if (data.length !== values[count]) throw optionRangeError(`batch.data must hold the n_i×n_i blocks of the ${count} graphs, ${values[count]} values, got ${data.length}`);
-  if (colors !== undefined && (colors === null || typeof colors !== 'object' || colors.length !== offsets[count])) {
-    throw optionRangeError(`batch.colors must hold one colour id per vertex, ${offsets[count]} values, got ${colors === null || typeof colors !== 'object' ? describe(colors) : `${colors.length}`}`);
+  if (colors !== undefined) {
+    if (colors === null || typeof colors !== 'object' || typeof colors.length !== 'number' || isBigIntArray(colors)) {
+      throw optionError(`batch.colors must be an array or typed array of colour ids, got ${describe(colors)}`);
+    }
+    if (colors.length !== offsets[count]) throw optionRangeError(`batch.colors must hold one colour id per vertex, ${offsets[count]} values, got ${colors.length}`);
   }
   const real = data instanceof Float64Array || data instanceof Float32Array ? data : Float64Array.from(data);
   const ids = colors === undefined ? null : Float64Array.from(colors);

@@ -16,7 +16,7 @@ import { group, type Group } from '../groups.js';
 import { checkCap, checkShape, checkSingle, DEFAULT_ELEMENT_CAP, type BatchInput, type CheckedBatch, type Real } from '../batch.js';
 import { applyStatus, computeFrames, frameElements, restoreOutputs } from '../frames/families.js';
 import type { Elements, FrameBatch } from '../frames/index.js';
-import { internalError } from '../errors.js';
+import { describe, internalError, optionError } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import type { Framed, Job, OutputKind, Slicer, Staging, Task } from './kind.js';
 
@@ -108,20 +108,24 @@ const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer !== 'unde
  * Result arrays for `count` inputs with `rows` rows in total, on shared buffers or
  * plain ones — or `into`'s arrays where they fit (same length, and shared when
  * `shared`), so a caller's earlier result is overwritten instead of new memory
- * being touched.
+ * being touched. An `into` array of another type (a Float32Array `canonical`, an
+ * Int8Array `ranks`) is an OptionTypeError: it would round or wrap the results.
  */
 function outputs(G: Group, rows: number, count: number, shared: boolean, into?: Partial<Outputs>): Outputs {
   const n = lengths(G, rows, count);
   const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const fits = <T extends Float64Array | Int32Array>(a: T | undefined, len: number): a is T =>
-    a !== undefined && a.length === len && (!shared || isShared(a.buffer));
+  const fits = <T extends Float64Array | Int32Array>(a: T | undefined, len: number, type: typeof Float64Array | typeof Int32Array, key: string): a is T => {
+    if (a === undefined) return false;
+    if (!(a instanceof type)) throw optionError(`into.${key} must be a ${type.name} (an earlier result's), got ${describe(a)}`);
+    return a.length === len && (!shared || isShared(a.buffer));
+  };
   const f64 = (key: 'canonical' | 'matrices' | 'shifts' | 'sizes') =>
-    fits(into?.[key], n[key]) ? into![key]! : new Float64Array(buffer(n[key] * 8), 0, n[key]);
+    fits(into?.[key], n[key], Float64Array, key) ? into![key]! : new Float64Array(buffer(n[key] * 8), 0, n[key]);
   return {
     canonical: f64('canonical'),
     matrices: f64('matrices'),
     shifts: f64('shifts'),
-    ranks: fits(into?.ranks, n.ranks) ? into!.ranks! : new Int32Array(buffer(n.ranks * 4), 0, n.ranks),
+    ranks: fits(into?.ranks, n.ranks, Int32Array, 'ranks') ? into!.ranks! : new Int32Array(buffer(n.ranks * 4), 0, n.ranks),
     sizes: f64('sizes'),
   };
 }

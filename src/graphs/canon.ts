@@ -73,7 +73,7 @@ type Checked = {
   colors: ArrayLike<number> | null;
   /** Loop colour per vertex (dense input with a non-zero diagonal), else null. */
   loops: Int32Array | null;
-  /** CSR entries (each undirected edge twice); for dense input the bound n(n − 1). */
+  /** CSR entries (each undirected edge twice; for dense input, if symmetric). */
   entries: number;
   /** Directed input: its arc-colour matrix (the CSR then holds pair codes, see arcPairs). */
   arcs: Int32Array | null;
@@ -134,7 +134,11 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     loops[i] = dense[i * n + i];
   }
   if (g.directed) return { input, n, colors, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
-  return { input, n, colors, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries: n * (n - 1) };
+  // the exact count: scratch sized by the bound n(n − 1) passes 2 GiB at n ≈ 8200
+  let entries = 0;
+  for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
+  if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
+  return { input, n, colors, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries };
 }
 
 /**
@@ -288,7 +292,8 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   const pEcol = arena.alloc((entries + 4) * 4);
   const pVcol = arena.alloc(total * 4);
   const pDense = arena.alloc(maxDense * 4);
-  const pWork = arena.alloc(x.canon_work(maxN, maxE));
+  // (usize results past 2^31 read as negative i32 in JS)
+  const pWork = arena.alloc(x.canon_work(maxN, maxE) >>> 0);
   // the results, back to back in the order of the copy out: labelings, canonical
   // colours, orbits, canonical forms, generators (compacted by read)
   const pLab = arena.alloc((3 * total + forms + genTotal) * 4);
@@ -300,7 +305,8 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   const pNgens = arena.alloc(count * 4);
   // one view of the whole memory: no allocation above this point grows it
   const heap = new Int32Array(arena.memory.buffer);
-  const at = (ptr: number) => ptr >> 2;
+  // (>>>: pointers may pass 2^31)
+  const at = (ptr: number) => ptr >>> 2;
   let v0 = 0;
   let g0 = 0;
   let e = 0;

@@ -1,6 +1,6 @@
 /**
  * Ordered partitions of the vertex set, the state every other part of the canonical
- * labeling engine works on (DESIGN.md §3).
+ * labeling engine works on (docs/architecture.md).
  *
  * The partition is a permutation `lab` (position → vertex, with inverse `inv`) cut
  * into cells of consecutive positions. A cell is named by its first position. Every

@@ -154,3 +154,16 @@ describe('baselines reject values their covariance would overflow (found by test
     expect(canonicalize(group('SE(3)', { method: 'fa' }), x.map((v) => v * 1e-200), { n: 3, d: 3 }).canonical.some(Number.isNaN)).toBe(false);
   });
 });
+
+describe('options of the wrappers and the graph tolerance', () => {
+  it("batchModel must be a boolean, weighted graphs take tol in [0, 1), and a model's outputs must be numbers", async () => {
+    const { equivariant: eq, canonicalize: canon, OptionTypeError: OTE, OptionRangeError: ORE, InputTypeError: ITE } = await import('../src/index.js');
+    expect(() => eq('O(3)', (x: Float64Array) => x, { batchModel: 'yes' as never })).toThrow(OTE);
+    expect(() => eq('O(3)', (x: Float64Array) => x, { batchModel: 'yes' as never })).toThrow('minframe: batchModel must be true or false, got string');
+    expect(() => canon('weighted-graph', new Float64Array(4), { n: 2 }, { tol: 5 })).toThrow(ORE);
+    expect(() => canon('weighted-graph', new Float64Array(4), { n: 2 }, { tol: 5 })).toThrow('minframe: tol must be a number in [0, 1), got 5');
+    const f = eq('O(3)', () => ['a', 'b', 'c', 'd', 'e', 'f'] as never);
+    await expect(f(Float64Array.of(1, 2, 3, 4, 5, 6), { n: 2, d: 3 })).rejects.toThrow(ITE);
+    await expect(f(Float64Array.of(1, 2, 3, 4, 5, 6), { n: 2, d: 3 })).rejects.toThrow('input 0: the model returned string at position 0; outputs must be numbers');
+  });
+});

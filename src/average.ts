@@ -18,7 +18,7 @@ import { describe, fromFailure, optionError, optionRangeError } from './errors.j
 import { kernels, ready } from './wasm/module.js';
 import { checkErrorMode, checkRun, isJobEngine, LOCAL, runInline, runJob, settle, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
 import { kindOf, runTask, type AnyGroup, type Kind } from './kinds/index.js';
-import { averageEquivariant, averageInvariant, loadModel, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
+import { averageEquivariant, averageInvariant, loadModel, outputsMayShare, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
 import type { GraphBatchInput } from './kinds/graph.js';
 import type { Engine } from './engine/index.js';
 
@@ -140,8 +140,9 @@ interface Wrapper {
   source: Source;
   how: Averaging;
   /**
-   * The frames and the gathered outputs of the last finished equivariant batch: the
-   * next one overwrites them instead of touching fresh memory. A call takes them for
+   * The frames and the gathered outputs of the last finished batch: the next one
+   * overwrites them instead of touching fresh memory (for invariants only when no
+   * output can be a view of them). A call takes them for
    * its duration, so calls that overlap never share them.
    */
   spare: { framed: Framed; scratch?: Float64Array } | null;
@@ -263,15 +264,15 @@ async function runBatch(w: Wrapper, input: unknown, options: BatchCallOptions | 
   }
   const { model, how } = await localModel(w);
   // every input's model call runs, so that in 'throw' mode too the error carries every error and the result (settle), as on workers
-  if (how.mode === 'invariant') {
-    // (no reuse: an invariant model may return views of the canonical forms it was given)
-    const f = await frames(w, input, run);
-    const outputs = await averageInvariant(f, model as Model, { signal: run.signal, errors: 'status' });
-    return settle({ outputs, count: f.count, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
-  }
   const spare = w.spare;
   w.spare = null;
   const f = await frames(w, input, run, spare?.framed);
+  if (how.mode === 'invariant') {
+    const outputs = await averageInvariant(f, model as Model, { signal: run.signal, errors: 'status' });
+    // an output that is a view of a canonical form must outlive the next call
+    if (!outputsMayShare(f, outputs)) w.spare = { framed: f };
+    return settle({ outputs, count: f.count, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
+  }
   const a = await averageEquivariant(f, model, how, { signal: run.signal, errors: 'status', into, scratch: spare?.scratch });
   w.spare = { framed: f, scratch: a.scratch };
   return settle({ data: a.data, dim: outputDim(w, a.width), width: a.width, count: f.count, offsets: a.offsets, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);

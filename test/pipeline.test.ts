@@ -290,6 +290,22 @@ describe('averaged outputs: every kind, every model form, inline and on engines'
     }
   });
 
+  it('invariant outputs that are views of the canonical forms outlive the next call; numbers let it reuse the frames', async () => {
+    for (const c of CASES) {
+      // the identity returns views of what it was given, the sum numbers
+      const views = invariant(c.spec, (x: Float64Array) => x, { tol: c.tol });
+      const first = await views.batch(c.batch as never, { errors: 'status' });
+      const kept = first.outputs.map((v) => (v ? bytes(v) : null));
+      const other = { ...c.batch, data: c.batch.data.map((v) => 2 * v + 1) };
+      await views.batch(other as never, { errors: 'status' });
+      first.outputs.forEach((v, i) => expect(v ? bytes(v).equals(kept[i]!) : kept[i] === null, `${label(c)} input ${i}`).toBe(true));
+      const sums = invariant(c.spec, (x: Float64Array) => x.reduce((s, v) => s + v, 0), { tol: c.tol });
+      const want = await sums.batch(c.batch as never, { errors: 'status' });
+      await sums.batch(other as never, { errors: 'status' });
+      expectSameBits(await sums.batch(c.batch as never, { errors: 'status' }), want, label(c));
+    }
+  });
+
   it('the single call gives its input\'s slice of the batch, bit for bit (function and module models)', async () => {
     for (const c of CASES) {
       for (const output of c.outputs) {

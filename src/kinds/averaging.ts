@@ -208,18 +208,21 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
  */
 export async function averageInvariant<T>(f: Framed, model: Model<T>, options: CallOptions): Promise<(T | undefined)[]> {
   const errors = f.errors as (Error | null)[];
-  const calls = f.calls ?? one;
+  const { signal } = options;
   const outputs: (T | undefined)[] = new Array(f.count).fill(undefined);
   for (let i = 0; i < f.count; i++) {
     if (errors[i]) continue;
-    const c = calls(i);
-    const values: T[] = [];
+    const c = f.calls ? f.calls(i) : 1;
+    let value: unknown;
+    const values: unknown[] = [];
     try {
       for (let j = 0; j < c; j++) {
-        if (options.signal?.aborted) throw abortError(options.signal.reason);
+        if (signal?.aborted) throw abortError(signal.reason);
         const { x, shape } = f.input(i, j);
-        const r = model(x, shape);
-        values.push(isThenable(r) ? await untilAborted(r, options.signal) : r);
+        value = model(x, shape);
+        // a synchronous model's output is taken as it is: awaiting it would cost a turn per input
+        if (isThenable(value)) value = await untilAborted(value, signal);
+        if (c > 1) values.push(value);
       }
     } catch (e) {
       if (e instanceof Error && e.name === 'AbortError') throw e;
@@ -229,13 +232,26 @@ export async function averageInvariant<T>(f: Framed, model: Model<T>, options: C
       continue;
     }
     try {
-      outputs[i] = c === 1 ? values[0] : (mean(values as unknown[], i) as T);
+      outputs[i] = (c === 1 ? value : mean(values, i)) as T;
     } catch (e) {
       if (options.errors === 'throw') throw e;
       errors[i] = e as Error;
     }
   }
   return outputs;
+}
+
+/**
+ * Whether invariant outputs may share memory with the frames they came from: any
+ * output but a number or a typed array on a buffer of its own (a view of a canonical
+ * form, or an object that may hold one). Frames that no output can share are
+ * overwritten by the wrapper's next call instead of new memory being touched.
+ */
+export function outputsMayShare(f: Framed, outputs: readonly unknown[]): boolean {
+  const first = f.errors.indexOf(null);
+  if (first < 0) return false;
+  const buffer = f.input(first).x.buffer;
+  return outputs.some((v) => !(v === undefined || typeof v === 'number' || (ArrayBuffer.isView(v) && v.buffer !== buffer)));
 }
 
 /** The mean of a frame's invariant outputs: numbers, or arrays of numbers of equal length. */

@@ -14,7 +14,7 @@ import { faAverage, faFrames, type FaFrames, type FaMethod } from '../frames/fa.
 import { toFailure, type InputFailure } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import { collectErrors, copyBuffers, copyChunk, type ChunkCopy } from './copies.js';
-import type { Framed, Job, Slicer, Task } from './kind.js';
+import { view, type Framed, type Job, type Slicer, type Task } from './kind.js';
 import { exactSize, rowSlicer, rowWork } from './points.js';
 
 /** The FA / SFA / iFA frame of one point set (canonicalize with a baseline group). */
@@ -174,7 +174,7 @@ function baselineFramed({ frames: f, errors }: { frames: FaFrames; errors: (Erro
     calls: (i) => f.sizes[i],
     input(i, j = 0) {
       const e = f.elementOffsets[i] + j;
-      return { x: f.canonical.subarray(f.canonicalOffsets[e] * d, f.canonicalOffsets[e + 1] * d), shape: { n: rows(i), d } };
+      return { x: view(f.canonical, f.canonicalOffsets[e] * d, f.canonicalOffsets[e + 1] * d), shape: { n: rows(i), d } };
     },
     stacked: () => ({ data: f.canonical, dim: d, offsets: f.canonicalOffsets, count: f.elementOffsets[f.count] }),
     items: rows,

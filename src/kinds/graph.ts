@@ -14,7 +14,7 @@ import { isBigIntArray } from '../graphs/canon.js';
 import { describe, optionError, optionRangeError, toFailure, type InputErrorInfo, type InputFailure } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import { collectErrors, copyBuffers, copyChunk, type ChunkCopy } from './copies.js';
-import type { Framed, Job, OutputKind, Slicer, Task } from './kind.js';
+import { view, type Framed, type Job, type OutputKind, type Slicer, type Task } from './kind.js';
 
 /**
  * A batch of graphs: adjacency blocks back to back. Graph i has
@@ -265,7 +265,7 @@ function graphFramed(g: GraphBatch, records: GraphReply, k: Kernels = kernels())
     input(i) {
       const p = perm(i);
       const colors = g.colors ? Float64Array.from(p, (v) => g.colors![r.offsets[i] + v]) : undefined;
-      return { x: r.canonical.subarray(r.entries[i], r.entries[i + 1]), shape: colors ? { n: n(i), d: n(i), colors } : { n: n(i), d: n(i) } };
+      return { x: view(r.canonical, r.entries[i], r.entries[i + 1]), shape: colors ? { n: n(i), d: n(i), colors } : { n: n(i), d: n(i) } };
     },
     stacked: () => {
       throw optionRangeError('graph groups run their model once per input: batchModel is not supported for graphs');

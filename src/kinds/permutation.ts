@@ -11,7 +11,7 @@ import { emptyFrames, permutationFrames, restorePermutationOutputs, rowGroup, si
 import { optionRangeError } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import { collectErrors, copyBuffers, copyChunk, type ChunkCopy } from './copies.js';
-import type { Framed, Job, Task } from './kind.js';
+import { view, type Framed, type Job, type Task } from './kind.js';
 import { rowWork } from './points.js';
 
 /** S(n) and S(n) x G frames of a batch of point sets (rows laid out by `offsets`). */
@@ -113,7 +113,7 @@ export function permutationFramed(G: PermutationGroup, { frames, errors }: Permu
     dim: d,
     errors,
     warnings: new Array<string | null>(frames.count).fill(null),
-    input: (i) => ({ x: frames.canonical.subarray(frames.offsets[i] * d, frames.offsets[i + 1] * d), shape: { n: rows(i), d } }),
+    input: (i) => ({ x: view(frames.canonical, frames.offsets[i] * d, frames.offsets[i + 1] * d), shape: { n: rows(i), d } }),
     stacked: () => ({ data: frames.canonical, dim: d, offsets: frames.offsets, count: frames.count }),
     items: rows,
     width: () => (G.base ? d : null),

@@ -18,7 +18,7 @@ import { applyStatus, computeFrames, frameElements, restoreOutputs } from '../fr
 import type { Elements, FrameBatch } from '../frames/index.js';
 import { describe, internalError, optionError } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
-import type { Framed, Job, OutputKind, Slicer, Staging, Task } from './kind.js';
+import { view, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
 
 /** The minimal frame of one point set. */
 export interface Frame {
@@ -298,7 +298,7 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
     dim: G.d,
     errors: f.errors,
     warnings: f.warnings ?? new Array<string | null>(f.count).fill(null),
-    input: (i) => ({ x: f.canonical.subarray(f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), shape: { n: rows(i), d: G.d } }),
+    input: (i) => ({ x: view(f.canonical, f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), shape: { n: rows(i), d: G.d } }),
     stacked: () => ({ data: f.canonical, dim: G.d, offsets: f.offsets, count: f.count }),
     items: rows,
     width: () => rowLen,

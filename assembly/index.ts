@@ -15,6 +15,7 @@ export { lorentz_frames, lorentz_work } from './frames/lorentz';
 export { unitary_frames, unitary_work } from './frames/unitary';
 export { linear_frames, linear_work } from './frames/linear';
 export { perm_work, perm_colours, perm_edges } from './frames/permutation';
+export { cluster_work, cluster_values, cluster_columns } from './frames/cluster';
 export { canon_work, canon_csr, canon_label, canon_forms, canon_refine } from './canon/search';
 
 /** First byte the TypeScript arena may use (end of static data). */

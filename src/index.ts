@@ -15,7 +15,8 @@ export {
 } from './average.js';
 export { ready } from './wasm/module.js';
 export { canonicalLabeling, canonicalLabelings, equitablePartitions, type CanonicalLabeling, type GraphInput, type GraphOptions, type CSR } from './graphs/canon.js';
-export { graphFrame, graphFrames, clusterIds, orbitsOnPairs, type GraphFrame, type GraphFrameOptions } from './frames/graph.js';
+export { graphFrame, graphFrames, orbitsOnPairs, type GraphFrame, type GraphFrameOptions } from './frames/graph.js';
+export { clusterIds } from './frames/cluster.js';
 export { createEngine, type Engine, type EngineOptions, type EngineCallOptions, type RunOptions } from './engine/index.js';
 export {
   InputTypeError, InputRangeError, OptionTypeError, OptionRangeError, ModelError,

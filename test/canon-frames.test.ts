@@ -4,7 +4,8 @@
  * clustering; and the errors for bad input, message by message.
  */
 import { describe, expect, it } from 'vitest';
-import { graphFrame, graphFrames, clusterIds, orbitsOnPairs } from '../src/frames/graph.js';
+import { graphFrame, graphFrames, orbitsOnPairs } from '../src/frames/graph.js';
+import { clusterIds } from '../src/frames/cluster.js';
 import { canonicalLabeling, canonicalLabelings } from '../src/graphs/canon.js';
 import { group } from '../src/groups.js';
 import { canonicalize, canonicalizeBatch } from '../src/canonicalize.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { withArena, type Kernels } from '../src/wasm/module.js';
 import { both, simd } from './helpers/kernels.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
-import { clusterIds } from '../src/frames/graph.js';
+import { clusterReference } from './helpers/cluster.js';
 import { canonicalLabeling } from '../src/graphs/canon.js';
 import { canonicalizeBatch } from '../src/index.js';
 
@@ -105,7 +105,7 @@ function edgeReference(b: ReturnType<typeof batch>, d: number, flags: number, to
     t.forEach((p, a) => {
       for (let q = 0; q < n; q++) if (q !== p && !((pos.get(q) ?? Infinity) < a)) pairs.push([p, q]);
     });
-    const ids = clusterIds(pairs.map(([p, q]) => product(r, p, q, d, flags)), tol);
+    const ids = clusterReference(pairs.map(([p, q]) => product(r, p, q, d, flags)), tol);
     const m = new Int32Array(t.length * n);
     pairs.forEach(([p, q], k) => {
       m[pos.get(p)! * n + q] = ids[k];
@@ -124,7 +124,7 @@ function reference(b: ReturnType<typeof batch>, d: number, flags: number, tol: n
     const n = b.offsets[i + 1] - o;
     const r = rowsOf(b.x, o, n, d, flags);
     const diag = Array.from({ length: n }, (_, p) => product(r, p, p, d, flags));
-    const ids = clusterIds(diag, tol);
+    const ids = clusterReference(diag, tol);
     colour.set(ids, o);
     order.set(Array.from({ length: n }, (_, p) => p).sort((p, q) => diag[p] - diag[q] || p - q), o);
     discrete[i] = new Set(ids).size === n ? 1 : 0;

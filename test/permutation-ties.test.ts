@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalize, canonicalizeBatch, InputRangeError } from '../src/index.js';
 import { MAX_EDGE_PAIRS, MAX_STABILIZER_VALUES } from '../src/frames/permutation.js';
 import { canonicalLabeling } from '../src/graphs/canon.js';
-import { clusterIds } from '../src/frames/graph.js';
+import { clusterReference } from './helpers/cluster.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
 import { haarOrthogonal, haarSpecialOrthogonal, randomPermutation } from '../src/testing/haar.js';
 import { actRows, permuteRows, relativeError } from '../src/testing/equivariance.js';
@@ -24,10 +24,10 @@ const LONG = 180_000;
 /** The complete graph of O(3) invariants in plain TypeScript: vertex colours ⟨x_i, x_i⟩ and every edge colour ⟨x_i, x_j⟩. */
 function fullGraph(x: Float64Array, n: number) {
   const dot = (p: number, q: number) => x[3 * p] * x[3 * q] + x[3 * p + 1] * x[3 * q + 1] + x[3 * p + 2] * x[3 * q + 2];
-  const colors = clusterIds(Array.from({ length: n }, (_, p) => dot(p, p)), 1e-9);
+  const colors = clusterReference(Array.from({ length: n }, (_, p) => dot(p, p)), 1e-9);
   const pairs: number[] = [];
   for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) pairs.push(dot(p, q));
-  const ids = clusterIds(pairs, 1e-9);
+  const ids = clusterReference(pairs, 1e-9);
   const adjacency = new Int32Array(n * n);
   for (let p = 0, k = 0; p < n; p++) for (let q = p + 1; q < n; q++, k++) adjacency[p * n + q] = adjacency[q * n + p] = ids[k];
   return canonicalLabeling(adjacency, { n, colors });

@@ -14,6 +14,7 @@ import { DEFAULT_TOL } from '../groups.js';
 import { checkCap, checkTol, DEFAULT_ELEMENT_CAP } from '../batch.js';
 import { canonicalLabelings, checkArray, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
+import { clusterIds } from './cluster.js';
 
 export interface GraphFrameOptions {
   n: number;
@@ -57,48 +58,8 @@ export interface GraphFrame {
   warning: null;
 }
 
-/**
- * Cluster real values into integer ids with a relative tolerance: sort, and start a
- * new cluster wherever the gap to the previous value exceeds tol·scale (scale =
- * max |v|; single linkage, so a chain of close values is one cluster). Ids count
- * from 1 in increasing value, so they depend only on the multiset of values and
- * the same clusters come out for any permutation of it. With `zero`, values with
- * |v| <= tol·scale get id 0 ("no edge"). Used for weighted graphs and for the
- * invariants of S(n) x G.
- */
-export function clusterIds(values: ArrayLike<number>, tol: number, options: { zero?: boolean } = {}): Int32Array {
-  const m = values.length;
-  let scale = 0;
-  for (let i = 0; i < m; i++) scale = Math.max(scale, Math.abs(values[i]));
-  const eps = tol * scale;
-  const zeroed = (v: number) => options.zero === true && Math.abs(v) <= eps;
-  // sort the values natively (no comparator), find where each cluster starts, then
-  // give each value the number of cluster starts at or below it
-  let kept = 0;
-  for (let i = 0; i < m; i++) if (!zeroed(values[i])) kept++;
-  const sorted = new Float64Array(kept);
-  for (let i = 0, k = 0; i < m; i++) if (!zeroed(values[i])) sorted[k++] = values[i];
-  sorted.sort();
-  const starts: number[] = [];
-  for (let k = 0; k < kept; k++) if (k === 0 || sorted[k] - sorted[k - 1] > eps) starts.push(sorted[k]);
-  const ids = new Int32Array(m);
-  for (let i = 0; i < m; i++) {
-    const v = values[i];
-    if (zeroed(v)) continue;
-    let lo = 0;
-    let hi = starts.length; // the first start above v
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    ids[i] = lo;
-  }
-  return ids;
-}
-
 /** Validate weights (finite, symmetric within tol) and turn them into edge colour ids. */
-function weightColours(a: ArrayLike<number>, n: number, tol: number, input: number): Int32Array {
+function weightColours(a: ArrayLike<number>, n: number, tol: number, input: number, k: Kernels): Int32Array {
   checkArray(input, 'adjacency', a);
   if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
   let scale = 0;
@@ -117,17 +78,17 @@ function weightColours(a: ArrayLike<number>, n: number, tol: number, input: numb
   // symmetrize before clustering so both directions land in one cluster
   const sym = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = i === j ? a[i * n + i] : (a[i * n + j] + a[j * n + i]) / 2;
-  return clusterIds(sym, tol, { zero: true });
+  return clusterIds(sym, tol, { zero: true }, k);
 }
 
 /** Graph frames of a batch in one canonical-labeling call. Errors name the input index. */
-export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: GraphFrameOptions }[], k?: Kernels): GraphFrame[] {
+export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: GraphFrameOptions }[], k: Kernels = kernels()): GraphFrame[] {
   const prepared: GraphInput[] = inputs.map(({ adjacency, options }, i) => {
     const tol = checkTol(options.tol, DEFAULT_TOL);
     if (options.weighted) {
       if (typeof options.n !== 'number' || !Number.isInteger(options.n)) throw inputTypeError(i, `n must be an integer, got ${String(options.n)}`);
       if (options.n < 1) throw inputRangeError(i, `a graph needs at least one vertex, got n = ${options.n}`);
-      return { adjacency: weightColours(adjacency, options.n, tol, i), n: options.n, colors: options.colors };
+      return { adjacency: weightColours(adjacency, options.n, tol, i, k), n: options.n, colors: options.colors };
     }
     return { adjacency, n: options.n, colors: options.colors };
   });

@@ -26,7 +26,8 @@
  */
 import type { Group, PermutationGroup } from '../groups.js';
 import { checkCap, checkSingle, firstNonFinite, nonFiniteRule, DEFAULT_ELEMENT_CAP, type CheckedBatch } from '../batch.js';
-import { clusterIds, enumerate } from './graph.js';
+import { enumerate } from './graph.js';
+import { clusterColumns } from './cluster.js';
 import { canonicalLabelings } from '../graphs/canon.js';
 import { computeFrames } from './families.js';
 import { maxAbs, exponentOf, scaleValues, subnormalRule, MIN_NORMAL, type OutputKind } from './index.js';
@@ -156,7 +157,7 @@ export function permutationFrames(G: PermutationGroup, b: CheckedBatch, options:
   }
   // both clear `valid` for the inputs they find no frame for
   if (G.base) productFrames(G.base, b, valid, options, k, f);
-  else sortFrames(b, valid, options.tol, f);
+  else sortFrames(b, valid, options.tol, f, k);
   for (let i = 0; i < count; i++) if (!valid[i]) clear(f, i);
   return f;
 }
@@ -357,34 +358,31 @@ export function rowGroup(G: PermutationGroup, d: number): Group {
 }
 
 /** S(n): each valid input's rows sorted by their columns' cluster ids. */
-function sortFrames(b: CheckedBatch, valid: Uint8Array, tol: number, f: PermutationFrames): void {
+function sortFrames(b: CheckedBatch, valid: Uint8Array, tol: number, f: PermutationFrames, k: Kernels): void {
   const d = b.dim;
+  // every column of every set clustered in one kernel call (bad inputs' ids are not read)
+  const ids = clusterColumns(b.data, b.offsets, b.count, d, tol, k);
   for (let i = 0; i < b.count; i++) {
     if (!valid[i]) continue;
     const o = b.offsets[i];
     const n = b.offsets[i + 1] - o;
-    const ids = new Int32Array(n * d);
-    for (let a = 0; a < d; a++) {
-      const col = Float64Array.from({ length: n }, (_, r) => b.data[(o + r) * d + a]);
-      clusterIds(col, tol).forEach((id, r) => (ids[r * d + a] = id));
-    }
     const cmp = (p: number, q: number) => {
-      for (let a = 0; a < d; a++) if (ids[p * d + a] !== ids[q * d + a]) return ids[p * d + a] - ids[q * d + a];
+      for (let a = 0, u = (o + p) * d, v = (o + q) * d; a < d; a++) if (ids[u + a] !== ids[v + a]) return ids[u + a] - ids[v + a];
       return 0;
     };
     const order = Array.from({ length: n }, (_, r) => r).sort((p, q) => cmp(p, q) || p - q);
-    for (let k = 0; k < n; k++) {
-      f.permutations[o + k] = order[k];
-      for (let a = 0; a < d; a++) f.canonical[(o + k) * d + a] = b.data[(o + order[k]) * d + a];
+    for (let s = 0; s < n; s++) {
+      f.permutations[o + s] = order[s];
+      for (let a = 0; a < d; a++) f.canonical[(o + s) * d + a] = b.data[(o + order[s]) * d + a];
     }
     // tie groups: runs of equal ids in canonical order; |Stab| = Π (run length)!
     const run = new Int32Array(n);
     let size = 1n;
-    for (let k = 0, start = 0; k <= n; k++) {
-      if (k === n || (k > start && cmp(order[k], order[start]) !== 0)) {
-        for (let j = start; j < k; j++) run[j] = start;
-        for (let m = 2n; m <= BigInt(k - start); m++) size *= m;
-        start = k;
+    for (let e = 0, start = 0; e <= n; e++) {
+      if (e === n || (e > start && cmp(order[e], order[start]) !== 0)) {
+        for (let j = start; j < e; j++) run[j] = start;
+        for (let m = 2n; m <= BigInt(e - start); m++) size *= m;
+        start = e;
       }
     }
     f.matrices.fill(0, i * d * d, (i + 1) * d * d);

@@ -50,6 +50,9 @@ export interface KernelExports {
     colour: number, order: number, discrete: number): number;
   perm_edges(x: number, offsets: number, count: number, d: number, flags: number, tol: number,
     tied: number, tiedOffsets: number, work: number, ids: number): void;
+  cluster_work(m: number): number;
+  cluster_values(values: number, m: number, tol: number, zero: number, work: number, ids: number): void;
+  cluster_columns(x: number, offsets: number, count: number, d: number, tol: number, work: number, ids: number): void;
   canon_work(n: number, entries: number): number;
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,

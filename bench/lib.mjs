@@ -40,6 +40,25 @@ export async function timeAsync(fn, { items = 1, repeat = 7, warmup = 1 } = {}) 
   return summarize(runs);
 }
 
+/**
+ * Time several calls side by side: each round runs every one of `fns` once, in turn,
+ * so load from elsewhere on the machine falls on all of them alike and their ratios
+ * stay meaningful on a shared machine. Returns µs per item for each: { median, min, max, runs }.
+ */
+export async function timeInterleaved(fns, { items = 1, repeat = 15, warmup = 2 } = {}) {
+  const names = Object.keys(fns);
+  const runs = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = 0; r < warmup + repeat; r++) {
+    for (const k of names) {
+      collectGarbage();
+      const t0 = performance.now();
+      await fns[k]();
+      if (r >= warmup) runs[k].push(((performance.now() - t0) * 1000) / items);
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, summarize(runs[k])]));
+}
+
 /** Start each measurement with a clean heap, so one benchmark's garbage is not collected on another's clock (node --expose-gc). */
 function collectGarbage() {
   globalThis.gc?.();

@@ -1,10 +1,19 @@
-// `npm run bench`: every benchmark in one run, as ratios measured side by side.
-// Writes bench/results/latest.json and, for the suite of `minframe bench`
-// (src/bench/suite.ts), bench/results/node.json; prints markdown tables; with
-// --readme it also replaces the table block in README.md. `-- --trials N` sets the
-// trials of the suite's O(6) comparison (default 100).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+// `npm run bench`: every benchmark, each section's ratios measured side by side in one
+// run. Prints markdown tables and keeps every section's latest result, with when and
+// under what machine load it was taken, in bench/results/latest.json (the suite of
+// `minframe bench`, src/bench/suite.ts, also goes to bench/results/node.json).
+//
+//   npm run bench                          every section
+//   npm run bench -- --only averaging,models   these sections; the others keep their last result
+//   npm run bench -- --readme              also rewrite the table block in README.md from
+//                                          every section's latest result
+//   npm run bench -- --trials N            trials of the suite's O(6) comparison (default 100)
+//
+// A 2-core machine shared with other work cannot measure everything at once without
+// the load showing in the figures; --only re-measures the sections that need a quiet
+// run, and each section's heading says when it was measured and the load average.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
 import { benchGroups, groupsTable } from './groups.mjs';
 import { benchThreads, threadsTable } from './threads.mjs';
@@ -15,59 +24,77 @@ import { benchModels, modelsTable } from './models.mjs';
 import { benchMemory, memoryTable } from './memory.mjs';
 import { benchNode, resultTables, writeResults } from '../dist/node/bench.js';
 
-const sections = [];
-const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
+const arg = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const trials = arg('--trials') === undefined ? undefined : Number(arg('--trials'));
 
-console.error('bench: orthogonal groups…');
-results.orthogonal = await benchOrthogonal();
-sections.push(['Orthogonal and Euclidean groups (one thread; µs per set: median (min–max))', orthogonalTable(results.orthogonal)]);
+/** Every section: its key for --only, its heading, how to run it and how to print it. */
+const SECTIONS = [
+  { key: 'orthogonal', title: 'Orthogonal and Euclidean groups (one thread; µs per set: median (min–max))', run: benchOrthogonal, table: orthogonalTable },
+  { key: 'groups', title: 'Lorentz, unitary and linear groups (one thread; µs per set: median (min–max))', run: benchGroups, table: groupsTable },
+  {
+    key: 'canon',
+    title: 'Canonical labeling against nauty labelg (one thread; µs per graph: median (min–max), nauty start-up subtracted)',
+    run: benchCanon,
+    table: canonTable,
+    // the peer is a Debian package; without it the other sections still stand
+    skip: (e) => /needs nauty/.test(e.message),
+  },
+  { key: 'permutation', title: 'S(n) x O(3) point sets (one thread; µs per set: median (min–max))', run: benchPermutation, table: permutationTable },
+  { key: 'threads', title: 'Worker threads', run: benchThreads, table: threadsTable },
+  { key: 'averaging', title: 'Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', run: benchAveraging, table: averagingTable },
+  { key: 'models', title: 'Models on the workers', run: benchModels, table: modelsTable },
+  { key: 'memory', title: 'Peak memory', run: benchMemory, table: memoryTable },
+  {
+    key: 'suite',
+    title: 'The benchmark suite (`minframe bench`; the same rows run in browsers: `npm run bench:browser`)',
+    async run() {
+      const suite = await benchNode({ quick: false, trials, filter: [] });
+      writeResults(new URL('./results/node.json', import.meta.url).pathname, suite);
+      return suite;
+    },
+    table: (suite) => resultTables(suite).replace(/^#### /gm, '##### '),
+  },
+];
 
-console.error('bench: Lorentz, unitary and linear groups…');
-results.groups = await benchGroups();
-sections.push(['Lorentz, unitary and linear groups (one thread; µs per set: median (min–max))', groupsTable(results.groups)]);
+const only = arg('--only')?.split(',');
+const unknown = only?.filter((k) => !SECTIONS.some((s) => s.key === k)) ?? [];
+if (unknown.length > 0) throw new Error(`bench: no section ${unknown.join(', ')}; sections are ${SECTIONS.map((s) => s.key).join(', ')}`);
 
-console.error('bench: canonical labeling against nauty labelg…');
-try {
-  results.canon = await benchCanon();
-  sections.push(['Canonical labeling against nauty labelg (one thread; µs per graph: median (min–max), nauty start-up subtracted)', canonTable(results.canon)]);
-} catch (e) {
-  // the peer is a Debian package; without it the other sections still stand
-  if (!/needs nauty/.test(e.message)) throw e;
-  console.error(`bench: ${e.message}; the labeling section is left out`);
+const file = new URL('./results/latest.json', import.meta.url);
+const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+const latest = { machine: { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length }, sections: saved.sections ?? {} };
+
+for (const s of SECTIONS) {
+  if (only && !only.includes(s.key)) continue;
+  console.error(`bench: ${s.key}…`);
+  const load = loadavg()[0];
+  try {
+    const result = await s.run();
+    latest.sections[s.key] = { date: new Date().toISOString(), load: [load, loadavg()[0]], result };
+  } catch (e) {
+    if (!s.skip?.(e)) throw e;
+    console.error(`bench: ${e.message}; the ${s.key} section is left out`);
+  }
+}
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(file, `${JSON.stringify(latest, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+// every table is printed from the file, so a section measured now and one kept from
+// an earlier run go through the same code
+const { sections } = JSON.parse(readFileSync(file, 'utf8'));
+
+/** A section's heading with when it was measured and the machine's load average (1 min) before and after. */
+function heading(s, m) {
+  const [before, after] = m.load;
+  return `#### ${s.title}\n\nMeasured ${m.date.slice(0, 16).replace('T', ' ')} UTC, load average ${before.toFixed(1)} before and ${after.toFixed(1)} after.`;
 }
 
-console.error('bench: S(n) x O(3)…');
-results.permutation = await benchPermutation();
-sections.push(['S(n) x O(3) point sets (one thread; µs per set: median (min–max))', permutationTable(results.permutation)]);
-
-console.error('bench: worker threads…');
-results.threads = await benchThreads();
-sections.push(['Worker threads', threadsTable(results.threads)]);
-
-console.error('bench: averaging against canonicalizeBatch…');
-results.averaging = await benchAveraging();
-sections.push(['Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', averagingTable(results.averaging)]);
-
-console.error('bench: module models on the workers…');
-results.models = await benchModels();
-sections.push(['Models on the workers', modelsTable(results.models)]);
-
-console.error('bench: peak memory of a large engine call…');
-results.memory = benchMemory();
-sections.push(['Peak memory', memoryTable(results.memory)]);
-
-console.error('bench: the suite (every family, labeling, the O(6) comparison)…');
-const trialsAt = process.argv.indexOf('--trials');
-const suite = await benchNode({ quick: false, trials: trialsAt > 0 ? Number(process.argv[trialsAt + 1]) : undefined, filter: [] });
-writeResults(new URL('./results/node.json', import.meta.url).pathname, suite);
-sections.push(['The benchmark suite (`minframe bench`; the same rows run in browsers: `npm run bench:browser`)', resultTables(suite).replace(/^#### /gm, '##### ')]);
-
-const text = sections.map(([title, t]) => `#### ${title}\n\n${t}`).join('\n\n');
-const header = `Measured ${results.date.slice(0, 10)} on ${results.cores} cores (${results.cpu}), Node ${results.node}, by \`npm run bench\`.`;
+const shown = SECTIONS.filter((s) => sections[s.key] && (!only || only.includes(s.key) || process.argv.includes('--readme')));
+const text = shown.map((s) => `${heading(s, sections[s.key])}\n\n${s.table(sections[s.key].result)}`).join('\n\n');
+const header = `On ${latest.machine.cores} cores (${latest.machine.cpu}), Node ${latest.machine.node}, by \`npm run bench\`.`;
 console.log(`${header}\n\n${text}`);
-
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));
 
 if (process.argv.includes('--readme')) {
   const readme = new URL('../README.md', import.meta.url);

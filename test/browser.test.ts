@@ -4,7 +4,9 @@
  * Workers through SharedArrayBuffer, and a page without them (no cross-origin
  * isolation) runs it by transfer. Both must equal Node's result bit for bit, also
  * after a call broken by a worker error or an abort. Both pages also run a seeded
- * ragged batch of weighted, coloured graphs on 2 workers, equal to Node's bit for bit.
+ * ragged batch of weighted, coloured graphs on 2 workers, and module models
+ * (test/fixtures/models/: per input, batch, invariant) that each worker imports and
+ * averages with, all equal to Node's bit for bit.
  * `npm test` builds dist/browser/ first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { canonicalizeBatch } from '../src/index.js';
+import { canonicalizeBatch, equivariant, invariant } from '../src/index.js';
 import { denseBatch, graphBatch } from './batches.js';
 import { BROWSER_BATCH, BROWSER_GRAPHS } from './browser/params.js';
 
@@ -44,11 +46,13 @@ async function buildPage(): Promise<string> {
  * under /plain/ without them, and under /broken/ without worker.js.
  */
 function serve(pageJs: string): Promise<Server> {
-  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', map: 'application/json' };
+  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', mjs: 'text/javascript', map: 'application/json' };
   const server = createServer((req, res) => {
-    const m = /^\/(isolated|plain|broken)\/([\w.-]*)$/.exec(req.url ?? '');
+    const m = /^\/(isolated|plain|broken)\/((?:models\/)?[\w.-]*)$/.exec(req.url ?? '');
     const file = m?.[2] || 'index.html';
-    const body = !m || (m[1] === 'broken' && file === 'worker.js') ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(new URL(file, dist)) ? readFileSync(new URL(file, dist)) : undefined;
+    // the module models come from test/fixtures/models/, everything else from dist/browser/
+    const from = file.startsWith('models/') ? new URL(`./fixtures/${file}`, import.meta.url) : new URL(file, dist);
+    const body = !m || (m[1] === 'broken' && file === 'worker.js') ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(from) ? readFileSync(from) : undefined;
     if (body === undefined) {
       res.writeHead(404).end();
       return;
@@ -61,6 +65,7 @@ function serve(pageJs: string): Promise<Server> {
 }
 
 interface PageResult {
+  models: { workersThatRan: number; arrays: Record<'perInput' | 'stacked' | 'invariant', string> } | null;
   graphs: { workersThatRan: number; sizesExact: string[]; arrays: Record<'canonical' | 'permutations' | 'orbits' | 'sizes' | 'generators' | 'generatorOffsets', string> } | null;
   interrupted: { name: string; message: string } | null;
   crossOriginIsolated: boolean;
@@ -133,6 +138,25 @@ describe('browser: Chromium, 2 Web Workers', () => {
     }
   };
 
+  // the module models' outputs in Node, inline: what both workers of a page must give
+  const sine = (x: Float64Array) => x.map(Math.sin);
+  const wantModels = (async () => {
+    const b = denseBatch(count, n, seed);
+    const inv = await invariant(group, sine).batch(b);
+    return {
+      perInput: (await equivariant(group, sine).batch(b)).data,
+      stacked: (await equivariant(group, (s: { data: Float64Array }) => s.data.map(Math.sin), { batchModel: true }).batch(b)).data,
+      invariant: Float64Array.from(inv.outputs.flatMap((v) => Array.from(v as Float64Array))),
+    };
+  })();
+  const expectNodeModels = async (got: PageResult['models']) => {
+    expect(got?.workersThatRan).toBe(2);
+    const w = await wantModels;
+    for (const key of ['perInput', 'stacked', 'invariant'] as const) {
+      expect(Buffer.from(got!.arrays[key], 'base64').equals(Buffer.from(w[key].buffer, w[key].byteOffset, w[key].byteLength)), key).toBe(true);
+    }
+  };
+
   it('cross-origin isolated: SharedArrayBuffer, both workers ran, bit-identical to Node', async () => {
     const r = await runIn('isolated');
     expect(r.crossOriginIsolated).toBe(true);
@@ -141,6 +165,7 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(r.workersThatRan).toBe(2);
     expectNodeBytes(r.arrays);
     expectNodeGraphs(r.graphs);
+    await expectNodeModels(r.models);
   }, 60_000);
 
   it('not isolated: chunks go by transfer, still bit-identical to Node', async () => {
@@ -150,6 +175,7 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(r.workersThatRan).toBe(2);
     expectNodeBytes(r.arrays);
     expectNodeGraphs(r.graphs);
+    await expectNodeModels(r.models);
   }, 60_000);
 
   it('a worker error fails its call with WorkerFailedError; an abort rejects; the engine stays usable', async () => {

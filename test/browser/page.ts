@@ -1,9 +1,10 @@
 /**
  * The browser test's page (built by esbuild in test/browser.test.ts; 'minframe' is
  * the browser bundle, served next to this page). It exposes `run(scenario)`, which
- * canonicalizes the seeded batch on 2 Web Workers and reports the result's bytes.
+ * canonicalizes the seeded batch on 2 Web Workers and reports the result's bytes,
+ * then does the same for graphs and for module models.
  */
-import { createEngine, type Engine } from 'minframe';
+import { createEngine, equivariant, invariant, type Engine } from 'minframe';
 import { denseBatch, graphBatch } from '../batches.js';
 import { BROWSER_BATCH, BROWSER_GRAPHS } from './params.js';
 
@@ -72,6 +73,32 @@ async function runGraphs() {
   }
 }
 
+/**
+ * Module models on 2 workers (test/fixtures/models/, served under models/): each
+ * worker imports the module and averages its own chunks. The bytes of the per-input
+ * and batch models' equivariant outputs and of the invariant outputs, and which
+ * workers ran.
+ */
+async function runModels() {
+  const engine = await createEngine({ threads: 2, chunkSize: 100 });
+  try {
+    await allWorkersReady();
+    const before = new Map(replies);
+    const model = (name: string) => new URL(`models/${name}.mjs`, location.href);
+    const perInput = await equivariant(group, model('sine'), { engine }).batch(batch);
+    const stacked = await equivariant(group, model('stacked'), { engine }).batch(batch);
+    const inv = await invariant(group, model('sine'), { engine }).batch(batch);
+    const flat = new Float64Array(inv.outputs.reduce((s, v) => s + (v as Float64Array).length, 0));
+    inv.outputs.reduce((at, v) => (flat.set(v as Float64Array, at), at + (v as Float64Array).length), 0);
+    return {
+      workersThatRan: [...replies].filter(([w, k]) => k > (before.get(w) ?? 0)).length,
+      arrays: { perInput: base64(perInput.data), stacked: base64(stacked.data), invariant: base64(flat) },
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
 async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
   const engine = await createEngine({ threads: 2, chunkSize: scenario === 'plain' ? undefined : 20 });
   try {
@@ -83,6 +110,7 @@ async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
     const r = await engine.canonicalize(group, batch);
     return {
       graphs: scenario === 'plain' ? await runGraphs() : null,
+      models: scenario === 'plain' ? await runModels() : null,
       interrupted,
       crossOriginIsolated: globalThis.crossOriginIsolated,
       threads: engine.threads,

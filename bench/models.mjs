@@ -1,31 +1,34 @@
 // Models on the workers: a module model costing about 20 µs per set, averaged over
 // 20,000 SO(3) sets of 32 points, inline (the model on this thread) and on engines
-// of 1 and 2 workers (each loads the module and runs it on its own chunks); the
-// results must be the same bits.
+// of 1 and 2 workers (each loads the module and runs it on its own chunks), timed side
+// by side; the results must be the same bits.
 import { createEngine, equivariant } from '../dist/node/index.js';
 import { rng, gaussian, gaussianMatrix } from '../dist/node/testing.js';
-import { timeAsync, fmt, ratio, table } from './lib.mjs';
+import { timeInterleaved, fmt, ratio, table } from './lib.mjs';
 
 const MODEL = new URL('./models/costly.mjs', import.meta.url);
 
-export async function benchModels({ sets = 20_000, n = 32 } = {}) {
+export async function benchModels({ sets = 20_000, n = 32, repeat = 9 } = {}) {
   const batch = { data: gaussianMatrix(gaussian(rng(11)), sets * n, 3), dim: 3, count: sets };
-  const options = { items: sets, repeat: 5, warmup: 1 };
   const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const inline = equivariant('SO(3)', MODEL);
   const want = await inline.batch(batch);
-  const rows = [{ mode: 'inline (this thread)', threads: 0, t: await timeAsync(() => inline.batch(batch), options), same: true }];
-  for (const threads of [1, 2]) {
-    const engine = await createEngine({ threads });
-    try {
-      const f = equivariant('SO(3)', MODEL, { engine });
-      const got = await f.batch(batch);
-      rows.push({ mode: `${threads} worker${threads > 1 ? 's' : ''}`, threads, t: await timeAsync(() => f.batch(batch), options), same: bytes(got.data).equals(bytes(want.data)) });
-    } finally {
-      await engine.close();
-    }
+  const engines = { 1: await createEngine({ threads: 1 }), 2: await createEngine({ threads: 2 }) };
+  try {
+    const wrapped = { 1: equivariant('SO(3)', MODEL, { engine: engines[1] }), 2: equivariant('SO(3)', MODEL, { engine: engines[2] }) };
+    const same = {};
+    for (const w of [1, 2]) same[w] = bytes((await wrapped[w].batch(batch)).data).equals(bytes(want.data));
+    // side by side, so load from elsewhere falls on every row alike
+    const t = await timeInterleaved({ 0: () => inline.batch(batch), 1: () => wrapped[1].batch(batch), 2: () => wrapped[2].batch(batch) }, { items: sets, repeat, warmup: 1 });
+    const rows = [
+      { mode: 'inline (this thread)', threads: 0, t: t[0], same: true },
+      { mode: '1 worker', threads: 1, t: t[1], same: same[1] },
+      { mode: '2 workers', threads: 2, t: t[2], same: same[2] },
+    ];
+    return { sets, n, rows };
+  } finally {
+    await Promise.all(Object.values(engines).map((e) => e.close()));
   }
-  return { sets, n, rows };
 }
 
 export function modelsTable({ sets, n, rows }) {

@@ -118,13 +118,14 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
   const fixed = f.width(output);
   const what = expectedName(f, output, fixed);
   const calls = f.calls ?? one;
-  // items of the outputs (offsets) and of the model's outputs, call by call (at)
+  // items of the outputs (offsets) and of the model's outputs, call by call (at: the
+  // same when every input has one call)
   const offsets = new Int32Array(f.count + 1);
-  const at = new Int32Array(f.count + 1);
-  for (let i = 0; i < f.count; i++) {
-    const items = f.items(i, output);
-    offsets[i + 1] = offsets[i] + items;
-    at[i + 1] = at[i] + items * calls(i);
+  for (let i = 0; i < f.count; i++) offsets[i + 1] = offsets[i] + f.items(i, output);
+  let at = offsets;
+  if (f.calls) {
+    at = new Int32Array(f.count + 1);
+    for (let i = 0; i < f.count; i++) at[i + 1] = at[i] + (offsets[i + 1] - offsets[i]) * calls(i);
   }
   const total = offsets[f.count];
   const ytotal = at[f.count];
@@ -138,11 +139,13 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
     errors[i] = err;
   };
   if (how.batchModel) {
+    // the valid inputs, listed only when some input is not
+    const every = !errors.some((e) => e !== null);
     const valid: number[] = [];
-    for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
+    if (!every) for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
     const all = f.stacked();
     // the canonical inputs as they are when every input is valid; else the valid ones, copied together
-    const s = valid.length === f.count ? all : compact(f, valid, calls, all.dim);
+    const s = every ? all : compact(f, valid, calls, all.dim);
     options.signal?.throwIfAborted();
     let out: Values;
     try {
@@ -152,11 +155,13 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
       throw modelError(valid[0] ?? 0, e);
     }
     const v = outputValues(out, valid[0] ?? 0);
-    const items = valid.reduce((sum, i) => sum + at[i + 1] - at[i], 0);
+    const items = every ? at[f.count] : valid.reduce((sum, i) => sum + at[i + 1] - at[i], 0);
     width = widthOf(v.length, items, fixed, valid[0] ?? 0, what);
-    if (valid.length === f.count && v instanceof Float64Array) {
+    if (every && v instanceof Float64Array) {
       y = v; // already laid out as the batch: no copy (and not ours to reuse)
       borrowed = true;
+    } else if (every) {
+      buffer(width).set(v); // laid out as the batch, in another type: converted once
     } else {
       const yb = buffer(width);
       let from = 0;

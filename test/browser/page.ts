@@ -88,8 +88,9 @@ async function runModels() {
     const perInput = await equivariant(group, model('sine'), { engine }).batch(batch);
     const stacked = await equivariant(group, model('stacked'), { engine }).batch(batch);
     const inv = await invariant(group, model('sine'), { engine }).batch(batch);
-    const flat = new Float64Array(inv.outputs.reduce((s, v) => s + (v as Float64Array).length, 0));
-    inv.outputs.reduce((at, v) => (flat.set(v as Float64Array, at), at + (v as Float64Array).length), 0);
+    const outputs = inv.outputs as Float64Array[];
+    const flat = new Float64Array(outputs.reduce((s, v) => s + v.length, 0));
+    outputs.reduce((at, v) => (flat.set(v, at), at + v.length), 0);
     return {
       workersThatRan: [...replies].filter(([w, k]) => k > (before.get(w) ?? 0)).length,
       arrays: { perInput: base64(perInput.data), stacked: base64(stacked.data), invariant: base64(flat) },

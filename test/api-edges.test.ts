@@ -166,4 +166,20 @@ describe('options of the wrappers and the graph tolerance', () => {
     await expect(f(Float64Array.of(1, 2, 3, 4, 5, 6), { n: 2, d: 3 })).rejects.toThrow(ITE);
     await expect(f(Float64Array.of(1, 2, 3, 4, 5, 6), { n: 2, d: 3 })).rejects.toThrow('input 0: the model returned string at position 0; outputs must be numbers');
   });
+
+  it('a batch model may return a Float32Array or numbers, with or without bad inputs in the batch', async () => {
+    const { equivariant: eq } = await import('../src/index.js');
+    const data = points(12);
+    const batch = { data, dim: 3, count: 4 };
+    const bad = { data: data.map((v, i) => (i === 10 ? NaN : v)), dim: 3, count: 4 };
+    for (const b of [batch, bad]) {
+      const want = await eq('O(3)', (s: { data: Float64Array }) => s.data, { batchModel: true }).batch(b, { errors: 'status' });
+      const asNumbers = await eq('O(3)', (s: { data: Float64Array }) => Array.from(s.data), { batchModel: true }).batch(b, { errors: 'status' });
+      expect(asNumbers.data).toEqual(want.data);
+      const asFloat32 = await eq('O(3)', (s: { data: Float64Array }) => Float32Array.from(s.data), { batchModel: true }).batch(b, { errors: 'status' });
+      // the same outputs to float32 rounding; the bad input's NaN where it was
+      asFloat32.data.forEach((v, i) => (Number.isNaN(want.data[i]) ? expect(v).toBeNaN() : expect(Math.abs(v - want.data[i])).toBeLessThan(1e-6 * 10)));
+      expect(asFloat32.errors.map(Boolean)).toEqual(b === bad ? [false, true, false, false] : [false, false, false, false]);
+    }
+  });
 });

@@ -1,19 +1,24 @@
 /**
- * ONNX models as minframe batch models, run by ONNX Runtime Web (the optional peer
- * dependency onnxruntime-web, imported only when a model is loaded).
+ * ONNX models as minframe batch models, run by ONNX Runtime: onnxruntime-node (native)
+ * in Node when it is installed, else onnxruntime-web (WASM), both optional peer
+ * dependencies imported only when a model is loaded.
  *
  * The model's first input (or `options.input`) takes float32 [batch, n, d] with
  * dynamic batch (and n, for sets of several sizes); its first output (or
  * `options.output`) gives [batch, n, k] for equivariant use or [batch, k] for
  * invariant use. A batch of sets of different sizes runs as one session call per
- * size. Use the result with `equivariant(G, model, { batchModel: true })`.
+ * size. Use the result with `equivariant(G, model, { batchModel: true })`; it also
+ * runs on one input, `model(x, { n, d })`, as invariant() and the graph groups call it.
+ *
+ * On workers, a model is named by its URL (`onnxModelAt`): the URL's fragment picks
+ * the tensors and the runtime, as `model.onnx#output=summary&runtime=onnxruntime-web`.
  */
 import { describe, fileError, ModelError, optionError, optionRangeError } from '../errors.js';
 import type { BatchModel } from '../average.js';
 
-/** The parts of the onnxruntime-web module this adapter uses. */
+/** The parts of the onnxruntime-node / onnxruntime-web module this adapter uses. */
 export interface OnnxRuntime {
-  InferenceSession: { create(model: Uint8Array, options?: { executionProviders?: string[] }): Promise<OnnxSession> };
+  InferenceSession: { create(model: Uint8Array, options?: { executionProviders?: string[]; intraOpNumThreads?: number; interOpNumThreads?: number }): Promise<OnnxSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OnnxTensor;
   env: { wasm: { numThreads?: number } };
 }
@@ -36,46 +41,77 @@ export interface OnnxModelOptions {
   input?: string;
   /** The output to return (default: the model's first). */
   output?: string;
-  /** ONNX Runtime's WASM threads (env.wasm.numThreads; default 1: batches already spread over minframe's workers). Set before the first session only. */
+  /**
+   * ONNX Runtime's threads per session (default 1: batches already spread over
+   * minframe's workers): intraOpNumThreads for onnxruntime-node, env.wasm.numThreads
+   * for onnxruntime-web (set before its first session only).
+   */
   threads?: number;
-  /** The onnxruntime-web module, for pages that cannot import it by name (no bundler, no import map). */
-  runtime?: OnnxRuntime;
+  /**
+   * Which runtime runs the model: 'onnxruntime-node' or 'onnxruntime-web' by name, or
+   * the module itself, for pages that cannot import it by name (no bundler, no import
+   * map). Default: onnxruntime-node in Node when it can be imported, else onnxruntime-web.
+   */
+  runtime?: OnnxRuntimeName | OnnxRuntime;
 }
 
-/** A batch model (a BatchModel) backed by an ONNX Runtime session; release() frees the session. */
+/** The runtimes the adapter imports by name. */
+export type OnnxRuntimeName = 'onnxruntime-node' | 'onnxruntime-web';
+const RUNTIMES: readonly OnnxRuntimeName[] = ['onnxruntime-node', 'onnxruntime-web'];
+
+/**
+ * A batch model (a BatchModel) backed by an ONNX Runtime session, that also runs on
+ * one input as a Model does; release() frees the session.
+ */
 export interface OnnxModel {
-  (batch: Parameters<BatchModel>[0]): Promise<Float64Array>;
+  (batch: StackedBatch): Promise<Float64Array>;
+  (x: Float64Array, shape: { n: number; d: number }): Promise<Float64Array>;
   readonly inputName: string;
   readonly outputName: string;
+  /** The runtime running it, or null when its module was given. */
+  readonly runtime: OnnxRuntimeName | null;
   release(): Promise<void>;
 }
 
-// Kept in variables so that bundlers leave these imports to run time: onnxruntime-web
-// is optional, and node:fs only exists in Node.
-const RUNTIME = 'onnxruntime-web';
-const NODE_FS = 'node:fs/promises';
+type StackedBatch = Parameters<BatchModel>[0];
 
-async function loadRuntime(): Promise<OnnxRuntime> {
-  try {
-    const m = (await import(/* @vite-ignore */ RUNTIME)) as OnnxRuntime & { default?: OnnxRuntime };
-    return m.InferenceSession ? m : m.default!;
-  } catch (e) {
-    throw optionError(`onnxModel() needs the optional peer dependency onnxruntime-web, which cannot be imported (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); install it with npm install onnxruntime-web`);
-  }
+// Imports by names held in variables, which bundlers leave to run time: both
+// runtimes are optional, and node:fs only exists in Node.
+const NODE_FS = 'node:fs/promises';
+const inNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+const firstLine = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
+
+async function importRuntime(name: OnnxRuntimeName): Promise<OnnxRuntime> {
+  const m = (await import(/* @vite-ignore */ name)) as OnnxRuntime & { default?: OnnxRuntime };
+  return m.InferenceSession ? m : m.default!;
 }
 
-/** The model's bytes: a path or file: URL read in Node, any other URL fetched. */
-async function modelBytes(model: string | URL | Uint8Array | ArrayBuffer): Promise<{ bytes: Uint8Array; name: string }> {
+/** The runtime `forced`, or the first of onnxruntime-node (in Node) and onnxruntime-web that imports. */
+async function loadRuntime(forced: OnnxRuntimeName | undefined): Promise<{ ort: OnnxRuntime; name: OnnxRuntimeName }> {
+  const names = forced ? [forced] : inNode() ? RUNTIMES : (['onnxruntime-web'] as const);
+  const failures: string[] = [];
+  for (const name of names) {
+    try {
+      return { ort: await importRuntime(name), name };
+    } catch (e) {
+      failures.push(`${name}: ${firstLine(e)}`);
+    }
+  }
+  const what = names.length === 1 ? `the optional peer dependency ${names[0]}, which cannot` : `one of the optional peer dependencies ${names.join(' or ')}, which cannot`;
+  throw optionError(`onnxModel() needs ${what} be imported (${failures.join('; ')}); install it with npm install ${names[0]}`);
+}
+
+/** The model's bytes: a path or file: URL read in Node, any other URL fetched; `name` names it in errors. */
+async function modelBytes(model: string | URL | Uint8Array | ArrayBuffer, name = String(model)): Promise<{ bytes: Uint8Array; name: string }> {
   if (model instanceof Uint8Array) return { bytes: model, name: 'the ONNX model (bytes)' };
   if (model instanceof ArrayBuffer) return { bytes: new Uint8Array(model), name: 'the ONNX model (bytes)' };
   if (typeof model !== 'string' && !(model instanceof URL)) throw optionError(`onnxModel() takes a path, URL, Uint8Array or ArrayBuffer, got ${describe(model)}`);
-  const name = String(model);
-  const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  const node = inNode();
   const remote = model instanceof URL ? model.protocol !== 'file:' : /^[a-z][a-z0-9+.-]+:\/\//i.test(model) && !model.startsWith('file:');
   try {
     if (node && !remote) {
       const { readFile } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
-      return { bytes: new Uint8Array(await readFile(model)), name };
+      return { bytes: new Uint8Array(await readFile(typeof model === 'string' && model.startsWith('file:') ? new URL(model) : model)), name };
     }
     const res = await fetch(model);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -93,18 +129,26 @@ async function modelBytes(model: string | URL | Uint8Array | ArrayBuffer): Promi
  * A failed session run rejects with a ModelError naming the batch's first input of
  * that size.
  */
-export async function onnxModel(model: string | URL | Uint8Array | ArrayBuffer, options: OnnxModelOptions = {}): Promise<OnnxModel> {
+export function onnxModel(model: string | URL | Uint8Array | ArrayBuffer, options: OnnxModelOptions = {}): Promise<OnnxModel> {
+  return open(model, options);
+}
+
+async function open(model: string | URL | Uint8Array | ArrayBuffer, options: OnnxModelOptions, label?: string): Promise<OnnxModel> {
   if (typeof options !== 'object' || options === null) throw optionError(`onnxModel() options must be an object, got ${describe(options)}`);
-  const { threads = 1 } = options;
+  const { threads = 1, runtime } = options;
   if (!Number.isSafeInteger(threads) || threads < 1) throw optionRangeError(`threads must be a whole number >= 1, got ${String(threads)}`);
-  const { bytes, name } = await modelBytes(model);
-  const ort = options.runtime ?? (await loadRuntime());
-  ort.env.wasm.numThreads = threads;
+  if (typeof runtime === 'string' ? !RUNTIMES.includes(runtime) : runtime !== undefined && typeof runtime?.InferenceSession?.create !== 'function') {
+    throw optionRangeError(`runtime must be ${RUNTIMES.map((r) => `'${r}'`).join(' or ')} or an ONNX Runtime module, got ${describe(runtime)}`);
+  }
+  const { bytes, name } = await modelBytes(model, label);
+  const { ort, name: runtimeName } = typeof runtime === 'object' ? { ort: runtime, name: null } : await loadRuntime(runtime);
+  // onnxruntime-web reads its thread count from env; onnxruntime-node from the session's options
+  if (ort.env.wasm) ort.env.wasm.numThreads = threads;
   let session: OnnxSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+    session = await ort.InferenceSession.create(bytes, runtimeName === 'onnxruntime-node' ? { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1 } : { executionProviders: ['wasm'] });
   } catch (e) {
-    throw fileError(name, `cannot load as an ONNX model: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    throw fileError(name, `cannot load as an ONNX model: ${firstLine(e)}`);
   }
   const pick = (given: string | undefined, names: readonly string[], what: string) => {
     if (given === undefined) return names[0];
@@ -121,7 +165,7 @@ export async function onnxModel(model: string | URL | Uint8Array | ArrayBuffer, 
     throw e;
   }
 
-  const run = async ({ data, dim, offsets, count }: Parameters<BatchModel>[0]): Promise<Float64Array> => {
+  const runBatch = async ({ data, dim, offsets, count }: StackedBatch): Promise<Float64Array> => {
     // inputs of one size go into one tensor
     const bySize = new Map<number, number[]>();
     for (let i = 0; i < count; i++) {
@@ -155,5 +199,28 @@ export async function onnxModel(model: string | URL | Uint8Array | ArrayBuffer, 
     }
     return out;
   };
-  return Object.assign(run, { inputName, outputName, release: () => session.release() });
+  const run = (input: StackedBatch | Float64Array, shape?: { n: number; d: number }) =>
+    runBatch(input instanceof Float64Array ? { data: input, dim: shape!.d, offsets: Int32Array.of(0, shape!.n), count: 1 } : input);
+  return Object.assign(run as OnnxModel, { inputName, outputName, runtime: runtimeName, release: () => session.release() });
+}
+
+/** Whether the model at `href` (a URL) is an ONNX file: its path ends in .onnx. */
+export const isOnnxHref = (href: string): boolean => /\.onnx$/i.test(new URL(href).pathname);
+
+/**
+ * The ONNX model at the URL `href`, as workers load it: the URL's fragment holds
+ * onnxModel's `input`, `output` and `runtime` (by name) as URL parameters, e.g.
+ * `file:///models/m.onnx#output=summary&runtime=onnxruntime-web`; ONNX Runtime's
+ * threads stay 1. File URLs are named by their path in errors.
+ */
+export async function onnxModelAt(href: string): Promise<OnnxModel> {
+  const url = new URL(href);
+  const params = new URLSearchParams(url.hash.slice(1));
+  url.hash = '';
+  const options: OnnxModelOptions = {};
+  for (const [key, value] of params) {
+    if (key !== 'input' && key !== 'output' && key !== 'runtime') throw optionRangeError(`${href}: the fragment of an ONNX model's URL takes input, output and runtime, got '${key}'`);
+    options[key] = value as OnnxRuntimeName;
+  }
+  return open(url, options, url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href);
 }

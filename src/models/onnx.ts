@@ -174,10 +174,12 @@ async function open(model: string | URL | Uint8Array | ArrayBuffer, options: Onn
       if (group) group.push(i);
       else bySize.set(n, [i]);
     }
-    const outputs: Float64Array[] = new Array(count);
+    // each size's outputs, then copied out in input order (one copy when all inputs have one size)
+    const results: { inputs: number[]; values: Float32Array | Float64Array; per: number }[] = [];
+    const lengths = new Int32Array(count + 1);
     for (const [n, inputs] of bySize) {
-      const x = new Float32Array(inputs.length * n * dim);
-      inputs.forEach((i, j) => x.set(data.subarray(offsets[i] * dim, offsets[i + 1] * dim), j * n * dim));
+      const x = inputs.length === count ? new Float32Array(data.subarray(offsets[0] * dim, offsets[count] * dim)) : new Float32Array(inputs.length * n * dim);
+      if (inputs.length !== count) inputs.forEach((i, j) => x.set(data.subarray(offsets[i] * dim, offsets[i + 1] * dim), j * n * dim));
       let y: OnnxTensor | undefined;
       try {
         y = (await session.run({ [inputName]: new ort.Tensor('float32', x, [inputs.length, n, dim]) }))[outputName];
@@ -189,13 +191,14 @@ async function open(model: string | URL | Uint8Array | ArrayBuffer, options: Onn
         throw new ModelError(inputs[0], `output '${outputName}' must be float with a leading batch axis of ${inputs.length}, got ${y ? `${y.type} [${y.dims.join(', ')}]` : 'nothing'}`);
       }
       const per = values.length / inputs.length;
-      inputs.forEach((i, j) => (outputs[i] = Float64Array.from(values.subarray(j * per, (j + 1) * per))));
+      for (const i of inputs) lengths[i + 1] = per;
+      results.push({ inputs, values, per });
     }
-    const out = new Float64Array(outputs.reduce((s, o) => s + o.length, 0));
-    let at = 0;
-    for (const o of outputs) {
-      out.set(o, at);
-      at += o.length;
+    for (let i = 0; i < count; i++) lengths[i + 1] += lengths[i];
+    const out = new Float64Array(lengths[count]);
+    for (const { inputs, values, per } of results) {
+      if (inputs.length === count) out.set(values);
+      else inputs.forEach((i, j) => out.set(values.subarray(j * per, (j + 1) * per), lengths[i]));
     }
     return out;
   };

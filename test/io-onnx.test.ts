@@ -56,7 +56,8 @@ describe('onnxModel', () => {
     await expect(onnxModel('/no/such/model.onnx')).rejects.toThrow(/model\.onnx: cannot read: no such file or directory/);
     await expect(onnxModel(new Uint8Array([1, 2, 3, 4]))).rejects.toThrow(/the ONNX model \(bytes\): cannot load as an ONNX model/);
     await expect(onnxModel(42 as unknown as Uint8Array)).rejects.toThrow(/takes a path, URL, Uint8Array or ArrayBuffer, got number/);
-    await expect(onnxModel(file, { runtime: 'onnxruntime-gpu' as 'onnxruntime-web' })).rejects.toThrow(/runtime must be 'onnxruntime-node' or 'onnxruntime-web' or an ONNX Runtime module, got string/);
+    await expect(onnxModel(file, { runtime: 'onnxruntime-gpu' as 'onnxruntime-web' })).rejects.toThrow(/runtime must be 'onnxruntime-node' or 'onnxruntime-web', the URL of an ONNX Runtime ES module or the module, got string/);
+    await expect(onnxModel(file, { runtime: new URL('./fixtures/onnx/none.mjs', import.meta.url) })).rejects.toThrow(/onnxModel\(\) cannot import the ONNX Runtime module file:.*none\.mjs \(/);
     // d = 2 does not fit the model's [batch, n, 3] input: the run fails, naming the input
     const bad = points({ data: new Float64Array(8), dim: 2, offsets: Int32Array.of(0, 2, 4), count: 2 });
     await expect(bad).rejects.toThrow(ModelError);
@@ -78,12 +79,18 @@ describe('onnxModel', () => {
 
 describe('the two runtimes', () => {
   it('onnxruntime-node by default in Node; onnxruntime-web gives the same outputs to float32 round-off', async () => {
-    expect([points.runtime, web.runtime, (await onnxModel(file, { runtime: await import('onnxruntime-web') })).runtime]).toEqual(['onnxruntime-node', 'onnxruntime-web', null]);
+    // the module itself, or its URL (as browser workers name it): the same onnxruntime-web
+    const given = await Promise.all([onnxModel(file, { runtime: await import('onnxruntime-web') }), onnxModel(file, { runtime: new URL('../node_modules/onnxruntime-web/dist/ort.node.min.mjs', import.meta.url) })]);
+    expect([points.runtime, web.runtime, ...given.map((m) => m.runtime)]).toEqual(['onnxruntime-node', 'onnxruntime-web', null, null]);
     const b = raggedBatch(40, 9, 3);
     const batch = { ...b, count: 40 };
     const [a, w] = await Promise.all([points(batch), web(batch)]);
     expect(a.length).toBe(b.data.length);
     expect(relativeError(w, a)).toBeLessThan(1e-6);
+    for (const m of given) {
+      expect(Array.from(await m(batch))).toEqual(Array.from(w));
+      await m.release();
+    }
     // one input, as invariant() and the graph groups call it: the batch of one
     const x = b.data.subarray(0, b.offsets[1] * 3);
     expect(Array.from(await points(x, { n: b.offsets[1], d: 3 }))).toEqual(Array.from(a.subarray(0, x.length)));

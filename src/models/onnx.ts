@@ -11,7 +11,9 @@
  * runs on one input, `model(x, { n, d })`, as invariant() and the graph groups call it.
  *
  * On workers, a model is named by its URL (`onnxModelAt`): the URL's fragment picks
- * the tensors and the runtime, as `model.onnx#output=summary&runtime=onnxruntime-web`.
+ * the tensors and the runtime, as `model.onnx#output=summary&runtime=onnxruntime-web`
+ * (in browsers, where workers cannot import packages by name, the runtime by the URL
+ * of onnxruntime-web's ES module build, e.g. its dist/ort.wasm.min.mjs).
  */
 import { describe, fileError, ModelError, optionError, optionRangeError } from '../errors.js';
 import type { BatchModel } from '../average.js';
@@ -48,11 +50,12 @@ export interface OnnxModelOptions {
    */
   threads?: number;
   /**
-   * Which runtime runs the model: 'onnxruntime-node' or 'onnxruntime-web' by name, or
-   * the module itself, for pages that cannot import it by name (no bundler, no import
-   * map). Default: onnxruntime-node in Node when it can be imported, else onnxruntime-web.
+   * Which runtime runs the model: 'onnxruntime-node' or 'onnxruntime-web' by name; or,
+   * for pages and workers that cannot import it by name (no bundler, no import map),
+   * the URL of its ES module build or the module itself. Default: onnxruntime-node in
+   * Node when it can be imported, else onnxruntime-web.
    */
-  runtime?: OnnxRuntimeName | OnnxRuntime;
+  runtime?: OnnxRuntimeName | URL | OnnxRuntime;
 }
 
 /** The runtimes the adapter imports by name. */
@@ -68,7 +71,7 @@ export interface OnnxModel {
   (x: Float64Array, shape: { n: number; d: number }): Promise<Float64Array>;
   readonly inputName: string;
   readonly outputName: string;
-  /** The runtime running it, or null when its module was given. */
+  /** The runtime running it, or null when its module or the module's URL was given. */
   readonly runtime: OnnxRuntimeName | null;
   release(): Promise<void>;
 }
@@ -81,13 +84,20 @@ const NODE_FS = 'node:fs/promises';
 const inNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 const firstLine = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
 
-async function importRuntime(name: OnnxRuntimeName): Promise<OnnxRuntime> {
-  const m = (await import(/* @vite-ignore */ name)) as OnnxRuntime & { default?: OnnxRuntime };
+async function importRuntime(specifier: string): Promise<OnnxRuntime> {
+  const m = (await import(/* @vite-ignore */ specifier)) as OnnxRuntime & { default?: OnnxRuntime };
   return m.InferenceSession ? m : m.default!;
 }
 
-/** The runtime `forced`, or the first of onnxruntime-node (in Node) and onnxruntime-web that imports. */
-async function loadRuntime(forced: OnnxRuntimeName | undefined): Promise<{ ort: OnnxRuntime; name: OnnxRuntimeName }> {
+/** The runtime `forced` (a name or a module's URL), or the first of onnxruntime-node (in Node) and onnxruntime-web that imports. */
+async function loadRuntime(forced: OnnxRuntimeName | URL | undefined): Promise<{ ort: OnnxRuntime; name: OnnxRuntimeName | null }> {
+  if (forced instanceof URL) {
+    try {
+      return { ort: await importRuntime(forced.href), name: null };
+    } catch (e) {
+      throw optionError(`onnxModel() cannot import the ONNX Runtime module ${forced.href} (${firstLine(e)})`);
+    }
+  }
   const names = forced ? [forced] : inNode() ? RUNTIMES : (['onnxruntime-web'] as const);
   const failures: string[] = [];
   for (const name of names) {
@@ -137,11 +147,11 @@ async function open(model: string | URL | Uint8Array | ArrayBuffer, options: Onn
   if (typeof options !== 'object' || options === null) throw optionError(`onnxModel() options must be an object, got ${describe(options)}`);
   const { threads = 1, runtime } = options;
   if (!Number.isSafeInteger(threads) || threads < 1) throw optionRangeError(`threads must be a whole number >= 1, got ${String(threads)}`);
-  if (typeof runtime === 'string' ? !RUNTIMES.includes(runtime) : runtime !== undefined && typeof runtime?.InferenceSession?.create !== 'function') {
-    throw optionRangeError(`runtime must be ${RUNTIMES.map((r) => `'${r}'`).join(' or ')} or an ONNX Runtime module, got ${describe(runtime)}`);
+  if (typeof runtime === 'string' ? !RUNTIMES.includes(runtime) : runtime !== undefined && !(runtime instanceof URL) && typeof runtime?.InferenceSession?.create !== 'function') {
+    throw optionRangeError(`runtime must be ${RUNTIMES.map((r) => `'${r}'`).join(' or ')}, the URL of an ONNX Runtime ES module or the module, got ${describe(runtime)}`);
   }
   const { bytes, name } = await modelBytes(model, label);
-  const { ort, name: runtimeName } = typeof runtime === 'object' ? { ort: runtime, name: null } : await loadRuntime(runtime);
+  const { ort, name: runtimeName } = typeof runtime === 'object' && !(runtime instanceof URL) ? { ort: runtime, name: null } : await loadRuntime(runtime);
   // onnxruntime-web reads its thread count from env; onnxruntime-node from the session's options
   if (ort.env.wasm) ort.env.wasm.numThreads = threads;
   let session: OnnxSession;
@@ -212,9 +222,9 @@ export const isOnnxHref = (href: string): boolean => /\.onnx$/i.test(new URL(hre
 
 /**
  * The ONNX model at the URL `href`, as workers load it: the URL's fragment holds
- * onnxModel's `input`, `output` and `runtime` (by name) as URL parameters, e.g.
- * `file:///models/m.onnx#output=summary&runtime=onnxruntime-web`; ONNX Runtime's
- * threads stay 1. File URLs are named by their path in errors.
+ * onnxModel's `input`, `output` and `runtime` (a name or an absolute URL) as URL
+ * parameters, e.g. `file:///models/m.onnx#output=summary&runtime=onnxruntime-web`;
+ * ONNX Runtime's threads stay 1. File URLs are named by their path in errors.
  */
 export async function onnxModelAt(href: string): Promise<OnnxModel> {
   const url = new URL(href);
@@ -223,7 +233,8 @@ export async function onnxModelAt(href: string): Promise<OnnxModel> {
   const options: OnnxModelOptions = {};
   for (const [key, value] of params) {
     if (key !== 'input' && key !== 'output' && key !== 'runtime') throw optionRangeError(`${href}: the fragment of an ONNX model's URL takes input, output and runtime, got '${key}'`);
-    options[key] = value as OnnxRuntimeName;
+    if (key !== 'runtime') options[key] = value;
+    else options.runtime = RUNTIMES.includes(value as OnnxRuntimeName) || !URL.canParse(value) ? (value as OnnxRuntimeName) : new URL(value);
   }
   return open(url, options, url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href);
 }

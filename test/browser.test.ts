@@ -5,6 +5,8 @@
  * isolation) runs it by transfer. Both must equal Node's result bit for bit, also
  * after a call broken by a worker error or an abort. Both pages also run a seeded
  * ragged batch of weighted, coloured graphs on 2 workers, equal to Node's bit for bit.
+ * Models on the workers: a module model and the ONNX fixture through onnxruntime-web
+ * (its ES module served under ort/), equal to Node's bit for bit.
  * `npm test` builds dist/browser/ first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,12 +17,17 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { canonicalizeBatch } from '../src/index.js';
+import { canonicalizeBatch, equivariant, type Model } from '../src/index.js';
 import { denseBatch, graphBatch } from './batches.js';
-import { BROWSER_BATCH, BROWSER_GRAPHS } from './browser/params.js';
+import { BROWSER_BATCH, BROWSER_GRAPHS, BROWSER_MODELS } from './browser/params.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dist = new URL('../dist/browser/', import.meta.url);
+const ONNX = new URL('./fixtures/onnx/model.onnx', import.meta.url);
+const SINE = new URL('./fixtures/models/sine.mjs', import.meta.url);
+/** What the pages load besides the bundle: the models, and onnxruntime-web's ES module build and WASM under ort/. */
+const served: Record<string, URL> = { 'model.onnx': ONNX, 'sine.mjs': SINE };
+const ortDist = new URL('../node_modules/onnxruntime-web/dist/', import.meta.url);
 
 const HTML = '<!doctype html><meta charset="utf-8"><title>minframe</title><script type="module" src="page.js"></script>';
 
@@ -41,14 +48,16 @@ async function buildPage(): Promise<string> {
 /**
  * Serves the page and dist/browser/ on 127.0.0.1: under /isolated/ with COOP
  * same-origin and COEP require-corp (cross-origin isolated: SharedArrayBuffer),
- * under /plain/ without them, and under /broken/ without worker.js.
+ * under /plain/ without them, and under /broken/ without worker.js; the models and
+ * onnxruntime-web (ort/) beside them.
  */
 function serve(pageJs: string): Promise<Server> {
-  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', map: 'application/json' };
+  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', mjs: 'text/javascript', wasm: 'application/wasm', map: 'application/json' };
+  const from = (file: string) => (file.startsWith('ort/') ? new URL(file.slice(4), ortDist) : served[file] ?? new URL(file, dist));
   const server = createServer((req, res) => {
-    const m = /^\/(isolated|plain|broken)\/([\w.-]*)$/.exec(req.url ?? '');
+    const m = /^\/(isolated|plain|broken)\/((?:ort\/)?[\w.-]*)$/.exec(req.url ?? '');
     const file = m?.[2] || 'index.html';
-    const body = !m || (m[1] === 'broken' && file === 'worker.js') ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(new URL(file, dist)) ? readFileSync(new URL(file, dist)) : undefined;
+    const body = !m || (m[1] === 'broken' && file === 'worker.js') ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(from(file)) ? readFileSync(from(file)) : undefined;
     if (body === undefined) {
       res.writeHead(404).end();
       return;
@@ -162,6 +171,30 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(abort.interrupted?.name).toBe('AbortError');
     expect(abort.workersThatRan).toBe(2);
     expectNodeBytes(abort.arrays);
+  }, 60_000);
+
+  it('models on the workers: a module and the ONNX fixture (onnxruntime-web by URL), bit-identical to Node', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${origin}/isolated/`);
+      await page.waitForFunction(() => 'runModels' in globalThis);
+      const r = await page.evaluate(() => (globalThis as unknown as { runModels(): Promise<Record<'module' | 'onnx' | 'onnxInline', string> & { workersThatRan: number }> }).runModels());
+      expect(errors).toEqual([]);
+      expect(r.workersThatRan).toBe(2);
+      const { group, count, n, seed } = BROWSER_MODELS;
+      const b = denseBatch(count, n, seed);
+      const sine = (await import(SINE.href)).default as Model;
+      const base64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+      expect(r.module).toBe(base64((await equivariant(group, sine).batch(b)).data));
+      // the same WASM runtime as Node's onnxruntime-web: the same bits, on the page's thread and its workers
+      const onnx = base64((await equivariant(group, new URL('#runtime=onnxruntime-web', ONNX)).batch(b)).data);
+      expect(r.onnxInline).toBe(onnx);
+      expect(r.onnx).toBe(onnx);
+    } finally {
+      await page.close();
+    }
   }, 60_000);
 
   it('workers that cannot load make createEngine reject, naming worker.js', async () => {

@@ -1,11 +1,14 @@
 /**
  * The browser test's page (built by esbuild in test/browser.test.ts; 'minframe' is
  * the browser bundle, served next to this page). It exposes `run(scenario)`, which
- * canonicalizes the seeded batch on 2 Web Workers and reports the result's bytes.
+ * canonicalizes the seeded batch on 2 Web Workers and reports the result's bytes,
+ * and `runModels()`, which averages a batch by a module model and by the ONNX
+ * fixture on 2 Web Workers (onnxruntime-web named by the URL of its ES module, served
+ * under ort/) and the ONNX fixture on the page's thread.
  */
-import { createEngine, type Engine } from 'minframe';
+import { createEngine, equivariant, type Engine } from 'minframe';
 import { denseBatch, graphBatch } from '../batches.js';
-import { BROWSER_BATCH, BROWSER_GRAPHS } from './params.js';
+import { BROWSER_BATCH, BROWSER_GRAPHS, BROWSER_MODELS } from './params.js';
 
 /** Every live Web Worker the engine started, with its replies, to see which ran tasks. */
 const replies = new Map<Worker, number>();
@@ -95,4 +98,27 @@ async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
   }
 }
 
-Object.assign(globalThis, { run });
+async function runModels() {
+  const engine = await createEngine({ threads: 2, chunkSize: BROWSER_MODELS.chunkSize });
+  try {
+    await allWorkersReady();
+    const before = new Map(replies);
+    const { group, count, n, seed } = BROWSER_MODELS;
+    const b = denseBatch(count, n, seed);
+    const ort = new URL('ort/ort.wasm.min.mjs', location.href);
+    const onnx = new URL(`model.onnx#runtime=${encodeURIComponent(ort.href)}`, location.href);
+    const module = await equivariant(group, new URL('sine.mjs', location.href), { engine }).batch(b);
+    const workers = await equivariant(group, onnx, { engine }).batch(b);
+    const inline = await equivariant(group, onnx).batch(b);
+    return {
+      workersThatRan: [...replies].filter(([w, k]) => k > (before.get(w) ?? 0)).length,
+      module: base64(module.data),
+      onnx: base64(workers.data),
+      onnxInline: base64(inline.data),
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+Object.assign(globalThis, { run, runModels });

@@ -12,6 +12,7 @@ import { benchPermutation, permutationTable } from './permutation.mjs';
 import { benchCanon, canonTable } from './canon.mjs';
 import { benchAveraging, averagingTable } from './averaging.mjs';
 import { benchModels, modelsTable } from './models.mjs';
+import { benchOnnx, onnxTable } from './onnx.mjs';
 import { benchMemory, memoryTable } from './memory.mjs';
 import { benchNode, resultTables, writeResults } from '../dist/node/bench.js';
 
@@ -51,6 +52,10 @@ sections.push(['Averaging with a free model against the frames alone (one thread
 console.error('bench: module models on the workers…');
 results.models = await benchModels();
 sections.push(['Models on the workers', modelsTable(results.models)]);
+
+console.error('bench: ONNX models, onnxruntime-node and onnxruntime-web…');
+results.onnx = await benchOnnx();
+sections.push(['ONNX models on the workers (µs per set: median (min–max))', onnxTable(results.onnx)]);
 
 console.error('bench: peak memory of a large engine call…');
 results.memory = benchMemory();

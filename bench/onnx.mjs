@@ -3,14 +3,39 @@
 // and onnxruntime-web, inline (the session on this thread) and on engines of 1 and 2
 // workers (a session each, on its own chunks), against the frames alone
 // (canonicalizeBatch with `into`, one thread) and the session alone on the stacked
-// canonical forms. Per runtime the averaged outputs must be the same bits on every
+// canonical forms, on this thread and on a worker thread. Per runtime the averaged outputs must be the same bits on every
 // path; the two runtimes agree to float32 round-off.
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { canonicalizeBatch, createEngine, equivariant, onnxModel } from '../dist/node/index.js';
 import { rng, gaussian, gaussianMatrix, relativeError } from '../dist/node/testing.js';
 import { timeAsync, fmt, ratio, table } from './lib.mjs';
 
 const MODEL = new URL('../test/fixtures/onnx/model.onnx', import.meta.url);
 const RUNTIMES = ['onnxruntime-node', 'onnxruntime-web'];
+
+/** The session alone on `stacked`, timed on this thread. */
+async function sessionTimes(runtime, stacked, options) {
+  const session = await onnxModel(MODEL, { runtime });
+  try {
+    return await timeAsync(() => session(stacked), options);
+  } finally {
+    await session.release();
+  }
+}
+
+/** The same, on a worker thread of its own (this file, run as one). */
+function sessionTimesOnWorker(runtime, stacked, options) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { onnxSession: { runtime, stacked, options } } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+}
+
+if (!isMainThread && workerData?.onnxSession) {
+  const { runtime, stacked, options } = workerData.onnxSession;
+  parentPort.postMessage(await sessionTimes(runtime, stacked, options));
+}
 
 export async function benchOnnx({ sets = 20_000, n = 32, repeat = 9 } = {}) {
   const spec = 'O(3)';
@@ -23,9 +48,8 @@ export async function benchOnnx({ sets = 20_000, n = 32, repeat = 9 } = {}) {
   const rows = [];
   const first = {};
   for (const runtime of RUNTIMES) {
-    const session = await onnxModel(MODEL, { runtime });
-    rows.push({ runtime, mode: 'session alone, on the canonical forms', threads: -1, t: await timeAsync(() => session(stacked), options), same: null });
-    await session.release();
+    rows.push({ runtime, mode: 'session alone, on the canonical forms', threads: -1, t: await sessionTimes(runtime, stacked, options), same: null });
+    rows.push({ runtime, mode: 'session alone, on a worker thread', threads: -1, t: await sessionTimesOnWorker(runtime, stacked, options), same: null });
     const url = new URL(`#runtime=${runtime}`, MODEL);
     const inline = equivariant(spec, url);
     const want = await inline.batch(batch);
@@ -54,4 +78,5 @@ export function onnxTable({ spec, sets, n, frames, rows, agreement }) {
   return `${table([`ONNX fixture, ${spec}, ${sets.toLocaleString('en')} sets × ${n} points`, 'runtime', 'µs per set', '÷ frames', 'speed-up vs 1 worker', 'bit-identical to inline'], body)}\n\nonnxruntime-web against onnxruntime-node: relative error ${agreement.toExponential(1)} (float32 round-off).`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(onnxTable(await benchOnnx()));
+// (a worker thread running this file shares process.argv: only the main thread runs the bench)
+if (isMainThread && import.meta.url === `file://${process.argv[1]}`) console.log(onnxTable(await benchOnnx()));

@@ -22,7 +22,8 @@ import type { BatchModel } from '../average.js';
 export interface OnnxRuntime {
   InferenceSession: { create(model: Uint8Array, options?: { executionProviders?: string[]; intraOpNumThreads?: number; interOpNumThreads?: number }): Promise<OnnxSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OnnxTensor;
-  env: { wasm: { numThreads?: number } };
+  /** onnxruntime-web's settings (onnxruntime-node has no WASM ones). */
+  env: { wasm?: { numThreads?: number } };
 }
 
 interface OnnxTensor {
@@ -134,8 +135,9 @@ async function modelBytes(model: string | URL | Uint8Array | ArrayBuffer, name =
 /**
  * A batch model running the ONNX model `model` (a path, a URL, or its bytes).
  * Rejects with a FileFormatError when the model cannot be read or loaded, an
- * OptionTypeError when onnxruntime-web is missing, and an OptionRangeError naming
- * the model's inputs or outputs when `options.input` / `options.output` is not one.
+ * OptionTypeError when no runtime (or not the one asked for) can be imported, and an
+ * OptionRangeError naming the model's inputs or outputs when `options.input` /
+ * `options.output` is not one, or for a `runtime` that is none of the forms it takes.
  * A failed session run rejects with a ModelError naming the batch's first input of
  * that size.
  */

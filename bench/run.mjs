@@ -21,6 +21,7 @@ import { benchPermutation, permutationTable } from './permutation.mjs';
 import { benchCanon, canonTable } from './canon.mjs';
 import { benchAveraging, averagingTable } from './averaging.mjs';
 import { benchModels, modelsTable } from './models.mjs';
+import { benchOnnx, onnxTable } from './onnx.mjs';
 import { benchMemory, memoryTable } from './memory.mjs';
 import { benchNode, resultTables, writeResults } from '../dist/node/bench.js';
 
@@ -46,6 +47,7 @@ const SECTIONS = [
   { key: 'threads', title: 'Worker threads', run: benchThreads, table: threadsTable },
   { key: 'averaging', title: 'Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', run: benchAveraging, table: averagingTable },
   { key: 'models', title: 'Models on the workers', run: benchModels, table: modelsTable },
+  { key: 'onnx', title: 'ONNX models on the workers, onnxruntime-node and onnxruntime-web (µs per set: median (min–max))', run: benchOnnx, table: onnxTable },
   { key: 'memory', title: 'Peak memory', run: benchMemory, table: memoryTable },
   {
     key: 'suite',

@@ -8,23 +8,28 @@
  *   equivariant: ⟨f⟩(X) = h·R(f(c)),   invariant: ⟨f⟩(X) = f(c).
  *
  * A function model runs on the calling thread; the frames of a batch are computed on
- * `engine`'s workers when one is given. A model given as an ES module (a URL or a
- * path) runs where the frames are: each worker loads it once and sends back only
- * the averaged outputs.
+ * `engine`'s workers when one is given. A model given as an ES module or an .onnx
+ * file (a URL or a path) runs where the frames are: each worker loads it once (an
+ * ONNX model: one session per worker, src/models/onnx.ts onnxModelAt) and sends back
+ * only the averaged outputs.
  */
 import { checkSeed, DEFAULT_TOL, type Method, type Group, type GraphGroup, type PermutationGroup } from './groups.js';
 import { checkOptions, checkTol, type BatchInput } from './batch.js';
-import { describe, fromFailure, optionError, optionRangeError } from './errors.js';
+import { describe, fileError, fromFailure, optionError, optionRangeError } from './errors.js';
 import { kernels, ready } from './wasm/module.js';
 import { checkErrorMode, checkRun, isJobEngine, LOCAL, runInline, runJob, settle, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
 import { kindOf, runTask, type AnyGroup, type Kind } from './kinds/index.js';
-import { averageEquivariant, averageInvariant, loadModel, outputsMayShare, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
+import { averageEquivariant, averageInvariant, howFor, loadModel, outputsMayShare, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
 import type { GraphBatchInput } from './kinds/graph.js';
 import type { Engine } from './engine/index.js';
 
 export type { Model, BatchModel };
 
-/** A model: a function on this thread, or the URL or path of an ES module whose default export is the model. */
+/**
+ * A model: a function on this thread, or the URL or path of an ES module whose default
+ * export is the model, or of an .onnx file (its first input and output, or those the
+ * URL's fragment names: `model.onnx#input=x&output=summary&runtime=onnxruntime-web`).
+ */
 export type ModelSource<M> = M | URL | string;
 
 /** The shape of one input: { n, d } for point sets, { n, colors? } for graphs. */
@@ -165,7 +170,7 @@ function wrapper(spec: unknown, model: unknown, options: EquivariantOptions | un
 async function localModel(w: Wrapper): Promise<{ model: Model | BatchModel; how: Averaging }> {
   if ('fn' in w.source) return { model: w.source.fn, how: w.how };
   const m = await loadModel(w.source.href);
-  return { model: m.model, how: { ...w.how, batchModel: w.how.batchModel || m.batchModel } };
+  return { model: m.model, how: howFor(w.how, m, w.kind, w.source.href) };
 }
 
 /** A batch's frames, on the engine or on this thread (overwriting `reuse`'s arrays where they fit). */
@@ -216,7 +221,7 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
       merge(reply, first, end) {
         const r = reply as AverageReply;
         const t = r.thrown;
-        if (t) throw 'option' in t ? (t.option === 'type' ? optionError : optionRangeError)(t.rule) : fromFailure(first + t.input, t.failure);
+        if (t) throw 'option' in t ? (t.option === 'type' ? optionError : optionRangeError)(t.rule) : 'file' in t ? fileError(t.file, t.problem) : fromFailure(first + t.input, t.failure);
         for (let j = 0; j < end - first; j++) {
           const f = r.failures[j];
           if (f) errors[first + j] = fromFailure(first + j, f);

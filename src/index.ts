@@ -28,4 +28,4 @@ export type { OutputKind, StackedBatch, ModelInput } from './kinds/kind.js';
 export type { FrameBatch } from './frames/index.js';
 export type { PermutationFrames, Stabilizer } from './frames/permutation.js';
 export { FileFormatError } from './errors.js';
-export { onnxModel, type OnnxModel, type OnnxModelOptions, type OnnxRuntime } from './models/onnx.js';
+export { onnxModel, type OnnxModel, type OnnxModelOptions, type OnnxRuntime, type OnnxRuntimeName } from './models/onnx.js';

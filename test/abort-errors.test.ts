@@ -265,6 +265,17 @@ describe('every error is an instance of its exported class', () => {
     }
   });
 
+  it('a batch-model module under invariant(): an OptionRangeError naming the module, inline and on a worker', async () => {
+    const e = await engine(2, 2);
+    const b = { data: new Float64Array(33).map((_, j) => Math.cos(j)), dim: 3, offsets: [0, 4, 8, 11] };
+    for (const engine_ of [undefined, e]) {
+      const err = await failure(() => invariant('SO(3)', fixtureModel('stacked'), { engine: engine_ }).batch(b));
+      expect(err).toBeInstanceOf(OptionRangeError);
+      expect((err as Error).message).toMatch(/stacked\.mjs exports batchModel = true, but invariant\(\) calls its model once per input/);
+    }
+    expect(await failure(() => invariant('SO(3)', fixtureModel('stacked'))(Float64Array.of(1, 2, 3), { n: 1, d: 3 }))).toBeInstanceOf(OptionRangeError);
+  });
+
   it('a closed engine: EngineClosedError, for calls after close() and for the one close() cuts short', async () => {
     const e = await createEngine({ threads: 1, chunkSize: 1 });
     const hang = hangCalled();

@@ -4,9 +4,9 @@
  * Workers through SharedArrayBuffer, and a page without them (no cross-origin
  * isolation) runs it by transfer. Both must equal Node's result bit for bit, also
  * after a call broken by a worker error or an abort. Both pages also run a seeded
- * ragged batch of weighted, coloured graphs on 2 workers, and module models
- * (test/fixtures/models/: per input, batch, invariant) that each worker imports and
- * averages with, all equal to Node's bit for bit.
+ * ragged batch of weighted, coloured graphs on 2 workers, equal to Node's bit for bit.
+ * Models on the workers: a module model and the ONNX fixture through onnxruntime-web
+ * (its ES module served under ort/), equal to Node's bit for bit.
  * `npm test` builds dist/browser/ first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +17,18 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { canonicalizeBatch, equivariant, invariant } from '../src/index.js';
+import { canonicalizeBatch, equivariant, invariant, type Model } from '../src/index.js';
 import { denseBatch, graphBatch } from './batches.js';
-import { BROWSER_BATCH, BROWSER_GRAPHS } from './browser/params.js';
+import { BROWSER_BATCH, BROWSER_GRAPHS, BROWSER_MODELS } from './browser/params.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dist = new URL('../dist/browser/', import.meta.url);
+const ONNX = new URL('./fixtures/onnx/model.onnx', import.meta.url);
+const SINE = new URL('./fixtures/models/sine.mjs', import.meta.url);
+const STACKED = new URL('./fixtures/models/stacked.mjs', import.meta.url);
+/** What the pages load besides the bundle: the models, and onnxruntime-web's ES module build and WASM under ort/. */
+const served: Record<string, URL> = { 'model.onnx': ONNX, 'sine.mjs': SINE, 'stacked.mjs': STACKED };
+const ortDist = new URL('../node_modules/onnxruntime-web/dist/', import.meta.url);
 
 const HTML = '<!doctype html><meta charset="utf-8"><title>minframe</title><script type="module" src="page.js"></script>';
 
@@ -43,16 +49,16 @@ async function buildPage(): Promise<string> {
 /**
  * Serves the page and dist/browser/ on 127.0.0.1: under /isolated/ with COOP
  * same-origin and COEP require-corp (cross-origin isolated: SharedArrayBuffer),
- * under /plain/ without them, and under /broken/ without worker.js.
+ * under /plain/ without them, and under /broken/ without worker.js; the models and
+ * onnxruntime-web (ort/) beside them.
  */
 function serve(pageJs: string): Promise<Server> {
-  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', mjs: 'text/javascript', map: 'application/json' };
+  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', mjs: 'text/javascript', wasm: 'application/wasm', map: 'application/json' };
+  const from = (file: string) => (file.startsWith('ort/') ? new URL(file.slice(4), ortDist) : served[file] ?? new URL(file, dist));
   const server = createServer((req, res) => {
-    const m = /^\/(isolated|plain|broken)\/((?:models\/)?[\w.-]*)$/.exec(req.url ?? '');
+    const m = /^\/(isolated|plain|broken)\/((?:ort\/)?[\w.-]*)$/.exec(req.url ?? '');
     const file = m?.[2] || 'index.html';
-    // the module models come from test/fixtures/models/, everything else from dist/browser/
-    const from = file.startsWith('models/') ? new URL(`./fixtures/${file}`, import.meta.url) : new URL(file, dist);
-    const body = !m || (m[1] === 'broken' && file === 'worker.js') ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(from) ? readFileSync(from) : undefined;
+    const body = !m || (m[1] === 'broken' && file === 'worker.js') ? undefined : file === 'index.html' ? HTML : file === 'page.js' ? pageJs : existsSync(from(file)) ? readFileSync(from(file)) : undefined;
     if (body === undefined) {
       res.writeHead(404).end();
       return;
@@ -65,7 +71,6 @@ function serve(pageJs: string): Promise<Server> {
 }
 
 interface PageResult {
-  models: { workersThatRan: number; arrays: Record<'perInput' | 'stacked' | 'invariant', string> } | null;
   graphs: { workersThatRan: number; sizesExact: string[]; arrays: Record<'canonical' | 'permutations' | 'orbits' | 'sizes' | 'generators' | 'generatorOffsets', string> } | null;
   interrupted: { name: string; message: string } | null;
   crossOriginIsolated: boolean;
@@ -138,25 +143,6 @@ describe('browser: Chromium, 2 Web Workers', () => {
     }
   };
 
-  // the module models' outputs in Node, inline: what both workers of a page must give
-  const sine = (x: Float64Array) => x.map(Math.sin);
-  const wantModels = (async () => {
-    const b = denseBatch(count, n, seed);
-    const inv = await invariant(group, sine).batch(b);
-    return {
-      perInput: (await equivariant(group, sine).batch(b)).data,
-      stacked: (await equivariant(group, (s: { data: Float64Array }) => s.data.map(Math.sin), { batchModel: true }).batch(b)).data,
-      invariant: Float64Array.from(inv.outputs.flatMap((v) => Array.from(v as Float64Array))),
-    };
-  })();
-  const expectNodeModels = async (got: PageResult['models']) => {
-    expect(got?.workersThatRan).toBe(2);
-    const w = await wantModels;
-    for (const key of ['perInput', 'stacked', 'invariant'] as const) {
-      expect(Buffer.from(got!.arrays[key], 'base64').equals(Buffer.from(w[key].buffer, w[key].byteOffset, w[key].byteLength)), key).toBe(true);
-    }
-  };
-
   it('cross-origin isolated: SharedArrayBuffer, both workers ran, bit-identical to Node', async () => {
     const r = await runIn('isolated');
     expect(r.crossOriginIsolated).toBe(true);
@@ -165,7 +151,6 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(r.workersThatRan).toBe(2);
     expectNodeBytes(r.arrays);
     expectNodeGraphs(r.graphs);
-    await expectNodeModels(r.models);
   }, 60_000);
 
   it('not isolated: chunks go by transfer, still bit-identical to Node', async () => {
@@ -175,7 +160,6 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(r.workersThatRan).toBe(2);
     expectNodeBytes(r.arrays);
     expectNodeGraphs(r.graphs);
-    await expectNodeModels(r.models);
   }, 60_000);
 
   it('a worker error fails its call with WorkerFailedError; an abort rejects; the engine stays usable', async () => {
@@ -188,6 +172,34 @@ describe('browser: Chromium, 2 Web Workers', () => {
     expect(abort.interrupted?.name).toBe('AbortError');
     expect(abort.workersThatRan).toBe(2);
     expectNodeBytes(abort.arrays);
+  }, 60_000);
+
+  it('models on the workers: modules (per input, batch, invariant) and the ONNX fixture (onnxruntime-web by URL), bit-identical to Node', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${origin}/isolated/`);
+      await page.waitForFunction(() => 'runModels' in globalThis);
+      const r = await page.evaluate(() => (globalThis as unknown as { runModels(): Promise<Record<'module' | 'stacked' | 'invariant' | 'onnx' | 'onnxInline', string> & { workersThatRan: number }> }).runModels());
+      expect(errors).toEqual([]);
+      expect(r.workersThatRan).toBe(2);
+      const { group, count, n, seed } = BROWSER_MODELS;
+      const b = denseBatch(count, n, seed);
+      const sine = (await import(SINE.href)).default as Model;
+      const base64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+      expect(r.module).toBe(base64((await equivariant(group, sine).batch(b)).data));
+      const stacked = (await import(STACKED.href)).default as (s: { data: Float64Array }) => Float64Array;
+      expect(r.stacked).toBe(base64((await equivariant(group, stacked, { batchModel: true }).batch(b)).data));
+      const inv = (await invariant(group, sine).batch(b)).outputs as Float64Array[];
+      expect(r.invariant).toBe(base64(Float64Array.from(inv.flatMap((v) => Array.from(v)))));
+      // the same WASM runtime as Node's onnxruntime-web: the same bits, on the page's thread and its workers
+      const onnx = base64((await equivariant(group, new URL('#runtime=onnxruntime-web', ONNX)).batch(b)).data);
+      expect(r.onnxInline).toBe(onnx);
+      expect(r.onnx).toBe(onnx);
+    } finally {
+      await page.close();
+    }
   }, 60_000);
 
   it('workers that cannot load make createEngine reject, naming worker.js', async () => {

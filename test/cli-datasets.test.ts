@@ -280,18 +280,23 @@ describe('minframe canonicalize', () => {
 
 describe('minframe average', () => {
   const points = ['--group', 'SE(3)', '--mode', 'equivariant', '--output-kind', 'points', '--input', 'pair.npy'];
-  it('SE(3): a model module and the ONNX model, equivariant (points) and invariant', async () => {
+  it('SE(3): a model module and the ONNX model, equivariant (points) and invariant, on the workers', async () => {
     const runs = await Promise.all([
       run(['average', ...points, '--model', 'points.mjs', '--output', 'y.npy', '--frames', 'yf.npz', '--threads', '2', '--chunk', '5']),
       run(['average', ...points, '--model', onnx, '--output', 'oy.npy', '--threads', '0']),
-      run(['average', '--group', 'SE(3)', '--mode', 'invariant', '--model', onnx, '--model-output', 'summary', '--input', 'pair.npy', '--output', 'oi.npy', '--threads', '0', '--chunk', '7']),
+      run(['average', ...points, '--model', onnx, '--output', 'oy2.npy', '--threads', '2', '--chunk', '5']),
+      run(['average', ...points, '--model', onnx, '--model-runtime', 'onnxruntime-web', '--output', 'oyw.npy', '--threads', '2']),
+      run(['average', '--group', 'SE(3)', '--mode', 'invariant', '--model', onnx, '--model-output', 'summary', '--input', 'pair.npy', '--output', 'oi.npy', '--threads', '2', '--chunk', '7']),
     ]);
     runs.forEach(ok);
     const starts = equalStarts(N, n * 3);
     const [y, gy] = halves((await load('y.npy')).v);
     expect(worst(moved(y), gy, starts)).toBeLessThan(1e-12);
-    const [oy, goy] = halves((await load('oy.npy')).v);
+    const [oy, goy] = halves((await load('oy2.npy')).v);
     expect(worst(moved(oy), goy, starts)).toBeLessThan(1e-5); // a float32 model
+    // a session per worker, chunks of 5: the bits of one session on this thread; the other runtime to float32 round-off
+    expect(bytes('oy2.npy').equals(bytes('oy.npy'))).toBe(true);
+    expect(relativeError((await load('oyw.npy')).v, (await load('oy.npy')).v)).toBeLessThan(1e-6);
     const oi = await load('oi.npy');
     expect(oi.shape).toEqual([2 * N, 4]);
     const [i1, i2] = halves(oi.v);
@@ -421,7 +426,7 @@ describe('errors and exit status', () => {
       [['average', '--group', 'SE(3)', '--mode', 'equivariant', '--output-kind', 'edges', '--input', 'x.npy', '--output', 'o.npy', '--model', 'points.mjs'], /option --output-kind must be vectors or points, got 'edges'/],
       [['average', '--group', 'SO(3)', '--mode', 'equivariant', '--output-kind', 'points', '--input', 'x.npy', '--output', 'o.npy', '--model', 'points.mjs'], /must be vectors, got 'points'/],
       [['average', '--group', 'SE(3)', '--mode', 'invariant', '--output-kind', 'points', '--input', 'x.npy', '--output', 'o.npy', '--model', 'points.mjs'], /--output-kind applies to --mode equivariant/],
-      [['average', '--group', 'SE(3)', '--mode', 'invariant', '--model-output', 'y', '--input', 'x.npy', '--output', 'o.npy', '--model', 'points.mjs'], /--model-input and --model-output apply to \.onnx models/],
+      [['average', '--group', 'SE(3)', '--mode', 'invariant', '--model-output', 'y', '--input', 'x.npy', '--output', 'o.npy', '--model', 'points.mjs'], /--model-input, --model-output and --model-runtime apply to \.onnx models/],
       [['concat', '--output', 'o.npy'], /minframe concat needs the files to join/],
       [['concat', '--output', 'o.npy', 'part-0.npz'], /part-0\.npz: join \.npz files into an \.npz output/],
     ];
@@ -441,6 +446,7 @@ describe('errors and exit status', () => {
     await save('down-offsets.npy', 'int32', [4], [0, 5, 4, offsets[sizes.length]]);
     await save('negative.npy', 'int32', [2], [5, -1]);
     writeFileSync(at('cut.npy'), bytes('x.npy').subarray(0, 1000));
+    writeFileSync(at('broken.onnx'), readFileSync(onnx).subarray(0, 300));
     const other = await NpzWriter.create(at('other.npz'), [{ name: 'errors', dtype: 'int32', shape: [2] }]);
     await other.write('errors', [0, 1]);
     await other.commit();
@@ -464,6 +470,7 @@ describe('errors and exit status', () => {
       [avg('broken.mjs'), /broken\.mjs: cannot load the model module: Unexpected token/],
       [avg('nodefault.mjs'), /nodefault\.mjs: a model module must `export default` the model function/],
       [avg(onnx, ['--model-output', 'energy']), /model\.onnx has no output 'energy'; its outputs: points, summary/],
+      [avg('broken.onnx'), /minframe: broken\.onnx: cannot load as an ONNX model: /],
       [['concat', '--output', 'bad.npy', 'x.npy', 'rows.npy'], /rows\.npy: float64 of shape \(47, 3\) does not join .*x\.npy's float64 of shape \(24, 8, 3\)/],
       [['concat', '--output', 'bad.npz', 'other.npz', 'data.npz'], /data\.npz: holds the arrays positions, unused, but other\.npz holds errors/],
     ];
@@ -476,16 +483,18 @@ describe('errors and exit status', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('bad.') || f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('a missing onnxruntime-web is a clear error', async () => {
-    // the package without its optional peer: dist/ and build/ beside node_modules holding everything else
+  it('missing ONNX runtimes are a clear error', async () => {
+    // the package without its optional peers: dist/ and build/ beside node_modules holding everything else
     const pkg = at('pkg');
     mkdirSync(join(pkg, 'node_modules'), { recursive: true });
     cpSync(join(root, 'dist/node'), join(pkg, 'dist/node'), { recursive: true });
     cpSync(join(root, 'build'), join(pkg, 'build'), { recursive: true });
-    for (const m of readdirSync(join(root, 'node_modules'))) if (m !== 'onnxruntime-web' && !m.startsWith('.')) symlinkSync(join(root, 'node_modules', m), join(pkg, 'node_modules', m));
-    const r = await run(['average', '--group', 'SE(3)', '--mode', 'equivariant', '--model', onnx, '--input', 'x.npy', '--output', 'nort.npy', '--threads', '0'], {}, join(pkg, 'dist/node/cli.js'));
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/onnxModel\(\) needs the optional peer dependency onnxruntime-web, which cannot be imported .*; install it with npm install onnxruntime-web/);
+    for (const m of readdirSync(join(root, 'node_modules'))) if (!m.startsWith('onnxruntime-') && !m.startsWith('.')) symlinkSync(join(root, 'node_modules', m), join(pkg, 'node_modules', m));
+    const avg = (extra: string[]) => run(['average', '--group', 'SE(3)', '--mode', 'equivariant', '--model', onnx, '--input', 'x.npy', '--output', 'nort.npy', '--threads', '0', ...extra], {}, join(pkg, 'dist/node/cli.js'));
+    const [r, web] = await Promise.all([avg([]), avg(['--model-runtime', 'onnxruntime-web'])]);
+    expect([r.status, web.status]).toEqual([1, 1]);
+    expect(r.stderr).toMatch(/onnxModel\(\) needs one of the optional peer dependencies onnxruntime-node or onnxruntime-web, which cannot be imported \(onnxruntime-node: .*; onnxruntime-web: .*\); install it with npm install onnxruntime-node/);
+    expect(web.stderr).toMatch(/onnxModel\(\) needs the optional peer dependency onnxruntime-web, which cannot be imported .*; install it with npm install onnxruntime-web/);
     expect(existsSync(at('nort.npy'))).toBe(false);
   });
 

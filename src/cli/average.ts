@@ -1,19 +1,16 @@
 /**
  * `minframe average`: a model averaged over the frames of a dataset's inputs —
  * equivariant or invariant — a chunk at a time, through equivariant() / invariant()
- * and their .batch on the engine, for every kind of group. A model module runs on the
- * workers (each loads it once); an ONNX model on this thread.
+ * and their .batch on the engine, for every kind of group. The model, a module or an
+ * ONNX file, runs on the workers (each loads it once, an ONNX model as one session).
  */
 import { optionRangeError } from '../errors.js';
-import {
-  equivariant, invariant, InputTypeError,
-  type BatchModel, type Model,
-} from '../index.js';
+import { equivariant, invariant, InputTypeError } from '../index.js';
 import { NpyWriter, NpzWriter, type Output } from '../io/index.js';
 import { choice, parseOptions, required } from './args.js';
 import { slicedShape, type ChunkBatch } from './dataset.js';
 import { JOB_HELP, JOB_VALUES, jobOptions, runJob } from './job.js';
-import { loadModel } from './models.js';
+import { modelUrl } from './models.js';
 
 export const AVERAGE_USAGE = `usage: minframe average --group SPEC --mode equivariant|invariant --model MODEL
                         --input FILE --output FILE [options]
@@ -30,9 +27,11 @@ equivariant or invariant), a chunk at a time.
                      the n×n canonical adjacency, d = n); with \`export const batchModel =
                      true\` it takes the stacked batch { data, dim, offsets, count } instead;
                      or an .onnx file: float32 input [batch, n, d], output [batch, n, k]
-                     (equivariant) or [batch, k] (invariant)
+                     (equivariant) or [batch, k] (invariant), one session per worker
   --model-input NAME, --model-output NAME
                      the ONNX input and output to use (default: the first of each)
+  --model-runtime R  the ONNX runtime: onnxruntime-node or onnxruntime-web (default: the
+                     first of the two that is installed)
 ${JOB_HELP}
 
 The output is float64. Equivariant vectors and points: laid out as the input; nodes:
@@ -124,13 +123,8 @@ function placeOutputs(ys: (ArrayLike<number> | null)[], units: number[], errors:
   return { values, units: total, errors };
 }
 
-/** A batch model as a model on one input (for invariant averaging, which calls its model per input). */
-function oneAtATime(model: BatchModel): Model {
-  return (x, { n, d }) => model({ data: x, dim: d, offsets: Int32Array.of(0, n), count: 1 });
-}
-
 export function averageCommand(argv: readonly string[], env: Record<string, string | undefined>): () => Promise<void> {
-  const p = parseOptions(argv, 'average', { values: [...JOB_VALUES, '--mode', '--output-kind', '--model', '--model-input', '--model-output'], flags: ['--quiet'] });
+  const p = parseOptions(argv, 'average', { values: [...JOB_VALUES, '--mode', '--output-kind', '--model', '--model-input', '--model-output', '--model-runtime'], flags: ['--quiet'] });
   if (p.flags.has('--help')) return async () => console.log(AVERAGE_USAGE);
   const opts = jobOptions(p, 'average', env);
   const mode = choice(p, '--mode', ['equivariant', 'invariant'] as const, undefined);
@@ -142,66 +136,60 @@ export function averageCommand(argv: readonly string[], env: Record<string, stri
   if (mode === 'invariant' && p.values.has('--output-kind')) throw optionRangeError('--output-kind applies to --mode equivariant');
   const kind = choice(p, '--output-kind', kinds, kinds[0])!;
   const modelFile = required(p, '--model', 'average');
-  const names = { input: p.values.get('--model-input'), output: p.values.get('--model-output') };
-  if ((names.input !== undefined || names.output !== undefined) && !/\.onnx$/i.test(modelFile)) throw optionRangeError('--model-input and --model-output apply to .onnx models');
+  const onnx = { input: p.values.get('--model-input'), output: p.values.get('--model-output'), runtime: choice(p, '--model-runtime', ['onnxruntime-node', 'onnxruntime-web'] as const, undefined) };
+  if (Object.values(onnx).some((v) => v !== undefined) && !/\.onnx$/i.test(modelFile)) throw optionRangeError('--model-input, --model-output and --model-runtime apply to .onnx models');
 
   return async () => {
-    const loaded = await loadModel(modelFile, names);
-    try {
-      await runJob<ChunkOut>(opts, 'average', async ({ ds, engine, first, end, outputs, failures }) => {
-        const m = end - first;
-        const state = { k: null as number | null };
-        const fixed = mode === 'equivariant' && !graphs;
-        const lead = mode === 'invariant' ? [m] : ds.n !== null ? [m, ...(kind === 'edges' ? [ds.n, ds.n] : [ds.n])] : [ds.items[end] - ds.items[first]];
-        const out = fixed ? outputs.add(await NpyWriter.create(opts.output, 'float64', slicedShape(ds, first, end))) : outputs.add(new WidthOutput(opts.output, lead, () => state.k));
-        const frames = opts.frames === null ? null : outputs.add(await NpzWriter.create(opts.frames, [{ name: 'errors', dtype: 'int32', shape: [m] }]));
-        let compute: (batch: ChunkBatch) => Promise<ChunkOut>;
-        if (mode === 'equivariant') {
-          const options = { engine, tol: opts.tol, output: kind };
-          // graph groups run their model once per input: a batch model (ONNX) then gets batches of one
-          const f = loaded.batchModel && !(graphs && loaded.local)
-            ? equivariant(G as never, loaded.model as BatchModel, { ...options, batchModel: true })
-            : equivariant(G, graphs && loaded.batchModel && loaded.local ? oneAtATime(loaded.model as BatchModel) : (loaded.model as Model), options);
-          compute = async (batch) => {
-            const r = await f.batch(batch, { errors: 'status' });
-            if (fixed) return { values: r.data, units: r.count, errors: r.errors };
-            // graphs: k is the model's, learned from the first chunk with an output
-            const units = r.offsets[r.count];
-            if (r.errors.every((e) => e !== null)) return { values: null, units, errors: r.errors };
-            state.k ??= r.width;
-            if (r.width !== state.k) throw optionRangeError(`the model returned ${r.width} values per ${kind === 'edges' ? 'vertex pair' : 'vertex'} in one chunk and ${state.k} in another; outputs must have one width k`);
-            return { values: r.data, units, errors: r.errors };
-          };
-        } else {
-          const f = loaded.batchModel && loaded.local ? invariant(G, oneAtATime(loaded.model as BatchModel), { engine, tol: opts.tol }) : invariant(G, loaded.model as Model<unknown>, { engine, tol: opts.tol });
-          compute = async (batch) => {
-            const r = await f.batch(batch, { errors: 'status' });
-            const errors = r.errors.slice();
-            const ys = r.outputs.map((y, j) => {
-              if (errors[j]) return null;
-              try {
-                return outputValues(y, j);
-              } catch (e) {
-                errors[j] = e as Error;
-                return null;
-              }
-            });
-            return placeOutputs(ys, new Array(r.count).fill(1), errors, state, 'invariant outputs');
-          };
-        }
-        return {
-          compute,
-          async write(r, at) {
-            const codes = await failures.record(r.errors, at);
-            await Promise.all([
-              out instanceof WidthOutput ? out.write(r) : out.write(r.values!),
-              frames?.write('errors', codes),
-            ]);
-          },
+    const model = await modelUrl(modelFile, onnx);
+    await runJob<ChunkOut>(opts, 'average', async ({ ds, engine, first, end, outputs, failures }) => {
+      const m = end - first;
+      const state = { k: null as number | null };
+      const fixed = mode === 'equivariant' && !graphs;
+      const lead = mode === 'invariant' ? [m] : ds.n !== null ? [m, ...(kind === 'edges' ? [ds.n, ds.n] : [ds.n])] : [ds.items[end] - ds.items[first]];
+      const out = fixed ? outputs.add(await NpyWriter.create(opts.output, 'float64', slicedShape(ds, first, end))) : outputs.add(new WidthOutput(opts.output, lead, () => state.k));
+      const frames = opts.frames === null ? null : outputs.add(await NpzWriter.create(opts.frames, [{ name: 'errors', dtype: 'int32', shape: [m] }]));
+      let compute: (batch: ChunkBatch) => Promise<ChunkOut>;
+      if (mode === 'equivariant') {
+        const options = { engine, tol: opts.tol, output: kind };
+        // a batch model says so itself (a module's export, every ONNX model but on graphs, which run it once per input)
+        const f = equivariant(G, model, options);
+        compute = async (batch) => {
+          const r = await f.batch(batch, { errors: 'status' });
+          if (fixed) return { values: r.data, units: r.count, errors: r.errors };
+          // graphs: k is the model's, learned from the first chunk with an output
+          const units = r.offsets[r.count];
+          if (r.errors.every((e) => e !== null)) return { values: null, units, errors: r.errors };
+          state.k ??= r.width;
+          if (r.width !== state.k) throw optionRangeError(`the model returned ${r.width} values per ${kind === 'edges' ? 'vertex pair' : 'vertex'} in one chunk and ${state.k} in another; outputs must have one width k`);
+          return { values: r.data, units, errors: r.errors };
         };
-      });
-    } finally {
-      await loaded.release();
-    }
+      } else {
+        const f = invariant(G, model, { engine, tol: opts.tol });
+        compute = async (batch) => {
+          const r = await f.batch(batch, { errors: 'status' });
+          const errors = r.errors.slice();
+          const ys = r.outputs.map((y, j) => {
+            if (errors[j]) return null;
+            try {
+              return outputValues(y, j);
+            } catch (e) {
+              errors[j] = e as Error;
+              return null;
+            }
+          });
+          return placeOutputs(ys, new Array(r.count).fill(1), errors, state, 'invariant outputs');
+        };
+      }
+      return {
+        compute,
+        async write(r, at) {
+          const codes = await failures.record(r.errors, at);
+          await Promise.all([
+            out instanceof WidthOutput ? out.write(r) : out.write(r.values!),
+            frames?.write('errors', codes),
+          ]);
+        },
+      };
+    });
   };
 }

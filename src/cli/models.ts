@@ -1,35 +1,41 @@
 /**
  * Models for `minframe average`: an ES module whose default export is a model, or
- * an .onnx file through the library's onnxModel adapter.
+ * an .onnx file through the library's onnxModel adapter. Either runs on the engine's
+ * workers, each loading it once by its URL; here it is only checked, so that a bad
+ * model fails before any output is written.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fileError } from '../errors.js';
-import { onnxModel, type BatchModel, type Model } from '../index.js';
+import { onnxModel, type OnnxRuntimeName } from '../index.js';
 
-export interface LoadedModel {
-  /** What equivariant() / invariant() take as the model. */
-  model: Model | BatchModel;
-  /** The model takes stacked batches ({ data, dim, offsets, count }). */
-  batchModel: boolean;
-  /** The model runs on this thread (ONNX); a module's runs on the engine's workers. */
-  local: boolean;
-  release(): Promise<void>;
+/** The ONNX input, output and runtime to use (default: the first input and output, the default runtime). */
+export interface OnnxChoice {
+  input?: string;
+  output?: string;
+  runtime?: OnnxRuntimeName;
 }
 
-/** Load `file`: `.onnx` through onnxModel (`names` picks its input and output), anything else as an ES module. */
-export async function loadModel(file: string, names: { input?: string; output?: string }): Promise<LoadedModel> {
+/**
+ * The URL the wrappers load `file` by, once checked: `.onnx` loaded once through
+ * onnxModel, its `choice` in the URL's fragment (src/models/onnx.ts onnxModelAt);
+ * anything else imported as an ES module with a function as its default export.
+ */
+export async function modelUrl(file: string, choice: OnnxChoice): Promise<URL> {
+  const url = pathToFileURL(resolve(file));
   if (/\.onnx$/i.test(file)) {
-    const m = await onnxModel(file, names);
-    return { model: m, batchModel: true, local: true, release: () => m.release() };
+    await (await onnxModel(file, choice)).release();
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(choice)) if (value !== undefined) params.set(key, value);
+    url.hash = params.toString();
+    return url;
   }
-  let mod: { default?: unknown; batchModel?: unknown };
+  let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(resolve(file)).href)) as typeof mod;
+    mod = (await import(url.href)) as typeof mod;
   } catch (e) {
     throw fileError(file, `cannot load the model module: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
   if (typeof mod.default !== 'function') throw fileError(file, 'a model module must `export default` the model function');
-  // checked here for a clear error; the wrappers load it again in each worker, by its URL
-  return { model: pathToFileURL(resolve(file)) as unknown as Model, batchModel: mod.batchModel === true, local: false, release: async () => {} };
+  return url;
 }

@@ -11,11 +11,12 @@
  * the same bits either way.
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
-import { abortError, describe, inputTypeError, modelError, optionError, toFailure, OptionRangeError, OptionTypeError, type InputErrorInfo, type InputFailure } from '../errors.js';
+import { abortError, describe, inputTypeError, modelError, optionError, optionRangeError, toFailure, FileFormatError, OptionRangeError, OptionTypeError, type InputErrorInfo, type InputFailure } from '../errors.js';
 import type { Kernels } from '../wasm/module.js';
 import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
 import type { Kind } from './index.js';
 import type { GroupOptions } from '../groups.js';
+import { isOnnxHref, onnxModelAt } from '../models/onnx.js';
 
 type Awaitable<T> = T | Promise<T>;
 type Values = Float64Array | Float32Array | ArrayLike<number>;
@@ -293,19 +294,36 @@ function compact(f: Framed, valid: number[], calls: (i: number) => number, dim: 
 
 const one = () => 1;
 
-/** A module model: its default export, and whether it takes stacked batches (`export const batchModel = true`). */
+/**
+ * A module model: its default export, and whether it takes stacked batches (`export
+ * const batchModel = true`); or an ONNX model, a batch model that also runs on one
+ * input (`single`).
+ */
 export interface LoadedModel {
   model: Model | BatchModel;
   batchModel: boolean;
+  single?: boolean;
+}
+
+/**
+ * How a loaded model is called for `kind`: stacked, if it asks to be, unless it runs
+ * on one input too and the kind (graphs) calls its model per input. invariant() calls
+ * its model once per input, so a module that only takes stacked batches is refused.
+ */
+export function howFor(how: Averaging, m: LoadedModel, kind: Kind, href: string): Averaging {
+  if (how.mode === 'invariant' && m.batchModel && !m.single) {
+    throw optionRangeError(`the model module ${href} exports batchModel = true, but invariant() calls its model once per input (x, { n, d }); export a per-input model`);
+  }
+  return { ...how, batchModel: how.batchModel || (m.batchModel && !(m.single && kind.name === 'graph')) };
 }
 
 const loaded = new Map<string, Promise<LoadedModel>>();
 
-/** Load the ES module at `href` once per thread; its default export is the model. */
+/** Load the model at `href` once per thread: an ONNX file (src/models/onnx.ts onnxModelAt), or an ES module whose default export is the model. */
 export function loadModel(href: string): Promise<LoadedModel> {
   let p = loaded.get(href);
   if (!p) {
-    p = import(/* @vite-ignore */ href).then((m: { default?: unknown; batchModel?: unknown }) => {
+    p = isOnnxHref(href) ? onnxModelAt(href).then((model) => ({ model, batchModel: true, single: true })) : import(/* @vite-ignore */ href).then((m: { default?: unknown; batchModel?: unknown }) => {
       if (typeof m.default !== 'function') throw optionError(`the model module ${href} must have a function as its default export, got ${describe(m.default)}`);
       if (m.batchModel !== undefined && typeof m.batchModel !== 'boolean') throw optionError(`the model module ${href} exports batchModel = ${String(m.batchModel)}; it must be true or false`);
       return { model: m.default as Model, batchModel: m.batchModel === true };
@@ -343,17 +361,18 @@ export interface AverageReply {
    * What failed the whole chunk, as inline it fails the whole call: a bad option
    * (a model module that cannot be loaded, a batch model for graphs), or an input's
    * error (a batch model that threw or returned the wrong thing; input: its index
-   * in the chunk).
+   * in the chunk), or a model file that cannot be read or loaded.
    */
-  thrown?: { option: 'type' | 'range'; rule: string } | { input: number; failure: InputFailure };
+  thrown?: { option: 'type' | 'range'; rule: string } | { input: number; failure: InputFailure } | { file: string; problem: string };
 }
 
 /** The worker side of a module model: frames of the chunk, the model, the average, all here. */
 export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k: Kernels, run: (task: Task, k: Kernels) => unknown): Promise<AverageReply> {
   try {
-    const { model, batchModel } = await loadModel(task.model);
+    const m = await loadModel(task.model);
+    const { model } = m;
     const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
-    const how = { ...task.how, batchModel: task.how.batchModel || batchModel };
+    const how = howFor(task.how, m, kind, task.model);
     const options: CallOptions = { errors: 'status' };
     const reply: AverageReply = { failures: [], warnings: f.warnings };
     if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
@@ -369,8 +388,9 @@ export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k:
   }
 }
 
-/** A chunk's failure as plain data; anything but a bad option or an input's error (a trap, a bug) is re-thrown (toFailure). */
+/** A chunk's failure as plain data; anything but a bad option, a bad model file or an input's error (a trap, a bug) is re-thrown (toFailure). */
 function thrownOf(e: unknown): NonNullable<AverageReply['thrown']> {
   if (e instanceof OptionTypeError || e instanceof OptionRangeError) return { option: e instanceof TypeError ? 'type' : 'range', rule: e.message.replace(/^minframe: /, '') };
+  if (e instanceof FileFormatError) return { file: e.file, problem: e.message.slice(`minframe: ${e.file}: `.length) };
   return { input: (e as InputErrorInfo).input, failure: toFailure(e) };
 }

@@ -2,11 +2,14 @@
  * The browser test's page (built by esbuild in test/browser.test.ts; 'minframe' is
  * the browser bundle, served next to this page). It exposes `run(scenario)`, which
  * canonicalizes the seeded batch on 2 Web Workers and reports the result's bytes,
- * then does the same for graphs and for module models.
+ * and `runModels()`, which averages a batch by module models (per input, batch,
+ * invariant) and by the ONNX
+ * fixture on 2 Web Workers (onnxruntime-web named by the URL of its ES module, served
+ * under ort/) and the ONNX fixture on the page's thread.
  */
 import { createEngine, equivariant, invariant, type Engine } from 'minframe';
 import { denseBatch, graphBatch } from '../batches.js';
-import { BROWSER_BATCH, BROWSER_GRAPHS } from './params.js';
+import { BROWSER_BATCH, BROWSER_GRAPHS, BROWSER_MODELS } from './params.js';
 
 /** Every live Web Worker the engine started, with its replies, to see which ran tasks. */
 const replies = new Map<Worker, number>();
@@ -73,33 +76,6 @@ async function runGraphs() {
   }
 }
 
-/**
- * Module models on 2 workers (test/fixtures/models/, served under models/): each
- * worker imports the module and averages its own chunks. The bytes of the per-input
- * and batch models' equivariant outputs and of the invariant outputs, and which
- * workers ran.
- */
-async function runModels() {
-  const engine = await createEngine({ threads: 2, chunkSize: 100 });
-  try {
-    await allWorkersReady();
-    const before = new Map(replies);
-    const model = (name: string) => new URL(`models/${name}.mjs`, location.href);
-    const perInput = await equivariant(group, model('sine'), { engine }).batch(batch);
-    const stacked = await equivariant(group, model('stacked'), { engine }).batch(batch);
-    const inv = await invariant(group, model('sine'), { engine }).batch(batch);
-    const outputs = inv.outputs as Float64Array[];
-    const flat = new Float64Array(outputs.reduce((s, v) => s + v.length, 0));
-    outputs.reduce((at, v) => (flat.set(v, at), at + v.length), 0);
-    return {
-      workersThatRan: [...replies].filter(([w, k]) => k > (before.get(w) ?? 0)).length,
-      arrays: { perInput: base64(perInput.data), stacked: base64(stacked.data), invariant: base64(flat) },
-    };
-  } finally {
-    await engine.close();
-  }
-}
-
 async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
   const engine = await createEngine({ threads: 2, chunkSize: scenario === 'plain' ? undefined : 20 });
   try {
@@ -111,7 +87,6 @@ async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
     const r = await engine.canonicalize(group, batch);
     return {
       graphs: scenario === 'plain' ? await runGraphs() : null,
-      models: scenario === 'plain' ? await runModels() : null,
       interrupted,
       crossOriginIsolated: globalThis.crossOriginIsolated,
       threads: engine.threads,
@@ -124,4 +99,33 @@ async function run(scenario: 'plain' | 'abort' | 'fault' = 'plain') {
   }
 }
 
-Object.assign(globalThis, { run });
+async function runModels() {
+  const engine = await createEngine({ threads: 2, chunkSize: BROWSER_MODELS.chunkSize });
+  try {
+    await allWorkersReady();
+    const before = new Map(replies);
+    const { group, count, n, seed } = BROWSER_MODELS;
+    const b = denseBatch(count, n, seed);
+    const ort = new URL('ort/ort.wasm.min.mjs', location.href);
+    const onnx = new URL(`model.onnx#runtime=${encodeURIComponent(ort.href)}`, location.href);
+    const module = await equivariant(group, new URL('sine.mjs', location.href), { engine }).batch(b);
+    const stacked = await equivariant(group, new URL('stacked.mjs', location.href), { engine }).batch(b);
+    const inv = (await invariant(group, new URL('sine.mjs', location.href), { engine }).batch(b)).outputs as Float64Array[];
+    const flat = new Float64Array(inv.reduce((s, v) => s + v.length, 0));
+    inv.reduce((at, v) => (flat.set(v, at), at + v.length), 0);
+    const workers = await equivariant(group, onnx, { engine }).batch(b);
+    const inline = await equivariant(group, onnx).batch(b);
+    return {
+      workersThatRan: [...replies].filter(([w, k]) => k > (before.get(w) ?? 0)).length,
+      module: base64(module.data),
+      stacked: base64(stacked.data),
+      invariant: base64(flat),
+      onnx: base64(workers.data),
+      onnxInline: base64(inline.data),
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+Object.assign(globalThis, { run, runModels });

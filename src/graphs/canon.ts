@@ -7,8 +7,9 @@
  * P[i][labeling[i]] = 1). Generators map v ↦ g[v]. Isomorphic inputs (same vertex
  * colour ids, same edge colour ids) get identical canonical forms.
  */
-import { describe, inputRangeError, inputTypeError, optionError } from '../errors.js';
+import { describe, inputRangeError, inputTypeError, internalError, optionError } from '../errors.js';
 import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
+import { labelReduced, type Core, type Graph, type Labeled } from './reduce.js';
 
 /** CSR adjacency: neighbours of v are col[rowPtr[v] .. rowPtr[v+1]). */
 export interface CSR {
@@ -230,7 +231,8 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   const rowPtr = Int32Array.from(rp as ArrayLike<number>);
   const col = new Int32Array(m);
   const ecol = new Int32Array(m);
-  const seen = new Map<number, number>(); // i*n+j → colour
+  // rows: bounds, loops, repeats (a stamp per row); then symmetry, O(n + m)
+  const stamp = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
@@ -240,32 +242,88 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
       const c = ec === undefined ? 1 : ec[e];
       checkInt(input, `edgeColors[${e}]`, c);
       if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
-      if (seen.has(i * n + j)) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
-      seen.set(i * n + j, c);
+      if (stamp[j] === i) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
+      stamp[j] = i;
       col[e] = j;
       ecol[e] = c;
     }
   }
+  if (!symmetricCSR(n, rowPtr, col, ecol)) throw asymmetricCSR(n, rowPtr, col, ecol, input);
+  return { rowPtr, col, ecol, entries: m };
+}
+
+/**
+ * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c):
+ * each row j against the entries that point to j, which must be as many.
+ */
+function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array): boolean {
+  const m = rowPtr[n];
+  const inStart = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) inStart[col[e] + 1]++;
+  for (let j = 0; j < n; j++) {
+    inStart[j + 1] += inStart[j];
+    if (inStart[j + 1] - inStart[j] !== rowPtr[j + 1] - rowPtr[j]) return false;
+  }
+  const fill = inStart.slice(0, n);
+  const from = new Int32Array(m);
+  const colour = new Int32Array(m);
+  for (let i = 0; i < n; i++) {
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const k = fill[col[e]]++;
+      from[k] = i;
+      colour[k] = ecol[e];
+    }
+  }
+  const mark = new Int32Array(n);
+  const stamp = new Int32Array(n).fill(-1);
+  for (let j = 0; j < n; j++) {
+    for (let e = rowPtr[j]; e < rowPtr[j + 1]; e++) {
+      stamp[col[e]] = j;
+      mark[col[e]] = ecol[e];
+    }
+    for (let k = inStart[j]; k < inStart[j + 1]; k++) if (stamp[from[k]] !== j || mark[from[k]] !== colour[k]) return false;
+  }
+  return true;
+}
+
+/** The error for the first entry (row-major) whose reverse is missing or of another colour. */
+function asymmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array, input: number): RangeError {
+  const seen = new Map<number, number>(); // i·n + j → colour
+  for (let i = 0; i < n; i++) for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) seen.set(i * n + col[e], ecol[e]);
   for (const [key, c] of seen) {
     const i = Math.floor(key / n);
     const j = key - i * n;
     const back = seen.get(j * n + i);
-    if (back !== c) throw inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${c}, A[${j}][${i}] = ${back ?? 0})`);
+    if (back !== c) return inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${c}, A[${j}][${i}] = ${back ?? 0})`);
   }
-  return { rowPtr, col, ecol, entries: m };
+  throw internalError('asymmetricCSR called on a symmetric graph');
 }
-
 
 /** Generator slots of a graph on a packing's first run (see GENERATOR_ROOM). */
 const generatorRoom = (n: number, all: boolean) => n * (all ? n - 1 : Math.min(n - 1, GENERATOR_ROOM));
+
+/** How packGraphs runs: hand back reducible graphs (canon_label's CANON_CHECK), build canonical forms. */
+export interface PackMode {
+  check: boolean;
+  forms: boolean;
+}
+
+const PUBLIC: PackMode = { check: true, forms: true };
+/** The irreducible graphs of src/graphs/reduce.ts: searched, no forms. */
+const CORE: PackMode = { check: false, forms: false };
+/** canon_label's CANON_CHECK flag (assembly/canon/search.ts). */
+const CANON_CHECK = 1;
+/** ngens value of a graph canon_label handed back. */
+const REDUCIBLE = -2;
 
 /**
  * Checked graphs laid out in the arena for canon_label: `run` labels them all in
  * one call (repeatable: the bench times it alone), `read` builds the results, all
  * of them views into one copy out of WASM memory (so callers pack a large batch in
- * slices: see labelChecked).
+ * slices: see labelChecked), null for the graphs the kernel handed back, which
+ * `reducible` gives as CSR for src/graphs/reduce.ts.
  */
-export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false): { run: () => void; read: () => CanonicalLabeling[]; refine: () => Int32Array[]; overflowed: () => number[] } {
+export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false, mode: PackMode = PUBLIC): { run: () => void; read: () => (CanonicalLabeling | null)[]; refine: () => Int32Array[]; overflowed: () => number[]; reducible: () => { g: number; graph: Graph }[] } {
   const x = k.exports;
   const count = graphs.length;
   let total = 0;
@@ -274,11 +332,9 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   let maxE = 0;
   let maxDense = 0;
   let genTotal = 0;
-  let forms = 0;
   for (const { n, entries: m, dense } of graphs) {
     total += n;
     entries += m;
-    forms += n * n;
     genTotal += generatorRoom(n, allGenerators);
     maxN = Math.max(maxN, n);
     maxE = Math.max(maxE, m);
@@ -294,17 +350,17 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   const pDense = arena.alloc(maxDense * 4);
   // (usize results past 2^31 read as negative i32 in JS)
   const pWork = arena.alloc(x.canon_work(maxN, maxE) >>> 0);
-  // the results, back to back in the order of the copy out: labelings, canonical
-  // colours, orbits, canonical forms, generators (compacted by read)
-  const pLab = arena.alloc((3 * total + forms + genTotal) * 4);
-  const pColours = pLab + total * 4;
-  const pOrb = pColours + total * 4;
-  const pForms = pOrb + total * 4;
-  const pGens = pForms + forms * 4;
   const pSizes = arena.alloc(total * 4);
   const pNgens = arena.alloc(count * 4);
+  // the results, back to back in the order of the copy out: labelings, canonical
+  // colours, orbits, generators (compacted by read), then the canonical forms of
+  // the graphs searched (allocated by read, once it knows which)
+  const pLab = arena.alloc((3 * total + genTotal) * 4);
+  const pColours = pLab + total * 4;
+  const pOrb = pColours + total * 4;
+  const pGens = pOrb + total * 4;
   // one view of the whole memory: no allocation above this point grows it
-  const heap = new Int32Array(arena.memory.buffer);
+  let heap = new Int32Array(arena.memory.buffer);
   // (>>>: pointers may pass 2^31)
   const at = (ptr: number) => ptr >>> 2;
   let v0 = 0;
@@ -332,7 +388,8 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   heap[at(pVoff) + count] = total;
   heap[at(pGenOff) + count] = genTotal;
   heap[at(pRow) + total] = e;
-  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
+  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens, mode.check ? CANON_CHECK : 0);
+  const searched = (g: number) => heap[at(pNgens) + g] !== REDUCIBLE;
   /**
    * Results: the forms and colours are completed in WASM memory, the generators
    * moved down behind each other, and everything copied out in one piece, of which
@@ -340,32 +397,45 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
    * allocation each, several times the search of a small graph.
    */
   const read = () => {
-    x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
+    let forms = 0;
+    if (mode.forms) for (let g = 0; g < count; g++) if (searched(g)) forms += graphs[g].n ** 2;
+    const pForms = arena.alloc(forms * 4);
+    heap = new Int32Array(arena.memory.buffer);
+    if (forms > 0) x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pNgens, pWork, pForms);
     let form = at(pForms);
     let gen = at(pGens);
     for (let g = 0; g < count; g++) {
-      const { n, colors, loops, arcs } = graphs[g];
+      const c = graphs[g];
+      const n = c.n;
       const lab = at(pLab) + heap[at(pVoff) + g];
       const colour = lab + total;
-      for (let i = 0; i < n; i++) heap[colour + i] = colors === null ? 0 : colors[heap[lab + i]];
-      if (loops !== null) for (let i = 0; i < n; i++) heap[form + i * n + i] = loops[heap[lab + i]];
-      // the kernel's form holds pair codes: a digraph's form is read from its arcs
-      if (arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) heap[form + i * n + j] = arcs[heap[lab + i] * n + heap[lab + j]];
-      form += n * n;
+      if (!searched(g)) continue;
+      for (let i = 0; i < n; i++) heap[colour + i] = c.colors === null ? 0 : c.colors[heap[lab + i]];
+      if (mode.forms) {
+        finishForm(c, heap.subarray(lab, lab + n), heap.subarray(form, form + n * n));
+        form += n * n;
+      }
       // (ngens = −1: no room; overflowed() has the graph labeled again)
       const len = Math.max(0, heap[at(pNgens) + g]) * n;
       const from = at(pGens) + heap[at(pGenOff) + g];
       if (from !== gen) heap.copyWithin(gen, from, from + len);
       gen += len;
     }
-    const copy = heap.slice(at(pLab), gen);
+    // the generators' end to the forms' start holds nothing: copy the two parts
+    const copy = new Int32Array(gen - at(pLab) + forms);
+    copy.set(heap.subarray(at(pLab), gen));
+    copy.set(heap.subarray(at(pForms), at(pForms) + forms), gen - at(pLab));
     const base = (p: number) => at(p) - at(pLab);
-    const out: CanonicalLabeling[] = new Array(count);
-    form = base(pForms);
+    const out: (CanonicalLabeling | null)[] = new Array(count);
+    form = gen - at(pLab);
     gen = base(pGens);
     for (let g = 0; g < count; g++) {
       const n = graphs[g].n;
       const v0 = heap[at(pVoff) + g];
+      if (!searched(g)) {
+        out[g] = null;
+        continue;
+      }
       // |Aut| as a number while exact, in bigint past 2^53
       let size = 1;
       let big: bigint | null = null;
@@ -380,14 +450,14 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       out[g] = {
         n,
         labeling: copy.subarray(v0, v0 + n),
-        canonical: copy.subarray(form, form + n * n),
+        canonical: mode.forms ? copy.subarray(form, form + n * n) : NO_FORM,
         canonicalColors: copy.subarray(base(pColours) + v0, base(pColours) + v0 + n),
         orbits: copy.subarray(base(pOrb) + v0, base(pOrb) + v0 + n),
         generators,
         size: big === null ? size : Number(big),
         sizeExact: big ?? BigInt(size),
       };
-      form += n * n;
+      if (mode.forms) form += n * n;
     }
     return out;
   };
@@ -400,10 +470,102 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   /** Graphs whose generators did not fit (ngens = −1): label them again with allGenerators. */
   const overflowed = () => {
     const out: number[] = [];
-    for (let g = 0; g < count; g++) if (heap[at(pNgens) + g] < 0) out.push(g);
+    for (let g = 0; g < count; g++) if (heap[at(pNgens) + g] === -1) out.push(g);
     return out;
   };
-  return { run, read, refine, overflowed };
+  /** The graphs handed back, as the kernel saw them (CSR from 0, kernel colours). */
+  const reducible = () => {
+    const out: { g: number; graph: Graph }[] = [];
+    for (let g = 0; g < count; g++) {
+      if (searched(g)) continue;
+      const v0 = heap[at(pVoff) + g];
+      const n = graphs[g].n;
+      const e0 = heap[at(pRow) + v0];
+      const rowPtr = Int32Array.from(heap.subarray(at(pRow) + v0, at(pRow) + v0 + n + 1), (r) => r - e0);
+      const m = rowPtr[n];
+      out.push({
+        g,
+        graph: {
+          n,
+          rowPtr,
+          col: heap.slice(at(pCol) + e0, at(pCol) + e0 + m),
+          ecol: heap.slice(at(pEcol) + e0, at(pEcol) + e0 + m),
+          vcol: heap.slice(at(pVcol) + v0, at(pVcol) + v0 + n),
+        },
+      });
+    }
+    return out;
+  };
+  return { run, read, refine, overflowed, reducible };
+}
+
+/** The canonical form of the internal (CORE) runs, which build none. */
+const NO_FORM = new Int32Array(0);
+
+/**
+ * A canonical form as the kernel leaves it (edge colours of the CSR, zero
+ * diagonal) made the input's: loop colours on the diagonal, a digraph's arcs.
+ */
+function finishForm(c: Checked, lab: Int32Array, form: Int32Array): void {
+  const { n, loops, arcs } = c;
+  if (loops !== null) for (let i = 0; i < n; i++) form[i * n + i] = loops[lab[i]];
+  // the kernel's form holds pair codes: a digraph's form is read from its arcs
+  if (arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) form[i * n + j] = arcs[lab[i] * n + lab[j]];
+}
+
+/** The result for a graph labelled by src/graphs/reduce.ts; canonical form and generators made on first read. */
+function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
+  const n = c.n;
+  const sizeExact = product(l.factors);
+  let form: Int32Array | null = null;
+  let gens: Int32Array[] | null = null;
+  return {
+    n,
+    labeling: l.lab,
+    get canonical() {
+      if (form === null) {
+        form = new Int32Array(n * n);
+        const pos = new Int32Array(n);
+        for (let i = 0; i < n; i++) pos[l.lab[i]] = i;
+        for (let i = 0; i < n; i++) {
+          const v = l.lab[i];
+          for (let e = g.rowPtr[v]; e < g.rowPtr[v + 1]; e++) form[i * n + pos[g.col[e]]] = g.ecol[e];
+        }
+        finishForm(c, l.lab, form);
+      }
+      return form;
+    },
+    canonicalColors: Int32Array.from(l.lab, (v) => (c.colors === null ? 0 : c.colors[v])),
+    orbits: l.orbits,
+    get generators() {
+      return (gens ??= l.gens.map((s) => {
+        const p = Int32Array.from({ length: n }, (_, i) => i);
+        for (let j = 0; j < s.length; j += 2) p[s[j]] = s[j + 1];
+        return p;
+      }));
+    },
+    size: Number(sizeExact),
+    sizeExact,
+  };
+}
+
+/** The product of many small factors, as a balanced tree of bigint products. */
+function product(factors: readonly (number | bigint)[]): bigint {
+  const parts: bigint[] = [];
+  let acc = 1;
+  for (const f of factors) {
+    if (typeof f === 'bigint') parts.push(f);
+    else if (acc * f <= Number.MAX_SAFE_INTEGER) acc *= f;
+    else {
+      parts.push(BigInt(acc));
+      acc = f;
+    }
+  }
+  parts.push(BigInt(acc));
+  while (parts.length > 1) {
+    for (let i = 0; i + 1 < parts.length; i++) parts.splice(i, 2, parts[i] * parts[i + 1]);
+  }
+  return parts[0];
 }
 
 /**
@@ -435,21 +597,37 @@ export function labelChecked(graphs: Checked[], k: Kernels = kernels()): Canonic
   return out;
 }
 
-function labelSlice(graphs: Checked[], k: Kernels): CanonicalLabeling[] {
+function labelSlice(graphs: Checked[], k: Kernels, mode: PackMode = PUBLIC): CanonicalLabeling[] {
   const out = withArena(k, 'canon_label', (arena) => {
-    const batch = packGraphs(k, arena, graphs);
+    const batch = packGraphs(k, arena, graphs, false, mode);
     batch.run();
-    return { results: batch.read(), overflowed: batch.overflowed() };
+    return { results: batch.read(), overflowed: batch.overflowed(), reducible: batch.reducible() };
   });
   if (out.overflowed.length > 0) {
     const again = withArena(k, 'canon_label', (arena) => {
-      const batch = packGraphs(k, arena, out.overflowed.map((g) => graphs[g]), true);
+      const batch = packGraphs(k, arena, out.overflowed.map((g) => graphs[g]), true, mode);
       batch.run();
       return batch.read();
     });
     out.overflowed.forEach((g, i) => (out.results[g] = again[i]));
   }
-  return out.results;
+  const core = coreOf(k);
+  for (const { g, graph } of out.reducible) out.results[g] = reducedResult(graphs[g], graph, labelReduced(graph, core));
+  return out.results as CanonicalLabeling[];
+}
+
+/** The search kernel as reduce.ts's Core: one irreducible graph, generators as moved points. */
+function coreOf(k: Kernels): Core {
+  return (g) => {
+    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n] };
+    const r = labelSlice([c], k, CORE)[0];
+    const gens = r.generators.map((p) => {
+      const moved: number[] = [];
+      for (let v = 0; v < g.n; v++) if (p[v] !== v) moved.push(v, p[v]);
+      return Int32Array.from(moved);
+    });
+    return { lab: r.labeling, orbits: r.orbits, factors: [r.sizeExact], gens };
+  };
 }
 
 /** Each graph of an array checked, its index the input's. */

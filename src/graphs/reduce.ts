@@ -1,0 +1,542 @@
+/**
+ * Canonical labeling without search for the structure that makes individualization–
+ * refinement slow (docs/architecture.md): twins, disconnected graphs and trees. Each
+ * reduction is exact and a function of the isomorphism class alone, so isomorphic
+ * graphs still get identical canonical forms; what no reduction applies to (a
+ * connected, twin-free graph with a cycle) goes to the search kernel (`core`).
+ *
+ * - Twins: u, v are twins when the transposition (u v) is an automorphism (equal
+ *   colours, equal neighbourhoods with edge colours, up to each other). Twinhood is
+ *   an equivalence relation (a conjugate of a transposition in Aut is one), its
+ *   classes are cliques of one edge colour or independent sets, and the classes
+ *   are permuted as blocks by every automorphism. So Aut(G) is ∏ S(|K|) extended
+ *   by the automorphisms of the quotient graph (one vertex per class, coloured by
+ *   (colour, |K|, kind, inner edge colour)): |Aut| gains |K|! per class, the
+ *   quotient's generators lift block by block, and each class is placed in
+ *   consecutive positions (the quotient is labelled again, since new twins may
+ *   appear).
+ * - Components: each is labelled alone and they are ordered by their certificates
+ *   (the canonical form with colours); m isomorphic components give the wreath
+ *   product Aut(C) ≀ S(m): a factor m!, generators of one copy and swaps of
+ *   consecutive copies, orbits joined across copies position by position.
+ * - Trees: rooted at the centre (or the central edge), encoded bottom up by level,
+ *   each vertex by the rank among its level of (colour, colours of the edge to its
+ *   parent, sorted codes of its children) (Aho, Hopcroft & Ullman 1974, with
+ *   colours). The canonical order is the preorder with children sorted by code;
+ *   |Aut| is the product of k! over the groups of k equal children of each vertex;
+ *   orbits are the classes of equal code paths from the root; generators swap equal
+ *   sibling subtrees, at one vertex per orbit (an iterated wreath product).
+ */
+
+/** A graph as the reductions see it: CSR rows from 0, both directions of each edge, colour ids. */
+export interface Graph {
+  n: number;
+  rowPtr: Int32Array;
+  col: Int32Array;
+  /** Edge colour of each entry as seen from its row (non-zero). */
+  ecol: Int32Array;
+  /** Vertex colour ids; lower ids come first canonically. */
+  vcol: Int32Array;
+}
+
+/** A labeling: lab[i] = vertex at position i; orbits[v] = smallest vertex of v's orbit. */
+export interface Labeled {
+  lab: Int32Array;
+  orbits: Int32Array;
+  /** |Aut| = the product of these (small integers, or bigints). */
+  factors: (number | bigint)[];
+  /** Generators as the pairs (v, g(v)) of their moved points, back to back. */
+  gens: Int32Array[];
+}
+
+/** The labeling of a graph no reduction applies to (the search kernel). */
+export type Core = (g: Graph) => Labeled;
+
+/** Canonical labeling of g with twins, components and trees reduced. */
+export function labelReduced(g: Graph, core: Core): Labeled {
+  if (g.n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: [], gens: [] };
+  const t = twins(g);
+  if (t !== null) return expandTwins(t, labelReduced(t.quotient, core));
+  const c = components(g);
+  if (c.count > 1) return joinComponents(g, c, core);
+  if (g.rowPtr[g.n] === 2 * (g.n - 1)) return labelTree(g);
+  return core(g);
+}
+
+/** Two 32-bit words per (vertex, colour) entry, summed into neighbourhood hashes. */
+function word1(w: number, c: number): number {
+  let h = Math.imul(w + 1, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return h ^ (h >>> 12);
+}
+function word2(w: number, c: number): number {
+  let h = Math.imul(w + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(c, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 16), 0x165667b1);
+  return h ^ (h >>> 13);
+}
+
+interface Twins {
+  /** Vertex → class (classes numbered by their smallest vertex). */
+  cls: Int32Array;
+  /** Members of class i: members[start[i] .. start[i + 1]), ascending. */
+  start: Int32Array;
+  members: Int32Array;
+  quotient: Graph;
+}
+
+/**
+ * The twin classes of g, or null when all are singletons. Candidates come from
+ * neighbourhood hashes (equal for twins) and each is confirmed exactly against its
+ * class's first vertex, so a collision costs time, never a wrong class.
+ */
+function twins(g: Graph): Twins | null {
+  const { n, rowPtr, col, ecol, vcol } = g;
+  const h1 = new Int32Array(n);
+  const h2 = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    let a = 0;
+    let b = 0;
+    for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) {
+      a = (a + word1(col[e], ecol[e])) | 0;
+      b = (b + word2(col[e], ecol[e])) | 0;
+    }
+    h1[v] = a;
+    h2[v] = b;
+  }
+  const deg = (v: number) => rowPtr[v + 1] - rowPtr[v];
+  // candidate groups: a union–find over vertices
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  const union = (x: number, y: number) => {
+    const a = find(x);
+    const b = find(y);
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  };
+  let any = false;
+  // adjacent twins: H(u) + word(u, c) = H(v) + word(v, c) for the edge colour c
+  for (let u = 0; u < n; u++) {
+    for (let e = rowPtr[u]; e < rowPtr[u + 1]; e++) {
+      const v = col[e];
+      const c = ecol[e];
+      if (v <= u || vcol[u] !== vcol[v] || deg(u) !== deg(v)) continue;
+      if (((h1[u] + word1(u, c)) | 0) === ((h1[v] + word1(v, c)) | 0) && ((h2[u] + word2(u, c)) | 0) === ((h2[v] + word2(v, c)) | 0)) {
+        union(u, v);
+        any = true;
+      }
+    }
+  }
+  // non-adjacent twins: equal (colour, degree, H)
+  const seen = new Map<string, number>();
+  for (let v = 0; v < n; v++) {
+    const key = `${vcol[v]},${deg(v)},${h1[v]},${h2[v]}`;
+    const w = seen.get(key);
+    if (w === undefined) seen.set(key, v);
+    else {
+      union(w, v);
+      any = true;
+    }
+  }
+  if (!any) return null;
+  // confirm: split each candidate group into exact classes, each against its first vertex
+  const rep = Int32Array.from({ length: n }, (_, i) => i);
+  const groupNext = new Int32Array(n).fill(-1); // members of a group, as a list from its root
+  const groupLast = Int32Array.from({ length: n }, (_, i) => i);
+  for (let v = 0; v < n; v++) {
+    const r = find(v);
+    if (r === v) continue;
+    groupNext[groupLast[r]] = v;
+    groupLast[r] = v;
+  }
+  const markS = new Int32Array(n);
+  const markC = new Int32Array(n);
+  let stamp = 0;
+  const assigned = new Uint8Array(n);
+  let merged = false;
+  for (let r0 = 0; r0 < n; r0++) {
+    if (find(r0) !== r0 || groupNext[r0] < 0) continue;
+    for (let r = r0; r >= 0; r = groupNext[r]) {
+      if (assigned[r]) continue;
+      assigned[r] = 1;
+      stamp++;
+      for (let e = rowPtr[r]; e < rowPtr[r + 1]; e++) {
+        markS[col[e]] = stamp;
+        markC[col[e]] = ecol[e];
+      }
+      for (let u = groupNext[r]; u >= 0; u = groupNext[u]) {
+        if (assigned[u] || vcol[u] !== vcol[r] || deg(u) !== deg(r)) continue;
+        // adjacent: r stands in u's row with the colour of the edge r → u
+        const adjacent = markS[u] === stamp;
+        if (adjacent) {
+          markS[r] = stamp;
+          markC[r] = markC[u];
+        }
+        let ok = true;
+        for (let e = rowPtr[u]; e < rowPtr[u + 1] && ok; e++) ok = markS[col[e]] === stamp && markC[col[e]] === ecol[e];
+        if (adjacent) markS[r] = 0;
+        if (!ok) continue;
+        assigned[u] = 1;
+        rep[u] = r;
+        merged = true;
+      }
+    }
+  }
+  if (!merged) return null;
+  return twinQuotient(g, rep);
+}
+
+/** Classes from rep (each vertex → its class's smallest vertex) and the quotient graph. */
+function twinQuotient(g: Graph, rep: Int32Array): Twins {
+  const { n, rowPtr, col, ecol, vcol } = g;
+  const cls = new Int32Array(n);
+  let count = 0;
+  for (let v = 0; v < n; v++) cls[v] = rep[v] === v ? count++ : cls[rep[v]];
+  const start = new Int32Array(count + 1);
+  for (let v = 0; v < n; v++) start[cls[v] + 1]++;
+  for (let i = 0; i < count; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, count);
+  const members = new Int32Array(n);
+  for (let v = 0; v < n; v++) members[fill[cls[v]]++] = v;
+  // quotient colours: rank of (colour, size, inner edge colour or 0 for independent classes)
+  const inner = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    if (start[i + 1] - start[i] < 2) continue;
+    const a = members[start[i]];
+    const b = members[start[i] + 1];
+    for (let e = rowPtr[a]; e < rowPtr[a + 1]; e++) if (col[e] === b) inner[i] = ecol[e];
+  }
+  const tuple = (i: number) => [vcol[members[start[i]]], start[i + 1] - start[i], inner[i]];
+  const vq = rankTuples(count, tuple);
+  const qRow = new Int32Array(count + 1);
+  const qCol: number[] = [];
+  const qEcol: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = members[start[i]];
+    for (let e = rowPtr[r]; e < rowPtr[r + 1]; e++) {
+      const w = col[e];
+      // one entry per neighbouring class, through its smallest vertex
+      if (cls[w] === i || rep[w] !== w) continue;
+      qCol.push(cls[w]);
+      qEcol.push(ecol[e]);
+    }
+    qRow[i + 1] = qCol.length;
+  }
+  return { cls, start, members, quotient: { n: count, rowPtr: qRow, col: Int32Array.from(qCol), ecol: Int32Array.from(qEcol), vcol: vq } };
+}
+
+/** Colour ids 0, 1, … by the lexicographic rank of each item's integer tuple (equal tuples, equal ids). */
+function rankTuples(count: number, tuple: (i: number) => number[]): Int32Array {
+  const t = Array.from({ length: count }, (_, i) => tuple(i));
+  const order = Array.from({ length: count }, (_, i) => i).sort((x, y) => compareInts(t[x], t[y]));
+  const ids = new Int32Array(count);
+  let id = 0;
+  order.forEach((x, k) => {
+    if (k > 0 && compareInts(t[order[k - 1]], t[x]) !== 0) id++;
+    ids[x] = id;
+  });
+  return ids;
+}
+
+function compareInts(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const l = Math.min(a.length, b.length);
+  for (let i = 0; i < l; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
+}
+
+/** The labeling of g from its quotient's: classes as blocks, |K|! each, twin transpositions. */
+function expandTwins(t: Twins, q: Labeled): Labeled {
+  const { cls, start, members } = t;
+  const n = cls.length;
+  const lab = new Int32Array(n);
+  let p = 0;
+  for (const i of q.lab) for (let k = start[i]; k < start[i + 1]; k++) lab[p++] = members[k];
+  const orbits = new Int32Array(n);
+  for (let v = 0; v < n; v++) orbits[v] = members[start[q.orbits[cls[v]]]];
+  const factors = q.factors.slice();
+  const gens: Int32Array[] = [];
+  for (let i = 0; i + 1 < start.length; i++) {
+    for (let k = start[i]; k + 1 < start[i + 1]; k++) {
+      factors.push(k - start[i] + 2);
+      gens.push(Int32Array.of(members[k], members[k + 1], members[k + 1], members[k]));
+    }
+  }
+  for (const s of q.gens) {
+    const out: number[] = [];
+    for (let j = 0; j < s.length; j += 2) {
+      const a = s[j];
+      const b = s[j + 1];
+      for (let k = 0; k < start[a + 1] - start[a]; k++) out.push(members[start[a] + k], members[start[b] + k]);
+    }
+    gens.push(Int32Array.from(out));
+  }
+  return { lab, orbits, factors, gens };
+}
+
+interface Components {
+  count: number;
+  /** Vertex → component, components numbered by their smallest vertex. */
+  comp: Int32Array;
+}
+
+function components(g: Graph): Components {
+  const { n, rowPtr, col } = g;
+  const comp = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let count = 0;
+  for (let s = 0; s < n; s++) {
+    if (comp[s] >= 0) continue;
+    comp[s] = count;
+    queue[0] = s;
+    for (let head = 0, tail = 1; head < tail; head++) {
+      const v = queue[head];
+      for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) {
+        const w = col[e];
+        if (comp[w] < 0) {
+          comp[w] = count;
+          queue[tail++] = w;
+        }
+      }
+    }
+    count++;
+  }
+  return { count, comp };
+}
+
+/** The subgraph on the given vertices (ascending), local ids by position. */
+function subgraph(g: Graph, vertices: Int32Array, local: Int32Array): Graph {
+  const k = vertices.length;
+  const rowPtr = new Int32Array(k + 1);
+  for (let i = 0; i < k; i++) rowPtr[i + 1] = rowPtr[i] + g.rowPtr[vertices[i] + 1] - g.rowPtr[vertices[i]];
+  const col = new Int32Array(rowPtr[k]);
+  const ecol = new Int32Array(rowPtr[k]);
+  const vcol = new Int32Array(k);
+  for (let i = 0; i < k; i++) {
+    const v = vertices[i];
+    vcol[i] = g.vcol[v];
+    for (let e = g.rowPtr[v], o = rowPtr[i]; e < g.rowPtr[v + 1]; e++, o++) {
+      col[o] = local[g.col[e]];
+      ecol[o] = g.ecol[e];
+    }
+  }
+  return { n: k, rowPtr, col, ecol, vcol };
+}
+
+/**
+ * The canonical form of a labelled graph as one integer sequence: n, the colours in
+ * canonical order, then per position its degree and its sorted (position, colour)
+ * pairs. Equal exactly for isomorphic graphs.
+ */
+function certificate(g: Graph, lab: Int32Array): Int32Array {
+  const { n, rowPtr, col, ecol, vcol } = g;
+  const pos = new Int32Array(n);
+  for (let i = 0; i < n; i++) pos[lab[i]] = i;
+  const out = new Int32Array(1 + 2 * n + 2 * rowPtr[n]);
+  out[0] = n;
+  for (let i = 0; i < n; i++) out[1 + i] = vcol[lab[i]];
+  let o = 1 + n;
+  const pairs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = lab[i];
+    out[o++] = rowPtr[v + 1] - rowPtr[v];
+    pairs.length = 0;
+    for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) pairs.push(e);
+    pairs.sort((x, y) => pos[col[x]] - pos[col[y]]);
+    for (const e of pairs) {
+      out[o++] = pos[col[e]];
+      out[o++] = ecol[e];
+    }
+  }
+  return out;
+}
+
+function joinComponents(g: Graph, c: Components, core: Core): Labeled {
+  const { n } = g;
+  const { count, comp } = c;
+  const local = new Int32Array(n);
+  const sizes = new Int32Array(count + 1);
+  for (let v = 0; v < n; v++) local[v] = sizes[comp[v] + 1]++;
+  for (let i = 0; i < count; i++) sizes[i + 1] += sizes[i];
+  const byComp = new Int32Array(n);
+  const fill = sizes.slice(0, count);
+  for (let v = 0; v < n; v++) byComp[fill[comp[v]]++] = v;
+  const parts = Array.from({ length: count }, (_, i) => {
+    const vertices = byComp.subarray(sizes[i], sizes[i + 1]);
+    const sub = subgraph(g, vertices, local);
+    const l = labelReduced(sub, core);
+    return { vertices, l, cert: certificate(sub, l.lab) };
+  });
+  // canonical order of the components; ties (isomorphic ones) by smallest vertex
+  const order = Array.from({ length: count }, (_, i) => i).sort((x, y) => compareInts(parts[x].cert, parts[y].cert) || x - y);
+  const lab = new Int32Array(n);
+  const orbits = new Int32Array(n);
+  const factors: (number | bigint)[] = [];
+  const gens: Int32Array[] = [];
+  let p = 0;
+  for (let a = 0; a < count; ) {
+    let b = a + 1;
+    while (b < count && compareInts(parts[order[a]].cert, parts[order[b]].cert) === 0) b++;
+    const copies = order.slice(a, b).map((i) => parts[i]);
+    const first = copies[0];
+    const k = first.vertices.length;
+    for (const { vertices, l } of copies) {
+      for (let i = 0; i < k; i++) lab[p++] = vertices[l.lab[i]];
+      factors.push(...l.factors);
+    }
+    for (let m = 2; m <= copies.length; m++) factors.push(m);
+    for (const s of first.l.gens) gens.push(Int32Array.from(s, (v) => first.vertices[v]));
+    // swaps of consecutive copies, position by position
+    for (let j = 0; j + 1 < copies.length; j++) {
+      const s = new Int32Array(4 * k);
+      for (let i = 0; i < k; i++) {
+        const x = copies[j].vertices[copies[j].l.lab[i]];
+        const y = copies[j + 1].vertices[copies[j + 1].l.lab[i]];
+        s.set([x, y, y, x], 4 * i);
+      }
+      gens.push(s);
+    }
+    // orbits: positions i, i' of the copies are joined when the first copy's vertices there are
+    const lowest = new Int32Array(k).fill(n); // first copy's orbit (a local vertex) → smallest global vertex
+    const at = (i: number) => first.l.orbits[first.l.lab[i]];
+    for (const { vertices, l } of copies) for (let i = 0; i < k; i++) lowest[at(i)] = Math.min(lowest[at(i)], vertices[l.lab[i]]);
+    for (const { vertices, l } of copies) for (let i = 0; i < k; i++) orbits[vertices[l.lab[i]]] = lowest[at(i)];
+    a = b;
+  }
+  return { lab, orbits, factors, gens };
+}
+
+/** Tree labeling (g connected with n − 1 edges, n ≥ 2, no twins needed). */
+function labelTree(g: Graph): Labeled {
+  const { n, rowPtr, col, ecol, vcol } = g;
+  // centre: peel leaves until one or two vertices remain
+  const deg = new Int32Array(n);
+  for (let v = 0; v < n; v++) deg[v] = rowPtr[v + 1] - rowPtr[v];
+  let layer: number[] = [];
+  for (let v = 0; v < n; v++) if (deg[v] <= 1) layer.push(v);
+  let left = n;
+  while (left > 2) {
+    left -= layer.length;
+    const next: number[] = [];
+    for (const v of layer) {
+      for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) if (--deg[col[e]] === 1) next.push(col[e]);
+    }
+    layer = next;
+  }
+  const centres = layer;
+  // breadth first from the centre(s): order, parent, and the colours of the edge to the parent
+  const order = new Int32Array(n);
+  const parent = new Int32Array(n).fill(-1);
+  const down = new Int32Array(n); // colour of parent → v
+  const up = new Int32Array(n); // colour of v → parent
+  const firstChild = new Int32Array(n);
+  const children = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const visited = new Uint8Array(n);
+  centres.forEach((c, i) => {
+    order[i] = c;
+    visited[c] = 1;
+  });
+  if (centres.length === 2) {
+    // each centre's "parent edge" is the central edge, seen from either end
+    const [a, b] = centres;
+    for (let e = rowPtr[a]; e < rowPtr[a + 1]; e++) if (col[e] === b) (down[b] = ecol[e]), (up[a] = ecol[e]);
+    for (let e = rowPtr[b]; e < rowPtr[b + 1]; e++) if (col[e] === a) (down[a] = ecol[e]), (up[b] = ecol[e]);
+  }
+  let tail = centres.length;
+  for (let head = 0; head < tail; head++) {
+    const v = order[head];
+    firstChild[v] = tail;
+    for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) {
+      const w = col[e];
+      if (visited[w]) {
+        if (w === parent[v]) up[v] = ecol[e];
+        continue;
+      }
+      visited[w] = 1;
+      parent[w] = v;
+      down[w] = ecol[e];
+      depth[w] = depth[v] + 1;
+      order[tail++] = w;
+    }
+    children[v] = tail - firstChild[v];
+  }
+  // bottom up, level by level: code = rank among the level of (colour, down, up, sorted child codes)
+  const code = new Int32Array(n);
+  let hi = n;
+  while (hi > 0) {
+    let lo = hi - 1;
+    while (lo > 0 && depth[order[lo - 1]] === depth[order[hi - 1]]) lo--;
+    const level = order.subarray(lo, hi);
+    const ids = rankTuples(level.length, (i) => {
+      const v = level[i];
+      const kids = Int32Array.from(order.subarray(firstChild[v], firstChild[v] + children[v]), (w) => code[w]).sort();
+      return [vcol[v], down[v], up[v], ...kids];
+    });
+    level.forEach((v, i) => (code[v] = ids[i]));
+    hi = lo;
+  }
+  // children by code (ties by vertex), then the preorder
+  const byCode = (x: number, y: number) => code[x] - code[y] || x - y;
+  for (let v = 0; v < n; v++) order.subarray(firstChild[v], firstChild[v] + children[v]).sort(byCode);
+  const roots = centres.slice().sort(byCode);
+  const lab = new Int32Array(n);
+  const pos = new Int32Array(n);
+  const size = new Int32Array(n).fill(1);
+  let p = 0;
+  const stack: number[] = [];
+  for (const r of roots) {
+    stack.push(r);
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      pos[v] = p;
+      lab[p++] = v;
+      for (let i = firstChild[v] + children[v] - 1; i >= firstChild[v]; i--) stack.push(order[i]);
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) if (parent[lab[i]] >= 0) size[parent[lab[i]]] += size[lab[i]];
+  // groups of equal siblings: factors, and swaps at the first vertex of each orbit
+  const factors: (number | bigint)[] = [];
+  const gens: Int32Array[] = [];
+  const cls = new Int32Array(n);
+  const groupsOf = new Int32Array(n + 1).fill(-1); // class → index of its children's first class in groupCls
+  const groupCls: number[] = [];
+  let classes = 0;
+  const swap = (x: number, y: number) => {
+    const s = new Int32Array(4 * size[x]);
+    for (let i = 0; i < size[x]; i++) {
+      const a = lab[pos[x] + i];
+      const b = lab[pos[y] + i];
+      s.set([a, b, b, a], 4 * i);
+    }
+    gens.push(s);
+  };
+  /** Runs of equal code in a sorted list: class ids (new for the first member of its class), factors, swaps. */
+  const runs = (list: ArrayLike<number>, owner: number) => {
+    const fresh = owner < 0 || groupsOf[owner] < 0;
+    if (owner >= 0 && fresh) groupsOf[owner] = groupCls.length;
+    let j = 0;
+    for (let a = 0; a < list.length; ) {
+      let b = a + 1;
+      while (b < list.length && code[list[b]] === code[list[a]]) b++;
+      const id = fresh ? classes++ : groupCls[groupsOf[owner] + j];
+      if (fresh && owner >= 0) groupCls.push(id);
+      for (let i = a; i < b; i++) {
+        cls[list[i]] = id;
+        factors.push(i - a + 1);
+        if (fresh && i > a) swap(list[i - 1], list[i]);
+      }
+      j++;
+      a = b;
+    }
+  };
+  runs(roots, -1);
+  for (let head = 0; head < n; head++) {
+    const v = order[head];
+    if (children[v] > 0) runs(order.subarray(firstChild[v], firstChild[v] + children[v]), cls[v]);
+  }
+  const lowest = new Int32Array(classes).fill(n);
+  for (let v = 0; v < n; v++) lowest[cls[v]] = Math.min(lowest[cls[v]], v);
+  const orbits = Int32Array.from(cls, (c) => lowest[c]);
+  return { lab, orbits, factors: factors.filter((f) => f > 1), gens };
+}

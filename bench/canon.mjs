@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { timeIt, summarize, fmt, table, loadTs } from './lib.mjs';
+import * as sym from '../test/helpers/symmetric.mjs';
+import { dreadnaut } from '../test/fixtures/nauty/dreadnaut.mjs';
 
 const SIZES = [10, 30, 50, 100];
 const FAMILIES = [
@@ -145,8 +147,169 @@ export function canonTable(rows) {
   );
 }
 
+/**
+ * Large graphs with large automorphism groups (test/helpers/symmetric.mjs), one per
+ * row, n up to 2·10^4 (each row within about a minute here, oracle included): [name,
+ * build].
+ */
+const LARGE = [
+  ['empty n=20000', () => sym.empty(20000)],
+  ['complete K1000', () => sym.complete(1000)],
+  ['10000 disjoint K2', () => sym.copies(sym.complete(2), 10000)],
+  ['5000 disjoint K3', () => sym.copies(sym.complete(3), 5000)],
+  ['2000 disjoint K5', () => sym.copies(sym.complete(5), 2000)],
+  ['1000 disjoint Petersen', () => sym.copies(petersen(), 1000)],
+  ['path n=20000', () => sym.path(20000)],
+  ['cycle n=20000', () => sym.cycle(20000)],
+  ['binary tree n=16383', () => sym.binaryTree(13)],
+  ['spider 100 arms × 100', () => sym.spider(100, 100)],
+  ['caterpillar 2000 × 3 legs of 2', () => sym.caterpillar(2000, 3, 2)],
+  ['polyethylene C2000H4002 (colours)', () => sym.alkane(2000)],
+  ['grid 50×50', () => sym.grid(50, 50)],
+  ['torus 50×50', () => sym.grid(50, 50, true)],
+  ['hypercube Q10', () => sym.hypercube(10)],
+  ['Paley(401)', () => sym.paley(401)],
+  ['Latin square L(Z_17), n=289', () => sym.latinSquare(17)],
+  ['CFI over 3-regular n=40 (twisted)', () => sym.cfi(sym.randomRegular(40, 3, 3), true)],
+  ['random 3-regular n=5000', () => sym.randomRegular(5000, 3, 7)],
+];
+
+function petersen() {
+  return { n: 10, edges: Int32Array.from([0, 1, 1, 2, 2, 3, 3, 4, 4, 0, 0, 5, 1, 6, 2, 7, 3, 8, 4, 9, 5, 7, 7, 9, 9, 6, 6, 8, 8, 5]) };
+}
+
+/** sparse6 of a graph (edge list), the format labelg reads for large sparse graphs. */
+function sparse6(g) {
+  const { n, edges } = g;
+  const size = (x) => (x < 63 ? [x + 63] : x < 258048 ? [126, ((x >> 12) & 63) + 63, ((x >> 6) & 63) + 63, (x & 63) + 63] : [126, 126, ...[30, 24, 18, 12, 6, 0].map((s) => ((x / 2 ** s) & 63) + 63)]);
+  let k = 1;
+  while (1 << k < n) k++;
+  const pairs = [];
+  for (let i = 0; i < edges.length; i += 2) pairs.push([Math.min(edges[i], edges[i + 1]), Math.max(edges[i], edges[i + 1])]);
+  pairs.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const bits = [];
+  const put = (b, x) => {
+    bits.push(b);
+    for (let i = k - 1; i >= 0; i--) bits.push((x >> i) & 1);
+  };
+  let v = 0;
+  for (const [a, b] of pairs) {
+    if (b === v) put(0, a);
+    else if (b === v + 1) {
+      v = b;
+      put(1, a);
+    } else {
+      v = b;
+      put(1, b);
+      put(0, a);
+    }
+  }
+  const pad = (6 - (bits.length % 6)) % 6;
+  if (k < 6 && n === 1 << k && pad >= k && v < n - 1) bits.push(0);
+  while (bits.length % 6 !== 0) bits.push(1);
+  const out = [':'.charCodeAt(0), ...size(n)];
+  for (let i = 0; i < bits.length; i += 6) {
+    let x = 0;
+    for (let j = 0; j < 6; j++) x = (x << 1) | bits[i + j];
+    out.push(x + 63);
+  }
+  return Buffer.from(out).toString('latin1');
+}
+
+/** labelg's -f string for vertex colours (one character per vertex, ascending with the colour id). */
+function partitionArg(g) {
+  if (!g.colors) return [];
+  const ids = [...new Set(g.colors)].sort((a, b) => a - b);
+  if (ids.length > 60) throw new Error('too many colours for labelg -f');
+  const ch = new Map(ids.map((c, i) => [c, String.fromCharCode(65 + i)]));
+  return [`-f${Array.from(g.colors, (c) => ch.get(c)).join('')}`];
+}
+
+/** ms of one labelg run on `file` (median of REPEAT_LARGE), start-up (a one-vertex graph) subtracted; null past the time limit. */
+function timeLabelgOnce(args, file, tiny) {
+  const once = (f) => {
+    const t0 = performance.now();
+    execFileSync('nauty-labelg', ['-q', ...args, f, '/dev/null'], { stdio: 'ignore', timeout: 20_000, maxBuffer: 1 << 30 });
+    return performance.now() - t0;
+  };
+  try {
+    const first = once(file);
+    const runs = first > 2000 ? [first] : Array.from({ length: REPEAT_LARGE }, () => once(file));
+    const base = summarize(Array.from({ length: 3 }, () => once(tiny))).median;
+    return summarize(runs.map((t) => Math.max(0, t - base)));
+  } catch {
+    return null;
+  }
+}
+
+const REPEAT_LARGE = 5;
+
+/** Large symmetric families, one graph per row, against labelg (dense and Traces), checked against dreadnaut. */
+export async function benchCanonLarge(only) {
+  if (!hasLabelg()) throw new Error('bench/canon.mjs needs nauty (nauty-labelg, dreadnaut): apt-get install nauty');
+  const lib = await load();
+  const k = lib.kernels();
+  const dir = mkdtempSync(join(tmpdir(), 'minframe-canon-'));
+  const rows = [];
+  try {
+    const tiny = join(dir, 'tiny.s6');
+    writeFileSync(tiny, sparse6({ n: 1, edges: new Int32Array(0) }) + '\n');
+    for (const [name, build] of LARGE.filter(([name]) => only === undefined || name.includes(only))) {
+      const g = build();
+      const csr = sym.toCSR(g);
+      const input = [{ adjacency: { rowPtr: csr.rowPtr, col: csr.col }, n: g.n, colors: g.colors }];
+      let r = lib.canonicalLabelings(input, k)[0];
+      const t0 = performance.now();
+      r = lib.canonicalLabelings(input, k)[0];
+      const once = performance.now() - t0;
+      const ours = summarize(Array.from({ length: once > 5000 ? 1 : REPEAT_LARGE }, () => {
+        globalThis.gc?.();
+        const t = performance.now();
+        lib.canonicalLabelings(input, k);
+        return performance.now() - t;
+      }));
+      const file = join(dir, 'g.s6');
+      writeFileSync(file, sparse6(g) + '\n');
+      const f = partitionArg(g);
+      const dense = timeLabelgOnce(f, file, tiny);
+      const traces = timeLabelgOnce(['-t', ...f], file, tiny);
+      let check = 'not run';
+      try {
+        const oracle = dreadnaut(g, 40_000);
+        const orbitsOk = oracle.orbits.every((o, v) => o === r.orbits[v]);
+        check = oracle.aut === r.sizeExact.toString() && orbitsOk ? 'ok' : `DIFFERS (nauty |Aut| ${oracle.aut.length > 12 ? oracle.aut.slice(0, 12) + '…' : oracle.aut})`;
+      } catch (e) {
+        check = `dreadnaut failed (${e.code ?? e.message})`;
+      }
+      const best = Math.min(dense?.median ?? Infinity, traces?.median ?? Infinity);
+      rows.push({ name, n: g.n, aut: r.sizeExact.toString(), ours, dense, traces, ratio: ours.median / best, check });
+      console.error(`bench canon large: ${name}: ${ours.median.toFixed(1)} ms, nauty ${dense?.median.toFixed(1) ?? '—'}, Traces ${traces?.median.toFixed(1) ?? '—'}, ${check}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** Markdown table of benchCanonLarge rows (ms per graph: median (min–max)). */
+export function canonLargeTable(rows) {
+  const digits = (a) => (a.length > 14 ? `${a.slice(0, 4)}…e${a.length - 1}` : a);
+  return table(
+    ['graph', 'n', '|Aut|', 'minframe API', 'labelg (nauty)', 'labelg -t (Traces)', 'minframe ÷ best', 'vs dreadnaut'],
+    rows.map((r) => [r.name, String(r.n), digits(r.aut), fmt(r.ours), r.dense ? fmt(r.dense) : 'n/a', r.traces ? fmt(r.traces) : 'n/a', `${r.ratio.toFixed(2)}×`, r.check]),
+  );
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const rows = await benchCanon();
-  console.log('Canonical labeling, µs per graph: median (min–max); nauty start-up subtracted\n');
-  console.log(canonTable(rows));
+  const only = process.argv[2];
+  if (only !== 'large') {
+    const rows = await benchCanon();
+    console.log('Canonical labeling, µs per graph: median (min–max); nauty start-up subtracted\n');
+    console.log(canonTable(rows));
+  }
+  if (only !== 'small') {
+    const large = await benchCanonLarge(process.argv[3]);
+    console.log('\nLarge symmetric graphs, ms per graph: median (min–max); nauty start-up subtracted; |Aut| and orbits checked against dreadnaut\n');
+    console.log(canonLargeTable(large));
+  }
 }

@@ -143,8 +143,14 @@ export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOpti
 function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean, k: Kernels | undefined): GraphFrame {
   const n = l.n;
   const p = l.labeling;
-  const canonical = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
+  let canonical: Float64Array;
+  if (weighted) {
+    canonical = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
+  } else {
+    // an unweighted graph's values are its edge colour ids: the labeling's form is P·A·Pᵀ
+    canonical = Float64Array.from(l.canonical);
+  }
   let pairs: Int32Array | null = null;
   const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators, k));
   return {

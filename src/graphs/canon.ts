@@ -185,6 +185,20 @@ function asymmetric(c: Checked, code: number): RangeError {
 /** Edge colour ids of a dense adjacency (colour = edgeColors entry, else the adjacency entry). */
 function colourMatrix(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: number): Int32Array {
   const out = new Int32Array(n * n);
+  // one flat pass for the common case (integer ids); the first entry it cannot take is checked in full
+  const m = n * n;
+  for (let i = 0; i < m; i++) {
+    const x = a[i];
+    if (x === 0) continue;
+    const c = w === a ? x : w[i];
+    if ((c | 0) !== c || c === 0 || !Number.isFinite(x)) return badEntry(a, w, n, input);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Throws the error for the first entry (row-major) of a dense adjacency that is not finite or has no valid colour id. */
+function badEntry(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: number): never {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const x = a[i * n + j];
@@ -193,10 +207,9 @@ function colourMatrix(a: ArrayLike<number>, w: ArrayLike<number>, n: number, inp
       const c = w[i * n + j];
       checkInt(input, `edge colour (${i}, ${j})`, c);
       if (c === 0) throw inputRangeError(input, `edge (${i}, ${j}) has colour id 0, which means no edge`);
-      out[i * n + j] = c;
     }
   }
-  return out;
+  throw internalError('badEntry found no bad entry');
 }
 
 /**
@@ -513,10 +526,10 @@ function finishForm(c: Checked, lab: Int32Array, form: Int32Array): void {
   if (arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) form[i * n + j] = arcs[lab[i] * n + lab[j]];
 }
 
-/** The result for a graph labelled by src/graphs/reduce.ts; canonical form and generators made on first read. */
+/** The result for a graph labelled by src/graphs/reduce.ts; canonical form, generators and |Aut| made on first read. */
 function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
   const n = c.n;
-  const sizeExact = product(l.factors);
+  let exact: bigint | null = null;
   let form: Int32Array | null = null;
   let gens: Int32Array[] | null = null;
   return {
@@ -544,8 +557,13 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
         return p;
       }));
     },
-    size: Number(sizeExact),
-    sizeExact,
+    // |Aut| past 10^4 digits costs more than the labeling: made on first read too
+    get size() {
+      return Number(this.sizeExact);
+    },
+    get sizeExact() {
+      return (exact ??= product(l.factors));
+    },
   };
 }
 
@@ -562,8 +580,8 @@ function product(factors: readonly (number | bigint)[]): bigint {
     }
   }
   parts.push(BigInt(acc));
-  while (parts.length > 1) {
-    for (let i = 0; i + 1 < parts.length; i++) parts.splice(i, 2, parts[i] * parts[i + 1]);
+  for (let live = parts.length; live > 1; live = (live + 1) >> 1) {
+    for (let i = 0; 2 * i < live; i++) parts[i] = 2 * i + 1 < live ? parts[2 * i] * parts[2 * i + 1] : parts[2 * i];
   }
   return parts[0];
 }

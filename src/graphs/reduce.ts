@@ -128,15 +128,23 @@ function twins(g: Graph): Twins | null {
       }
     }
   }
-  // non-adjacent twins: equal (colour, degree, H)
-  const seen = new Map<string, number>();
+  // non-adjacent twins: equal (colour, degree, H), found in an open-addressing table on H
+  const size = 2 << Math.ceil(Math.log2(n + 1));
+  const table = new Int32Array(size).fill(-1);
   for (let v = 0; v < n; v++) {
-    const key = `${vcol[v]},${deg(v)},${h1[v]},${h2[v]}`;
-    const w = seen.get(key);
-    if (w === undefined) seen.set(key, v);
-    else {
-      union(w, v);
-      any = true;
+    let slot = (h1[v] ^ Math.imul(h2[v], 0x9e3779b1)) & (size - 1);
+    for (;;) {
+      const w = table[slot];
+      if (w < 0) {
+        table[slot] = v;
+        break;
+      }
+      if (h1[w] === h1[v] && h2[w] === h2[v] && vcol[w] === vcol[v] && deg(w) === deg(v)) {
+        union(w, v);
+        any = true;
+        break;
+      }
+      slot = (slot + 1) & (size - 1);
     }
   }
   if (!any) return null;
@@ -207,8 +215,9 @@ function twinQuotient(g: Graph, rep: Int32Array): Twins {
     const b = members[start[i] + 1];
     for (let e = rowPtr[a]; e < rowPtr[a + 1]; e++) if (col[e] === b) inner[i] = ecol[e];
   }
-  const tuple = (i: number) => [vcol[members[start[i]]], start[i + 1] - start[i], inner[i]];
-  const vq = rankTuples(count, tuple);
+  const buf = new Int32Array(3 * count);
+  for (let i = 0; i < count; i++) buf.set([vcol[members[start[i]]], start[i + 1] - start[i], inner[i]], 3 * i);
+  const vq = rankTuples(count, buf, Int32Array.from({ length: count + 1 }, (_, i) => 3 * i));
   const qRow = new Int32Array(count + 1);
   const qCol: number[] = [];
   const qEcol: number[] = [];
@@ -226,16 +235,27 @@ function twinQuotient(g: Graph, rep: Int32Array): Twins {
   return { cls, start, members, quotient: { n: count, rowPtr: qRow, col: Int32Array.from(qCol), ecol: Int32Array.from(qEcol), vcol: vq } };
 }
 
-/** Colour ids 0, 1, … by the lexicographic rank of each item's integer tuple (equal tuples, equal ids). */
-function rankTuples(count: number, tuple: (i: number) => number[]): Int32Array {
-  const t = Array.from({ length: count }, (_, i) => tuple(i));
-  const order = Array.from({ length: count }, (_, i) => i).sort((x, y) => compareInts(t[x], t[y]));
+/**
+ * Ids 0, 1, … by the lexicographic rank of each item's integer tuple (equal tuples,
+ * equal ids); item i's tuple is buf[off[i] .. off[i + 1]).
+ */
+function rankTuples(count: number, buf: Int32Array, off: Int32Array): Int32Array {
+  const cmp = (x: number, y: number) => {
+    const a = off[x];
+    const b = off[y];
+    const l = Math.min(off[x + 1] - a, off[y + 1] - b);
+    for (let i = 0; i < l; i++) if (buf[a + i] !== buf[b + i]) return buf[a + i] - buf[b + i];
+    return off[x + 1] - a - (off[y + 1] - b);
+  };
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort(cmp);
   const ids = new Int32Array(count);
   let id = 0;
-  order.forEach((x, k) => {
-    if (k > 0 && compareInts(t[order[k - 1]], t[x]) !== 0) id++;
-    ids[x] = id;
-  });
+  for (let k = 0; k < count; k++) {
+    if (k > 0 && cmp(order[k - 1], order[k]) !== 0) id++;
+    ids[order[k]] = id;
+  }
   return ids;
 }
 
@@ -468,11 +488,18 @@ function labelTree(g: Graph): Labeled {
     let lo = hi - 1;
     while (lo > 0 && depth[order[lo - 1]] === depth[order[hi - 1]]) lo--;
     const level = order.subarray(lo, hi);
-    const ids = rankTuples(level.length, (i) => {
+    const off = new Int32Array(level.length + 1);
+    for (let i = 0; i < level.length; i++) off[i + 1] = off[i] + 3 + children[level[i]];
+    const buf = new Int32Array(off[level.length]);
+    for (let i = 0; i < level.length; i++) {
       const v = level[i];
-      const kids = Int32Array.from(order.subarray(firstChild[v], firstChild[v] + children[v]), (w) => code[w]).sort();
-      return [vcol[v], down[v], up[v], ...kids];
-    });
+      buf[off[i]] = vcol[v];
+      buf[off[i] + 1] = down[v];
+      buf[off[i] + 2] = up[v];
+      for (let k = 0; k < children[v]; k++) buf[off[i] + 3 + k] = code[order[firstChild[v] + k]];
+      if (children[v] > 1) buf.subarray(off[i] + 3, off[i + 1]).sort();
+    }
+    const ids = rankTuples(level.length, buf, off);
     level.forEach((v, i) => (code[v] = ids[i]));
     hi = lo;
   }

@@ -19,7 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { timeIt, summarize, fmt, table, loadTs } from './lib.mjs';
 import * as sym from '../test/helpers/symmetric.mjs';
-import { dreadnaut } from '../test/fixtures/nauty/dreadnaut.mjs';
+import { dreadnaut, layered } from '../test/fixtures/nauty/dreadnaut.mjs';
+import { MOLECULES, moleculeGraph } from '../test/fixtures/molecules/generate.mjs';
 
 const SIZES = [10, 30, 50, 100];
 const FAMILIES = [
@@ -174,6 +175,18 @@ const LARGE = [
   ['random 3-regular n=5000', () => sym.randomRegular(5000, 3, 7)],
 ];
 
+/** Molecule rows (test/fixtures/molecules/generate.mjs): atoms by element, bonds by order; labelg gets the layered graph. */
+const MOLECULE_ROWS = ['benzene', 'adamantane', 'cubane', 'fullerene C60', 'peptide (Gly-Ala-Ser-Phe)×6', 'polyethylene C500H1002'];
+
+async function moleculeRows() {
+  const { default: initRDKitModule } = await import('@rdkit/rdkit');
+  const RDKit = await initRDKitModule();
+  return MOLECULES.filter(([name]) => MOLECULE_ROWS.includes(name)).map(([name, smiles]) => {
+    const g = moleculeGraph(RDKit, smiles);
+    return [`molecule: ${name}`, () => ({ n: g.n, edges: Int32Array.from(g.edges), colors: Int32Array.from(g.colors), edgeColors: Int32Array.from(g.edgeColors) })];
+  });
+}
+
 function petersen() {
   return { n: 10, edges: Int32Array.from([0, 1, 1, 2, 2, 3, 3, 4, 4, 0, 0, 5, 1, 6, 2, 7, 3, 8, 4, 9, 5, 7, 7, 9, 9, 6, 6, 8, 8, 5]) };
 }
@@ -229,7 +242,7 @@ function partitionArg(g) {
 function timeLabelgOnce(args, file, tiny) {
   const once = (f) => {
     const t0 = performance.now();
-    execFileSync('nauty-labelg', ['-q', ...args, f, '/dev/null'], { stdio: 'ignore', timeout: 20_000, maxBuffer: 1 << 30 });
+    execFileSync('nauty-labelg', ['-q', ...args, f, '/dev/null'], { stdio: 'ignore', timeout: 10_000, maxBuffer: 1 << 30 });
     return performance.now() - t0;
   };
   try {
@@ -254,10 +267,10 @@ export async function benchCanonLarge(only) {
   try {
     const tiny = join(dir, 'tiny.s6');
     writeFileSync(tiny, sparse6({ n: 1, edges: new Int32Array(0) }) + '\n');
-    for (const [name, build] of LARGE.filter(([name]) => only === undefined || name.includes(only))) {
+    for (const [name, build] of [...LARGE, ...(await moleculeRows())].filter(([name]) => only === undefined || name.includes(only))) {
       const g = build();
       const csr = sym.toCSR(g);
-      const input = [{ adjacency: { rowPtr: csr.rowPtr, col: csr.col }, n: g.n, colors: g.colors }];
+      const input = [{ adjacency: { rowPtr: csr.rowPtr, col: csr.col }, n: g.n, colors: g.colors, edgeColors: g.edgeColors ? csr.edgeColors : undefined }];
       let r = lib.canonicalLabelings(input, k)[0];
       const t0 = performance.now();
       r = lib.canonicalLabelings(input, k)[0];
@@ -269,13 +282,15 @@ export async function benchCanonLarge(only) {
         return performance.now() - t;
       }));
       const file = join(dir, 'g.s6');
-      writeFileSync(file, sparse6(g) + '\n');
-      const f = partitionArg(g);
+      // labelg takes no edge colours: the layered graph (dreadnaut.mjs) stands in
+      const plain = g.edgeColors ? layered(g) : g;
+      writeFileSync(file, sparse6(plain) + '\n');
+      const f = partitionArg(plain);
       const dense = timeLabelgOnce(f, file, tiny);
       const traces = timeLabelgOnce(['-t', ...f], file, tiny);
       let check = 'not run';
       try {
-        const oracle = dreadnaut(g, 40_000);
+        const oracle = dreadnaut(g, 15_000);
         const orbitsOk = oracle.orbits.every((o, v) => o === r.orbits[v]);
         check = oracle.aut === r.sizeExact.toString() && orbitsOk ? 'ok' : `DIFFERS (nauty |Aut| ${oracle.aut.length > 12 ? oracle.aut.slice(0, 12) + '…' : oracle.aut})`;
       } catch (e) {

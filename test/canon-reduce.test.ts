@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalLabelings, type CanonicalLabeling, type GraphInput } from '../src/graphs/canon.js';
 import { rng } from '../src/testing/random.js';
-import { randomPermutation, relabel, permuteColors, isAutomorphism, key } from './helpers/graphs.js';
+import { randomPermutation, relabel, permuteColors, isAutomorphism, key, permutations } from './helpers/graphs.js';
 import { toCSR, relabelGraph, type SymmetricGraph } from './helpers/symmetric.mjs';
 import { cases } from './fixtures/nauty/large.mjs';
 import large from './fixtures/nauty/large.json';
@@ -81,24 +81,6 @@ describe('large symmetric graphs: |Aut| and orbits as nauty', () => {
     }, 30_000);
   }
 });
-
-/** Every permutation of 0..n-1 (Heap's algorithm). */
-function* permutations(n: number): Generator<Int32Array> {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  const c = new Int32Array(n);
-  yield p.slice();
-  for (let i = 0; i < n; ) {
-    if (c[i] < i) {
-      const j = i % 2 === 0 ? 0 : c[i];
-      [p[j], p[i]] = [p[i], p[j]];
-      yield p.slice();
-      c[i]++;
-      i = 0;
-    } else {
-      c[i++] = 0;
-    }
-  }
-}
 
 /**
  * A small graph full of twins, components and trees: a random quotient on q vertices

@@ -161,7 +161,10 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean
     size: l.size,
     sizeExact: l.sizeExact,
     orbits: l.orbits,
-    generators: l.generators,
+    // read through: a reduced graph's generators are made on first read (src/graphs/canon.ts)
+    get generators() {
+      return l.generators;
+    },
     pairOrbits,
     averageNodes: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: l.orbits }], y, dim, 'nodes', k, out),
     averageEdges: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: pairOrbits() }], y, dim, 'edges', k, out),

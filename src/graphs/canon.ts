@@ -551,7 +551,7 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
     canonicalColors: Int32Array.from(l.lab, (v) => (c.colors === null ? 0 : c.colors[v])),
     orbits: l.orbits,
     get generators() {
-      return (gens ??= l.gens.map((s) => {
+      return (gens ??= l.gens().map((s) => {
         const p = Int32Array.from({ length: n }, (_, i) => i);
         for (let j = 0; j < s.length; j += 2) p[s[j]] = s[j + 1];
         return p;
@@ -639,11 +639,12 @@ function coreOf(k: Kernels): Core {
   return (g) => {
     const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n] };
     const r = labelSlice([c], k, CORE)[0];
-    const gens = r.generators.map((p) => {
-      const moved: number[] = [];
-      for (let v = 0; v < g.n; v++) if (p[v] !== v) moved.push(v, p[v]);
-      return Int32Array.from(moved);
-    });
+    const gens = () =>
+      r.generators.map((p) => {
+        const moved: number[] = [];
+        for (let v = 0; v < g.n; v++) if (p[v] !== v) moved.push(v, p[v]);
+        return Int32Array.from(moved);
+      });
     return { lab: r.labeling, orbits: r.orbits, factors: [r.sizeExact], gens };
   };
 }

@@ -45,8 +45,8 @@ export interface Labeled {
   orbits: Int32Array;
   /** |Aut| = the product of these (small integers, or bigints). */
   factors: (number | bigint)[];
-  /** Generators as the pairs (v, g(v)) of their moved points, back to back. */
-  gens: Int32Array[];
+  /** Generators as the pairs (v, g(v)) of their moved points, back to back; made on demand (most callers never read them). */
+  gens: () => Int32Array[];
 }
 
 /** The labeling of a graph no reduction applies to (the search kernel). */
@@ -54,7 +54,7 @@ export type Core = (g: Graph) => Labeled;
 
 /** Canonical labeling of g with twins, components and trees reduced. */
 export function labelReduced(g: Graph, core: Core): Labeled {
-  if (g.n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: [], gens: [] };
+  if (g.n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: [], gens: () => [] };
   const t = twins(g);
   if (t !== null) return expandTwins(t, labelReduced(t.quotient, core));
   const c = components(g);
@@ -275,22 +275,23 @@ function expandTwins(t: Twins, q: Labeled): Labeled {
   const orbits = new Int32Array(n);
   for (let v = 0; v < n; v++) orbits[v] = members[start[q.orbits[cls[v]]]];
   const factors = q.factors.slice();
-  const gens: Int32Array[] = [];
-  for (let i = 0; i + 1 < start.length; i++) {
-    for (let k = start[i]; k + 1 < start[i + 1]; k++) {
-      factors.push(k - start[i] + 2);
-      gens.push(Int32Array.of(members[k], members[k + 1], members[k + 1], members[k]));
+  for (let i = 0; i + 1 < start.length; i++) for (let k = start[i] + 2; k <= start[i + 1]; k++) factors.push(k - start[i]);
+  const gens = () => {
+    const out: Int32Array[] = [];
+    for (let i = 0; i + 1 < start.length; i++) {
+      for (let k = start[i]; k + 1 < start[i + 1]; k++) out.push(Int32Array.of(members[k], members[k + 1], members[k + 1], members[k]));
     }
-  }
-  for (const s of q.gens) {
-    const out: number[] = [];
-    for (let j = 0; j < s.length; j += 2) {
-      const a = s[j];
-      const b = s[j + 1];
-      for (let k = 0; k < start[a + 1] - start[a]; k++) out.push(members[start[a] + k], members[start[b] + k]);
+    for (const s of q.gens()) {
+      const moved: number[] = [];
+      for (let j = 0; j < s.length; j += 2) {
+        const a = s[j];
+        const b = s[j + 1];
+        for (let k = 0; k < start[a + 1] - start[a]; k++) moved.push(members[start[a] + k], members[start[b] + k]);
+      }
+      out.push(Int32Array.from(moved));
     }
-    gens.push(Int32Array.from(out));
-  }
+    return out;
+  };
   return { lab, orbits, factors, gens };
 }
 
@@ -392,7 +393,7 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
   const lab = new Int32Array(n);
   const orbits = new Int32Array(n);
   const factors: (number | bigint)[] = [];
-  const gens: Int32Array[] = [];
+  const makers: ((out: Int32Array[]) => void)[] = [];
   let p = 0;
   for (let a = 0; a < count; ) {
     let b = a + 1;
@@ -405,17 +406,19 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
       factors.push(...l.factors);
     }
     for (let m = 2; m <= copies.length; m++) factors.push(m);
-    for (const s of first.l.gens) gens.push(Int32Array.from(s, (v) => first.vertices[v]));
-    // swaps of consecutive copies, position by position
-    for (let j = 0; j + 1 < copies.length; j++) {
-      const s = new Int32Array(4 * k);
-      for (let i = 0; i < k; i++) {
-        const x = copies[j].vertices[copies[j].l.lab[i]];
-        const y = copies[j + 1].vertices[copies[j + 1].l.lab[i]];
-        s.set([x, y, y, x], 4 * i);
+    makers.push((out) => {
+      for (const s of first.l.gens()) out.push(Int32Array.from(s, (v) => first.vertices[v]));
+      // swaps of consecutive copies, position by position
+      for (let j = 0; j + 1 < copies.length; j++) {
+        const s = new Int32Array(4 * k);
+        for (let i = 0; i < k; i++) {
+          const x = copies[j].vertices[copies[j].l.lab[i]];
+          const y = copies[j + 1].vertices[copies[j + 1].l.lab[i]];
+          s.set([x, y, y, x], 4 * i);
+        }
+        out.push(s);
       }
-      gens.push(s);
-    }
+    });
     // orbits: positions i, i' of the copies are joined when the first copy's vertices there are
     const lowest = new Int32Array(k).fill(n); // first copy's orbit (a local vertex) → smallest global vertex
     const at = (i: number) => first.l.orbits[first.l.lab[i]];
@@ -423,6 +426,11 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
     for (const { vertices, l } of copies) for (let i = 0; i < k; i++) orbits[vertices[l.lab[i]]] = lowest[at(i)];
     a = b;
   }
+  const gens = () => {
+    const out: Int32Array[] = [];
+    for (const make of makers) make(out);
+    return out;
+  };
   return { lab, orbits, factors, gens };
 }
 
@@ -524,7 +532,7 @@ function labelTree(g: Graph): Labeled {
   for (let i = n - 1; i >= 0; i--) if (parent[lab[i]] >= 0) size[parent[lab[i]]] += size[lab[i]];
   // groups of equal siblings: factors, and swaps at the first vertex of each orbit
   const factors: (number | bigint)[] = [];
-  const gens: Int32Array[] = [];
+  const swaps: number[] = []; // pairs of equal sibling subtrees (their roots)
   const cls = new Int32Array(n);
   const groupsOf = new Int32Array(n + 1).fill(-1); // class → index of its children's first class in groupCls
   const groupCls: number[] = [];
@@ -536,7 +544,7 @@ function labelTree(g: Graph): Labeled {
       const b = lab[pos[y] + i];
       s.set([a, b, b, a], 4 * i);
     }
-    gens.push(s);
+    return s;
   };
   /** Runs of equal code in a sorted list: class ids (new for the first member of its class), factors, swaps. */
   const runs = (list: ArrayLike<number>, owner: number) => {
@@ -551,7 +559,7 @@ function labelTree(g: Graph): Labeled {
       for (let i = a; i < b; i++) {
         cls[list[i]] = id;
         factors.push(i - a + 1);
-        if (fresh && i > a) swap(list[i - 1], list[i]);
+        if (fresh && i > a) swaps.push(list[i - 1], list[i]);
       }
       j++;
       a = b;
@@ -565,5 +573,6 @@ function labelTree(g: Graph): Labeled {
   const lowest = new Int32Array(classes).fill(n);
   for (let v = 0; v < n; v++) lowest[cls[v]] = Math.min(lowest[cls[v]], v);
   const orbits = Int32Array.from(cls, (c) => lowest[c]);
+  const gens = () => Array.from({ length: swaps.length / 2 }, (_, i) => swap(swaps[2 * i], swaps[2 * i + 1]));
   return { lab, orbits, factors: factors.filter((f) => f > 1), gens };
 }

@@ -125,3 +125,26 @@ describe('graphs full of twins against brute force', () => {
     }
   });
 });
+
+describe('coloured cycles against brute force', () => {
+  it('n = 3..8, vertex and edge colours of random periods: dihedral or cyclic |Aut|, orbits, canonical forms', () => {
+    for (let t = 0; t < 300; t++) {
+      const n = 3 + (t % 6);
+      const period = 1 + Math.floor(u() * n);
+      const vc = Array.from({ length: period }, () => Math.floor(u() * 2));
+      const ec = Array.from({ length: period }, () => 1 + Math.floor(u() * 2));
+      const a = new Int32Array(n * n);
+      for (let i = 0; i < n; i++) a[i * n + ((i + 1) % n)] = a[((i + 1) % n) * n + i] = ec[i % period];
+      const colors = Int32Array.from({ length: n }, (_, v) => vc[v % period]);
+      const auts: Int32Array[] = [];
+      for (const p of permutations(n)) if (isAutomorphism(a, n, p, colors)) auts.push(p);
+      const p = randomPermutation(n, u);
+      const [r, rp] = canonicalLabelings([{ adjacency: a, n, colors }, { adjacency: relabel(a, n, p), n, colors: permuteColors(colors, p) }]);
+      expect(r.sizeExact).toBe(BigInt(auts.length));
+      for (let v = 0; v < n; v++) expect(r.orbits[v]).toBe(Math.min(...auts.map((s) => s[v])));
+      expect(key(rp.canonical)).toBe(key(r.canonical));
+      expect(key(rp.canonicalColors)).toBe(key(r.canonicalColors));
+      for (const s of r.generators) expect(isAutomorphism(a, n, s, colors)).toBe(true);
+    }
+  });
+});

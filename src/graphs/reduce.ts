@@ -26,6 +26,10 @@
  *   |Aut| is the product of k! over the groups of k equal children of each vertex;
  *   orbits are the classes of equal code paths from the root; generators swap equal
  *   sibling subtrees, at one vertex per orbit (an iterated wreath product).
+ * - Cycles: the colours read around the cycle in either direction from any vertex;
+ *   the canonical order is the least of these 2n sequences (Booth's least rotation,
+ *   1980, in each direction); the group is dihedral or cyclic: rotations by the
+ *   sequence's period, and a reflection when both directions give the least.
  */
 
 /** A graph as the reductions see it: CSR rows from 0, both directions of each edge, colour ids. */
@@ -60,6 +64,7 @@ export function labelReduced(g: Graph, core: Core): Labeled {
   const c = components(g);
   if (c.count > 1) return joinComponents(g, c, core);
   if (g.rowPtr[g.n] === 2 * (g.n - 1)) return labelTree(g);
+  if (g.rowPtr[g.n] === 2 * g.n && g.rowPtr.every((r, v) => r === 2 * v)) return labelCycle(g);
   return core(g);
 }
 
@@ -575,4 +580,108 @@ function labelTree(g: Graph): Labeled {
   const orbits = Int32Array.from(cls, (c) => lowest[c]);
   const gens = () => Array.from({ length: swaps.length / 2 }, (_, i) => swap(swaps[2 * i], swaps[2 * i + 1]));
   return { lab, orbits, factors: factors.filter((f) => f > 1), gens };
+}
+
+/** The start of the lexicographically least rotation of s (Booth 1980), O(n). */
+function leastRotation(s: Int32Array): number {
+  const n = s.length;
+  const f = new Int32Array(2 * n).fill(-1);
+  let k = 0;
+  for (let j = 1; j < 2 * n; j++) {
+    const sj = s[j % n];
+    let i = f[j - k - 1];
+    while (i !== -1 && sj !== s[(k + i + 1) % n]) {
+      if (sj < s[(k + i + 1) % n]) k = j - i - 1;
+      i = f[i];
+    }
+    if (sj !== s[(k + i + 1) % n]) {
+      if (sj < s[k % n]) k = j;
+      f[j - k] = -1;
+    } else {
+      f[j - k] = i + 1;
+    }
+  }
+  return k;
+}
+
+/** The least period of the cyclic sequence s (a divisor of n), from its prefix function. */
+function period(s: Int32Array): number {
+  const n = s.length;
+  const pi = new Int32Array(n);
+  for (let i = 1; i < n; i++) {
+    let k = pi[i - 1];
+    while (k > 0 && s[i] !== s[k]) k = pi[k - 1];
+    pi[i] = s[i] === s[k] ? k + 1 : k;
+  }
+  const p = n - pi[n - 1];
+  return n % p === 0 ? p : n;
+}
+
+/** Cycle labeling (g connected, every vertex of degree 2, n ≥ 3). */
+function labelCycle(g: Graph): Labeled {
+  const { n, rowPtr, col, ecol, vcol } = g;
+  // walk the cycle from 0: c[i], and the colours of the edge c[i] – c[i + 1] seen from either end
+  const c = new Int32Array(n);
+  const fwd = new Int32Array(n);
+  const back = new Int32Array(n);
+  for (let i = 0, prev = -1; i < n; i++) {
+    const v = (c[i] = i === 0 ? 0 : c[i]);
+    const e = col[rowPtr[v]] !== prev ? rowPtr[v] : rowPtr[v] + 1;
+    fwd[i] = ecol[e];
+    if (i + 1 < n) c[i + 1] = col[e];
+    prev = v;
+  }
+  const at = new Int32Array(n);
+  for (let i = 0; i < n; i++) at[c[i]] = i;
+  for (let i = 0; i < n; i++) {
+    const w = c[(i + 1) % n];
+    back[i] = col[rowPtr[w]] === c[i] ? ecol[rowPtr[w]] : ecol[rowPtr[w] + 1];
+  }
+  // tokens: (colour, colour of the edge ahead seen from here, seen from there), forward and backward, ranked together
+  const buf = new Int32Array(6 * n);
+  for (let i = 0; i < n; i++) {
+    const j = (i - 1 + n) % n;
+    buf.set([vcol[c[i]], fwd[i], back[i]], 3 * i);
+    buf.set([vcol[c[i]], back[j], fwd[j]], 3 * (n + i));
+  }
+  const ids = rankTuples(2 * n, buf, Int32Array.from({ length: 2 * n + 1 }, (_, i) => 3 * i));
+  const F = ids.slice(0, n);
+  // backward from i: c[i], c[i − 1], …
+  const B = Int32Array.from({ length: n }, (_, k) => ids[n + ((n - k) % n)]);
+  const sf = leastRotation(F);
+  const sb = leastRotation(B);
+  let cmp = 0;
+  for (let k = 0; k < n && cmp === 0; k++) cmp = F[(sf + k) % n] - B[(sb + k) % n];
+  // position k of the forward reading from sf is vertex c[sf + k]; of the backward one from sb, c[−(sb + k)]
+  const forward = (k: number) => c[(sf + k) % n];
+  const backward = (k: number) => c[(2 * n - ((sb + k) % n)) % n];
+  const lab = Int32Array.from({ length: n }, (_, k) => (cmp <= 0 ? forward(k) : backward(k)));
+  const p = period(F);
+  const mirrored = cmp === 0;
+  const factors: number[] = [n / p, mirrored ? 2 : 1].filter((f) => f > 1);
+  // orbits: the rotation by p and, when mirrored, the reflection forward(k) ↦ backward(k)
+  const orbits = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    let lowest = n;
+    for (let i = at[v] % p; i < n; i += p) lowest = Math.min(lowest, c[i]);
+    orbits[v] = lowest;
+  }
+  if (mirrored) {
+    for (let k = 0; k < n; k++) {
+      const a = orbits[forward(k)];
+      const b = orbits[backward(k)];
+      if (a !== b) for (let i = at[Math.max(a, b)] % p; i < n; i += p) orbits[c[i]] = Math.min(a, b);
+    }
+  }
+  const gens = () => {
+    const out: Int32Array[] = [];
+    if (p < n) out.push(Int32Array.from({ length: 2 * n }, (_, j) => (j % 2 === 0 ? c[j >> 1] : c[((j >> 1) + p) % n])));
+    if (mirrored) {
+      const moved: number[] = [];
+      for (let k = 0; k < n; k++) if (forward(k) !== backward(k)) moved.push(forward(k), backward(k));
+      out.push(Int32Array.from(moved));
+    }
+    return out;
+  };
+  return { lab, orbits, factors, gens };
 }

@@ -1,6 +1,6 @@
 /**
  * A cheap test for the structure that src/graphs/reduce.ts labels without search:
- * twins, several components, trees. It may answer true for a graph that has none
+ * twins, several components, trees, cycles. It may answer true for a graph that has none
  * (a hash collision: the exact reductions then find nothing and the graph comes
  * back with the test off), never false for one that has some, so the route a graph
  * takes depends on exact, isomorphism-invariant properties only.
@@ -27,14 +27,21 @@ import { N, ROW, COL, LAB, KEY, STAMP, VQ, EH, ld, st, ldk, stk, sortByKey, clea
   return load<u64>(EH + (<usize>e << 3));
 }
 
-/** Whether the graph set by setGraph (EH filled by resetRefine) may have twins, components or be a tree. */
+/** Whether the graph set by setGraph (EH filled by resetRefine) may have twins, components or be a tree or a cycle. */
 export function mayReduce(vcol: usize): bool {
   const n = N;
   if (n <= 1) return false;
   const r = reachable();
-  const found = r < n || ld(ROW, n) - ld(ROW, 0) == 2 * (n - 1) || twinsHashed(vcol);
+  const entries = ld(ROW, n) - ld(ROW, 0);
+  const found = r < n || entries == 2 * (n - 1) || (entries == 2 * n && cycle()) || twinsHashed(vcol);
   clearScratch();
   return found;
+}
+
+/** Whether every vertex has degree 2 (with connectivity: a cycle). */
+function cycle(): bool {
+  for (let v = 0; v < N; v++) if (ld(ROW, v + 1) - ld(ROW, v) != 2) return false;
+  return true;
 }
 
 /** Vertices reachable from 0 (breadth first, STAMP marks). */

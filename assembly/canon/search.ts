@@ -44,7 +44,7 @@ import {
 import { compareWithBest, invalidateCertificate } from './certificate';
 import { mayReduce } from './reducible';
 
-/** canon_label flag: hand back graphs that may have twins, components or be trees (see reducible.ts). */
+/** canon_label flag: hand back graphs that may have twins, components or be trees or cycles (see reducible.ts). */
 export const CANON_CHECK: i32 = 1;
 
 /**
@@ -202,7 +202,7 @@ export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, 
  * them (at most n − 1 are ever needed); ngens[g] their count, or −1 when they did
  * not fit (lab, orbits and sizes are still exact; run again with room for n − 1).
  * With CANON_CHECK in `flags`, a graph that may have twins, several components or
- * be a tree is not searched: ngens[g] = −2 and its other outputs are left as they
+ * be a tree or a cycle is not searched: ngens[g] = −2 and its other outputs are left as they
  * are (src/graphs/reduce.ts labels it).
  */
 export function canon_label(

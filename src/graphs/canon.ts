@@ -135,12 +135,19 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     loops[i] = dense[i * n + i];
   }
   if (g.directed) return { input, n, colors, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
-  // the exact count: scratch sized by the bound n(n − 1) passes 2 GiB at n ≈ 8200
-  let entries = 0;
-  for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
-  if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
+  // the bound n(n − 1) for small graphs (a pass over n² values less); the exact
+  // count past it: scratch sized by the bound passes 2 GiB at n ≈ 8200
+  let entries = n * (n - 1);
+  if (n > EXACT_ENTRIES) {
+    entries = 0;
+    for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
+    if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
+  }
   return { input, n, colors, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries };
 }
+
+/** Dense graphs up to this many vertices size their scratch by the bound n(n − 1) on their CSR entries. */
+const EXACT_ENTRIES = 1024;
 
 /**
  * A digraph as the engine's graph: vertices i, j are joined when either arc is

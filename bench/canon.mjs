@@ -171,7 +171,7 @@ const LARGE = [
   ['hypercube Q10', () => sym.hypercube(10)],
   ['Paley(401)', () => sym.paley(401)],
   ['Latin square L(Z_17), n=289', () => sym.latinSquare(17)],
-  ['CFI over 3-regular n=40 (twisted)', () => sym.cfi(sym.randomRegular(40, 3, 3), true)],
+  ['CFI over 3-regular n=16 (twisted)', () => sym.cfi(sym.randomRegular(16, 3, 3), true)],
   ['random 3-regular n=5000', () => sym.randomRegular(5000, 3, 7)],
 ];
 
@@ -233,13 +233,17 @@ function sparse6(g) {
 function partitionArg(g) {
   if (!g.colors) return [];
   const ids = [...new Set(g.colors)].sort((a, b) => a - b);
-  if (ids.length > 60) throw new Error('too many colours for labelg -f');
-  const ch = new Map(ids.map((c, i) => [c, String.fromCharCode(65 + i)]));
+  if (ids.length > 94) throw new Error('too many colours for labelg -f');
+  const ch = new Map(ids.map((c, i) => [c, String.fromCharCode(33 + i)]));
   return [`-f${Array.from(g.colors, (c) => ch.get(c)).join('')}`];
 }
 
-/** ms of one labelg run on `file` (median of REPEAT_LARGE), start-up (a one-vertex graph) subtracted; null past the time limit. */
-function timeLabelgOnce(args, file, tiny) {
+/**
+ * ms per graph of labelg on `file` (`copies` copies of one graph; median of
+ * REPEAT_LARGE), start-up (the same file with one copy, `one`) subtracted; null past
+ * the time limit or when labelg refuses (-t takes no -f).
+ */
+function timeLabelgOnce(args, file, tiny, copies) {
   const once = (f) => {
     const t0 = performance.now();
     execFileSync('nauty-labelg', ['-q', ...args, f, '/dev/null'], { stdio: 'ignore', timeout: 10_000, maxBuffer: 1 << 30 });
@@ -249,13 +253,15 @@ function timeLabelgOnce(args, file, tiny) {
     const first = once(file);
     const runs = first > 2000 ? [first] : Array.from({ length: REPEAT_LARGE }, () => once(file));
     const base = summarize(Array.from({ length: 3 }, () => once(tiny))).median;
-    return summarize(runs.map((t) => Math.max(0, t - base)));
+    return summarize(runs.map((t) => Math.max(0, t - base) / Math.max(1, copies - 1)));
   } catch {
     return null;
   }
 }
 
 const REPEAT_LARGE = 5;
+
+const scale = (t, f) => ({ ...t, median: t.median * f, min: t.min * f, max: t.max * f });
 
 /**
  * r's |Aut| and orbits against dreadnaut: nauty (exact |Aut|) when it finishes in
@@ -297,7 +303,7 @@ export async function benchCanonLarge(only) {
   try {
     const tiny = join(dir, 'tiny.s6');
     writeFileSync(tiny, sparse6({ n: 1, edges: new Int32Array(0) }) + '\n');
-    for (const [name, build] of [...LARGE, ...(await moleculeRows())].filter(([name]) => only === undefined || name.includes(only))) {
+    for (const [name, build] of [...LARGE, ...(await moleculeRows())].filter(([name]) => only === undefined || only.split(',').some((o) => name.includes(o)))) {
       const g = build();
       const csr = sym.toCSR(g);
       const input = [{ adjacency: { rowPtr: csr.rowPtr, col: csr.col }, n: g.n, colors: g.colors, edgeColors: g.edgeColors ? csr.edgeColors : undefined }];
@@ -305,19 +311,29 @@ export async function benchCanonLarge(only) {
       const t0 = performance.now();
       r = lib.canonicalLabelings(input, k)[0];
       const once = performance.now() - t0;
-      const ours = summarize(Array.from({ length: once > 5000 ? 1 : REPEAT_LARGE }, () => {
-        globalThis.gc?.();
-        const t = performance.now();
-        lib.canonicalLabelings(input, k);
-        return performance.now() - t;
-      }));
-      const file = join(dir, 'g.s6');
-      // labelg takes no edge colours: the layered graph (dreadnaut.mjs) stands in
+      // small graphs: timeIt's repeated calls (µs → ms); large ones call by call
+      const ours =
+        once < 20
+          ? scale(timeIt(() => lib.canonicalLabelings(input, k), { repeat: 11, minMs: 50 }), 1e-3)
+          : summarize(Array.from({ length: once > 5000 ? 1 : REPEAT_LARGE }, () => {
+              globalThis.gc?.();
+              const t = performance.now();
+              lib.canonicalLabelings(input, k);
+              return performance.now() - t;
+            }));
+      // labelg takes no edge colours: the layered graph (dreadnaut.mjs) stands in;
+      // small graphs are timed over many copies in one file, less one copy
       const plain = g.edgeColors ? layered(g) : g;
-      writeFileSync(file, sparse6(plain) + '\n');
+      const copies = Math.max(1, Math.min(2000, Math.floor(2e5 / (plain.n + plain.edges.length))));
+      const line = sparse6(plain) + '\n';
+      const file = join(dir, 'g.s6');
+      const one = join(dir, 'one.s6');
+      writeFileSync(file, line.repeat(copies));
+      writeFileSync(one, line);
+      const base = copies > 1 ? one : tiny;
       const f = partitionArg(plain);
-      const dense = timeLabelgOnce(f, file, tiny);
-      const traces = timeLabelgOnce(['-t', ...f], file, tiny);
+      const dense = timeLabelgOnce(f, file, base, copies);
+      const traces = f.length > 0 ? null : timeLabelgOnce(['-t'], file, base, copies);
       const check = oracleCheck(g, r);
       const best = Math.min(dense?.median ?? Infinity, traces?.median ?? Infinity);
       rows.push({ name, n: g.n, aut: r.sizeExact.toString(), ours, dense, traces, ratio: ours.median / best, check });
@@ -331,7 +347,7 @@ export async function benchCanonLarge(only) {
 
 /** Markdown table of benchCanonLarge rows (ms per graph: median (min–max)). */
 export function canonLargeTable(rows) {
-  const digits = (a) => (a.length > 14 ? `${a.slice(0, 4)}…e${a.length - 1}` : a);
+  const digits = (a) => (a.length > 14 ? `${a[0]}.${a.slice(1, 4)}e${a.length - 1}` : a);
   return table(
     ['graph', 'n', '|Aut|', 'minframe API', 'labelg (nauty)', 'labelg -t (Traces)', 'minframe ÷ best', 'vs dreadnaut'],
     rows.map((r) => [r.name, String(r.n), digits(r.aut), fmt(r.ours), r.dense ? fmt(r.dense) : 'n/a', r.traces ? fmt(r.traces) : 'n/a', `${r.ratio.toFixed(2)}×`, r.check]),

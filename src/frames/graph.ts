@@ -149,7 +149,7 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
   } else {
     // an unweighted graph's values are its edge colour ids: the labeling's form is P·A·Pᵀ
-    canonical = Float64Array.from(l.canonical);
+    canonical = new Float64Array(l.canonical);
   }
   let pairs: Int32Array | null = null;
   const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators, k));

@@ -9,7 +9,7 @@
  */
 import { describe, inputRangeError, inputTypeError, internalError, optionError } from '../errors.js';
 import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
-import { labelReduced, type Core, type Graph, type Labeled } from './reduce.js';
+import { iota, labelReduced, type Core, type Graph, type Labeled } from './reduce.js';
 
 /** CSR adjacency: neighbours of v are col[rowPtr[v] .. rowPtr[v+1]). */
 export interface CSR {
@@ -501,7 +501,8 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       const v0 = heap[at(pVoff) + g];
       const n = graphs[g].n;
       const e0 = heap[at(pRow) + v0];
-      const rowPtr = Int32Array.from(heap.subarray(at(pRow) + v0, at(pRow) + v0 + n + 1), (r) => r - e0);
+      const rowPtr = heap.slice(at(pRow) + v0, at(pRow) + v0 + n + 1);
+      for (let v = 0; v <= n; v++) rowPtr[v] -= e0;
       const m = rowPtr[n];
       out.push({
         g,
@@ -555,11 +556,11 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
       }
       return form;
     },
-    canonicalColors: Int32Array.from(l.lab, (v) => (c.colors === null ? 0 : c.colors[v])),
+    canonicalColors: canonicalColours(c.colors, l.lab),
     orbits: l.orbits,
     get generators() {
       return (gens ??= l.gens().map((s) => {
-        const p = Int32Array.from({ length: n }, (_, i) => i);
+        const p = iota(n);
         for (let j = 0; j < s.length; j += 2) p[s[j]] = s[j + 1];
         return p;
       }));
@@ -572,6 +573,13 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
       return (exact ??= product(l.factors));
     },
   };
+}
+
+/** The colours of a labeling's positions (all 0 without colours). */
+function canonicalColours(colors: ArrayLike<number> | null, lab: Int32Array): Int32Array {
+  const out = new Int32Array(lab.length);
+  if (colors !== null) for (let i = 0; i < lab.length; i++) out[i] = colors[lab[i]];
+  return out;
 }
 
 /** The product of many small factors, as a balanced tree of bigint products. */

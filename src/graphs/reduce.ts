@@ -68,6 +68,13 @@ export function labelReduced(g: Graph, core: Core): Labeled {
   return core(g);
 }
 
+/** 0, step, 2·step, … (length n), by a loop: Int32Array.from with a function iterates slowly. */
+export function iota(n: number, step = 1): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = step * i;
+  return a;
+}
+
 /** Two 32-bit words per (vertex, colour) entry, summed into neighbourhood hashes. */
 function word1(w: number, c: number): number {
   let h = Math.imul(w + 1, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77);
@@ -110,7 +117,7 @@ function twins(g: Graph): Twins | null {
   }
   const deg = (v: number) => rowPtr[v + 1] - rowPtr[v];
   // candidate groups: a union–find over vertices
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const parent = iota(n);
   const find = (x: number): number => {
     while (parent[x] !== x) x = parent[x] = parent[parent[x]];
     return x;
@@ -154,9 +161,9 @@ function twins(g: Graph): Twins | null {
   }
   if (!any) return null;
   // confirm: split each candidate group into exact classes, each against its first vertex
-  const rep = Int32Array.from({ length: n }, (_, i) => i);
+  const rep = iota(n);
   const groupNext = new Int32Array(n).fill(-1); // members of a group, as a list from its root
-  const groupLast = Int32Array.from({ length: n }, (_, i) => i);
+  const groupLast = iota(n);
   for (let v = 0; v < n; v++) {
     const r = find(v);
     if (r === v) continue;
@@ -222,7 +229,7 @@ function twinQuotient(g: Graph, rep: Int32Array): Twins {
   }
   const buf = new Int32Array(3 * count);
   for (let i = 0; i < count; i++) buf.set([vcol[members[start[i]]], start[i + 1] - start[i], inner[i]], 3 * i);
-  const vq = rankTuples(count, buf, Int32Array.from({ length: count + 1 }, (_, i) => 3 * i));
+  const vq = rankTuples(count, buf, iota(count + 1, 3));
   const qRow = new Int32Array(count + 1);
   const qCol: number[] = [];
   const qEcol: number[] = [];
@@ -577,7 +584,8 @@ function labelTree(g: Graph): Labeled {
   }
   const lowest = new Int32Array(classes).fill(n);
   for (let v = 0; v < n; v++) lowest[cls[v]] = Math.min(lowest[cls[v]], v);
-  const orbits = Int32Array.from(cls, (c) => lowest[c]);
+  const orbits = new Int32Array(n);
+  for (let v = 0; v < n; v++) orbits[v] = lowest[cls[v]];
   const gens = () => Array.from({ length: swaps.length / 2 }, (_, i) => swap(swaps[2 * i], swaps[2 * i + 1]));
   return { lab, orbits, factors: factors.filter((f) => f > 1), gens };
 }
@@ -644,7 +652,7 @@ function labelCycle(g: Graph): Labeled {
     buf.set([vcol[c[i]], fwd[i], back[i]], 3 * i);
     buf.set([vcol[c[i]], back[j], fwd[j]], 3 * (n + i));
   }
-  const ids = rankTuples(2 * n, buf, Int32Array.from({ length: 2 * n + 1 }, (_, i) => 3 * i));
+  const ids = rankTuples(2 * n, buf, iota(2 * n + 1, 3));
   const F = ids.slice(0, n);
   // backward from i: c[i], c[i − 1], …
   const B = Int32Array.from({ length: n }, (_, k) => ids[n + ((n - k) % n)]);
@@ -655,7 +663,8 @@ function labelCycle(g: Graph): Labeled {
   // position k of the forward reading from sf is vertex c[sf + k]; of the backward one from sb, c[−(sb + k)]
   const forward = (k: number) => c[(sf + k) % n];
   const backward = (k: number) => c[(2 * n - ((sb + k) % n)) % n];
-  const lab = Int32Array.from({ length: n }, (_, k) => (cmp <= 0 ? forward(k) : backward(k)));
+  const lab = new Int32Array(n);
+  for (let k = 0; k < n; k++) lab[k] = cmp <= 0 ? forward(k) : backward(k);
   const p = period(F);
   const mirrored = cmp === 0;
   const factors: number[] = [n / p, mirrored ? 2 : 1].filter((f) => f > 1);

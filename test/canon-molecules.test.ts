@@ -5,7 +5,7 @@
  * canonical forms for relabelled copies, generators that are automorphisms.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalLabelings, type GraphInput } from '../src/graphs/canon.js';
+import { canonicalLabelings, canonicalLabelingsReducedFrom, type GraphInput } from '../src/graphs/canon.js';
 import { rng } from '../src/testing/random.js';
 import { randomPermutation, key } from './helpers/graphs.js';
 import { toCSR, relabelGraph, type SymmetricGraph } from './helpers/symmetric.mjs';
@@ -25,6 +25,11 @@ describe('molecules: |Aut| and orbits as nauty', () => {
       const p = randomPermutation(g.n, u);
       const h = relabelGraph(g, p);
       const [r, rh] = canonicalLabelings([input(g), input(h)]);
+      // small molecules are searched by canonicalLabelings: the reductions too, alone
+      const [q, qh] = canonicalLabelingsReducedFrom([input(g), input(h)], 1);
+      expect(q.sizeExact).toBe(BigInt(m.aut));
+      expect(Array.from(q.orbits)).toEqual(m.orbits);
+      expect(key(qh.canonical)).toBe(key(q.canonical));
       expect(r.sizeExact).toBe(BigInt(m.aut));
       expect(Array.from(r.orbits)).toEqual(m.orbits);
       expect(key(rh.canonical)).toBe(key(r.canonical));

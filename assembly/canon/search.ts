@@ -44,9 +44,6 @@ import {
 import { compareWithBest, invalidateCertificate } from './certificate';
 import { mayReduce } from './reducible';
 
-/** canon_label flag: hand back graphs that may have twins, components or be trees or cycles (see reducible.ts). */
-export const CANON_CHECK: i32 = 1;
-
 /**
  * Bytes of scratch canon_label needs for graphs of at most n vertices and at most
  * `entries` CSR entries each (an undirected edge counts twice). O(n + entries).
@@ -201,13 +198,13 @@ export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, 
  * (v ↦ g[v]), at gens + genOff[g] i32, room for (genOff[g+1] − genOff[g]) / n of
  * them (at most n − 1 are ever needed); ngens[g] their count, or −1 when they did
  * not fit (lab, orbits and sizes are still exact; run again with room for n − 1).
- * With CANON_CHECK in `flags`, a graph that may have twins, several components or
- * be a tree or a cycle is not searched: ngens[g] = −2 and its other outputs are left as they
+ * A graph of at least `reduceFrom` vertices (0: none) that may have twins, several
+ * components or be a tree or a cycle is not searched: ngens[g] = −2 and its other outputs are left as they
  * are (src/graphs/reduce.ts labels it).
  */
 export function canon_label(
   count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, vcol: usize, work: usize,
-  lab: usize, orbits: usize, sizes: usize, gens: usize, genOff: usize, ngens: usize, flags: i32,
+  lab: usize, orbits: usize, sizes: usize, gens: usize, genOff: usize, ngens: usize, reduceFrom: i32,
 ): void {
   for (let g = 0; g < count; g++) {
     const v0 = ld(voff, g);
@@ -215,7 +212,7 @@ export function canon_label(
     start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
     resetRefine(ld(ROW, 0), ld(ROW, n));
     const out = <usize>v0 << 2;
-    if ((flags & CANON_CHECK) != 0 && mayReduce(vcol + out)) {
+    if (reduceFrom > 0 && n >= reduceFrom && mayReduce(vcol + out)) {
       st(ngens, g, -2);
       continue;
     }

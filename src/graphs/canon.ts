@@ -322,17 +322,26 @@ function asymmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int
 /** Generator slots of a graph on a packing's first run (see GENERATOR_ROOM). */
 const generatorRoom = (n: number, all: boolean) => n * (all ? n - 1 : Math.min(n - 1, GENERATOR_ROOM));
 
-/** How packGraphs runs: hand back reducible graphs (canon_label's CANON_CHECK), build canonical forms. */
+/**
+ * How packGraphs runs: graphs of at least `reduceFrom` vertices (0: none) that may
+ * be reducible are handed back for src/graphs/reduce.ts; `forms`: build canonical forms.
+ */
 export interface PackMode {
-  check: boolean;
+  reduceFrom: number;
   forms: boolean;
 }
 
-const PUBLIC: PackMode = { check: true, forms: true };
+/**
+ * Graphs below this many vertices are searched whatever their structure: the search
+ * is then cheaper than the reductions' work in TypeScript (G(10, 0.3), mostly
+ * disconnected or with twins, took 10× longer reduced), and nothing there is large
+ * enough for the search's cost on large groups to matter.
+ */
+export const REDUCE_FROM = 32;
+
+const PUBLIC: PackMode = { reduceFrom: REDUCE_FROM, forms: true };
 /** The irreducible graphs of src/graphs/reduce.ts: searched, no forms. */
-const CORE: PackMode = { check: false, forms: false };
-/** canon_label's CANON_CHECK flag (assembly/canon/search.ts). */
-const CANON_CHECK = 1;
+const CORE: PackMode = { reduceFrom: 0, forms: false };
 /** ngens value of a graph canon_label handed back. */
 const REDUCIBLE = -2;
 
@@ -408,7 +417,7 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   heap[at(pVoff) + count] = total;
   heap[at(pGenOff) + count] = genTotal;
   heap[at(pRow) + total] = e;
-  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens, mode.check ? CANON_CHECK : 0);
+  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens, mode.reduceFrom);
   const searched = (g: number) => heap[at(pNgens) + g] !== REDUCIBLE;
   /**
    * Results: the forms and colours are completed in WASM memory, the generators
@@ -616,14 +625,14 @@ const GENERATOR_ROOM = 32;
 const SLICE = 1 << 13;
 
 /** Run canon_label over checked graphs, slice by slice (one WASM call per slice). */
-export function labelChecked(graphs: Checked[], k: Kernels = kernels()): CanonicalLabeling[] {
+export function labelChecked(graphs: Checked[], k: Kernels = kernels(), mode: PackMode = PUBLIC): CanonicalLabeling[] {
   const out: CanonicalLabeling[] = new Array(graphs.length);
   const ints = (c: Checked) => c.n * (c.n + 3);
   for (let g0 = 0; g0 < graphs.length; ) {
     let g1 = g0 + 1;
     let size = ints(graphs[g0]);
     while (g1 < graphs.length && size + ints(graphs[g1]) <= SLICE) size += ints(graphs[g1++]);
-    const slice = labelSlice(graphs.slice(g0, g1), k);
+    const slice = labelSlice(graphs.slice(g0, g1), k, mode);
     for (let g = g0; g < g1; g++) out[g] = slice[g - g0];
     g0 = g1;
   }
@@ -689,4 +698,13 @@ export function canonicalLabeling(adjacency: ArrayLike<number> | CSR, options: G
 /** The same for many graphs in one WASM call; errors name the graph's index. */
 export function canonicalLabelings(graphs: GraphInput[], k?: Kernels): CanonicalLabeling[] {
   return labelChecked(checkGraphs(graphs), k);
+}
+
+/**
+ * canonicalLabelings with the reductions tried from `reduceFrom` vertices on
+ * (canonicalLabelings: REDUCE_FROM): how the tests reach them on small graphs.
+ * Canonical forms are canonical among calls with the same `reduceFrom`.
+ */
+export function canonicalLabelingsReducedFrom(graphs: GraphInput[], reduceFrom: number, k?: Kernels): CanonicalLabeling[] {
+  return labelChecked(checkGraphs(graphs), k, { reduceFrom, forms: true });
 }

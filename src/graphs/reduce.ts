@@ -668,20 +668,18 @@ function labelCycle(g: Graph): Labeled {
   const p = period(F);
   const mirrored = cmp === 0;
   const factors: number[] = [n / p, mirrored ? 2 : 1].filter((f) => f > 1);
-  // orbits: the rotation by p and, when mirrored, the reflection forward(k) ↦ backward(k)
-  const orbits = new Int32Array(n);
-  for (let v = 0; v < n; v++) {
-    let lowest = n;
-    for (let i = at[v] % p; i < n; i += p) lowest = Math.min(lowest, c[i]);
-    orbits[v] = lowest;
-  }
+  // orbits: the rotation by p joins the positions of a residue mod p; the reflection
+  // forward(k) ↦ backward(k) pairs residues (an involution on them)
+  const lowest = new Int32Array(p).fill(n);
+  for (let i = 0; i < n; i++) lowest[i % p] = Math.min(lowest[i % p], c[i]);
   if (mirrored) {
-    for (let k = 0; k < n; k++) {
-      const a = orbits[forward(k)];
-      const b = orbits[backward(k)];
-      if (a !== b) for (let i = at[Math.max(a, b)] % p; i < n; i += p) orbits[c[i]] = Math.min(a, b);
-    }
+    const pair = new Int32Array(p);
+    for (let k = 0; k < p; k++) pair[at[forward(k)] % p] = at[backward(k)] % p;
+    const own = lowest.slice();
+    for (let r = 0; r < p; r++) lowest[r] = Math.min(own[r], own[pair[r]]);
   }
+  const orbits = new Int32Array(n);
+  for (let v = 0; v < n; v++) orbits[v] = lowest[at[v] % p];
   const gens = () => {
     const out: Int32Array[] = [];
     if (p < n) out.push(Int32Array.from({ length: 2 * n }, (_, j) => (j % 2 === 0 ? c[j >> 1] : c[((j >> 1) + p) % n])));

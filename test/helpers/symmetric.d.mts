@@ -18,7 +18,7 @@ export function hypercube(d: number): SymmetricGraph;
 export function paley(q: number): SymmetricGraph;
 export function latinSquare(k: number): SymmetricGraph;
 export function seeded(seed: number): () => number;
-export function randomRegular(n: number, d: number, seed: number): SymmetricGraph;
+export function randomRegular(n: number, d: number, seed: number | (() => number)): SymmetricGraph;
 export function cfi(base: SymmetricGraph, twisted?: boolean): SymmetricGraph;
 export function alkane(c: number): SymmetricGraph;
 export function toCSR(g: SymmetricGraph): { rowPtr: Int32Array; col: Int32Array; edgeColors: Int32Array };

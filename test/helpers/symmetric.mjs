@@ -135,9 +135,9 @@ export function seeded(seed) {
   };
 }
 
-/** A random simple d-regular graph (pairing model, rejecting loops and repeated edges). */
+/** A random simple d-regular graph (pairing model, rejecting loops and repeated edges); `seed` a number or a generator on [0, 1). */
 export function randomRegular(n, d, seed) {
-  const u = seeded(seed);
+  const u = typeof seed === 'function' ? seed : seeded(seed);
   for (;;) {
     const pts = Int32Array.from({ length: n * d }, (_, i) => Math.floor(i / d));
     for (let i = pts.length - 1; i > 0; i--) {

@@ -8,11 +8,11 @@
  * Twins u, v (the transposition (u v) is an automorphism) have equal colours and
  * degrees and equal neighbour multisets {(w, colour(·, w))}, up to each other when
  * adjacent. With H(v) = Σ_w R[w] ^ EH(v, w) over v's entries (R a random word per
- * vertex), non-adjacent twins have H(u) = H(v), adjacent ones with edge colour c
+ * vertex, computed once), non-adjacent twins have H(u) = H(v), adjacent ones with edge colour c
  * have H(u) + (R[u] ^ Hc) = H(v) + (R[v] ^ Hc). O(n log n + m), on the engine's
  * scratch (partition.ts), which it leaves as clearScratch leaves it.
  */
-import { N, ROW, COL, LAB, KEY, STAMP, VQ, EH, ld, st, ldk, stk, sortByKey, clearScratch } from './partition';
+import { N, ROW, COL, LAB, KEY, STAMP, VQ, EH, ROWTMP, ld, st, ldk, stk, sortByKey, clearScratch } from './partition';
 
 // @ts-ignore: decorator
 @inline function vertexWord(v: i32): u64 {
@@ -20,6 +20,12 @@ import { N, ROW, COL, LAB, KEY, STAMP, VQ, EH, ld, st, ldk, stk, sortByKey, clea
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
   z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
   return z ^ (z >> 31);
+}
+
+// R[v], kept in ROWTMP (a u64 per vertex that only the search's certificates use)
+// @ts-ignore: decorator
+@inline function word(v: i32): u64 {
+  return load<u64>(ROWTMP + (<usize>v << 3));
 }
 
 // @ts-ignore: decorator
@@ -64,9 +70,10 @@ function reachable(): i32 {
 function twinsHashed(vcol: usize): bool {
   const n = N;
   // KEY(v) = H(v); closed twins are tested edge by edge, open ones after a sort
+  for (let v = 0; v < n; v++) store<u64>(ROWTMP + (<usize>v << 3), vertexWord(v));
   for (let v = 0; v < n; v++) {
     let h: u64 = 0;
-    for (let e = ld(ROW, v), e1 = ld(ROW, v + 1); e < e1; e++) h += vertexWord(ld(COL, e)) ^ eh(e);
+    for (let e = ld(ROW, v), e1 = ld(ROW, v + 1); e < e1; e++) h += word(ld(COL, e)) ^ eh(e);
     stk(v, h);
   }
   for (let u = 0; u < n; u++) {
@@ -75,7 +82,7 @@ function twinsHashed(vcol: usize): bool {
       const v = ld(COL, e);
       if (v <= u || ld(vcol, v) != ld(vcol, u) || ld(ROW, v + 1) - ld(ROW, v) != du) continue;
       const c = eh(e);
-      if (ldk(u) + (vertexWord(u) ^ c) == ldk(v) + (vertexWord(v) ^ c)) return true;
+      if (ldk(u) + (word(u) ^ c) == ldk(v) + (word(v) ^ c)) return true;
     }
   }
   for (let v = 0; v < n; v++) {

@@ -334,10 +334,11 @@ export interface PackMode {
 /**
  * Graphs below this many vertices are searched whatever their structure: the search
  * is then cheaper than the reductions' work in TypeScript (G(10, 0.3), mostly
- * disconnected or with twins, took 10× longer reduced), and nothing there is large
- * enough for the search's cost on large groups to matter.
+ * disconnected or with twins, took 10× longer reduced) and than the kernel's test
+ * for them (a third of the search of G(50, 0.3)), and no group there is large
+ * enough for the search's cost on it to matter (K_100 is searched in milliseconds).
  */
-export const REDUCE_FROM = 32;
+export const REDUCE_FROM = 128;
 
 const PUBLIC: PackMode = { reduceFrom: REDUCE_FROM, forms: true };
 /** The irreducible graphs of src/graphs/reduce.ts: searched, no forms. */

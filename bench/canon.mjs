@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { timeIt, summarize, fmt, table, loadTs } from './lib.mjs';
+import * as sym from '../test/helpers/symmetric.mjs';
+import { dreadnaut, layered } from '../test/fixtures/nauty/dreadnaut.mjs';
+import { MOLECULES, moleculeGraph } from '../test/fixtures/molecules/generate.mjs';
 
 const SIZES = [10, 30, 50, 100];
 const FAMILIES = [
@@ -145,8 +148,223 @@ export function canonTable(rows) {
   );
 }
 
+/**
+ * Large graphs with large automorphism groups (test/helpers/symmetric.mjs), one per
+ * row, n up to 2·10^4 (each row within about a minute here, oracle included): [name,
+ * build].
+ */
+const LARGE = [
+  ['empty n=20000', () => sym.empty(20000)],
+  ['complete K1000', () => sym.complete(1000)],
+  ['10000 disjoint K2', () => sym.copies(sym.complete(2), 10000)],
+  ['5000 disjoint K3', () => sym.copies(sym.complete(3), 5000)],
+  ['2000 disjoint K5', () => sym.copies(sym.complete(5), 2000)],
+  ['1000 disjoint Petersen', () => sym.copies(petersen(), 1000)],
+  ['path n=20000', () => sym.path(20000)],
+  ['cycle n=20000', () => sym.cycle(20000)],
+  ['binary tree n=16383', () => sym.binaryTree(13)],
+  ['spider 100 arms × 100', () => sym.spider(100, 100)],
+  ['caterpillar 2000 × 3 legs of 2', () => sym.caterpillar(2000, 3, 2)],
+  ['polyethylene C2000H4002 (colours)', () => sym.alkane(2000)],
+  ['grid 50×50', () => sym.grid(50, 50)],
+  ['torus 50×50', () => sym.grid(50, 50, true)],
+  ['hypercube Q10', () => sym.hypercube(10)],
+  ['Paley(401)', () => sym.paley(401)],
+  ['Latin square L(Z_17), n=289', () => sym.latinSquare(17)],
+  ['CFI over 3-regular n=16 (twisted)', () => sym.cfi(sym.randomRegular(16, 3, 3), true)],
+  ['random 3-regular n=5000', () => sym.randomRegular(5000, 3, 7)],
+];
+
+/** Molecule rows (test/fixtures/molecules/generate.mjs): atoms by element, bonds by order; labelg gets the layered graph. */
+const MOLECULE_ROWS = ['benzene', 'adamantane', 'cubane', 'fullerene C60', 'peptide (Gly-Ala-Ser-Phe)×6', 'polyethylene C500H1002'];
+
+async function moleculeRows() {
+  const { default: initRDKitModule } = await import('@rdkit/rdkit');
+  const RDKit = await initRDKitModule();
+  return MOLECULES.filter(([name]) => MOLECULE_ROWS.includes(name)).map(([name, smiles]) => {
+    const g = moleculeGraph(RDKit, smiles);
+    return [`molecule: ${name}`, () => ({ n: g.n, edges: Int32Array.from(g.edges), colors: Int32Array.from(g.colors), edgeColors: Int32Array.from(g.edgeColors) })];
+  });
+}
+
+function petersen() {
+  return { n: 10, edges: Int32Array.from([0, 1, 1, 2, 2, 3, 3, 4, 4, 0, 0, 5, 1, 6, 2, 7, 3, 8, 4, 9, 5, 7, 7, 9, 9, 6, 6, 8, 8, 5]) };
+}
+
+/** sparse6 of a graph (edge list), the format labelg reads for large sparse graphs. */
+function sparse6(g) {
+  const { n, edges } = g;
+  const size = (x) => (x < 63 ? [x + 63] : x < 258048 ? [126, ((x >> 12) & 63) + 63, ((x >> 6) & 63) + 63, (x & 63) + 63] : [126, 126, ...[30, 24, 18, 12, 6, 0].map((s) => ((x / 2 ** s) & 63) + 63)]);
+  let k = 1;
+  while (1 << k < n) k++;
+  const pairs = [];
+  for (let i = 0; i < edges.length; i += 2) pairs.push([Math.min(edges[i], edges[i + 1]), Math.max(edges[i], edges[i + 1])]);
+  pairs.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const bits = [];
+  const put = (b, x) => {
+    bits.push(b);
+    for (let i = k - 1; i >= 0; i--) bits.push((x >> i) & 1);
+  };
+  let v = 0;
+  for (const [a, b] of pairs) {
+    if (b === v) put(0, a);
+    else if (b === v + 1) {
+      v = b;
+      put(1, a);
+    } else {
+      v = b;
+      put(1, b);
+      put(0, a);
+    }
+  }
+  const pad = (6 - (bits.length % 6)) % 6;
+  if (k < 6 && n === 1 << k && pad >= k && v < n - 1) bits.push(0);
+  while (bits.length % 6 !== 0) bits.push(1);
+  const out = [':'.charCodeAt(0), ...size(n)];
+  for (let i = 0; i < bits.length; i += 6) {
+    let x = 0;
+    for (let j = 0; j < 6; j++) x = (x << 1) | bits[i + j];
+    out.push(x + 63);
+  }
+  return Buffer.from(out).toString('latin1');
+}
+
+/** labelg's -f string for vertex colours (one character per vertex, ascending with the colour id). */
+function partitionArg(g) {
+  if (!g.colors) return [];
+  const ids = [...new Set(g.colors)].sort((a, b) => a - b);
+  if (ids.length > 94) throw new Error('too many colours for labelg -f');
+  const ch = new Map(ids.map((c, i) => [c, String.fromCharCode(33 + i)]));
+  return [`-f${Array.from(g.colors, (c) => ch.get(c)).join('')}`];
+}
+
+/**
+ * ms per graph of labelg on `file` (`copies` copies of one graph; median of
+ * REPEAT_LARGE), start-up (the same file with one copy, `one`) subtracted; null past
+ * the time limit or when labelg refuses (-t takes no -f).
+ */
+function timeLabelgOnce(args, file, tiny, copies) {
+  const once = (f) => {
+    const t0 = performance.now();
+    execFileSync('nauty-labelg', ['-q', ...args, f, '/dev/null'], { stdio: 'ignore', timeout: 10_000, maxBuffer: 1 << 30 });
+    return performance.now() - t0;
+  };
+  try {
+    const first = once(file);
+    const runs = first > 2000 ? [first] : Array.from({ length: REPEAT_LARGE }, () => once(file));
+    const base = summarize(Array.from({ length: 3 }, () => once(tiny))).median;
+    return summarize(runs.map((t) => Math.max(0, t - base) / Math.max(1, copies - 1)));
+  } catch {
+    return null;
+  }
+}
+
+const REPEAT_LARGE = 5;
+
+const scale = (t, f) => ({ ...t, median: t.median * f, min: t.min * f, max: t.max * f });
+
+/**
+ * r's |Aut| and orbits against dreadnaut: nauty (exact |Aut|) when it finishes in
+ * 15 s, else Traces (|Aut| to its 10 printed digits).
+ */
+function oracleCheck(g, r) {
+  for (const traces of [false, true]) {
+    let oracle;
+    try {
+      oracle = dreadnaut(g, 15_000, traces);
+    } catch (e) {
+      if (traces) return `dreadnaut failed (${e.code ?? e.message})`;
+      continue;
+    }
+    const orbits = oracle.orbits.every((o, v) => o === r.orbits[v]);
+    const aut = oracle.exact ? oracle.aut === r.sizeExact.toString() : sameRounded(oracle.aut, r.sizeExact);
+    const how = oracle.exact ? 'nauty, exact' : 'Traces, 10 digits';
+    return aut && orbits ? `ok (${how})` : `DIFFERS (${how}: |Aut| ${oracle.aut}${orbits ? '' : ', orbits'})`;
+  }
+}
+
+/** Whether Traces' rounded |Aut| ("3.316275092451e5735", or an integer) is x to its printed digits. */
+function sameRounded(printed, x) {
+  const [m, e] = printed.split('e');
+  const digits = x.toString();
+  if (e === undefined) return printed === digits;
+  if (digits.length - 1 !== Number(e)) return false;
+  const lead = Number(`${digits[0]}.${digits.slice(1, 16)}`);
+  return Math.abs(lead - Number(m)) <= 1e-9 * lead;
+}
+
+/** Large symmetric families, one graph per row, against labelg (dense and Traces), checked against dreadnaut. */
+export async function benchCanonLarge(only) {
+  if (!hasLabelg()) throw new Error('bench/canon.mjs needs nauty (nauty-labelg, dreadnaut): apt-get install nauty');
+  const lib = await load();
+  const k = lib.kernels();
+  const dir = mkdtempSync(join(tmpdir(), 'minframe-canon-'));
+  const rows = [];
+  try {
+    const tiny = join(dir, 'tiny.s6');
+    writeFileSync(tiny, sparse6({ n: 1, edges: new Int32Array(0) }) + '\n');
+    for (const [name, build] of [...LARGE, ...(await moleculeRows())].filter(([name]) => only === undefined || only.split(',').some((o) => name.includes(o)))) {
+      const g = build();
+      const csr = sym.toCSR(g);
+      const input = [{ adjacency: { rowPtr: csr.rowPtr, col: csr.col }, n: g.n, colors: g.colors, edgeColors: g.edgeColors ? csr.edgeColors : undefined }];
+      let r = lib.canonicalLabelings(input, k)[0];
+      const t0 = performance.now();
+      r = lib.canonicalLabelings(input, k)[0];
+      const once = performance.now() - t0;
+      // small graphs: timeIt's repeated calls (µs → ms); large ones call by call
+      const ours =
+        once < 20
+          ? scale(timeIt(() => lib.canonicalLabelings(input, k), { repeat: 11, minMs: 50 }), 1e-3)
+          : summarize(Array.from({ length: once > 5000 ? 1 : REPEAT_LARGE }, () => {
+              globalThis.gc?.();
+              const t = performance.now();
+              lib.canonicalLabelings(input, k);
+              return performance.now() - t;
+            }));
+      // labelg takes no edge colours: the layered graph (dreadnaut.mjs) stands in;
+      // small graphs are timed over many copies in one file, less one copy
+      const plain = g.edgeColors ? layered(g) : g;
+      const copies = Math.max(1, Math.min(2000, Math.floor(2e5 / (plain.n + plain.edges.length))));
+      const line = sparse6(plain) + '\n';
+      const file = join(dir, 'g.s6');
+      const one = join(dir, 'one.s6');
+      writeFileSync(file, line.repeat(copies));
+      writeFileSync(one, line);
+      const base = copies > 1 ? one : tiny;
+      const f = partitionArg(plain);
+      const dense = timeLabelgOnce(f, file, base, copies);
+      const traces = f.length > 0 ? null : timeLabelgOnce(['-t'], file, base, copies);
+      const check = oracleCheck(g, r);
+      const best = Math.min(dense?.median ?? Infinity, traces?.median ?? Infinity);
+      rows.push({ name, n: g.n, aut: r.sizeExact.toString(), ours, dense, traces, ratio: ours.median / best, check });
+      console.error(`bench canon large: ${name}: ${ours.median.toFixed(1)} ms, nauty ${dense?.median.toFixed(1) ?? '—'}, Traces ${traces?.median.toFixed(1) ?? '—'}, ${check}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** Markdown table of benchCanonLarge rows (ms per graph: median (min–max)). */
+export function canonLargeTable(rows) {
+  const digits = (a) => (a.length > 14 ? `${a[0]}.${a.slice(1, 4)}e${a.length - 1}` : a);
+  return table(
+    ['graph', 'n', '|Aut|', 'minframe API', 'labelg (nauty)', 'labelg -t (Traces)', 'minframe ÷ best', 'vs dreadnaut'],
+    // (no ratio where labelg gave no time, or a time below its start-up noise)
+    rows.map((r) => [r.name, String(r.n), digits(r.aut), fmt(r.ours), r.dense ? fmt(r.dense) : 'n/a', r.traces ? fmt(r.traces) : 'n/a', Number.isFinite(r.ratio) && r.ratio > 0 ? `${r.ratio.toFixed(2)}×` : 'n/a', r.check]),
+  );
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const rows = await benchCanon();
-  console.log('Canonical labeling, µs per graph: median (min–max); nauty start-up subtracted\n');
-  console.log(canonTable(rows));
+  const only = process.argv[2];
+  if (only !== 'large') {
+    const rows = await benchCanon();
+    console.log('Canonical labeling, µs per graph: median (min–max); nauty start-up subtracted\n');
+    console.log(canonTable(rows));
+  }
+  if (only !== 'small') {
+    const large = await benchCanonLarge(process.argv[3]);
+    console.log('\nLarge symmetric graphs, ms per graph: median (min–max); nauty start-up subtracted; |Aut| and orbits checked against dreadnaut\n');
+    console.log(canonLargeTable(large));
+  }
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalLabelings, equitablePartitions, type GraphInput } from '../src/graphs/canon.js';
 import { loadKernels } from '../src/wasm/module.js';
 import { rng } from '../src/testing/random.js';
-import { relabel, permuteColors, randomPermutation, isAutomorphism, key, fromGraph6 } from './helpers/graphs.js';
+import { relabel, permuteColors, randomPermutation, isAutomorphism, key, fromGraph6, permutations } from './helpers/graphs.js';
 import random from './fixtures/nauty/random.json';
 
 const u = rng(7);
@@ -40,24 +40,6 @@ const samePartition = (x: Int32Array, y: Int32Array) => {
   for (let i = 0; i < x.length; i++) for (let j = 0; j < x.length; j++) if ((x[i] === x[j]) !== (y[i] === y[j])) return false;
   return true;
 };
-
-/** Every permutation of 0..n-1. */
-function* permutations(n: number): Generator<Int32Array> {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  const c = new Int32Array(n);
-  yield p.slice();
-  for (let i = 0; i < n; ) {
-    if (c[i] < i) {
-      const j = i % 2 === 0 ? 0 : c[i];
-      [p[j], p[i]] = [p[i], p[j]];
-      yield p.slice();
-      c[i]++;
-      i = 0;
-    } else {
-      c[i++] = 0;
-    }
-  }
-}
 
 describe('equitable refinement (canon_refine) against colour refinement', () => {
   it('random coloured graphs: same partition; cell order follows relabeling', () => {

@@ -42,6 +42,7 @@ import {
   generatorCount,
 } from './automorphisms';
 import { compareWithBest, invalidateCertificate } from './certificate';
+import { mayReduce } from './reducible';
 
 /**
  * Bytes of scratch canon_label needs for graphs of at most n vertices and at most
@@ -158,11 +159,13 @@ function symmetric(adj: usize, n: i32): bool {
 /**
  * Canonical forms after canon_label: for each graph, the n × n edge-colour matrix
  * C[i][j] = colour(lab[i], lab[j]) (0 = no edge, zero diagonal), graphs back to
- * back in `out`. Input layout as canon_label's; `work` holds n i32.
+ * back in `out`, skipping the graphs canon_label handed back (ngens[g] = −2).
+ * Input layout as canon_label's; `work` holds n i32.
  */
-export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, lab: usize, work: usize, out: usize): void {
+export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, lab: usize, ngens: usize, work: usize, out: usize): void {
   let o = out;
   for (let g = 0; g < count; g++) {
+    if (ld(ngens, g) == -2) continue;
     const v0 = ld(voff, g);
     const n = ld(voff, g + 1) - v0;
     const row = rowPtr + (<usize>v0 << 2);
@@ -195,16 +198,24 @@ export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, 
  * (v ↦ g[v]), at gens + genOff[g] i32, room for (genOff[g+1] − genOff[g]) / n of
  * them (at most n − 1 are ever needed); ngens[g] their count, or −1 when they did
  * not fit (lab, orbits and sizes are still exact; run again with room for n − 1).
+ * A graph of at least `reduceFrom` vertices (0: none) that may have twins, several
+ * components or be a tree or a cycle is not searched: ngens[g] = −2 and its other outputs are left as they
+ * are (src/graphs/reduce.ts labels it).
  */
 export function canon_label(
   count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, vcol: usize, work: usize,
-  lab: usize, orbits: usize, sizes: usize, gens: usize, genOff: usize, ngens: usize,
+  lab: usize, orbits: usize, sizes: usize, gens: usize, genOff: usize, ngens: usize, reduceFrom: i32,
 ): void {
   for (let g = 0; g < count; g++) {
     const v0 = ld(voff, g);
     const n = ld(voff, g + 1) - v0;
     start(n, rowPtr + (<usize>v0 << 2), col, ecol, work);
+    resetRefine(ld(ROW, 0), ld(ROW, n));
     const out = <usize>v0 << 2;
+    if (reduceFrom > 0 && n >= reduceFrom && mayReduce(vcol + out)) {
+      st(ngens, g, -2);
+      continue;
+    }
     const cap = n > 0 ? (ld(genOff, g + 1) - ld(genOff, g)) / n : 0;
     search(vcol + out, gens + (<usize>ld(genOff, g) << 2), cap, sizes + out);
     copyWords(lab + out, BESTLAB, n);
@@ -251,7 +262,6 @@ let bestDepth = 0;
 function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
   const n = N;
   resetQueue();
-  resetRefine(ld(ROW, 0), ld(ROW, n));
   resetAutomorphisms(gensOut, genCap);
   invalidateCertificate();
   for (let k = 0; k < n; k++) st(sizes, k, 1);

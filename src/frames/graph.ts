@@ -104,8 +104,14 @@ export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOpti
 function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean, k: Kernels | undefined): GraphFrame {
   const n = l.n;
   const p = l.labeling;
-  const canonical = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
+  let canonical: Float64Array;
+  if (weighted) {
+    canonical = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
+  } else {
+    // an unweighted graph's values are its edge colour ids: the labeling's form is P·A·Pᵀ
+    canonical = new Float64Array(l.canonical);
+  }
   let pairs: Int32Array | null = null;
   const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators, k));
   return {
@@ -116,7 +122,10 @@ function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean
     size: l.size,
     sizeExact: l.sizeExact,
     orbits: l.orbits,
-    generators: l.generators,
+    // read through: a reduced graph's generators are made on first read (src/graphs/canon.ts)
+    get generators() {
+      return l.generators;
+    },
     pairOrbits,
     averageNodes: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: l.orbits }], y, dim, 'nodes', k, out),
     averageEdges: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: pairOrbits() }], y, dim, 'edges', k, out),

@@ -7,8 +7,9 @@
  * P[i][labeling[i]] = 1). Generators map v ↦ g[v]. Isomorphic inputs (same vertex
  * colour ids, same edge colour ids) get identical canonical forms.
  */
-import { describe, inputRangeError, inputTypeError, optionError } from '../errors.js';
+import { describe, inputRangeError, inputTypeError, internalError, optionError } from '../errors.js';
 import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
+import { iota, labelReduced, type Core, type Graph, type Labeled } from './reduce.js';
 
 /** CSR adjacency: neighbours of v are col[rowPtr[v] .. rowPtr[v+1]). */
 export interface CSR {
@@ -134,12 +135,19 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     loops[i] = dense[i * n + i];
   }
   if (g.directed) return { input, n, colors, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
-  // the exact count: scratch sized by the bound n(n − 1) passes 2 GiB at n ≈ 8200
-  let entries = 0;
-  for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
-  if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
+  // the bound n(n − 1) for small graphs (a pass over n² values less); the exact
+  // count past it: scratch sized by the bound passes 2 GiB at n ≈ 8200
+  let entries = n * (n - 1);
+  if (n > EXACT_ENTRIES) {
+    entries = 0;
+    for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
+    if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
+  }
   return { input, n, colors, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries };
 }
+
+/** Dense graphs up to this many vertices size their scratch by the bound n(n − 1) on their CSR entries. */
+const EXACT_ENTRIES = 1024;
 
 /**
  * A digraph as the engine's graph: vertices i, j are joined when either arc is
@@ -184,6 +192,20 @@ function asymmetric(c: Checked, code: number): RangeError {
 /** Edge colour ids of a dense adjacency (colour = edgeColors entry, else the adjacency entry). */
 function colourMatrix(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: number): Int32Array {
   const out = new Int32Array(n * n);
+  // one flat pass for the common case (integer ids); the first entry it cannot take is checked in full
+  const m = n * n;
+  for (let i = 0; i < m; i++) {
+    const x = a[i];
+    if (x === 0) continue;
+    const c = w === a ? x : w[i];
+    if ((c | 0) !== c || c === 0 || !Number.isFinite(x)) return badEntry(a, w, n, input);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Throws the error for the first entry (row-major) of a dense adjacency that is not finite or has no valid colour id. */
+function badEntry(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: number): never {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const x = a[i * n + j];
@@ -192,10 +214,9 @@ function colourMatrix(a: ArrayLike<number>, w: ArrayLike<number>, n: number, inp
       const c = w[i * n + j];
       checkInt(input, `edge colour (${i}, ${j})`, c);
       if (c === 0) throw inputRangeError(input, `edge (${i}, ${j}) has colour id 0, which means no edge`);
-      out[i * n + j] = c;
     }
   }
-  return out;
+  throw internalError('badEntry found no bad entry');
 }
 
 /**
@@ -230,7 +251,8 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   const rowPtr = Int32Array.from(rp as ArrayLike<number>);
   const col = new Int32Array(m);
   const ecol = new Int32Array(m);
-  const seen = new Map<number, number>(); // i*n+j → colour
+  // rows: bounds, loops, repeats (a stamp per row); then symmetry, O(n + m)
+  const stamp = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
@@ -240,32 +262,98 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
       const c = ec === undefined ? 1 : ec[e];
       checkInt(input, `edgeColors[${e}]`, c);
       if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
-      if (seen.has(i * n + j)) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
-      seen.set(i * n + j, c);
+      if (stamp[j] === i) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
+      stamp[j] = i;
       col[e] = j;
       ecol[e] = c;
     }
   }
+  if (!symmetricCSR(n, rowPtr, col, ecol)) throw asymmetricCSR(n, rowPtr, col, ecol, input);
+  return { rowPtr, col, ecol, entries: m };
+}
+
+/**
+ * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c):
+ * each row j against the entries that point to j, which must be as many.
+ */
+function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array): boolean {
+  const m = rowPtr[n];
+  const inStart = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) inStart[col[e] + 1]++;
+  for (let j = 0; j < n; j++) {
+    inStart[j + 1] += inStart[j];
+    if (inStart[j + 1] - inStart[j] !== rowPtr[j + 1] - rowPtr[j]) return false;
+  }
+  const fill = inStart.slice(0, n);
+  const from = new Int32Array(m);
+  const colour = new Int32Array(m);
+  for (let i = 0; i < n; i++) {
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const k = fill[col[e]]++;
+      from[k] = i;
+      colour[k] = ecol[e];
+    }
+  }
+  const mark = new Int32Array(n);
+  const stamp = new Int32Array(n).fill(-1);
+  for (let j = 0; j < n; j++) {
+    for (let e = rowPtr[j]; e < rowPtr[j + 1]; e++) {
+      stamp[col[e]] = j;
+      mark[col[e]] = ecol[e];
+    }
+    for (let k = inStart[j]; k < inStart[j + 1]; k++) if (stamp[from[k]] !== j || mark[from[k]] !== colour[k]) return false;
+  }
+  return true;
+}
+
+/** The error for the first entry (row-major) whose reverse is missing or of another colour. */
+function asymmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array, input: number): RangeError {
+  const seen = new Map<number, number>(); // i·n + j → colour
+  for (let i = 0; i < n; i++) for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) seen.set(i * n + col[e], ecol[e]);
   for (const [key, c] of seen) {
     const i = Math.floor(key / n);
     const j = key - i * n;
     const back = seen.get(j * n + i);
-    if (back !== c) throw inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${c}, A[${j}][${i}] = ${back ?? 0})`);
+    if (back !== c) return inputRangeError(input, `graph adjacency must be symmetric (A[${i}][${j}] = ${c}, A[${j}][${i}] = ${back ?? 0})`);
   }
-  return { rowPtr, col, ecol, entries: m };
+  throw internalError('asymmetricCSR called on a symmetric graph');
 }
-
 
 /** Generator slots of a graph on a packing's first run (see GENERATOR_ROOM). */
 const generatorRoom = (n: number, all: boolean) => n * (all ? n - 1 : Math.min(n - 1, GENERATOR_ROOM));
 
 /**
+ * How packGraphs runs: graphs of at least `reduceFrom` vertices (0: none) that may
+ * be reducible are handed back for src/graphs/reduce.ts; `forms`: build canonical forms.
+ */
+export interface PackMode {
+  reduceFrom: number;
+  forms: boolean;
+}
+
+/**
+ * Graphs below this many vertices are searched whatever their structure: the search
+ * is then cheaper than the reductions' work in TypeScript (G(10, 0.3), mostly
+ * disconnected or with twins, took 10× longer reduced) and than the kernel's test
+ * for them (a third of the search of G(50, 0.3)), and no group there is large
+ * enough for the search's cost on it to matter (K_100 is searched in milliseconds).
+ */
+export const REDUCE_FROM = 128;
+
+const PUBLIC: PackMode = { reduceFrom: REDUCE_FROM, forms: true };
+/** The irreducible graphs of src/graphs/reduce.ts: searched, no forms. */
+const CORE: PackMode = { reduceFrom: 0, forms: false };
+/** ngens value of a graph canon_label handed back. */
+const REDUCIBLE = -2;
+
+/**
  * Checked graphs laid out in the arena for canon_label: `run` labels them all in
  * one call (repeatable: the bench times it alone), `read` builds the results, all
  * of them views into one copy out of WASM memory (so callers pack a large batch in
- * slices: see labelChecked).
+ * slices: see labelChecked), null for the graphs the kernel handed back, which
+ * `reducible` gives as CSR for src/graphs/reduce.ts.
  */
-export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false): { run: () => void; read: () => CanonicalLabeling[]; refine: () => Int32Array[]; overflowed: () => number[] } {
+export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false, mode: PackMode = PUBLIC): { run: () => void; read: () => (CanonicalLabeling | null)[]; refine: () => Int32Array[]; overflowed: () => number[]; reducible: () => { g: number; graph: Graph }[] } {
   const x = k.exports;
   const count = graphs.length;
   let total = 0;
@@ -274,11 +362,9 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   let maxE = 0;
   let maxDense = 0;
   let genTotal = 0;
-  let forms = 0;
   for (const { n, entries: m, dense } of graphs) {
     total += n;
     entries += m;
-    forms += n * n;
     genTotal += generatorRoom(n, allGenerators);
     maxN = Math.max(maxN, n);
     maxE = Math.max(maxE, m);
@@ -294,17 +380,17 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   const pDense = arena.alloc(maxDense * 4);
   // (usize results past 2^31 read as negative i32 in JS)
   const pWork = arena.alloc(x.canon_work(maxN, maxE) >>> 0);
-  // the results, back to back in the order of the copy out: labelings, canonical
-  // colours, orbits, canonical forms, generators (compacted by read)
-  const pLab = arena.alloc((3 * total + forms + genTotal) * 4);
-  const pColours = pLab + total * 4;
-  const pOrb = pColours + total * 4;
-  const pForms = pOrb + total * 4;
-  const pGens = pForms + forms * 4;
   const pSizes = arena.alloc(total * 4);
   const pNgens = arena.alloc(count * 4);
+  // the results, back to back in the order of the copy out: labelings, canonical
+  // colours, orbits, generators (compacted by read), then the canonical forms of
+  // the graphs searched (allocated by read, once it knows which)
+  const pLab = arena.alloc((3 * total + genTotal) * 4);
+  const pColours = pLab + total * 4;
+  const pOrb = pColours + total * 4;
+  const pGens = pOrb + total * 4;
   // one view of the whole memory: no allocation above this point grows it
-  const heap = new Int32Array(arena.memory.buffer);
+  let heap = new Int32Array(arena.memory.buffer);
   // (>>>: pointers may pass 2^31)
   const at = (ptr: number) => ptr >>> 2;
   let v0 = 0;
@@ -332,7 +418,8 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   heap[at(pVoff) + count] = total;
   heap[at(pGenOff) + count] = genTotal;
   heap[at(pRow) + total] = e;
-  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens);
+  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens, mode.reduceFrom);
+  const searched = (g: number) => heap[at(pNgens) + g] !== REDUCIBLE;
   /**
    * Results: the forms and colours are completed in WASM memory, the generators
    * moved down behind each other, and everything copied out in one piece, of which
@@ -340,32 +427,45 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
    * allocation each, several times the search of a small graph.
    */
   const read = () => {
-    x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pWork, pForms);
+    let forms = 0;
+    if (mode.forms) for (let g = 0; g < count; g++) if (searched(g)) forms += graphs[g].n ** 2;
+    const pForms = arena.alloc(forms * 4);
+    heap = new Int32Array(arena.memory.buffer);
+    if (forms > 0) x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pNgens, pWork, pForms);
     let form = at(pForms);
     let gen = at(pGens);
     for (let g = 0; g < count; g++) {
-      const { n, colors, loops, arcs } = graphs[g];
+      const c = graphs[g];
+      const n = c.n;
       const lab = at(pLab) + heap[at(pVoff) + g];
       const colour = lab + total;
-      for (let i = 0; i < n; i++) heap[colour + i] = colors === null ? 0 : colors[heap[lab + i]];
-      if (loops !== null) for (let i = 0; i < n; i++) heap[form + i * n + i] = loops[heap[lab + i]];
-      // the kernel's form holds pair codes: a digraph's form is read from its arcs
-      if (arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) heap[form + i * n + j] = arcs[heap[lab + i] * n + heap[lab + j]];
-      form += n * n;
+      if (!searched(g)) continue;
+      for (let i = 0; i < n; i++) heap[colour + i] = c.colors === null ? 0 : c.colors[heap[lab + i]];
+      if (mode.forms) {
+        finishForm(c, heap.subarray(lab, lab + n), heap.subarray(form, form + n * n));
+        form += n * n;
+      }
       // (ngens = −1: no room; overflowed() has the graph labeled again)
       const len = Math.max(0, heap[at(pNgens) + g]) * n;
       const from = at(pGens) + heap[at(pGenOff) + g];
       if (from !== gen) heap.copyWithin(gen, from, from + len);
       gen += len;
     }
-    const copy = heap.slice(at(pLab), gen);
+    // the generators' end to the forms' start holds nothing: copy the two parts
+    const copy = new Int32Array(gen - at(pLab) + forms);
+    copy.set(heap.subarray(at(pLab), gen));
+    copy.set(heap.subarray(at(pForms), at(pForms) + forms), gen - at(pLab));
     const base = (p: number) => at(p) - at(pLab);
-    const out: CanonicalLabeling[] = new Array(count);
-    form = base(pForms);
+    const out: (CanonicalLabeling | null)[] = new Array(count);
+    form = gen - at(pLab);
     gen = base(pGens);
     for (let g = 0; g < count; g++) {
       const n = graphs[g].n;
       const v0 = heap[at(pVoff) + g];
+      if (!searched(g)) {
+        out[g] = null;
+        continue;
+      }
       // |Aut| as a number while exact, in bigint past 2^53
       let size = 1;
       let big: bigint | null = null;
@@ -380,14 +480,14 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       out[g] = {
         n,
         labeling: copy.subarray(v0, v0 + n),
-        canonical: copy.subarray(form, form + n * n),
+        canonical: mode.forms ? copy.subarray(form, form + n * n) : NO_FORM,
         canonicalColors: copy.subarray(base(pColours) + v0, base(pColours) + v0 + n),
         orbits: copy.subarray(base(pOrb) + v0, base(pOrb) + v0 + n),
         generators,
         size: big === null ? size : Number(big),
         sizeExact: big ?? BigInt(size),
       };
-      form += n * n;
+      if (mode.forms) form += n * n;
     }
     return out;
   };
@@ -400,10 +500,115 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   /** Graphs whose generators did not fit (ngens = −1): label them again with allGenerators. */
   const overflowed = () => {
     const out: number[] = [];
-    for (let g = 0; g < count; g++) if (heap[at(pNgens) + g] < 0) out.push(g);
+    for (let g = 0; g < count; g++) if (heap[at(pNgens) + g] === -1) out.push(g);
     return out;
   };
-  return { run, read, refine, overflowed };
+  /** The graphs handed back, as the kernel saw them (CSR from 0, kernel colours). */
+  const reducible = () => {
+    const out: { g: number; graph: Graph }[] = [];
+    for (let g = 0; g < count; g++) {
+      if (searched(g)) continue;
+      const v0 = heap[at(pVoff) + g];
+      const n = graphs[g].n;
+      const e0 = heap[at(pRow) + v0];
+      const rowPtr = heap.slice(at(pRow) + v0, at(pRow) + v0 + n + 1);
+      for (let v = 0; v <= n; v++) rowPtr[v] -= e0;
+      const m = rowPtr[n];
+      out.push({
+        g,
+        graph: {
+          n,
+          rowPtr,
+          col: heap.slice(at(pCol) + e0, at(pCol) + e0 + m),
+          ecol: heap.slice(at(pEcol) + e0, at(pEcol) + e0 + m),
+          vcol: heap.slice(at(pVcol) + v0, at(pVcol) + v0 + n),
+        },
+      });
+    }
+    return out;
+  };
+  return { run, read, refine, overflowed, reducible };
+}
+
+/** The canonical form of the internal (CORE) runs, which build none. */
+const NO_FORM = new Int32Array(0);
+
+/**
+ * A canonical form as the kernel leaves it (edge colours of the CSR, zero
+ * diagonal) made the input's: loop colours on the diagonal, a digraph's arcs.
+ */
+function finishForm(c: Checked, lab: Int32Array, form: Int32Array): void {
+  const { n, loops, arcs } = c;
+  if (loops !== null) for (let i = 0; i < n; i++) form[i * n + i] = loops[lab[i]];
+  // the kernel's form holds pair codes: a digraph's form is read from its arcs
+  if (arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) form[i * n + j] = arcs[lab[i] * n + lab[j]];
+}
+
+/** The result for a graph labelled by src/graphs/reduce.ts; canonical form, generators and |Aut| made on first read. */
+function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
+  const n = c.n;
+  let exact: bigint | null = null;
+  let form: Int32Array | null = null;
+  let gens: Int32Array[] | null = null;
+  return {
+    n,
+    labeling: l.lab,
+    get canonical() {
+      if (form === null) {
+        form = new Int32Array(n * n);
+        const pos = new Int32Array(n);
+        for (let i = 0; i < n; i++) pos[l.lab[i]] = i;
+        for (let i = 0; i < n; i++) {
+          const v = l.lab[i];
+          for (let e = g.rowPtr[v]; e < g.rowPtr[v + 1]; e++) form[i * n + pos[g.col[e]]] = g.ecol[e];
+        }
+        finishForm(c, l.lab, form);
+      }
+      return form;
+    },
+    canonicalColors: canonicalColours(c.colors, l.lab),
+    orbits: l.orbits,
+    get generators() {
+      return (gens ??= l.gens().map((s) => {
+        const p = iota(n);
+        for (let j = 0; j < s.length; j += 2) p[s[j]] = s[j + 1];
+        return p;
+      }));
+    },
+    // |Aut| past 10^4 digits costs more than the labeling: made on first read too
+    get size() {
+      return Number(this.sizeExact);
+    },
+    get sizeExact() {
+      return (exact ??= product(l.factors));
+    },
+  };
+}
+
+/** The colours of a labeling's positions (all 0 without colours). */
+function canonicalColours(colors: ArrayLike<number> | null, lab: Int32Array): Int32Array {
+  const out = new Int32Array(lab.length);
+  if (colors !== null) for (let i = 0; i < lab.length; i++) out[i] = colors[lab[i]];
+  return out;
+}
+
+/** The product of many small factors, as a balanced tree of bigint products. */
+function product(factors: readonly (number | bigint)[]): bigint {
+  const parts: bigint[] = [];
+  let acc = 1;
+  for (const f of factors) {
+    if (typeof f === 'bigint') parts.push(f);
+    else if (acc * f <= Number.MAX_SAFE_INTEGER) acc *= f;
+    else {
+      parts.push(BigInt(acc));
+      acc = f;
+    }
+  }
+  parts.push(BigInt(acc));
+  for (let live = parts.length; live > 1; live = (live + 1) >> 1) {
+    for (let i = 0; 2 * i < live; i++) parts[i] = 2 * i + 1 < live ? parts[2 * i] * parts[2 * i + 1] : parts[2 * i];
+  }
+  return parts[0];
 }
 
 /**
@@ -421,35 +626,52 @@ const GENERATOR_ROOM = 32;
 const SLICE = 1 << 13;
 
 /** Run canon_label over checked graphs, slice by slice (one WASM call per slice). */
-export function labelChecked(graphs: Checked[], k: Kernels = kernels()): CanonicalLabeling[] {
+export function labelChecked(graphs: Checked[], k: Kernels = kernels(), mode: PackMode = PUBLIC): CanonicalLabeling[] {
   const out: CanonicalLabeling[] = new Array(graphs.length);
   const ints = (c: Checked) => c.n * (c.n + 3);
   for (let g0 = 0; g0 < graphs.length; ) {
     let g1 = g0 + 1;
     let size = ints(graphs[g0]);
     while (g1 < graphs.length && size + ints(graphs[g1]) <= SLICE) size += ints(graphs[g1++]);
-    const slice = labelSlice(graphs.slice(g0, g1), k);
+    const slice = labelSlice(graphs.slice(g0, g1), k, mode);
     for (let g = g0; g < g1; g++) out[g] = slice[g - g0];
     g0 = g1;
   }
   return out;
 }
 
-function labelSlice(graphs: Checked[], k: Kernels): CanonicalLabeling[] {
+function labelSlice(graphs: Checked[], k: Kernels, mode: PackMode = PUBLIC): CanonicalLabeling[] {
   const out = withArena(k, 'canon_label', (arena) => {
-    const batch = packGraphs(k, arena, graphs);
+    const batch = packGraphs(k, arena, graphs, false, mode);
     batch.run();
-    return { results: batch.read(), overflowed: batch.overflowed() };
+    return { results: batch.read(), overflowed: batch.overflowed(), reducible: batch.reducible() };
   });
   if (out.overflowed.length > 0) {
     const again = withArena(k, 'canon_label', (arena) => {
-      const batch = packGraphs(k, arena, out.overflowed.map((g) => graphs[g]), true);
+      const batch = packGraphs(k, arena, out.overflowed.map((g) => graphs[g]), true, mode);
       batch.run();
       return batch.read();
     });
     out.overflowed.forEach((g, i) => (out.results[g] = again[i]));
   }
-  return out.results;
+  const core = coreOf(k);
+  for (const { g, graph } of out.reducible) out.results[g] = reducedResult(graphs[g], graph, labelReduced(graph, core));
+  return out.results as CanonicalLabeling[];
+}
+
+/** The search kernel as reduce.ts's Core: one irreducible graph, generators as moved points. */
+function coreOf(k: Kernels): Core {
+  return (g) => {
+    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n] };
+    const r = labelSlice([c], k, CORE)[0];
+    const gens = () =>
+      r.generators.map((p) => {
+        const moved: number[] = [];
+        for (let v = 0; v < g.n; v++) if (p[v] !== v) moved.push(v, p[v]);
+        return Int32Array.from(moved);
+      });
+    return { lab: r.labeling, orbits: r.orbits, factors: [r.sizeExact], gens };
+  };
 }
 
 /** Each graph of an array checked, its index the input's. */
@@ -477,4 +699,13 @@ export function canonicalLabeling(adjacency: ArrayLike<number> | CSR, options: G
 /** The same for many graphs in one WASM call; errors name the graph's index. */
 export function canonicalLabelings(graphs: GraphInput[], k?: Kernels): CanonicalLabeling[] {
   return labelChecked(checkGraphs(graphs), k);
+}
+
+/**
+ * canonicalLabelings with the reductions tried from `reduceFrom` vertices on
+ * (canonicalLabelings: REDUCE_FROM): how the tests reach them on small graphs.
+ * Canonical forms are canonical among calls with the same `reduceFrom`.
+ */
+export function canonicalLabelingsReducedFrom(graphs: GraphInput[], reduceFrom: number, k?: Kernels): CanonicalLabeling[] {
+  return labelChecked(checkGraphs(graphs), k, { reduceFrom, forms: true });
 }

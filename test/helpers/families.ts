@@ -3,6 +3,7 @@
  * edge lists and handed to the engine as CSR (or dense, for the input tests).
  */
 import type { CSR } from '../../src/graphs/canon.js';
+import { randomRegular as pairingRegular } from './symmetric.mjs';
 
 /** An undirected simple graph: n vertices, edges as pairs. */
 export interface EdgeList {
@@ -37,25 +38,6 @@ export function toDense(g: EdgeList): Int32Array {
 
 /** A random simple d-regular graph (pairing model, rejecting loops and multi-edges). */
 export function randomRegular(n: number, d: number, u: () => number): EdgeList {
-  for (;;) {
-    const points = new Int32Array(n * d);
-    for (let i = 0; i < n * d; i++) points[i] = Math.floor(i / d);
-    for (let i = points.length - 1; i > 0; i--) {
-      const j = Math.floor(u() * (i + 1));
-      const t = points[i];
-      points[i] = points[j];
-      points[j] = t;
-    }
-    const seen = new Set<number>();
-    const edges: [number, number][] = [];
-    let ok = true;
-    for (let i = 0; i < points.length && ok; i += 2) {
-      const a = Math.min(points[i], points[i + 1]);
-      const b = Math.max(points[i], points[i + 1]);
-      ok = a !== b && !seen.has(a * n + b);
-      seen.add(a * n + b);
-      edges.push([a, b]);
-    }
-    if (ok) return { n, edges };
-  }
+  const { edges } = pairingRegular(n, d, u);
+  return { n, edges: Array.from({ length: edges.length / 2 }, (_, k) => [edges[2 * k], edges[2 * k + 1]] as [number, number]) };
 }

@@ -59,3 +59,21 @@ export function randomPermutation(n: number, u: () => number): Int32Array {
   }
   return p;
 }
+
+/** Every permutation of 0..n-1 (Heap's algorithm). */
+export function* permutations(n: number): Generator<Int32Array> {
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  const c = new Int32Array(n);
+  yield p.slice();
+  for (let i = 0; i < n; ) {
+    if (c[i] < i) {
+      const j = i % 2 === 0 ? 0 : c[i];
+      [p[j], p[i]] = [p[i], p[j]];
+      yield p.slice();
+      c[i]++;
+      i = 0;
+    } else {
+      c[i++] = 0;
+    }
+  }
+}

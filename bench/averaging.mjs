@@ -3,8 +3,11 @@
 // equivariant with batchModel, equivariant per input, invariant per input, timed side
 // by side (bench/lib.mjs timeInterleaved). The sum is not free — n·d dependent
 // additions — so it is also timed alone on the same canonical forms, and the
-// invariant's overhead is reported without it as well.
-import { canonicalizeBatch, equivariant, invariant } from '../dist/node/index.js';
+// invariant's overhead is reported without it as well. The mapping back alone
+// (restoreOutputs on the frames, the WASM kernel with its copies in and out of WASM
+// memory) is timed too: it is what batchModel adds to the frames at the least.
+import { canonicalizeBatch, equivariant, group, invariant } from '../dist/node/index.js';
+import { kernels, restoreOutputs } from '../dist/node/internal.js';
 import { rng, gaussian, gaussianMatrix } from '../dist/node/testing.js';
 import { timeInterleaved, fmt, ratio, table } from './lib.mjs';
 
@@ -29,6 +32,9 @@ export async function benchAveraging({ values = 1 << 19, repeat = 21 } = {}) {
     let out2 = await per.batch(batch);
     const inv = invariant(spec, sum);
     const rowLen = n * 3;
+    const mapped = new Float64Array(into.canonical.length);
+    const G = group(spec);
+    const points = !spec.startsWith('S(n)');
     const t = await timeInterleaved({
       frames: () => (into = canonicalizeBatch(spec, batch, { into })),
       stacked: async () => (out = await eq.batch(batch, { into: out })),
@@ -41,6 +47,7 @@ export async function benchAveraging({ values = 1 << 19, repeat = 21 } = {}) {
         for (let i = 0; i < count; i++) s += sum(new Float64Array(c.buffer, c.byteOffset + i * rowLen * 8, rowLen));
         return s;
       },
+      ...(points ? { restore: () => restoreOutputs(G, into, into.canonical, 'points', kernels(), mapped) } : {}),
     }, { items: count, repeat });
     rows.push({ spec, n, count, ...t });
   }
@@ -49,9 +56,10 @@ export async function benchAveraging({ values = 1 << 19, repeat = 21 } = {}) {
 
 export function averagingTable({ rows }) {
   return table(
-    ['group, n', 'canonicalizeBatch with into µs/set', 'equivariant, batchModel µs/set', '÷ frames (target ≤ 1.5×)', 'equivariant, per input µs/set', '÷ frames (≤ 2.5×)', 'invariant (a sum) µs/set', '÷ frames (≤ 1.3×)', 'the sum alone µs/set', '(invariant − sum) ÷ frames'],
+    ['group, n', 'canonicalizeBatch with into µs/set', 'equivariant, batchModel µs/set', '÷ frames (target ≤ 1.5×)', 'mapping back alone µs/set', '(frames + mapping back) ÷ frames', 'equivariant, per input µs/set', '÷ frames (≤ 2.5×)', 'invariant (a sum) µs/set', '÷ frames (≤ 1.3×)', 'the sum alone µs/set', '(invariant − sum) ÷ frames'],
     rows.map((r) => [
       `${r.spec}, n = ${r.n}`, fmt(r.frames), fmt(r.stacked), ratio(r.stacked.median, r.frames.median),
+      r.restore ? fmt(r.restore) : '—', r.restore ? ratio(r.frames.median + r.restore.median, r.frames.median) : '—',
       fmt(r.perInput), ratio(r.perInput.median, r.frames.median), fmt(r.invariant), ratio(r.invariant.median, r.frames.median),
       fmt(r.model), ratio(r.invariant.median - r.model.median, r.frames.median),
     ]),

@@ -48,9 +48,9 @@ export async function timeAsync(fn, { items = 1, repeat = 7, warmup = 1 } = {}) 
 export async function timeInterleaved(fns, { items = 1, repeat = 15, warmup = 2 } = {}) {
   const names = Object.keys(fns);
   const runs = Object.fromEntries(names.map((k) => [k, []]));
+  collectGarbage();
   for (let r = 0; r < warmup + repeat; r++) {
     for (const k of names) {
-      collectGarbage();
       const t0 = performance.now();
       await fns[k]();
       if (r >= warmup) runs[k].push(((performance.now() - t0) * 1000) / items);

@@ -349,7 +349,7 @@ export async function benchCanonLarge(only) {
 export function canonLargeTable(rows) {
   const digits = (a) => (a.length > 14 ? `${a[0]}.${a.slice(1, 4)}e${a.length - 1}` : a);
   return table(
-    ['graph', 'n', '|Aut|', 'minframe API', 'labelg (nauty)', 'labelg -t (Traces)', 'minframe ÷ best', 'vs dreadnaut'],
+    ['graph', 'n', '\\|Aut\\|', 'minframe API', 'labelg (nauty)', 'labelg -t (Traces)', 'minframe ÷ best', 'vs dreadnaut'],
     // (no ratio where labelg gave no time, or a time below its start-up noise)
     rows.map((r) => [r.name, String(r.n), digits(r.aut), fmt(r.ours), r.dense ? fmt(r.dense) : 'n/a', r.traces ? fmt(r.traces) : 'n/a', Number.isFinite(r.ratio) && r.ratio > 0 ? `${r.ratio.toFixed(2)}×` : 'n/a', r.check]),
   );

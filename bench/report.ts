@@ -46,8 +46,9 @@ export async function writeReport(here: URL): Promise<string> {
     '(src/bench/suite.ts) in both runtimes, one results schema (bench/SCHEMA.md). Charts are Vega-Lite specs',
     '(bench/page/charts.ts, the same the benchmark page draws) rendered to SVG by vega in Node.',
     '',
-    'Measured on a shared 2-core VM while other jobs ran on it: absolute times are inflated and noisy',
-    '(the load averages below say by how much), ratios measured in the same run are more telling.',
+    'Measured on a 2-core VM. The load averages below (1, 5 and 15 minutes) say whether anything else ran:',
+    'the suite itself keeps about one core busy, so figures well above 1 mean other work shared the machine',
+    'and absolute times are inflated; ratios measured in the same run hold up better.',
     '',
     ...runs.map((r) => `- **${r.runtime}**: ${machineLine(r)}, ${r.rows.length} rows, ${r.options.trials} trial${r.options.trials === 1 ? '' : 's'} of the O(6) comparison${r.options.trials < 100 ? ' (the reference ran 100; the loop table scales to 100)' : ''}.`),
   ];

@@ -8,6 +8,7 @@
 //   npm run bench -- --readme              also rewrite the table block in README.md from
 //                                          every section's latest result
 //   npm run bench -- --trials N            trials of the suite's O(6) comparison (default 100)
+//   npm run bench -- --print [--readme]    measure nothing: the tables from latest.json
 //
 // A 2-core machine shared with other work cannot measure everything at once without
 // the load showing in the figures; --only re-measures the sections that need a quiet
@@ -18,7 +19,7 @@ import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
 import { benchGroups, groupsTable } from './groups.mjs';
 import { benchThreads, threadsTable } from './threads.mjs';
 import { benchPermutation, permutationTable } from './permutation.mjs';
-import { benchCanon, canonTable } from './canon.mjs';
+import { benchCanon, benchCanonLarge, canonTable, canonLargeTable } from './canon.mjs';
 import { benchAveraging, averagingTable } from './averaging.mjs';
 import { benchModels, modelsTable } from './models.mjs';
 import { benchOnnx, onnxTable } from './onnx.mjs';
@@ -43,6 +44,13 @@ const SECTIONS = [
     // the peer is a Debian package; without it the other sections still stand
     skip: (e) => /needs nauty/.test(e.message),
   },
+  {
+    key: 'canon-large',
+    title: 'Canonical labeling of large symmetric graphs and molecules against nauty labelg (one thread; ms per graph, nauty start-up subtracted; |Aut| and orbits checked by dreadnaut)',
+    run: () => benchCanonLarge(),
+    table: canonLargeTable,
+    skip: (e) => /needs nauty/.test(e.message),
+  },
   { key: 'permutation', title: 'S(n) x O(3) point sets (one thread; µs per set: median (min–max))', run: benchPermutation, table: permutationTable },
   { key: 'threads', title: 'Worker threads', run: benchThreads, table: threadsTable },
   { key: 'averaging', title: 'Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', run: benchAveraging, table: averagingTable },
@@ -61,7 +69,7 @@ const SECTIONS = [
   },
 ];
 
-const only = arg('--only')?.split(',');
+const only = process.argv.includes('--print') ? [] : arg('--only')?.split(',');
 const unknown = only?.filter((k) => !SECTIONS.some((s) => s.key === k)) ?? [];
 if (unknown.length > 0) throw new Error(`bench: no section ${unknown.join(', ')}; sections are ${SECTIONS.map((s) => s.key).join(', ')}`);
 
@@ -93,7 +101,7 @@ function heading(s, m) {
   return `#### ${s.title}\n\nMeasured ${m.date.slice(0, 16).replace('T', ' ')} UTC, load average ${before.toFixed(1)} before and ${after.toFixed(1)} after.`;
 }
 
-const shown = SECTIONS.filter((s) => sections[s.key] && (!only || only.includes(s.key) || process.argv.includes('--readme')));
+const shown = SECTIONS.filter((s) => sections[s.key] && (!only || only.includes(s.key) || process.argv.includes('--readme') || process.argv.includes('--print')));
 const text = shown.map((s) => `${heading(s, sections[s.key])}\n\n${s.table(sections[s.key].result)}`).join('\n\n');
 const header = `On ${latest.machine.cores} cores (${latest.machine.cpu}), Node ${latest.machine.node}, by \`npm run bench\`.`;
 console.log(`${header}\n\n${text}`);

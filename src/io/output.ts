@@ -12,17 +12,22 @@ import { basename, dirname, join } from 'node:path';
 import { fileError } from '../errors.js';
 import { systemReason } from './bytes.js';
 
-/** Temporary files not yet committed or discarded, for discardPendingSync. */
-const pending = new Set<string>();
+/** Temporary files not yet committed or discarded, with their open handles, for discardPendingSync. */
+const pending = new Map<string, FileHandle>();
 
-/** Remove every temporary file of this process not yet committed (from a signal handler). */
+/**
+ * Remove every temporary file of this process not yet committed (from a signal
+ * handler: the unlinks happen now; the handles are closed as soon as the event loop
+ * runs, which a process that goes on — a test — needs, so none is left to the GC).
+ */
 export function discardPendingSync(): void {
-  for (const temp of pending) {
+  for (const [temp, handle] of pending) {
     try {
       unlinkSync(temp);
     } catch {
       // already gone
     }
+    handle.close().catch(() => {});
   }
   pending.clear();
 }
@@ -42,7 +47,7 @@ export class OutputFile {
     } catch (e) {
       throw fileError(target, `cannot create: ${systemReason(e)}`);
     }
-    pending.add(temp);
+    pending.set(temp, handle);
     return new OutputFile(target, temp, handle);
   }
 

@@ -6,6 +6,7 @@
  */
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import type { Real } from '../batch.js';
+import { sliceBatch } from './index.js';
 
 /**
  * Cluster real values into integer ids with a relative tolerance: sort, and start a
@@ -29,18 +30,31 @@ export function clusterIds(values: ArrayLike<number>, tol: number, options: { ze
 /**
  * For every set of a batch (rows by `offsets`, d values per row) and every column,
  * the cluster ids of that column's values among the set's rows (clusterIds' rule),
- * in the layout of the rows: ids[(offsets[i] + r)·d + a].
+ * in the layout of the rows: ids[(offsets[i] + r)·d + a]. The batch goes through
+ * WASM memory in runFrames' slices of whole sets, so a large batch is never copied
+ * there whole.
  */
 export function clusterColumns(data: Real, offsets: Int32Array, count: number, d: number, tol: number, k: Kernels = kernels()): Int32Array {
-  const values = offsets[count] * d;
-  let most = 0;
-  for (let i = 0; i < count; i++) most = Math.max(most, offsets[i + 1] - offsets[i]);
-  return withArena(k, 'cluster_columns', (a) => {
-    const x = a.putF64(data.subarray(0, values));
-    const off = a.putI32(offsets.subarray(0, count + 1));
-    const work = a.alloc(k.exports.cluster_work(most));
-    const ids = a.alloc(values * 4);
-    k.exports.cluster_columns(x, off, count, d, tol, work, ids);
-    return a.i32(ids, values).slice();
+  const { bounds, maxRows, maxInputs } = sliceBatch(offsets.subarray(0, count + 1), d);
+  const ids = new Int32Array(offsets[count] * d);
+  withArena(k, 'cluster_columns', (a) => {
+    const x = a.alloc(maxRows * d * 8);
+    const off = a.alloc((maxInputs + 1) * 4);
+    const work = a.alloc(k.exports.cluster_work(maxRows));
+    const out = a.alloc(maxRows * d * 4);
+    const X = a.f64(x, maxRows * d);
+    const O = a.i32(off, maxInputs + 1);
+    const I = a.i32(out, maxRows * d);
+    for (let s = 1; s < bounds.length; s++) {
+      const i0 = bounds[s - 1];
+      const n = bounds[s] - i0;
+      const r0 = offsets[i0];
+      const values = (offsets[i0 + n] - r0) * d;
+      for (let i = 0; i <= n; i++) O[i] = offsets[i0 + i] - r0;
+      X.set(data.subarray(r0 * d, r0 * d + values));
+      k.exports.cluster_columns(x, off, n, d, tol, work, out);
+      ids.set(I.subarray(0, values), r0 * d);
+    }
   });
+  return ids;
 }

@@ -17,9 +17,9 @@ import { checkSeed, DEFAULT_TOL, type Method, type Group, type GraphGroup, type 
 import { checkOptions, checkTol, type BatchInput } from './batch.js';
 import { describe, fileError, fromFailure, optionError, optionRangeError } from './errors.js';
 import { kernels, ready } from './wasm/module.js';
-import { checkErrorMode, checkRun, isJobEngine, LOCAL, runInline, runJob, settle, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
+import { checkErrorMode, checkRun, isJobEngine, LOCAL, runInline, runJob, settle, view, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
 import { kindOf, runTask, type AnyGroup, type Kind } from './kinds/index.js';
-import { averageEquivariant, averageInvariant, howFor, loadModel, outputsMayShare, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
+import { averageFlat, averageInvariant, howFor, loadModel, outputsMayShare, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
 import type { GraphBatchInput } from './kinds/graph.js';
 import type { Engine } from './engine/index.js';
 
@@ -54,14 +54,18 @@ export interface AverageOptions {
   engine?: Engine;
 }
 
-export interface EquivariantOptions extends AverageOptions {
+export interface InvariantOptions extends AverageOptions {
   /**
    * The model takes every canonical input of a batch stacked ({ data, dim, offsets,
    * count }, as one flat array without copies when every input is valid) and returns
-   * all outputs in the same row layout. A module may say so itself with
-   * `export const batchModel = true`. Point sets only.
+   * all outputs: for equivariant(), in the same row layout; for invariant(), k values
+   * per input, inputs in order. A module may say so itself with
+   * `export const batchModel = true`; an ONNX model is one. Point sets only.
    */
   batchModel?: boolean;
+}
+
+export interface EquivariantOptions extends InvariantOptions {
   /**
    * How outputs transform. Point sets: 'vectors' (default; they rotate) or 'points'
    * (they also translate: E, SE, Aff and S(n) x E, S(n) x SE). Graphs: 'nodes'
@@ -99,11 +103,34 @@ export interface EquivariantBatchResult {
 }
 
 export interface InvariantBatchResult<T> {
-  /** The model's output on each input's canonical form; undefined for bad inputs. */
+  /**
+   * The model's output on each input's canonical form; undefined for bad inputs.
+   * With a batch model, input i's `width` values in `data` (a view on it), made
+   * when first read.
+   */
   outputs: (T | undefined)[];
+  /** A batch model's outputs, flat: input i's at i·width .. (i+1)·width−1 (NaN for bad inputs). */
+  data?: Float64Array;
+  /** Values per input in `data`. */
+  width?: number;
   count: number;
   errors: (Error | null)[];
   warnings: (string | null)[];
+}
+
+/** An invariant batch model's result: `data` as it came, `outputs` as views on it once asked for. */
+function invariantResult(data: Float64Array, width: number, count: number, errors: (Error | null)[], warnings: (string | null)[]): InvariantBatchResult<Float64Array> {
+  let outputs: (Float64Array | undefined)[] | undefined;
+  return {
+    get outputs() {
+      return (outputs ??= errors.map((e, i) => (e ? undefined : view(data, i * width, (i + 1) * width))));
+    },
+    data,
+    width,
+    count,
+    errors,
+    warnings,
+  };
 }
 
 export interface EquivariantFn {
@@ -170,7 +197,7 @@ function wrapper(spec: unknown, model: unknown, options: EquivariantOptions | un
 async function localModel(w: Wrapper): Promise<{ model: Model | BatchModel; how: Averaging }> {
   if ('fn' in w.source) return { model: w.source.fn, how: w.how };
   const m = await loadModel(w.source.href);
-  return { model: m.model, how: howFor(w.how, m, w.kind, w.source.href) };
+  return { model: m.model, how: howFor(w.how, m, w.kind) };
 }
 
 /** A batch's frames, on the engine or on this thread (overwriting `reuse`'s arrays where they fit). */
@@ -190,6 +217,13 @@ function outputDim(w: Wrapper, width: number): number {
 }
 
 /**
+ * Chunks per thread for a module model: with 16, a thread that finishes early waits
+ * at most a sixteenth of its share for the other at the end, and handing over the
+ * extra chunks costs far less than a model's work on them.
+ */
+const MODEL_CHUNKS_PER_THREAD = 16;
+
+/**
  * A batch averaged by a module model on the engine's workers: each chunk is a batch
  * of its own, framed, modelled and averaged there; only outputs come back.
  */
@@ -200,8 +234,10 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
     const G = w.G as Group;
     const options = G.method && G.method !== 'mfa' ? { method: G.method, seed: G.method === 'sfa' ? checkSeed(G.seed) : undefined } : undefined;
     const count = s.count;
+    // items per input of flat outputs: an invariant batch model's are one each
+    const invariant = w.how.mode === 'invariant';
     const items = new Int32Array(count + 1);
-    for (let i = 0; i < count; i++) items[i + 1] = items[i] + s.items(i, w.how.output);
+    for (let i = 0; i < count; i++) items[i + 1] = items[i] + (invariant ? 1 : s.items(i, w.how.output));
     const errors: (Error | null)[] = new Array(count).fill(null);
     const warnings: (string | null)[] = new Array(count).fill(null);
     const outputs: unknown[] = new Array(count).fill(undefined);
@@ -217,6 +253,8 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
     return {
       count,
       work: s.work,
+      // the model's cost is unknown and usually far above the frames': finer chunks
+      chunksPerThread: MODEL_CHUNKS_PER_THREAD,
       task: (first, end): AverageTask => ({ kind: 'average', group: w.G.spec, options, tol: w.tol, input: s.slice(first, end), model: href, how: w.how }),
       merge(reply, first, end) {
         const r = reply as AverageReply;
@@ -237,13 +275,15 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
         data!.set(r.data, items[first] * width);
       },
       finish() {
-        if (w.how.mode === 'invariant') return { outputs, count, errors, warnings };
+        // an invariant model's replies are flat when it is a batch model (the worker knows: a module says so itself)
+        if (invariant && data === null && empty.length === 0) return { outputs, count, errors, warnings };
         for (const [first, r] of empty) {
           const out = data ?? layout(r.width!);
           // the chunk's NaN outputs, in the batch's width
           if (r.width === width) out.set(r.data!, items[first] * width);
           else out.fill(NaN, items[first] * width, (items[first] + r.data!.length / r.width!) * width);
         }
+        if (invariant) return invariantResult(data!, width, count, errors, warnings);
         return { data: data ?? new Float64Array(0), dim: outputDim(w, width), width, count, offsets: items, errors, warnings };
       },
     };
@@ -272,23 +312,26 @@ async function runBatch(w: Wrapper, input: unknown, options: BatchCallOptions | 
   const spare = w.spare;
   w.spare = null;
   const f = await frames(w, input, run, spare?.framed);
-  if (how.mode === 'invariant') {
+  const errors = f.errors as (Error | null)[];
+  const warnings = f.warnings as (string | null)[];
+  if (how.mode === 'invariant' && !how.batchModel) {
     const outputs = await averageInvariant(f, model as Model, { signal: run.signal, errors: 'status' });
     // an output that is a view of a canonical form must outlive the next call
     if (!outputsMayShare(f, outputs)) w.spare = { framed: f };
-    return settle({ outputs, count: f.count, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
+    return settle({ outputs, count: f.count, errors, warnings }, mode);
   }
-  const a = await averageEquivariant(f, model, how, { signal: run.signal, errors: 'status', into, scratch: spare?.scratch });
+  const a = await averageFlat(f, model, how, { signal: run.signal, errors: 'status', into, scratch: spare?.scratch });
   w.spare = { framed: f, scratch: a.scratch };
-  return settle({ data: a.data, dim: outputDim(w, a.width), width: a.width, count: f.count, offsets: a.offsets, errors: f.errors as (Error | null)[], warnings: f.warnings as (string | null)[] }, mode);
+  if (how.mode === 'invariant') return settle(invariantResult(a.data, a.width, f.count, errors, warnings), mode);
+  return settle({ data: a.data, dim: outputDim(w, a.width), width: a.width, count: f.count, offsets: a.offsets, errors, warnings }, mode);
 }
 
 async function runOne(w: Wrapper, x: unknown, shape: unknown): Promise<Float64Array | unknown> {
   await ready();
   const { model, how } = await localModel(w);
   const f = w.kind.framedOne(w.G as never, x, shape, w.tol);
-  if (how.mode === 'invariant') return (await averageInvariant(f, model as Model, { errors: 'throw' }))[0];
-  return (await averageEquivariant(f, model, how, { errors: 'throw' })).data;
+  if (how.mode === 'invariant' && !how.batchModel) return (await averageInvariant(f, model as Model, { errors: 'throw' }))[0];
+  return (await averageFlat(f, model, how, { errors: 'throw' })).data;
 }
 
 /**
@@ -304,8 +347,13 @@ export function equivariant(G: string | Group | GraphGroup | PermutationGroup, m
   return Object.assign(one, { batch: (batch: BatchInput | GraphBatchInput, o?: BatchCallOptions) => runBatch(w, batch, o) as Promise<EquivariantBatchResult> });
 }
 
-/** Wrap `model` into an exactly G-invariant function: the model's output on the canonical form. */
-export function invariant<T>(G: string | Group | GraphGroup | PermutationGroup, model: ModelSource<Model<T>>, options?: AverageOptions): InvariantFn<T> {
+/**
+ * Wrap `model` into an exactly G-invariant function: the model's output on the
+ * canonical form. A batch model's outputs are Float64Arrays of its k values per input.
+ */
+export function invariant<T>(G: string | Group | GraphGroup | PermutationGroup, model: ModelSource<Model<T>>, options?: InvariantOptions & { batchModel?: false }): InvariantFn<T>;
+export function invariant(G: string | Group | PermutationGroup, model: ModelSource<BatchModel>, options: InvariantOptions & { batchModel: true }): InvariantFn<Float64Array>;
+export function invariant<T>(G: string | Group | GraphGroup | PermutationGroup, model: ModelSource<Model<T> | BatchModel>, options?: InvariantOptions): InvariantFn<T> {
   const w = wrapper(G, model, options, 'invariant');
   const one = (x: ArrayLike<number>, shape: Shape) => runOne(w, x, shape) as Promise<T>;
   return Object.assign(one, { batch: (batch: BatchInput | GraphBatchInput, o?: BatchCallOptions) => runBatch(w, batch, o) as Promise<InvariantBatchResult<T>> });

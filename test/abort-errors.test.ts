@@ -265,15 +265,14 @@ describe('every error is an instance of its exported class', () => {
     }
   });
 
-  it('a batch-model module under invariant(): an OptionRangeError naming the module, inline and on a worker', async () => {
+  it('an invariant batch model that returns a length not divisible by its inputs: the first valid input\'s InputTypeError, inline and with an engine', async () => {
     const e = await engine(2, 2);
     const b = { data: new Float64Array(33).map((_, j) => Math.cos(j)), dim: 3, offsets: [0, 4, 8, 11] };
     for (const engine_ of [undefined, e]) {
-      const err = await failure(() => invariant('SO(3)', fixtureModel('stacked'), { engine: engine_ }).batch(b));
-      expect(err).toBeInstanceOf(OptionRangeError);
-      expect((err as Error).message).toMatch(/stacked\.mjs exports batchModel = true, but invariant\(\) calls its model once per input/);
+      const err = await failure(() => invariant('SO(3)', (s: { data: Float64Array }) => s.data.subarray(1), { engine: engine_, batchModel: true }).batch(b));
+      expect(err).toBeInstanceOf(InputTypeError);
+      expect((err as Error).message).toMatch(/^input 0: the model returned 32 values, expected 3 items of equal length \(k values per input\)$/);
     }
-    expect(await failure(() => invariant('SO(3)', fixtureModel('stacked'))(Float64Array.of(1, 2, 3), { n: 1, d: 3 }))).toBeInstanceOf(OptionRangeError);
   });
 
   it('a closed engine: EngineClosedError, for calls after close() and for the one close() cuts short', async () => {

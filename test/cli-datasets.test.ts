@@ -121,6 +121,12 @@ export default function ({ data, dim, offsets, count }) {
   for (let i = 0; i < count; i++) for (let r = offsets[i]; r < offsets[i + 1]; r++) for (let a = 0; a < dim; a++) y[r * dim + a] = Math.tanh(data[r * dim + a]) * (1 + r - offsets[i]);
   return y;
 }`,
+  'moments.mjs': `export const batchModel = true;
+export default function ({ data, dim, offsets, count }) {
+  const y = new Float64Array(2 * count);
+  for (let i = 0; i < count; i++) for (let v = offsets[i] * dim; v < offsets[i + 1] * dim; v++) { y[2 * i] += data[v] * data[v]; y[2 * i + 1] += Math.tanh(data[v]); }
+  return y;
+}`,
   'nodes.mjs': `export default (a, { n }) => {
   const y = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += a[i * n + j] * (j + 1); y[2 * i] = s; y[2 * i + 1] = i * i; }
@@ -308,13 +314,19 @@ describe('minframe average', () => {
     expect(bytes('y.npy').subarray(128).equals(asBytes(mem.data))).toBe(true);
   });
 
-  it('S(n) x O(3) on ragged sets: a batch-model module and the ONNX model (a session call per set size)', async () => {
+  it('S(n) x O(3) on ragged sets: a batch-model module, the ONNX model (a session call per set size), an invariant batch-model module', async () => {
     const common = ['--group', 'S(n) x O(3)', '--mode', 'equivariant', '--input', 'pair-rows.npy', '--sizes', 'pair-sizes.npy', '--threads', '0'];
     const runs = await Promise.all([
       run(['average', ...common, '--model', 'stacked.mjs', '--output', 'sy.npy', '--frames', 'syf.npz']),
       run(['average', ...common, '--model', onnx, '--output', 'osy.npy']),
+      run(['average', ...common.map((a) => (a === 'equivariant' ? 'invariant' : a)), '--model', 'moments.mjs', '--output', 'si.npy']),
     ]);
     runs.forEach(ok);
+    // an invariant batch model: k = 2 values per set, the same for both halves (NaN for the empty sets)
+    const si = await load('si.npy');
+    expect(si.shape).toEqual([2 * sizes.length, 2]);
+    const [si1, si2] = halves(si.v);
+    si1.forEach((v, j) => (sizes[j >> 1] === 0 ? expect([v, si2[j]].every(Number.isNaN)).toBe(true) : expect(Math.abs(v - si2[j])).toBeLessThan(1e-12 * (1 + Math.abs(v)))));
     const [sy, gsy] = halves((await load('sy.npy')).v);
     expect(worst(permutedSets(sy), gsy, setStarts)).toBeLessThan(1e-12);
     const [osy, gosy] = halves((await load('osy.npy')).v);

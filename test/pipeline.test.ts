@@ -290,6 +290,31 @@ describe('averaged outputs: every kind, every model form, inline and on engines'
     }
   });
 
+  it('invariant(…).batch with a batch model: k values per input, flat and as outputs, the per-input model\'s bits, inline and on engines of 0/1/2 threads', async () => {
+    const summary = ((await import(fixtureModel('stacked-summary').href)) as { default: (b: unknown) => Float64Array }).default;
+    // the same values from one input at a time
+    const perInput = (x: Float64Array, shape: { n: number }) => summary({ data: x, offsets: Int32Array.of(0, shape.n), count: 1 });
+    for (const c of CASES.filter((c) => c.kind !== 'graph')) {
+      const want = await invariant(c.spec, perInput, { tol: c.tol }).batch(c.batch as never, { errors: 'status' });
+      for (const { engine, name } of variants()) {
+        for (const [form, g] of [['function', invariant(c.spec, summary, { engine, tol: c.tol, batchModel: true })], ['module', invariant(c.spec, fixtureModel('stacked-summary'), { engine, tol: c.tol })]] as const) {
+          const r = await g.batch(c.batch as never, { errors: 'status' });
+          expectSameBits({ outputs: r.outputs, errors: r.errors, warnings: r.warnings, count: r.count }, want, `${label(c)}, batch ${form} model, ${name}`);
+          expect(r.width, label(c)).toBe(2);
+          r.errors.forEach((e, i) => expect(Array.from(r.data!.subarray(2 * i, 2 * i + 2)), `${label(c)} input ${i}`).toEqual(e ? [NaN, NaN] : Array.from(want.outputs[i] as Float64Array)));
+        }
+      }
+      const i = want.errors.indexOf(null);
+      const { x, shape } = single(c, i);
+      expect(bytes(await invariant(c.spec, summary, { tol: c.tol, batchModel: true })(x, shape as never)).equals(bytes(want.outputs[i] as Float64Array)), label(c)).toBe(true);
+    }
+    // a baseline's frame elements: the mean of their calls' outputs, as per input
+    const b = { data: randomRows(12, 3, 4), dim: 3, offsets: Int32Array.of(0, 4, 8, 12) };
+    const want = await invariant('O(3)', perInput, { method: 'fa' }).batch(b);
+    const r = await invariant('O(3)', summary, { method: 'fa', batchModel: true }).batch(b);
+    expect(r.outputs.map((v) => Array.from(v!))).toEqual(want.outputs.map((v) => Array.from(v as Float64Array)));
+  });
+
   it('invariant outputs that are views of the canonical forms outlive the next call; numbers let it reuse the frames', async () => {
     for (const c of CASES) {
       // the identity returns views of what it was given, the sum numbers

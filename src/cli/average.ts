@@ -123,6 +123,17 @@ function placeOutputs(ys: (ArrayLike<number> | null)[], units: number[], errors:
   return { values, units: total, errors };
 }
 
+/**
+ * A chunk's flat outputs (`width` values per unit, from one batch call), with k the
+ * model's, learned from the first chunk with an output and the same in every chunk.
+ */
+function flatOutputs(data: Float64Array, width: number, units: number, errors: (Error | null)[], state: { k: number | null }, unit: string): ChunkOut {
+  if (errors.every((e) => e !== null)) return { values: null, units, errors };
+  state.k ??= width;
+  if (width !== state.k) throw optionRangeError(`the model returned ${width} values per ${unit} in one chunk and ${state.k} in another; outputs must have one width k`);
+  return { values: data, units, errors };
+}
+
 export function averageCommand(argv: readonly string[], env: Record<string, string | undefined>): () => Promise<void> {
   const p = parseOptions(argv, 'average', { values: [...JOB_VALUES, '--mode', '--output-kind', '--model', '--model-input', '--model-output', '--model-runtime'], flags: ['--quiet'] });
   if (p.flags.has('--help')) return async () => console.log(AVERAGE_USAGE);
@@ -156,17 +167,14 @@ export function averageCommand(argv: readonly string[], env: Record<string, stri
         compute = async (batch) => {
           const r = await f.batch(batch, { errors: 'status' });
           if (fixed) return { values: r.data, units: r.count, errors: r.errors };
-          // graphs: k is the model's, learned from the first chunk with an output
-          const units = r.offsets[r.count];
-          if (r.errors.every((e) => e !== null)) return { values: null, units, errors: r.errors };
-          state.k ??= r.width;
-          if (r.width !== state.k) throw optionRangeError(`the model returned ${r.width} values per ${kind === 'edges' ? 'vertex pair' : 'vertex'} in one chunk and ${state.k} in another; outputs must have one width k`);
-          return { values: r.data, units, errors: r.errors };
+          return flatOutputs(r.data, r.width, r.offsets[r.count], r.errors, state, kind === 'edges' ? 'vertex pair' : 'vertex');
         };
       } else {
         const f = invariant(G, model, { engine, tol: opts.tol });
         compute = async (batch) => {
           const r = await f.batch(batch, { errors: 'status' });
+          // a batch model's outputs come flat, k per input
+          if (r.data) return flatOutputs(r.data, r.width!, r.count, r.errors, state, 'input');
           const errors = r.errors.slice();
           const ys = r.outputs.map((y, j) => {
             if (errors[j]) return null;

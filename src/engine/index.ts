@@ -36,7 +36,7 @@ export interface EngineOptions {
   threads?: number;
   /**
    * Inputs per chunk (one task). Default: chosen per call from the batch's size:
-   * about 4 chunks per thread to balance the load, each between 2^15 and 2^20
+   * about 4 chunks per thread to balance the load (16 for a module model), each between 2^15 and 2^20
    * values of work (about 4800 SO(3) sets of 64 points at most): large enough that
    * a task's fixed cost stays small (handing a task to a worker and its reply back
    * costs about 0.2 ms on a 2-core VM), small enough that the rows staged for the
@@ -91,13 +91,13 @@ const IN_FLIGHT_PER_THREAD = 2;
  * chunks hold about equal work (`work(i)`: the work before input i), clamped to
  * [MIN_CHUNK_WORK, MAX_CHUNK_WORK].
  */
-export function planChunks(count: number, work: (i: number) => number, threads: number, chunkSize?: number): number[] {
+export function planChunks(count: number, work: (i: number) => number, threads: number, chunkSize?: number, perThread = CHUNKS_PER_THREAD): number[] {
   const bounds = [0];
   if (chunkSize !== undefined) {
     for (let i = chunkSize; i < count; i += chunkSize) bounds.push(i);
   } else {
     const total = work(count);
-    const target = threads === 0 ? MAX_CHUNK_WORK : Math.min(MAX_CHUNK_WORK, Math.max(MIN_CHUNK_WORK, total / (threads * CHUNKS_PER_THREAD)));
+    const target = threads === 0 ? MAX_CHUNK_WORK : Math.min(MAX_CHUNK_WORK, Math.max(MIN_CHUNK_WORK, total / (threads * perThread)));
     let start = 0;
     for (let i = 1; i < count; i++) {
       if (work(i) - start >= target) {
@@ -166,7 +166,7 @@ class PoolEngine implements Engine, JobEngine {
     const release = () => {
       if (!this.closing) this.spare.push(...lent.splice(0));
     };
-    await this.runChunks(job, planChunks(job.count, job.work, this.pool.threads, this.chunkSize), run, release);
+    await this.runChunks(job, planChunks(job.count, job.work, this.pool.threads, this.chunkSize, job.chunksPerThread), run, release);
     return job.finish();
   }
 

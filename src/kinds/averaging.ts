@@ -11,7 +11,7 @@
  * the same bits either way.
  * This module must stay free of Node and DOM APIs: workers of both kinds import it.
  */
-import { abortError, describe, inputTypeError, modelError, optionError, optionRangeError, toFailure, FileFormatError, OptionRangeError, OptionTypeError, type InputErrorInfo, type InputFailure } from '../errors.js';
+import { abortError, describe, inputTypeError, modelError, optionError, toFailure, FileFormatError, OptionRangeError, OptionTypeError, type InputErrorInfo, type InputFailure } from '../errors.js';
 import type { Kernels } from '../wasm/module.js';
 import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
 import type { Kind } from './index.js';
@@ -91,7 +91,9 @@ function widthOf(length: number, items: number, fixed: number | null, i: number,
 }
 
 /** What the expected output length is called in messages. */
-function expectedName(f: Framed, output: OutputKind, fixed: number | null): string {
+function expectedName(f: Framed, how: Averaging, fixed: number | null): string {
+  const { output } = how;
+  if (how.mode === 'invariant') return 'k values per input';
   if (output === 'edges') return 'n×n×k';
   if (output === 'nodes') return 'n×k';
   const complex = fixed !== null && f.dim !== null && fixed === 2 * f.dim;
@@ -108,16 +110,19 @@ export interface CallOptions {
 }
 
 /**
- * Equivariant outputs of a batch: the model on every valid input's canonical form
- * (or once on them stacked), averaged and mapped back into one flat buffer. In
- * 'status' mode an input whose model call fails gets the error in `errors` (updated
- * in place) and NaN outputs; in 'throw' mode the first one propagates.
+ * Outputs of a batch gathered flat: the model on every valid input's canonical form
+ * (or once on them stacked), averaged and mapped back into one flat buffer — the
+ * equivariant outputs, or an invariant batch model's k values per input (one item
+ * each, see invariantItems). In 'status' mode an input whose model call fails gets
+ * the error in `errors` (updated in place) and NaN outputs; in 'throw' mode the
+ * first one propagates.
  */
-export async function averageEquivariant(f: Framed, model: Model | BatchModel, how: Averaging, options: CallOptions): Promise<Averaged> {
+export async function averageFlat(frames: Framed, model: Model | BatchModel, how: Averaging, options: CallOptions): Promise<Averaged> {
   const { output } = how;
+  const f = how.mode === 'invariant' ? invariantItems(frames) : frames;
   const errors = f.errors as (Error | null)[];
   const fixed = f.width(output);
-  const what = expectedName(f, output, fixed);
+  const what = expectedName(f, how, fixed);
   const calls = f.calls ?? one;
   // items of the outputs (offsets) and of the model's outputs, call by call (at: the
   // same when every input has one call)
@@ -205,6 +210,39 @@ export async function averageEquivariant(f: Framed, model: Model | BatchModel, h
   const out = options.into && options.into.length === total * w && options.into !== yb ? options.into : new Float64Array(total * w);
   f.restore(yb, w, output, out);
   return { data: out, width: w, offsets, scratch: borrowed ? undefined : yb };
+}
+
+/**
+ * Frames as an invariant batch model's outputs see them: one item per input, of the
+ * model's k values, averaged over the input's calls (the baselines' frame elements,
+ * summed in call order as `mean` does) and not transformed, since invariant outputs
+ * do not move with the input.
+ */
+function invariantItems(f: Framed): Framed {
+  const calls = f.calls?.bind(f);
+  return {
+    count: f.count,
+    dim: f.dim,
+    errors: f.errors,
+    warnings: f.warnings,
+    calls,
+    input: (i, j) => f.input(i, j),
+    stacked: () => f.stacked(),
+    items: () => 1,
+    width: () => null,
+    restore(y, width, _output, out) {
+      if (!calls) return out.set(y);
+      for (let i = 0, at = 0; i < f.count; i++) {
+        const c = calls(i);
+        for (let t = 0; t < width; t++) {
+          let s = 0;
+          for (let j = 0; j < c; j++) s += y[(at + j) * width + t];
+          out[i * width + t] = s / c;
+        }
+        at += c;
+      }
+    },
+  };
 }
 
 /**
@@ -307,14 +345,14 @@ export interface LoadedModel {
 
 /**
  * How a loaded model is called for `kind`: stacked, if it asks to be, unless it runs
- * on one input too and the kind (graphs) calls its model per input. invariant() calls
- * its model once per input, so a module that only takes stacked batches is refused.
+ * on one input too (an ONNX model) and the kind (graphs) or the mode calls it per
+ * input. invariant() calls such a model per input: a session's reductions round by
+ * how many inputs it is given, so stacked invariants would change in their last
+ * bits with the engine's chunks.
  */
-export function howFor(how: Averaging, m: LoadedModel, kind: Kind, href: string): Averaging {
-  if (how.mode === 'invariant' && m.batchModel && !m.single) {
-    throw optionRangeError(`the model module ${href} exports batchModel = true, but invariant() calls its model once per input (x, { n, d }); export a per-input model`);
-  }
-  return { ...how, batchModel: how.batchModel || (m.batchModel && !(m.single && kind.name === 'graph')) };
+export function howFor(how: Averaging, m: LoadedModel, kind: Kind): Averaging {
+  const perInput = m.single && (kind.name === 'graph' || how.mode === 'invariant');
+  return { ...how, batchModel: how.batchModel || (m.batchModel && !perInput) };
 }
 
 const loaded = new Map<string, Promise<LoadedModel>>();
@@ -350,7 +388,10 @@ export interface AverageTask extends Task {
   options?: GroupOptions;
 }
 
-/** A worker's reply: the chunk's outputs and, per input, its failure or null. */
+/**
+ * A worker's reply: the chunk's outputs (flat `data` of `width` values per item, or a
+ * per-input invariant model's `outputs`) and, per input, its failure or null.
+ */
 export interface AverageReply {
   data?: Float64Array;
   width?: number;
@@ -372,12 +413,12 @@ export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k:
     const m = await loadModel(task.model);
     const { model } = m;
     const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
-    const how = howFor(task.how, m, kind, task.model);
+    const how = howFor(task.how, m, kind);
     const options: CallOptions = { errors: 'status' };
     const reply: AverageReply = { failures: [], warnings: f.warnings };
-    if (how.mode === 'invariant') reply.outputs = await averageInvariant(f, model as Model, options);
+    if (how.mode === 'invariant' && !how.batchModel) reply.outputs = await averageInvariant(f, model as Model, options);
     else {
-      const a = await averageEquivariant(f, model, how, options);
+      const a = await averageFlat(f, model, how, options);
       reply.data = a.data;
       reply.width = a.width;
     }

@@ -46,6 +46,12 @@ export interface Job<R> {
    * A function, not an array, so a huge batch does not pay memory for it.
    */
   work(i: number): number;
+  /**
+   * Chunks per thread the engine aims for (default 4, src/engine/index.ts): more
+   * for a job whose cost per value of work is unknown and large (a model running on
+   * the workers), so that the last chunks are short and the threads finish together.
+   */
+  readonly chunksPerThread?: number;
   /** The task of inputs first .. end−1 (staging their data where the pool needs it). */
   task(first: number, end: number): Task;
   /** Take the reply of the task of inputs first .. end−1. */

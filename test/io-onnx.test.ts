@@ -103,9 +103,10 @@ describe('ONNX models on the workers', () => {
   const batch = { ...b, count: 30 };
   const url = pathToFileURL(file);
 
-  it('a session per worker gives the inline run\'s bits, on 0, 1 and 2 threads, equivariant and invariant', async () => {
+  it('a session per worker: the same bits on 0, 1 and 2 threads with the same chunks, the inline run\'s to float32 rounding (stacked) or bits (per input)', async () => {
     const inv = new URL('#output=summary', url);
     const want = await equivariant('S(n) x O(3)', file, {}).batch(batch, { errors: 'status' });
+    let first: Float64Array | null = null;
     const wantInv = await invariant('O(3)', inv).batch(batch, { errors: 'status' });
     expect(want.errors.filter((e) => e !== null)).toHaveLength(1);
     expect(wantInv.outputs[0]).toHaveLength(4);
@@ -114,7 +115,11 @@ describe('ONNX models on the workers', () => {
       const engine = await createEngine({ threads, chunkSize: 7 });
       try {
         const got = await equivariant('S(n) x O(3)', url, { engine }).batch(batch, { errors: 'status' });
-        expect(new Uint8Array(got.data.buffer, got.data.byteOffset, got.data.byteLength), `${threads} threads`).toEqual(new Uint8Array(want.data.buffer, want.data.byteOffset, want.data.byteLength));
+        // a session's kernels round by how many inputs a call stacks, so chunks of 7 and
+        // the inline run's one call differ in float32's last bits; the same chunks do not
+        first ??= got.data;
+        expect(new Uint8Array(got.data.buffer, got.data.byteOffset, got.data.byteLength), `${threads} threads`).toEqual(new Uint8Array(first.buffer, first.byteOffset, first.byteLength));
+        got.data.forEach((v, j) => (Number.isNaN(want.data[j]) ? expect(v).toBeNaN() : expect(Math.abs(v - want.data[j])).toBeLessThan(1e-6 * (1 + Math.abs(want.data[j])))));
         expect(got.errors.map(String)).toEqual(want.errors.map(String));
         const gotInv = await invariant('O(3)', inv.href, { engine }).batch(batch, { errors: 'status' });
         expect(gotInv.outputs.map((o) => (o ? Array.from(o as Float64Array) : o)), `${threads} threads`).toEqual(wantInv.outputs.map((o) => (o ? Array.from(o as Float64Array) : o)));

@@ -123,7 +123,8 @@ function reference(b: ReturnType<typeof batch>, d: number, flags: number, tol: n
     const o = b.offsets[i];
     const n = b.offsets[i + 1] - o;
     const r = rowsOf(b.x, o, n, d, flags);
-    const diag = Array.from({ length: n }, (_, p) => product(r, p, p, d, flags));
+    // keyed by −⟨x_p, x_p⟩: the longest rows first
+    const diag = Array.from({ length: n }, (_, p) => -product(r, p, p, d, flags));
     const ids = clusterReference(diag, tol);
     colour.set(ids, o);
     order.set(Array.from({ length: n }, (_, p) => p).sort((p, q) => diag[p] - diag[q] || p - q), o);
@@ -166,20 +167,21 @@ describe('perm_colours and perm_edges against plain TypeScript', () => {
   }
 
   it('known answers: ties within the tolerance, and single linkage chains close values into one cluster', () => {
-    // squared norms 4, 1, 4 + 1e-9·9/2, 9, 1 (d = 1: rows are ±√ of them); eps = 1e-9·9
+    // squared norms 4, 1, 4 + 1e-9·9/2, 9, 1 (d = 1: rows are ±√ of them); eps = 1e-9·9;
+    // ids and order from the longest row down
     const v = [4, 1, 4 + 4.5e-9, 9, 1];
     const b = batch([5], 1, (r) => Math.sqrt(v[r]));
     const got = colours(simd, b, 1, 0, 1e-9);
-    expect(Array.from(got.subarray(0, 5))).toEqual([2, 1, 2, 3, 1]);
-    expect(Array.from(got.subarray(5, 10))).toEqual([1, 4, 0, 2, 3]);
+    expect(Array.from(got.subarray(0, 5))).toEqual([2, 3, 2, 1, 3]);
+    expect(Array.from(got.subarray(5, 10))).toEqual([3, 2, 0, 1, 4]);
     expect(got[10]).toBe(0);
     // 1, 1 + 0.6 eps, 1 + 1.2 eps: each gap is below eps, so all three are one cluster
     const eps = 1e-6 * 2;
     const w = [1, 1 + 0.6 * eps, 1 + 1.2 * eps, 2];
     const c = batch([4], 1, (r) => Math.sqrt(w[r]));
-    expect(Array.from(colours(simd, c, 1, 0, 1e-6).subarray(0, 4))).toEqual([1, 1, 1, 2]);
+    expect(Array.from(colours(simd, c, 1, 0, 1e-6).subarray(0, 4))).toEqual([2, 2, 2, 1]);
     // tol = 0: only exact ties share a colour
-    expect(Array.from(colours(simd, c, 1, 0, 0).subarray(0, 4))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(colours(simd, c, 1, 0, 0).subarray(0, 4))).toEqual([4, 3, 2, 1]);
   });
 });
 

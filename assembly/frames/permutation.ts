@@ -38,9 +38,10 @@ export function perm_work(n: i32, d: i32, values: i32): usize {
 
 /**
  * Vertex colours of every set: for set i (batch layout of linalg_apply), colour[r]
- * (i32, one per row, same layout as the rows) is the cluster id of ⟨x_r, x_r⟩ (after
- * centring with PERM_CENTER) among the set's rows; order[r0 + k] is the row (index
- * within the set) of the k-th smallest value, ties in row order; discrete[i] has
+ * (i32, one per row, same layout as the rows) is the cluster id of −⟨x_r, x_r⟩ (after
+ * centring with PERM_CENTER) among the set's rows, so the longest rows have the
+ * smallest ids; order[r0 + k] is the row (index within the set) of the k-th largest
+ * ⟨x_r, x_r⟩, ties in row order; discrete[i] has
  * PERM_DISCRETE when the ids are all distinct. A discrete colouring is already the
  * canonical labeling of the complete graph — vertices in increasing colour, trivial
  * automorphism group — so such sets need no edge colours and no search.
@@ -64,10 +65,13 @@ export function perm_colours(
     const rows = centred(xi, n, d, flags, work);
     const keys = sortScratch(work, n, d);
     let scale: f64 = 0;
+    // keyed by −⟨x_r, x_r⟩, so the canonical order starts at the longest rows and the
+    // G-frame is built from them: a row near the centre (methane's carbon) would give
+    // it an axis whose direction round-off decides
     for (let r = 0; r < n; r++) {
       const p = rows + (<usize>r * <usize>d << 3);
       const v = product(p, p, d, flags);
-      store<f64>(keys + (<usize>r << 3), v);
+      store<f64>(keys + (<usize>r << 3), -v);
       scale = max(scale, abs(v));
     }
     const idx = keys + (<usize>n << 3);

@@ -4,6 +4,7 @@
  * samplers must not share code with the kernels they test.
  */
 import { gaussianMatrix } from './random.js';
+import { optionRangeError } from '../errors.js';
 
 /**
  * Haar-random O(d): QR of a Gaussian matrix with R's diagonal made positive
@@ -63,11 +64,17 @@ export function withSingularValues(normal: () => number, n: number, s: readonly 
   return x;
 }
 
-/** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
+/**
+ * A uniformly random permutation of 0..n-1 (Fisher–Yates). `u` draws uniformly from
+ * [0, 1), as rng(seed) does; a generator of other values (gaussian(…)) is refused,
+ * since it would repeat indices.
+ */
 export function randomPermutation(u: () => number, n: number): Int32Array {
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
+    const r = u();
+    if (!(r >= 0 && r < 1)) throw optionRangeError(`randomPermutation needs a generator of uniform numbers in [0, 1) such as rng(seed), got ${r}`);
+    const j = Math.floor(r * (i + 1));
     [p[i], p[j]] = [p[j], p[i]];
   }
   return p;

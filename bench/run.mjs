@@ -51,7 +51,7 @@ const SECTIONS = [
     table: canonLargeTable,
     skip: (e) => /needs nauty/.test(e.message),
   },
-  { key: 'permutation', title: 'S(n) x O(3) point sets (one thread; µs per set: median (min–max))', run: benchPermutation, table: permutationTable },
+  { key: 'permutation', title: 'S(n) x O(3) point sets, and RDKit conformers of molecules under S(n) x E(3) (one thread; µs per set: median (min–max))', run: benchPermutation, table: permutationTable },
   { key: 'threads', title: 'Worker threads', run: benchThreads, table: threadsTable },
   { key: 'averaging', title: 'Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', run: benchAveraging, table: averagingTable },
   { key: 'models', title: 'Models on the workers', run: benchModels, table: modelsTable },

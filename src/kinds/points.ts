@@ -113,19 +113,21 @@ const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer !== 'unde
  */
 function outputs(G: Group, rows: number, count: number, shared: boolean, into?: Partial<Outputs>): Outputs {
   const n = lengths(G, rows, count);
-  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  // a local array without an explicit ArrayBuffer: V8 keeps small ones on its heap,
+  // where an ArrayBuffer of its own is an external allocation the GC must account for
+  const f64s = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
   const fits = <T extends Float64Array | Int32Array>(a: T | undefined, len: number, type: typeof Float64Array | typeof Int32Array, key: string): a is T => {
     if (a === undefined) return false;
     if (!(a instanceof type)) throw optionError(`into.${key} must be a ${type.name} (an earlier result's), got ${describe(a)}`);
     return a.length === len && (!shared || isShared(a.buffer));
   };
   const f64 = (key: 'canonical' | 'matrices' | 'shifts' | 'sizes') =>
-    fits(into?.[key], n[key], Float64Array, key) ? into![key]! : new Float64Array(buffer(n[key] * 8), 0, n[key]);
+    fits(into?.[key], n[key], Float64Array, key) ? into![key]! : f64s(n[key]);
   return {
     canonical: f64('canonical'),
     matrices: f64('matrices'),
     shifts: f64('shifts'),
-    ranks: fits(into?.ranks, n.ranks, Int32Array, 'ranks') ? into!.ranks! : new Int32Array(buffer(n.ranks * 4), 0, n.ranks),
+    ranks: fits(into?.ranks, n.ranks, Int32Array, 'ranks') ? into!.ranks! : shared ? new Int32Array(new SharedArrayBuffer(n.ranks * 4)) : new Int32Array(n.ranks),
     sizes: f64('sizes'),
   };
 }
@@ -244,14 +246,20 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
 /** The public form of a batch's frames: no status codes, sizes exactly, a warning slot per input. */
 export function pointResult(f: FrameBatch & { errors: (Error | null)[] }): BatchResult {
   const { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors } = f;
-  const result = { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors } as Omit<BatchResult, 'sizesExact' | 'warnings'> as BatchResult;
   // |frame| of a point group is 1, 2 or infinite, and warnings are rare: both arrays
-  // are made on first read, so a large batch does not hold them unless asked
+  // are made on first read, so a large batch does not hold them unless asked (getters
+  // in the literal: defineProperty would turn the object into a slow dictionary)
   let exact: (bigint | null)[] | null = null;
   let warnings = f.warnings ?? null;
-  Object.defineProperty(result, 'sizesExact', { enumerable: true, get: () => (exact ??= Array.from(sizes, exactSize)) });
-  Object.defineProperty(result, 'warnings', { enumerable: true, get: () => (warnings ??= new Array<string | null>(count).fill(null)) });
-  return result;
+  return {
+    group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors,
+    get sizesExact() {
+      return (exact ??= Array.from(sizes, exactSize));
+    },
+    get warnings() {
+      return (warnings ??= new Array<string | null>(count).fill(null));
+    },
+  };
 }
 
 /** A size as a bigint, or null when it is infinite or NaN. */

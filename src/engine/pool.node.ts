@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Pool } from './pool.js';
 import type { Task } from '../kinds/kind.js';
+import { transferables } from '../kinds/index.js';
 
 /**
  * The worker bundle (CommonJS, see scripts/bundle.mjs). From the bundle
@@ -33,7 +34,8 @@ class NodePool implements Pool {
   }
 
   run(task: Task, signal: AbortSignal): Promise<unknown> {
-    return this.piscina.run(task, { signal });
+    // a task's own copies move to the worker instead of being cloned; shared rows are read in place
+    return this.piscina.run(task, { signal, transferList: transferables(task) });
   }
 
   close(): Promise<void> {

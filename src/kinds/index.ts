@@ -13,7 +13,7 @@ import { permutationFrame, type PermutationFrame } from '../frames/permutation.j
 import type { Kernels } from '../wasm/module.js';
 import { baseline, baselineBuffers, runBaseline, type BaselineBatchResult, type BaselineFrame, type BaselineTask } from './baseline.js';
 import { averageChunk, type AverageReply, type AverageTask } from './averaging.js';
-import type { Framed, Job, OutputKind, Slicer, Staging, Task } from './kind.js';
+import { isShared, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
 import { checkPoints, rowSlicer, pointBuffers, pointFrame, pointFramed, pointFramedOne, pointJob, pointResult, runPoints, POINT_OUTPUTS, type BatchResult, type Frame, type PointReply, type PointTask } from './points.js';
 import { checkPermutationBatch, permutationBuffers, permutationFramed, permutationFramedOne, permutationJob, permutationResult, runPermutation, type PermutationBatchResult, type PermutationTask } from './permutation.js';
 import { checkGraphBatch, graphSlicer, graphBuffers, graphFramedJob, graphFramedOne, graphJob, runGraph, GRAPH_OUTPUTS, type GraphBatchResult, type GraphTask } from './graph.js';
@@ -134,7 +134,12 @@ export function runTask(task: Task, k: Kernels): unknown {
 /** The buffers a task (or, with `reply`, its reply) may transfer: its own copies, never shared memory. */
 export function transferables(task: Task, reply?: unknown): ArrayBuffer[] {
   if (task.kind === 'points') return pointBuffers((reply ?? task) as PointTask | PointReply);
-  if (task.kind === 'average') return reply === undefined ? [] : ((reply as AverageReply).data ? [(reply as AverageReply).data!.buffer as ArrayBuffer] : []);
+  if (task.kind === 'average') {
+    if (reply !== undefined) return (reply as AverageReply).data ? [(reply as AverageReply).data!.buffer as ArrayBuffer] : [];
+    // a chunk is its own copy, or views on shared memory (Slicer.slice)
+    const views = Object.values((task as AverageTask).input as object).filter((v): v is ArrayBufferView => ArrayBuffer.isView(v));
+    return [...new Set(views.map((v) => v.buffer))].filter((b): b is ArrayBuffer => !isShared(b));
+  }
   if (reply !== undefined) return [];
   if (task.kind === 'baseline') return baselineBuffers(task as BaselineTask);
   return task.kind === 'permutation' ? permutationBuffers(task as PermutationTask) : graphBuffers(task as GraphTask);

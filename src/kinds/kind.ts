@@ -123,6 +123,9 @@ export function settle<R extends { errors: (Error | null)[] }>(result: R, mode: 
   return result;
 }
 
+/** Whether `buffer` is shared memory (never transferred: every thread reads it in place). */
+export const isShared = (buffer: ArrayBufferLike): boolean => typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+
 /** What a model's outputs are, so the wrappers know how they transform. */
 export type OutputKind = 'vectors' | 'points' | 'nodes' | 'edges';
 

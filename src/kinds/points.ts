@@ -18,7 +18,7 @@ import { applyStatus, computeFrames, frameElements, restoreOutputs } from '../fr
 import type { Elements, FrameBatch } from '../frames/index.js';
 import { describe, internalError, optionError } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
-import { view, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
+import { isShared, view, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
 
 /** The minimal frame of one point set. */
 export interface Frame {
@@ -102,7 +102,6 @@ function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, n
   return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count };
 }
 
-const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
 
 /**
  * Result arrays for `count` inputs with `rows` rows in total, on shared buffers or

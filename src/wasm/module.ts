@@ -55,6 +55,7 @@ export interface KernelExports {
   cluster_columns(x: number, offsets: number, count: number, d: number, tol: number, work: number, ids: number): void;
   canon_work(n: number, entries: number): number;
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
+  canon_from_f64(src: number, count: number, dst: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,
     lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number, reduceFrom: number): void;
   canon_forms(count: number, voff: number, rowPtr: number, col: number, ecol: number, lab: number, ngens: number, work: number, out: number): void;

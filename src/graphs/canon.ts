@@ -84,8 +84,18 @@ type Checked = {
   /** Directed input: its arc-colour matrix (the CSR then holds pair codes, see arcPairs). */
   arcs: Int32Array | null;
 } & (
-  | { dense: ArrayLike<number>; floats: boolean; source: { a: ArrayLike<number>; w: ArrayLike<number> }; rowPtr: null; col: null; ecol: null }
-  | { dense: null; floats: false; source: null; rowPtr: Int32Array; col: Int32Array; ecol: Int32Array }
+  | { dense: ArrayLike<number>; floats: boolean; source: { a: ArrayLike<number>; w: ArrayLike<number> }; rowPtr: null; col: null; ecol: null; verify: false }
+  | {
+      dense: null;
+      floats: false;
+      source: null;
+      /** Entry indices from 0 into col and ecol (ecol null: every edge has colour 1). */
+      rowPtr: Int32Array;
+      col: ArrayLike<number>;
+      ecol: ArrayLike<number> | null;
+      /** CSR as the caller gave it, with only its shape checked: canon_check_csr checks the rest at packing. */
+      verify: boolean;
+    }
 );
 
 function isCSR(a: unknown): a is CSR {
@@ -157,7 +167,7 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
     if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
   }
-  return { input, n, colors, loops, arcs: null, dense, floats, source: { a, w }, rowPtr: null, col: null, ecol: null, entries };
+  return { input, n, colors, loops, arcs: null, dense, floats, source: { a, w }, rowPtr: null, col: null, ecol: null, verify: false, entries };
 }
 
 /** Whether every value an array of this type can hold is an i32 colour id (so it needs no check). */
@@ -187,7 +197,7 @@ const EXACT_ENTRIES = 1024;
  * each vertex, the (out, in) colour pairs into a cell, and automorphisms of the
  * coded graph are exactly those of the digraph.
  */
-function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
+function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number; verify: false } {
   const pairs = new Map<string, number>();
   const key = (i: number, j: number) => `${d[i * n + j]},${d[j * n + i]}`;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && (d[i * n + j] !== 0 || d[j * n + i] !== 0)) pairs.set(key(i, j), 0);
@@ -206,7 +216,7 @@ function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Arr
     }
     rowPtr[i + 1] = col.length;
   }
-  return { rowPtr, col: Int32Array.from(col), ecol: Int32Array.from(ecol), entries: col.length };
+  return { rowPtr, col: Int32Array.from(col), ecol: Int32Array.from(ecol), entries: col.length, verify: false };
 }
 
 /** The error for the first asymmetric pair (i, j), i < j, that canon_csr found. */
@@ -270,7 +280,13 @@ function putKernelColours(c: Checked, heap: Int32Array, at: number): void {
   pairs.forEach(([v, l], i) => (heap[at + i] = rank.get(`${v},${l}`)!));
 }
 
-function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
+/**
+ * A CSR graph's shape and rowPtr (as i32 from 0) checked here, its col and edge
+ * colours kept as given once every entry is an i32 (ecol null: all 1); the rest
+ * (bounds, loops, colour 0, repeats, symmetry) canon_check_csr checks in WASM
+ * memory at packing, and rejectCSR names the rule broken.
+ */
+function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): { rowPtr: Int32Array; col: ArrayLike<number>; ecol: ArrayLike<number> | null; entries: number; verify: true } {
   const rp = checkArray(input, 'adjacency.rowPtr', g.rowPtr);
   const cl = checkArray(input, 'adjacency.col', g.col);
   if (rp.length !== n + 1) throw inputRangeError(input, `adjacency.rowPtr must have n + 1 = ${n + 1} entries, got ${rp.length}`);
@@ -280,9 +296,28 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   if (ec !== undefined && ec.length !== m) throw inputRangeError(input, `edgeColors must have one entry per col entry (${m}), got ${ec.length}`);
   const rowPtr = new Int32Array(n + 1);
   rowPtr.set(rp);
+  let ok = allInts(cl) && (ec === undefined || allInts(ec));
+  for (let i = 0; i < n; i++) if (!(rowPtr[i] <= rowPtr[i + 1])) ok = false;
+  if (!ok) rejectCSR(rowPtr, rp, cl, ec, n, input);
+  return { rowPtr, col: cl, ecol: ec ?? null, entries: m, verify: true };
+}
+
+/** Whether every entry is an i32 ((x | 0) === x exactly then), with no pass for typed arrays that hold nothing else. */
+function allInts(a: ArrayLike<number>): boolean {
+  if (isIdArray(a)) return true;
+  for (let i = 0; i < a.length; i++) if ((a[i] | 0) !== a[i]) return false;
+  return true;
+}
+
+/**
+ * Throws the error for the first rule a CSR graph breaks, row by row (rowPtr order,
+ * bounds, loops, colours, repeats: a stamp per row), then symmetry; O(n + m).
+ * `rp`: rowPtr as given, for the message.
+ */
+function rejectCSR(rowPtr: Int32Array, rp: ArrayLike<number>, cl: ArrayLike<number>, ec: ArrayLike<number> | undefined, n: number, input: number): never {
+  const m = cl.length;
   const col = new Int32Array(m);
   const ecol = new Int32Array(m);
-  // rows: bounds, loops, repeats (a stamp per row); then symmetry, O(n + m)
   const stamp = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
@@ -291,10 +326,8 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
       if (!Number.isInteger(j) || j < 0 || j >= n) throw inputRangeError(input, `adjacency.col[${e}] = ${j} is not a vertex of 0..${n - 1}`);
       if (j === i) throw inputRangeError(input, `loops are not supported in CSR input (vertex ${i}); put them in colors`);
       const c = ec === undefined ? 1 : ec[e];
-      if ((c | 0) !== c || c === 0) {
-        checkInt(input, `edgeColors[${e}]`, c);
-        throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
-      }
+      checkInt(input, `edgeColors[${e}]`, c);
+      if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
       if (stamp[j] === i) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
       stamp[j] = i;
       col[e] = j;
@@ -302,7 +335,7 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
     }
   }
   if (!symmetricCSR(n, rowPtr, col, ecol)) throw asymmetricCSR(n, rowPtr, col, ecol, input);
-  return { rowPtr, col, ecol, entries: m };
+  throw internalError('rejectCSR found no broken rule');
 }
 
 /**
@@ -416,6 +449,7 @@ class PackedGraphs {
     let maxDense = 0;
     let genTotal = 0;
     let floats = false;
+    let verify = false;
     for (let g = 0; g < count; g++) {
       const c = graphs[g];
       total += c.n;
@@ -425,6 +459,7 @@ class PackedGraphs {
       maxE = Math.max(maxE, c.entries);
       if (c.dense !== null) maxDense = Math.max(maxDense, c.n * c.n);
       floats ||= c.floats;
+      verify ||= c.verify;
     }
     this.total = total;
     const pVoff = (this.pVoff = arena.alloc((count + 1) * 4));
@@ -436,6 +471,7 @@ class PackedGraphs {
     this.pWork = arena.alloc(x.canon_work(maxN, maxE) >>> 0);
     this.pSizes = arena.alloc(total * 4);
     this.pNgens = arena.alloc(count * 4);
+    const pCheck = verify ? arena.alloc(x.canon_check_work(maxN, maxE) >>> 0) : 0;
     // the results and the CSR in one block, in the order of the copy out:
     // labelings, canonical colours, orbits, generators (compacted by read), rowPtr,
     // col, ecol (four slots of slack each: canon_csr stores whole groups of four)
@@ -462,9 +498,11 @@ class PackedGraphs {
         if (r < 0) throw asymmetric(c, -1 - r);
         e = r;
       } else {
-        for (let v = 0; v < c.n; v++) heap[at(pRow) + v0 + v] = c.rowPtr[v] + e;
+        for (let v = 0; v <= c.n; v++) heap[at(pRow) + v0 + v] = c.rowPtr[v] + e;
         heap.set(c.col, at(pCol) + e);
-        heap.set(c.ecol, at(pEcol) + e);
+        if (c.ecol === null) heap.fill(1, at(pEcol) + e, at(pEcol) + e + c.entries);
+        else heap.set(c.ecol, at(pEcol) + e);
+        if (c.verify && x.canon_check_csr(c.n, pRow + v0 * 4, pCol, pEcol, pCheck) !== 0) rejectCSR(c.rowPtr, c.rowPtr, c.col, c.ecol ?? undefined, c.n, c.input);
         e += c.entries;
       }
       putKernelColours(c, heap, at(pVcol) + v0);
@@ -873,7 +911,7 @@ function labelSlice(graphs: Checked[], k: Kernels, mode: PackMode = PUBLIC): Can
 /** The search kernel as reduce.ts's Core: one irreducible graph, generators as moved points. */
 function coreOf(k: Kernels): Core {
   return (g) => {
-    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, floats: false, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n] };
+    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, floats: false, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n], verify: false };
     const r = labelSlice([c], k, CORE)[0];
     const gens = () =>
       r.generators.map((p) => {

@@ -56,6 +56,8 @@ export interface KernelExports {
   canon_work(n: number, entries: number): number;
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
   canon_from_f64(src: number, count: number, dst: number): number;
+  canon_check_work(n: number, entries: number): number;
+  canon_check_csr(n: number, rowPtr: number, col: number, ecol: number, work: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,
     lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number, reduceFrom: number): void;
   canon_forms(count: number, voff: number, rowPtr: number, col: number, ecol: number, lab: number, ngens: number, work: number, out: number): void;

@@ -417,8 +417,7 @@ const REDUCIBLE = -2;
  * one call (repeatable: the bench times it alone), `read` builds the results, all
  * of them views into one copy out of WASM memory (so callers pack a large batch in
  * slices: see labelChecked), null for the graphs the kernel handed back, which
- * `reducible` gives as CSR for src/graphs/reduce.ts. `read` comes last: it moves
- * the CSR behind the results for its copy.
+ * `reducible` gives as CSR for src/graphs/reduce.ts.
  * A class, not closures: a call on one small graph costs little more than its search.
  */
 class PackedGraphs {
@@ -480,8 +479,8 @@ class PackedGraphs {
     const pRow = (this.pRow = pGens + genTotal * 4);
     const pCol = (this.pCol = pRow + (total + 1) * 4);
     const pEcol = (this.pEcol = pCol + (entries + 4) * 4);
-    const heap = (this.heap = new Int32Array(arena.memory.buffer));
-    const f64 = floats ? new Float64Array(arena.memory.buffer) : null;
+    const heap = (this.heap = arena.heap32());
+    const f64 = floats ? arena.heap64() : null;
     let v0 = 0;
     let g0 = 0;
     let e = 0;
@@ -524,42 +523,43 @@ class PackedGraphs {
   }
 
   /**
-   * Results: the colours completed in WASM memory, the generators moved down behind
-   * each other and the CSR behind them, and everything copied out in one piece, which
-   * the results read lazily (SearchedLabeling). A typed array per result would cost
-   * an allocation each, several times the search of a small graph.
+   * Results: labelings, canonical colours, orbits, the generators behind each other
+   * and the CSR copied out of WASM memory into one piece, which the results read
+   * lazily (SearchedLabeling). A typed array per result would cost an allocation
+   * each, several times the search of a small graph.
    */
   read(): (CanonicalLabeling | null)[] {
-    const { heap, graphs, count, total, pLab, pNgens, pVoff, pGenOff } = this;
-    let gen = at(this.pGens);
+    const { heap, graphs, count, total, pNgens, pVoff, pGenOff } = this;
+    const forms = this.mode.forms;
+    const e = heap[at(this.pRow) + total];
+    // (ngens = −1: no room; overflowed() has the graph labeled again)
+    const ngens = (g: number) => Math.max(0, heap[at(pNgens) + g]);
+    let gens = 0;
+    for (let g = 0; g < count; g++) if (this.searched(g)) gens += ngens(g) * graphs[g].n;
+    const row = 3 * total + gens;
+    const buf = resultInts(row + (forms ? total + 1 + 2 * e : 0));
+    copyRun(buf, 0, heap, at(this.pLab), total);
+    copyRun(buf, 2 * total, heap, at(this.pLab) + 2 * total, total);
+    let gen = 3 * total;
     for (let g = 0; g < count; g++) {
       if (!this.searched(g)) continue;
-      const c = graphs[g];
-      const n = c.n;
-      const colour = at(pLab) + total + heap[at(pVoff) + g];
-      if (c.colors === null) heap.fill(0, colour, colour + n);
-      else for (let i = 0; i < n; i++) heap[colour + i] = c.colors[heap[colour - total + i]];
-      // (ngens = −1: no room; overflowed() has the graph labeled again)
-      const len = Math.max(0, heap[at(pNgens) + g]) * n;
-      const from = at(this.pGens) + heap[at(pGenOff) + g];
-      if (from !== gen) heap.copyWithin(gen, from, from + len);
+      const { n, colors } = graphs[g];
+      const v0 = heap[at(pVoff) + g];
+      // (the colours of graphs without are the buffer's zeros)
+      if (colors !== null) for (let i = 0; i < n; i++) buf[total + v0 + i] = colors[buf[v0 + i]];
+      const len = ngens(g) * n;
+      copyRun(buf, gen, heap, at(this.pGens) + heap[at(pGenOff) + g], len);
       gen += len;
     }
     // the CSR for the forms, made on first read: rowPtr (absolute entry indices), col, ecol
-    let end = gen;
-    const e = heap[at(this.pRow) + total];
-    const forms = this.mode.forms;
     if (forms) {
-      heap.copyWithin(end, at(this.pRow), at(this.pRow) + total + 1);
-      heap.copyWithin(end + total + 1, at(this.pCol), at(this.pCol) + e);
-      heap.copyWithin(end + total + 1 + e, at(this.pEcol), at(this.pEcol) + e);
-      end += total + 1 + 2 * e;
+      copyRun(buf, row, heap, at(this.pRow), total + 1);
+      copyRun(buf, row + total + 1, heap, at(this.pCol), e);
+      copyRun(buf, row + total + 1 + e, heap, at(this.pEcol), e);
     }
-    const buf = resultInts(end - at(pLab));
-    buf.set(heap.subarray(at(pLab), end));
-    const copy: Copy = { buf, total, row: gen - at(pLab), col: gen - at(pLab) + total + 1, ecol: gen - at(pLab) + total + 1 + e };
+    const copy: Copy = { buf, total, row, col: row + total + 1, ecol: row + total + 1 + e };
     const out: (CanonicalLabeling | null)[] = new Array(count);
-    gen = at(this.pGens) - at(pLab);
+    gen = 3 * total;
     for (let g = 0; g < count; g++) {
       if (!this.searched(g)) {
         out[g] = null;
@@ -577,9 +577,8 @@ class PackedGraphs {
         if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
         else big = (big ?? BigInt(size)) * BigInt(f);
       }
-      const ngens = Math.max(0, heap[at(pNgens) + g]);
-      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens, big === null ? size : Number(big), big ?? BigInt(size), forms, c.loops, c.arcs);
-      gen += ngens * n;
+      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big ?? BigInt(size), forms, c.loops, c.arcs);
+      gen += ngens(g) * n;
     }
     return out;
   }
@@ -588,7 +587,7 @@ class PackedGraphs {
     const pCells = this.arena.alloc(this.total * 4);
     this.x.canon_refine(this.count, this.pVoff, this.pRow, this.pCol, this.pEcol, this.pVcol, this.pWork, pCells);
     const cells = this.arena.i32(pCells, this.total);
-    this.heap = new Int32Array(this.arena.memory.buffer);
+    this.heap = this.arena.heap32();
     return this.graphs.map((_, g) => cells.slice(this.heap[at(this.pVoff) + g], this.heap[at(this.pVoff) + g + 1]));
   }
 
@@ -599,7 +598,7 @@ class PackedGraphs {
     return out;
   }
 
-  /** The graphs handed back, as the kernel saw them (CSR from 0, kernel colours); before read. */
+  /** The graphs handed back, as the kernel saw them (CSR from 0, kernel colours). */
   reducible(): { g: number; graph: Graph }[] {
     const { heap, pRow, pCol, pEcol, pVcol } = this;
     const out: { g: number; graph: Graph }[] = [];
@@ -628,6 +627,15 @@ class PackedGraphs {
 
 /** An i32 index of a byte pointer (>>>: pointers may pass 2^31). */
 const at = (ptr: number) => ptr >>> 2;
+
+/**
+ * heap[from .. from + length) to out[to ..]: a loop for short runs, on which
+ * TypedArray.prototype.set costs more in its checks (about 0.1 µs) than the copy.
+ */
+function copyRun(out: Int32Array, to: number, heap: Int32Array, from: number, length: number): void {
+  if (length > 128) out.set(heap.subarray(from, from + length), to);
+  else for (let i = 0; i < length; i++) out[to + i] = heap[from + i];
+}
 
 /** Checked graphs laid out for canon_label (PackedGraphs). */
 export function packGraphs(arena: Arena, graphs: Checked[], allGenerators = false, mode: PackMode = PUBLIC): PackedGraphs {

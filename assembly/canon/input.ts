@@ -53,10 +53,43 @@ export function canon_check_work(n: i32, entries: i32): usize {
  * Returns 0 when the CSR graph (rowPtr: n + 1 non-decreasing i32, entry indices
  * into col and ecol) has only entries (i, j, c) with 0 <= j < n, j != i, c != 0,
  * no j twice in a row, and (j, i, c) listed for each; else 1. O(n + entries), with
- * `work` of canon_check_work bytes: the entries pointing to each vertex gathered by
- * a counting sort, then row j against the entries that point to j.
+ * `work` of canon_check_work bytes. Rows sorted by neighbour (the usual CSR) take
+ * one pass (sortedValid); others, or a graph that fails it, the general check.
  */
 export function canon_check_csr(n: i32, rowPtr: usize, col: usize, ecol: usize, work: usize): i32 {
+  return sortedValid(n, rowPtr, col, ecol, work) || generalValid(n, rowPtr, col, ecol, work) ? 0 : 1;
+}
+
+/**
+ * Whether a CSR graph is valid with every row strictly increasing: row i's entries
+ * below i were matched, in order, by the rows before it, so a cursor per row
+ * (`ptr`, n words) past them names the next entry the next smaller row must find
+ * there; the entries after it must rise above i and each find its reverse at its
+ * row's cursor. False for valid graphs with unsorted rows too.
+ */
+function sortedValid(n: i32, rowPtr: usize, col: usize, ecol: usize, ptr: usize): bool {
+  for (let v = 0; v < n; v++) st(ptr, v, ld(rowPtr, v));
+  for (let i = 0; i < n; i++) {
+    let last = i;
+    const end = ld(rowPtr, i + 1);
+    for (let e = ld(ptr, i); e < end; e++) {
+      const j = ld(col, e);
+      // (rising above i: no loop, no repeat, no vertex below 0)
+      if (j <= last || j >= n) return false;
+      last = j;
+      const p = ld(ptr, j);
+      const c = ld(ecol, e);
+      if (p >= ld(rowPtr, j + 1) || ld(col, p) != i || ld(ecol, p) != c || c == 0) return false;
+      st(ptr, j, p + 1);
+    }
+  }
+  // (every entry was matched by a smaller row or passed here: an entry below i
+  // that no smaller row matched is where row i starts here, and fails the rise)
+  return true;
+}
+
+/** Whether a CSR graph is valid: the entries pointing to each vertex gathered by a counting sort, then row j against those pointing to j. */
+function generalValid(n: i32, rowPtr: usize, col: usize, ecol: usize, work: usize): bool {
   const e0 = ld(rowPtr, 0);
   const m = ld(rowPtr, n) - e0;
   const start = work; // n + 1: where the entries pointing to j begin
@@ -69,12 +102,12 @@ export function canon_check_csr(n: i32, rowPtr: usize, col: usize, ecol: usize, 
   zeroWords(stamp, n);
   for (let e = e0; e < e0 + m; e++) {
     const j = ld(col, e);
-    if (<u32>j >= <u32>n || ld(ecol, e) == 0) return 1;
+    if (<u32>j >= <u32>n || ld(ecol, e) == 0) return false;
     st(start, j + 1, ld(start, j + 1) + 1);
   }
   for (let j = 0; j < n; j++) {
     // as many entries point to j as j lists
-    if (ld(start, j + 1) != ld(rowPtr, j + 1) - ld(rowPtr, j)) return 1;
+    if (ld(start, j + 1) != ld(rowPtr, j + 1) - ld(rowPtr, j)) return false;
     st(start, j + 1, ld(start, j + 1) + ld(start, j));
     st(fill, j, ld(start, j));
   }
@@ -90,14 +123,14 @@ export function canon_check_csr(n: i32, rowPtr: usize, col: usize, ecol: usize, 
   for (let j = 0; j < n; j++) {
     for (let e = ld(rowPtr, j); e < ld(rowPtr, j + 1); e++) {
       const i = ld(col, e);
-      if (i == j || ld(stamp, i) == j + 1) return 1;
+      if (i == j || ld(stamp, i) == j + 1) return false;
       st(stamp, i, j + 1);
       st(mark, i, ld(ecol, e));
     }
     for (let k = ld(start, j); k < ld(start, j + 1); k++) {
       const i = ld(from, k);
-      if (ld(stamp, i) != j + 1 || ld(mark, i) != ld(colour, k)) return 1;
+      if (ld(stamp, i) != j + 1 || ld(mark, i) != ld(colour, k)) return false;
     }
   }
-  return 0;
+  return true;
 }

@@ -44,7 +44,7 @@ const DENSE: [string, (a: Int32Array) => ArrayLike<number>][] = [
 ];
 
 /** The CSR of a loop-free dense matrix: rowPtr, col and edge colours per entry, in the given array type. */
-function csrOf(a: Int32Array, n: number, as: (x: number[]) => ArrayLike<number>): { rowPtr: ArrayLike<number>; col: ArrayLike<number>; edgeColors: ArrayLike<number> } {
+function csrOf<T extends ArrayLike<number>>(a: Int32Array, n: number, as: (x: number[]) => T): { rowPtr: T; col: T; edgeColors: T } {
   const rowPtr = [0];
   const col: number[] = [];
   const ecol: number[] = [];
@@ -96,10 +96,18 @@ describe('graph inputs in every array type', () => {
           expect(Array.from(want[g].canonical)).toEqual(Array.from({ length: n * n }, (_, k) => a[p[Math.floor(k / n)] * n + p[k % n]]));
           for (const [name, as] of DENSE) expect(data(canonicalLabeling(as(a), { n, colors })), name).toStrictEqual(want[g]);
           if (!a.some((x, k) => x !== 0 && k % (n + 1) === 0)) {
-            for (const as of [(x: number[]) => x, (x: number[]) => Int32Array.from(x), (x: number[]) => Float64Array.from(x)]) {
+            for (const as of [(x: number[]) => x, (x: number[]) => Int32Array.from(x), (x: number[]) => Float64Array.from(x)] as ((x: number[]) => ArrayLike<number>)[]) {
               const { rowPtr, col, edgeColors } = csrOf(a, n, as);
               expect(data(canonicalLabeling({ rowPtr, col }, { n, colors, edgeColors })), 'CSR').toStrictEqual(want[g]);
             }
+            // rows in falling order (the general check): the same canonical labeling and group
+            const { rowPtr, col, edgeColors } = csrOf(a, n, (x) => x);
+            for (let v = 0; v < n; v++) {
+              col.splice(rowPtr[v], rowPtr[v + 1] - rowPtr[v], ...col.slice(rowPtr[v], rowPtr[v + 1]).reverse());
+              edgeColors.splice(rowPtr[v], rowPtr[v + 1] - rowPtr[v], ...edgeColors.slice(rowPtr[v], rowPtr[v + 1]).reverse());
+            }
+            const r = canonicalLabeling({ rowPtr, col }, { n, colors, edgeColors });
+            for (const k of ['labeling', 'canonical', 'canonicalColors', 'orbits', 'sizeExact'] as const) expect(r[k], `CSR, rows falling: ${k}`).toStrictEqual(want[g][k]);
           }
         }
         for (const [name, as] of [['Int32Array', (a: Int32Array) => a] as const, ...DENSE]) {
@@ -175,6 +183,8 @@ describe('graph inputs in every array type', () => {
       [{ rowPtr: [0, 1, 2], col: [1, 0] }, [1, 0], 'input 0: edgeColors[1] is 0, which means no edge'],
       [{ rowPtr: [0, 1, 2], col: [1, 0] }, [1, 2.5], 'input 0: edgeColors[1] must be a 32-bit integer colour id, got 2.5'],
       [{ rowPtr: [0, 1, 2], col: [1, 0] }, [2, 1], 'input 0: graph adjacency must be symmetric (A[0][1] = 2, A[1][0] = 1)'],
+      [{ rowPtr: [0, 2, 3, 4], col: [2, 1, 0, 1] }, undefined, 'input 0: graph adjacency must be symmetric (A[0][2] = 1, A[2][0] = 0)'],
+      [{ rowPtr: [0, 2, 3, 5], col: [2, 1, 0, 0, 0] }, undefined, 'input 0: edge (2, 0) is listed twice'],
       [{ rowPtr: [0, 2, 1, 2], col: [1, 2] }, undefined, 'input 0: adjacency.rowPtr must be non-decreasing (rowPtr[1] = 2, rowPtr[2] = 1)'],
     ];
     for (const [g, edgeColors, message] of csr) {

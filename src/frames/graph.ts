@@ -122,7 +122,6 @@ class LabeledFrame implements GraphFrame {
   readonly group: 'graph' | 'weighted-graph';
   readonly n: number;
   readonly size: number;
-  readonly sizeExact: bigint;
   readonly warning = null;
   // (# fields: a frame's own keys are its public fields alone)
   readonly #l: CanonicalLabeling;
@@ -135,7 +134,6 @@ class LabeledFrame implements GraphFrame {
     this.group = weighted ? 'weighted-graph' : 'graph';
     this.n = l.n;
     this.size = l.size;
-    this.sizeExact = l.sizeExact;
     this.#l = l;
     this.#k = k;
     this.#form = form;
@@ -143,6 +141,10 @@ class LabeledFrame implements GraphFrame {
 
   get canonical(): Float64Array {
     return (this.#form ??= canonicalF64(this.#l));
+  }
+
+  get sizeExact(): bigint {
+    return this.#l.sizeExact;
   }
 
   get permutation(): Int32Array {

@@ -577,7 +577,7 @@ class PackedGraphs {
         if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
         else big = (big ?? BigInt(size)) * BigInt(f);
       }
-      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big ?? BigInt(size), forms, c.loops, c.arcs);
+      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big, forms, c.loops, c.arcs);
       gen += ngens(g) * n;
     }
     return out;
@@ -665,7 +665,8 @@ interface Copy {
 class SearchedLabeling implements CanonicalLabeling {
   readonly n: number;
   readonly size: number;
-  readonly sizeExact: bigint;
+  /** |Aut| exactly when past 2^53, else null: sizeExact is then made from size on first read. */
+  #big: bigint | null;
   // (# fields: a result's own keys are its public fields alone)
   readonly #copy: Copy;
   readonly #v0: number;
@@ -681,10 +682,10 @@ class SearchedLabeling implements CanonicalLabeling {
   #gens: Int32Array[] | null = null;
 
   /** Graph at vertex offset v0 of `copy`, its `ngens` generators at copy.buf[gen ..]; `forms`: the CSR is in the copy. */
-  constructor(copy: Copy, v0: number, n: number, gen: number, ngens: number, size: number, sizeExact: bigint, forms: boolean, loops: Int32Array | null, arcs: Int32Array | null) {
+  constructor(copy: Copy, v0: number, n: number, gen: number, ngens: number, size: number, big: bigint | null, forms: boolean, loops: Int32Array | null, arcs: Int32Array | null) {
     this.n = n;
     this.size = size;
-    this.sizeExact = sizeExact;
+    this.#big = big;
     this.#copy = copy;
     this.#v0 = v0;
     this.#gen = gen;
@@ -692,6 +693,10 @@ class SearchedLabeling implements CanonicalLabeling {
     this.#forms = forms;
     this.#loops = loops;
     this.#arcs = arcs;
+  }
+
+  get sizeExact(): bigint {
+    return (this.#big ??= BigInt(this.size));
   }
 
   get labeling(): Int32Array {
@@ -775,7 +780,7 @@ export function canonicalF64(l: CanonicalLabeling): Float64Array {
  * in it does, so parts are at most SLAB_PART bytes (larger results get their own
  * buffer) and a slab is at most 16 of them.
  */
-const SLAB = 1 << 18;
+const SLAB = 1 << 19;
 const SLAB_PART = SLAB >> 4;
 let slab = new ArrayBuffer(0);
 let slabTop = 0;

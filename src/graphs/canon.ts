@@ -732,12 +732,16 @@ class SearchedLabeling implements CanonicalLabeling {
     const buf = copy.buf;
     const lab = this.labeling;
     if (this.#arcs === null) {
-      const pos = new Int32Array(n);
+      if (position.length < n) position = new Int32Array(Math.max(n, 2 * position.length));
+      const pos = position;
       for (let i = 0; i < n; i++) pos[lab[i]] = i;
       const row = copy.row + this.#v0;
+      const col = copy.col;
+      const ecol = copy.ecol;
       for (let i = 0; i < n; i++) {
         const v = lab[i];
-        for (let e = buf[row + v]; e < buf[row + v + 1]; e++) out[i * n + pos[buf[copy.col + e]]] = buf[copy.ecol + e];
+        const to = i * n;
+        for (let e = buf[row + v], end = buf[row + v + 1]; e < end; e++) out[to + pos[buf[col + e]]] = buf[ecol + e];
       }
     }
     finishForm(n, this.#loops, this.#arcs, lab, out);
@@ -750,6 +754,9 @@ class SearchedLabeling implements CanonicalLabeling {
     return new Int32Array(buf.buffer, buf.byteOffset + from * 4, length);
   }
 }
+
+/** Canonical position of each vertex, for formInto (kept between calls: an allocation costs more than the form of a small graph). */
+let position = new Int32Array(64);
 
 /** The canonical form of the internal (CORE) runs, which build none. */
 const NO_FORM = new Int32Array(0);

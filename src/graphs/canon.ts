@@ -67,9 +67,11 @@ export const MAX_VERTICES = 1 << 22;
  * finds the first asymmetric pair for the error message raised here) or CSR.
  * A dense matrix is kept as given when its entries are the colour ids: typed arrays
  * whose every value is an i32 id are copied into WASM memory as they are, floats
- * (`floats`) are copied as f64 and checked there (canon_from_f64, which finds the
- * first entry that is no i32 for the message raised here), and other arrays are
- * checked here entry by entry; no n×n copy is made in JavaScript.
+ * (`floats`) are copied as f64 and checked there (canon_from_f64, which says
+ * whether some entry is no i32; entryError then finds the first for the message),
+ * and other arrays are checked here entry by entry; no n×n copy is made in
+ * JavaScript. Entries checked in WASM memory throw at packing, after every graph
+ * of the call had its shape checked.
  */
 type Checked = {
   /** Index of the input, for error messages. */

@@ -16,7 +16,8 @@ export { unitary_frames, unitary_work } from './frames/unitary';
 export { linear_frames, linear_work } from './frames/linear';
 export { perm_work, perm_colours, perm_edges } from './frames/permutation';
 export { cluster_work, cluster_values, cluster_columns } from './frames/cluster';
-export { canon_work, canon_csr, canon_label, canon_forms, canon_refine } from './canon/search';
+export { canon_work, canon_csr, canon_label, canon_refine } from './canon/search';
+export { canon_from_f64, canon_check_work, canon_check_csr } from './canon/input';
 
 /** First byte the TypeScript arena may use (end of static data). */
 export function mem_base(): usize {

@@ -1,7 +1,7 @@
 // Canonical labeling against nauty's labelg (dense nauty and Traces, -t) on the
 // same graphs, per graph: G(n, 0.3) and random 3-regular graphs, n = 10, 30, 50, 100.
 //
-//   npm run build:wasm && node --expose-gc bench/canon.mjs
+//   npm run build:wasm && node --expose-gc bench/canon.mjs [small | large | percall]
 //
 // (--expose-gc: each measurement starts from a collected heap, so garbage of the
 // previous row is not collected on this row's clock; npm run bench passes it.)
@@ -35,6 +35,9 @@ const REPEAT = 9;
 function load() {
   return loadTs(undefined, 'canon.mjs', [
     "export { canonicalLabelings, checkGraph, packGraphs } from './src/graphs/canon.ts';",
+    "export { canonicalLabeling } from './src/graphs/canon.ts';",
+    "export { canonicalize } from './src/canonicalize.ts';",
+    "export { group } from './src/groups.ts';",
     "export { kernels, withArena } from './src/wasm/module.ts';",
     "export { fromGraph6 } from './test/helpers/graphs.ts';",
   ].join('\n'));
@@ -101,8 +104,8 @@ export async function benchCanon() {
         const api = timeIt(() => lib.canonicalLabelings(inputs, k), { items: count, repeat: REPEAT, minMs: 50 });
         const checked = inputs.map((g, i) => lib.checkGraph(g, i));
         const kernel = lib.withArena(k, 'canon_label', (arena) => {
-          const batch = lib.packGraphs(k, arena, checked);
-          return timeIt(batch.run, { items: count, repeat: REPEAT, minMs: 50 });
+          const batch = lib.packGraphs(arena, checked);
+          return timeIt(() => batch.run(), { items: count, repeat: REPEAT, minMs: 50 });
         });
         const dense = timeLabelg([], file, one, count);
         const traces = hasTraces(one) ? timeLabelg(['-t'], file, one, count) : null;
@@ -129,6 +132,121 @@ export async function benchCanon() {
     rmSync(dir, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** Sizes and graphs per set of the per-call rows: G(n, 0.3), seeded. */
+const PER_CALL = { 10: 400, 50: 200, 100: 100 };
+
+/** The adjacency of a dense 0/1 Int32Array in each array type the API takes, and as CSR. */
+const ARRAY_TYPES = [
+  ['Int32Array', (a) => a],
+  ['Uint8Array', (a) => Uint8Array.from(a)],
+  ['Float64Array', (a) => Float64Array.from(a)],
+  ['number[]', (a) => Array.from(a)],
+  ['CSR', (a, n) => sym.toCSR(edgesOf(a, n))],
+];
+
+function edgesOf(a, n) {
+  const edges = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (a[i * n + j]) edges.push(i, j);
+  return { n, edges: Int32Array.from(edges) };
+}
+
+/**
+ * Per-call cost of the public API against the labeling kernel alone, per array type
+ * of the adjacency, on G(n, 0.3): the kernel on the set packed in WASM memory
+ * (canon_label alone), packing it (copy in, conversion to CSR and checks in WASM,
+ * then the kernel: what every call pays before any JavaScript of its own),
+ * canonicalLabeling and canonicalize called graph by graph (and canonicalize with its
+ * canonical form read, which it makes on first read), canonicalLabelings on the whole
+ * set, and one read of the n² entries in JavaScript, CPU µs per graph.
+ */
+export async function benchPerCall() {
+  const lib = await load();
+  const k = lib.kernels();
+  const G = lib.group('graph');
+  const rows = [];
+  for (const [size, count] of Object.entries(PER_CALL)) {
+    const n = Number(size);
+    const random = sym.seeded(1000 + n);
+    const base = Array.from({ length: count }, () => {
+      const a = new Int32Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random() < 0.3) a[i * n + j] = a[j * n + i] = 1;
+      return a;
+    });
+    const checked = base.map((a, i) => lib.checkGraph({ adjacency: a, n }, i));
+    for (const [type, make] of ARRAY_TYPES) {
+      const graphs = base.map((a) => make(a, n));
+      const adj = type === 'CSR' ? graphs.map((c) => ({ rowPtr: c.rowPtr, col: c.col })) : graphs;
+      const inputs = adj.map((a) => ({ adjacency: a, n }));
+      const each = (f) => () => {
+        for (let g = 0; g < count; g++) f(adj[g]);
+      };
+      // a reader of its own per type, so its loop sees one array type
+      const sum = new Function('a', 'let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s;');
+      let sink = 0;
+      const t = lib.withArena(k, 'canon_label', (arena) => {
+        const batch = lib.packGraphs(arena, checked);
+        return timeRounds({
+          kernel: () => batch.run(),
+          packed: () => {
+            const m = arena.mark();
+            lib.packGraphs(arena, inputs.map((g, i) => lib.checkGraph(g, i))).run();
+            arena.release(m);
+          },
+          ...(type === 'CSR' ? {} : { read: each((a) => (sink += sum(a))) }),
+          labeling: each((a) => lib.canonicalLabeling(a, { n })),
+          labelings: () => lib.canonicalLabelings(inputs, k),
+          frame: each((a) => lib.canonicalize(G, a, { n })),
+          frameCanonical: each((a) => lib.canonicalize(G, a, { n }).canonical),
+        }, count);
+      });
+      rows.push({ n, type, graphs: count, ...t, sink });
+      console.error(`bench canon per call: n=${n} ${type} done`);
+    }
+  }
+  return rows.map(({ sink, ...r }) => r);
+}
+
+/**
+ * CPU µs per item of each of `fns` (each call does `items` items), in rounds: every
+ * round runs each for at least 20 ms, in turn, so load from elsewhere on the machine
+ * falls on all alike; medians over the rounds, and each one's median ratio to the
+ * first (`ratio`), taken round by round. CPU time (this process's, collector threads
+ * included), not the clock: on a shared machine the clock also counts the time the
+ * process waits for a core.
+ */
+function timeRounds(fns, items, rounds = 11) {
+  const names = Object.keys(fns);
+  const runs = Object.fromEntries(names.map((k) => [k, []]));
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  globalThis.gc?.();
+  for (let r = -1; r < rounds; r++) {
+    for (const k of names) {
+      let calls = 0;
+      const t0 = performance.now();
+      const c0 = cpu();
+      do {
+        fns[k]();
+        calls++;
+      } while (performance.now() - t0 < 20);
+      if (r >= 0) runs[k].push((cpu() - c0) / (calls * items));
+    }
+  }
+  const first = runs[names[0]];
+  return Object.fromEntries(names.map((k) => [k, { ...summarize(runs[k]), ratio: summarize(runs[k].map((t, i) => t / first[i])).median }]));
+}
+
+/** Markdown table of benchPerCall rows (µs per graph: median (min–max); median ratio to the kernel). */
+export function perCallTable(rows) {
+  const r = (t) => `${fmt(t)} ${t.ratio.toFixed(2)}×`;
+  return table(
+    ['G(n, 0.3)', 'adjacency', 'kernel', 'check + CSR + kernel (batch)', 'read n² entries in JS', 'canonicalLabeling', 'canonicalLabelings (batch)', 'canonicalize', 'canonicalize + .canonical'],
+    rows.map((x) => [`n=${x.n}`, x.type, fmt(x.kernel), r(x.packed), x.read ? r(x.read) : 'n/a', r(x.labeling), r(x.labelings), r(x.frame), r(x.frameCanonical)]),
+  );
 }
 
 /** Markdown table of benchCanon rows (µs per graph: median (min–max)). */
@@ -357,6 +475,11 @@ export function canonLargeTable(rows) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const only = process.argv[2];
+  if (only === 'percall') {
+    console.log('Per-call cost against the kernel, CPU µs per graph: median (min–max), median ratio to the kernel\n');
+    console.log(perCallTable(await benchPerCall()));
+    process.exit(0);
+  }
   if (only !== 'large') {
     const rows = await benchCanon();
     console.log('Canonical labeling, µs per graph: median (min–max); nauty start-up subtracted\n');

@@ -19,7 +19,7 @@ import { benchOrthogonal, orthogonalTable } from './orthogonal.mjs';
 import { benchGroups, groupsTable } from './groups.mjs';
 import { benchThreads, threadsTable } from './threads.mjs';
 import { benchPermutation, permutationTable } from './permutation.mjs';
-import { benchCanon, benchCanonLarge, canonTable, canonLargeTable } from './canon.mjs';
+import { benchCanon, benchCanonLarge, benchPerCall, canonTable, canonLargeTable, perCallTable } from './canon.mjs';
 import { benchAveraging, averagingTable } from './averaging.mjs';
 import { benchModels, modelsTable } from './models.mjs';
 import { benchOnnx, onnxTable } from './onnx.mjs';
@@ -43,6 +43,12 @@ const SECTIONS = [
     table: canonTable,
     // the peer is a Debian package; without it the other sections still stand
     skip: (e) => /needs nauty/.test(e.message),
+  },
+  {
+    key: 'canon-percall',
+    title: 'Canonical labeling, one call against the kernel, by array type (one thread; CPU µs per graph: median (min–max), median ratio to the kernel alone)',
+    run: benchPerCall,
+    table: perCallTable,
   },
   {
     key: 'canon-large',

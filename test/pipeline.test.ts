@@ -153,7 +153,7 @@ function part(c: Case, r: Result, i: number): Record<string, unknown> {
 /** A single result's data, in the same vocabulary (its methods left out, generators concatenated). */
 function singleData(c: Case, f: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(f)) if (typeof v !== 'function') out[k] = v;
+  for (const k of fieldsOf(f)) if (typeof f[k] !== 'function') out[k] = f[k];
   if (c.kind === 'graph') {
     const gens = f.generators as Int32Array[];
     const all = new Int32Array(gens.reduce((s, g) => s + g.length, 0));
@@ -161,6 +161,15 @@ function singleData(c: Case, f: Record<string, unknown>): Record<string, unknown
     out.generators = all;
   }
   return out;
+}
+
+/** An object's fields: its own keys and its class's getters (a graph frame makes its arrays on first read). */
+function fieldsOf(f: object): string[] {
+  const keys = new Set(Object.keys(f));
+  for (let p = Object.getPrototypeOf(f); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get) keys.add(k);
+  }
+  return [...keys];
 }
 
 const thrown = (fn: () => unknown): Error | null => {

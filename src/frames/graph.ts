@@ -12,7 +12,7 @@
 import { inputRangeError, inputTypeError, optionRangeError } from '../errors.js';
 import { DEFAULT_TOL } from '../groups.js';
 import { checkCap, checkTol, DEFAULT_ELEMENT_CAP } from '../batch.js';
-import { canonicalLabelings, checkArray, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
+import { canonicalF64, canonicalLabelingOf, canonicalLabelings, checkArray, type CanonicalLabeling, type GraphInput } from '../graphs/canon.js';
 import { kernels, withArena, type Kernels } from '../wasm/module.js';
 import { clusterIds } from './cluster.js';
 
@@ -83,55 +83,97 @@ function weightColours(a: ArrayLike<number>, n: number, tol: number, input: numb
 
 /** Graph frames of a batch in one canonical-labeling call. Errors name the input index. */
 export function graphFrames(inputs: { adjacency: ArrayLike<number>; options: GraphFrameOptions }[], k: Kernels = kernels()): GraphFrame[] {
-  const prepared: GraphInput[] = inputs.map(({ adjacency, options }, i) => {
-    const tol = checkTol(options.tol, DEFAULT_TOL);
-    if (options.weighted) {
-      if (typeof options.n !== 'number' || !Number.isInteger(options.n)) throw inputTypeError(i, `n must be an integer, got ${String(options.n)}`);
-      if (options.n < 1) throw inputRangeError(i, `a graph needs at least one vertex, got n = ${options.n}`);
-      return { adjacency: weightColours(adjacency, options.n, tol, i, k), n: options.n, colors: options.colors };
-    }
-    return { adjacency, n: options.n, colors: options.colors };
-  });
+  const prepared: GraphInput[] = inputs.map(({ adjacency, options }, i) => graphInput(adjacency, options, i, k));
   const labelings = canonicalLabelings(prepared, k);
   return labelings.map((l, i) => makeFrame(inputs[i].adjacency, l, inputs[i].options.weighted === true, k));
 }
 
-/** The graph frame of one input. */
-export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOptions, k?: Kernels): GraphFrame {
-  return graphFrames([{ adjacency, options }], k)[0];
+/** The labeling input of one graph: a weighted graph's weights clustered into edge colours. */
+function graphInput(adjacency: ArrayLike<number>, options: GraphFrameOptions, i: number, k: Kernels): GraphInput {
+  const tol = checkTol(options.tol, DEFAULT_TOL);
+  if (!options.weighted) return { adjacency, n: options.n, colors: options.colors };
+  if (typeof options.n !== 'number' || !Number.isInteger(options.n)) throw inputTypeError(i, `n must be an integer, got ${String(options.n)}`);
+  if (options.n < 1) throw inputRangeError(i, `a graph needs at least one vertex, got n = ${options.n}`);
+  return { adjacency: weightColours(adjacency, options.n, tol, i, k), n: options.n, colors: options.colors };
 }
 
-function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean, k: Kernels | undefined): GraphFrame {
+/** The graph frame of one input (graphFrames on one graph, without the arrays around it). */
+export function graphFrame(adjacency: ArrayLike<number>, options: GraphFrameOptions, k: Kernels = kernels()): GraphFrame {
+  return makeFrame(adjacency, canonicalLabelingOf(graphInput(adjacency, options, 0, k), k), options.weighted === true, k);
+}
+
+function makeFrame(a: ArrayLike<number>, l: CanonicalLabeling, weighted: boolean, k: Kernels): GraphFrame {
+  if (!weighted) return new LabeledFrame(l, false, null, k);
+  // a weighted graph's values are its own, read now (the input may change after the call)
   const n = l.n;
   const p = l.labeling;
-  let canonical: Float64Array;
-  if (weighted) {
-    canonical = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
-  } else {
-    // an unweighted graph's values are its edge colour ids: the labeling's form is P·A·Pᵀ
-    canonical = new Float64Array(l.canonical);
+  const canonical = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) canonical[i * n + j] = a[p[i] * n + p[j]];
+  return new LabeledFrame(l, true, canonical, k);
+}
+
+/**
+ * A graph frame over its canonical labeling: an unweighted graph's canonical form
+ * (its values are its edge colour ids: the labeling's form, P·A·Pᵀ), permutation,
+ * orbits and generators are read from the labeling on first access, which builds
+ * them then (src/graphs/canon.ts); pair orbits and elements are made on request.
+ */
+class LabeledFrame implements GraphFrame {
+  readonly group: 'graph' | 'weighted-graph';
+  readonly n: number;
+  readonly size: number;
+  readonly warning = null;
+  // (# fields: a frame's own keys are its public fields alone)
+  readonly #l: CanonicalLabeling;
+  readonly #k: Kernels;
+  #form: Float64Array | null;
+  #pairs: Int32Array | null = null;
+
+  /** `form`: the canonical form when made at once (weighted graphs), else null. */
+  constructor(l: CanonicalLabeling, weighted: boolean, form: Float64Array | null, k: Kernels) {
+    this.group = weighted ? 'weighted-graph' : 'graph';
+    this.n = l.n;
+    this.size = l.size;
+    this.#l = l;
+    this.#k = k;
+    this.#form = form;
   }
-  let pairs: Int32Array | null = null;
-  const pairOrbits = () => (pairs ??= orbitsOnPairs(n, l.generators, k));
-  return {
-    group: weighted ? 'weighted-graph' : 'graph',
-    n,
-    canonical,
-    permutation: p,
-    size: l.size,
-    sizeExact: l.sizeExact,
-    orbits: l.orbits,
-    // read through: a reduced graph's generators are made on first read (src/graphs/canon.ts)
-    get generators() {
-      return l.generators;
-    },
-    pairOrbits,
-    averageNodes: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: l.orbits }], y, dim, 'nodes', k, out),
-    averageEdges: (y, dim = 1, out) => averageGraphOutputs([{ permutation: p, orbits: pairOrbits() }], y, dim, 'edges', k, out),
-    elements: (cap = DEFAULT_ELEMENT_CAP) => enumerate(n, l.generators, l.sizeExact, cap),
-    warning: null,
-  };
+
+  get canonical(): Float64Array {
+    return (this.#form ??= canonicalF64(this.#l));
+  }
+
+  get sizeExact(): bigint {
+    return this.#l.sizeExact;
+  }
+
+  get permutation(): Int32Array {
+    return this.#l.labeling;
+  }
+
+  get orbits(): Int32Array {
+    return this.#l.orbits;
+  }
+
+  get generators(): Int32Array[] {
+    return this.#l.generators;
+  }
+
+  pairOrbits(): Int32Array {
+    return (this.#pairs ??= orbitsOnPairs(this.n, this.#l.generators, this.#k));
+  }
+
+  averageNodes(y: ArrayLike<number>, dim = 1, out?: Float64Array): Float64Array {
+    return averageGraphOutputs([{ permutation: this.permutation, orbits: this.orbits }], y, dim, 'nodes', this.#k, out);
+  }
+
+  averageEdges(y: ArrayLike<number>, dim = 1, out?: Float64Array): Float64Array {
+    return averageGraphOutputs([{ permutation: this.permutation, orbits: this.pairOrbits() }], y, dim, 'edges', this.#k, out);
+  }
+
+  elements(cap = DEFAULT_ELEMENT_CAP): Int32Array[] {
+    return enumerate(this.n, this.#l.generators, this.sizeExact, cap);
+  }
 }
 
 /** avg_orbits' flag (assembly/frames/average.ts): the items are ordered pairs. */

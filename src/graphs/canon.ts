@@ -8,7 +8,7 @@
  * colour ids, same edge colour ids) get identical canonical forms.
  */
 import { describe, inputRangeError, inputTypeError, internalError, optionError } from '../errors.js';
-import { kernels, withArena, type Arena, type Kernels } from '../wasm/module.js';
+import { kernels, withArena, type Arena, type KernelExports, type Kernels } from '../wasm/module.js';
 import { iota, labelReduced, type Core, type Graph, type Labeled } from './reduce.js';
 
 /** CSR adjacency: neighbours of v are col[rowPtr[v] .. rowPtr[v+1]). */
@@ -65,6 +65,13 @@ export const MAX_VERTICES = 1 << 22;
 /**
  * A validated graph: dense edge-colour matrix (converted to CSR in WASM, which also
  * finds the first asymmetric pair for the error message raised here) or CSR.
+ * A dense matrix is kept as given when its entries are the colour ids: typed arrays
+ * whose every value is an i32 id are copied into WASM memory as they are, floats
+ * (`floats`) are copied as f64 and checked there (canon_from_f64, which says
+ * whether some entry is no i32; entryError then finds the first for the message),
+ * and other arrays are checked here entry by entry; no n×n copy is made in
+ * JavaScript. Entries checked in WASM memory throw at packing, after every graph
+ * of the call had its shape checked.
  */
 type Checked = {
   /** Index of the input, for error messages. */
@@ -79,8 +86,18 @@ type Checked = {
   /** Directed input: its arc-colour matrix (the CSR then holds pair codes, see arcPairs). */
   arcs: Int32Array | null;
 } & (
-  | { dense: Int32Array; source: { a: ArrayLike<number>; w: ArrayLike<number> }; rowPtr: null; col: null; ecol: null }
-  | { dense: null; source: null; rowPtr: Int32Array; col: Int32Array; ecol: Int32Array }
+  | { dense: ArrayLike<number>; floats: boolean; source: { a: ArrayLike<number>; w: ArrayLike<number> }; rowPtr: null; col: null; ecol: null; verify: false }
+  | {
+      dense: null;
+      floats: false;
+      source: null;
+      /** Entry indices from 0 into col and ecol (ecol null: every edge has colour 1). */
+      rowPtr: Int32Array;
+      col: ArrayLike<number>;
+      ecol: ArrayLike<number> | null;
+      /** CSR as the caller gave it, with only its shape checked: canon_check_csr checks the rest at packing. */
+      verify: boolean;
+    }
 );
 
 function isCSR(a: unknown): a is CSR {
@@ -116,25 +133,34 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
   if (g.colors !== undefined) {
     colors = checkArray(input, 'colors', g.colors);
     if (colors.length !== n) throw inputRangeError(input, `colors must have length n = ${n}, got ${colors.length}`);
-    for (let i = 0; i < n; i++) checkInt(input, `colors[${i}]`, colors[i]);
+    // (the message, with its index, only for an id that fails: (x | 0) === x is exactly an i32)
+    for (let i = 0; i < n; i++) if ((colors[i] | 0) !== colors[i]) checkInt(input, `colors[${i}]`, colors[i]);
   }
   if (isCSR(g.adjacency)) {
     if (g.directed) throw inputTypeError(input, 'directed graphs take a dense n×n adjacency, not CSR');
-    return { input, n, colors, loops: null, arcs: null, dense: null, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+    return { input, n, colors, loops: null, arcs: null, dense: null, floats: false, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
   }
   const a = checkArray(input, 'adjacency', g.adjacency);
   if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
   const w = g.edgeColors === undefined ? a : checkArray(input, 'edgeColors', g.edgeColors);
   if (w.length !== n * n) throw inputRangeError(input, `edgeColors must have n·n = ${n * n} entries, got ${w.length}`);
-  // an Int32Array of colour ids is used as is; anything else is checked entry by entry
-  const dense = w === a && a instanceof Int32Array ? a : colourMatrix(a, w, n, input);
-  let loops: Int32Array | null = null;
-  for (let i = 0; i < n; i++) {
-    if (dense[i * n + i] === 0) continue;
-    loops ??= new Int32Array(n);
-    loops[i] = dense[i * n + i];
+  if (g.directed) {
+    // (a copy: the canonical form is read from it after the call)
+    const arcs = w === a && a instanceof Int32Array ? a.slice() : colourMatrix(a, w, n, input);
+    return { input, n, colors, loops: loopColours(arcs, n), arcs, dense: null, floats: false, source: null, ...arcPairs(arcs, n) };
   }
-  if (g.directed) return { input, n, colors, loops, arcs: dense, dense: null, source: null, ...arcPairs(dense, n) };
+  const floats = w === a && (a instanceof Float64Array || a instanceof Float32Array);
+  let dense: ArrayLike<number>;
+  if (w !== a) dense = colourMatrix(a, w, n, input);
+  else if (floats || isIdArray(a)) dense = a;
+  else {
+    dense = a;
+    const m = n * n;
+    for (let i = 0; i < m; i++) if ((a[i] | 0) !== a[i]) throw entryError(a, w, n, input);
+  }
+  // (a float matrix's diagonal is read before canon_from_f64 checks it: a bad
+  // entry there throws before its loop colour is used)
+  const loops = loopColours(dense, n);
   // the bound n(n − 1) for small graphs (a pass over n² values less); the exact
   // count past it: scratch sized by the bound passes 2 GiB at n ≈ 8200
   let entries = n * (n - 1);
@@ -143,7 +169,23 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
     if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
   }
-  return { input, n, colors, loops, arcs: null, dense, source: { a, w }, rowPtr: null, col: null, ecol: null, entries };
+  return { input, n, colors, loops, arcs: null, dense, floats, source: { a, w }, rowPtr: null, col: null, ecol: null, verify: false, entries };
+}
+
+/** Whether every value an array of this type can hold is an i32 colour id (so it needs no check). */
+function isIdArray(a: ArrayLike<number>): boolean {
+  return a instanceof Int32Array || a instanceof Uint8Array || a instanceof Int8Array || a instanceof Uint16Array || a instanceof Int16Array || a instanceof Uint8ClampedArray;
+}
+
+/** The loop colour of each vertex (the diagonal of a dense matrix), or null when it has none. */
+function loopColours(d: ArrayLike<number>, n: number): Int32Array | null {
+  let loops: Int32Array | null = null;
+  for (let i = 0; i < n; i++) {
+    if (d[i * n + i] === 0) continue;
+    loops ??= new Int32Array(n);
+    loops[i] = d[i * n + i];
+  }
+  return loops;
 }
 
 /** Dense graphs up to this many vertices size their scratch by the bound n(n − 1) on their CSR entries. */
@@ -157,7 +199,7 @@ const EXACT_ENTRIES = 1024;
  * each vertex, the (out, in) colour pairs into a cell, and automorphisms of the
  * coded graph are exactly those of the digraph.
  */
-function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
+function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number; verify: false } {
   const pairs = new Map<string, number>();
   const key = (i: number, j: number) => `${d[i * n + j]},${d[j * n + i]}`;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && (d[i * n + j] !== 0 || d[j * n + i] !== 0)) pairs.set(key(i, j), 0);
@@ -176,7 +218,7 @@ function arcPairs(d: Int32Array, n: number): { rowPtr: Int32Array; col: Int32Arr
     }
     rowPtr[i + 1] = col.length;
   }
-  return { rowPtr, col: Int32Array.from(col), ecol: Int32Array.from(ecol), entries: col.length };
+  return { rowPtr, col: Int32Array.from(col), ecol: Int32Array.from(ecol), entries: col.length, verify: false };
 }
 
 /** The error for the first asymmetric pair (i, j), i < j, that canon_csr found. */
@@ -198,14 +240,14 @@ function colourMatrix(a: ArrayLike<number>, w: ArrayLike<number>, n: number, inp
     const x = a[i];
     if (x === 0) continue;
     const c = w === a ? x : w[i];
-    if ((c | 0) !== c || c === 0 || !Number.isFinite(x)) return badEntry(a, w, n, input);
+    if ((c | 0) !== c || c === 0 || !Number.isFinite(x)) throw entryError(a, w, n, input);
     out[i] = c;
   }
   return out;
 }
 
-/** Throws the error for the first entry (row-major) of a dense adjacency that is not finite or has no valid colour id. */
-function badEntry(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: number): never {
+/** The error for the first entry (row-major) of a dense adjacency that is not finite or has no valid colour id. */
+function entryError(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: number): Error {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const x = a[i * n + j];
@@ -216,7 +258,7 @@ function badEntry(a: ArrayLike<number>, w: ArrayLike<number>, n: number, input: 
       if (c === 0) throw inputRangeError(input, `edge (${i}, ${j}) has colour id 0, which means no edge`);
     }
   }
-  throw internalError('badEntry found no bad entry');
+  return internalError('entryError found no bad entry');
 }
 
 /**
@@ -240,7 +282,13 @@ function putKernelColours(c: Checked, heap: Int32Array, at: number): void {
   pairs.forEach(([v, l], i) => (heap[at + i] = rank.get(`${v},${l}`)!));
 }
 
-function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): { rowPtr: Int32Array; col: Int32Array; ecol: Int32Array; entries: number } {
+/**
+ * A CSR graph's shape and rowPtr (as i32 from 0) checked here, its col and edge
+ * colours kept as given once every entry is an i32 (ecol null: all 1); the rest
+ * (bounds, loops, colour 0, repeats, symmetry) canon_check_csr checks in WASM
+ * memory at packing, and rejectCSR names the rule broken.
+ */
+function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): { rowPtr: Int32Array; col: ArrayLike<number>; ecol: ArrayLike<number> | null; entries: number; verify: true } {
   const rp = checkArray(input, 'adjacency.rowPtr', g.rowPtr);
   const cl = checkArray(input, 'adjacency.col', g.col);
   if (rp.length !== n + 1) throw inputRangeError(input, `adjacency.rowPtr must have n + 1 = ${n + 1} entries, got ${rp.length}`);
@@ -248,10 +296,30 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   const m = cl.length;
   const ec = edgeColors === undefined ? undefined : checkArray(input, 'edgeColors', edgeColors);
   if (ec !== undefined && ec.length !== m) throw inputRangeError(input, `edgeColors must have one entry per col entry (${m}), got ${ec.length}`);
-  const rowPtr = Int32Array.from(rp as ArrayLike<number>);
+  const rowPtr = new Int32Array(n + 1);
+  rowPtr.set(rp);
+  let ok = allInts(cl) && (ec === undefined || allInts(ec));
+  for (let i = 0; i < n; i++) if (!(rowPtr[i] <= rowPtr[i + 1])) ok = false;
+  if (!ok) rejectCSR(rowPtr, rp, cl, ec, n, input);
+  return { rowPtr, col: cl, ecol: ec ?? null, entries: m, verify: true };
+}
+
+/** Whether every entry is an i32 ((x | 0) === x exactly then), with no pass for typed arrays that hold nothing else. */
+function allInts(a: ArrayLike<number>): boolean {
+  if (isIdArray(a)) return true;
+  for (let i = 0; i < a.length; i++) if ((a[i] | 0) !== a[i]) return false;
+  return true;
+}
+
+/**
+ * Throws the error for the first rule a CSR graph breaks, row by row (rowPtr order,
+ * bounds, loops, colours, repeats: a stamp per row), then symmetry; O(n + m).
+ * `rp`: rowPtr as given, for the message.
+ */
+function rejectCSR(rowPtr: Int32Array, rp: ArrayLike<number>, cl: ArrayLike<number>, ec: ArrayLike<number> | undefined, n: number, input: number): never {
+  const m = cl.length;
   const col = new Int32Array(m);
   const ecol = new Int32Array(m);
-  // rows: bounds, loops, repeats (a stamp per row); then symmetry, O(n + m)
   const stamp = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
@@ -269,7 +337,7 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
     }
   }
   if (!symmetricCSR(n, rowPtr, col, ecol)) throw asymmetricCSR(n, rowPtr, col, ecol, input);
-  return { rowPtr, col, ecol, entries: m };
+  throw internalError('rejectCSR found no broken rule');
 }
 
 /**
@@ -352,164 +420,194 @@ const REDUCIBLE = -2;
  * of them views into one copy out of WASM memory (so callers pack a large batch in
  * slices: see labelChecked), null for the graphs the kernel handed back, which
  * `reducible` gives as CSR for src/graphs/reduce.ts.
+ * A class, not closures: a call on one small graph costs little more than its search.
  */
-export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGenerators = false, mode: PackMode = PUBLIC): { run: () => void; read: () => (CanonicalLabeling | null)[]; refine: () => Int32Array[]; overflowed: () => number[]; reducible: () => { g: number; graph: Graph }[] } {
-  const x = k.exports;
-  const count = graphs.length;
-  let total = 0;
-  let entries = 0;
-  let maxN = 0;
-  let maxE = 0;
-  let maxDense = 0;
-  let genTotal = 0;
-  for (const { n, entries: m, dense } of graphs) {
-    total += n;
-    entries += m;
-    genTotal += generatorRoom(n, allGenerators);
-    maxN = Math.max(maxN, n);
-    maxE = Math.max(maxE, m);
-    if (dense) maxDense = Math.max(maxDense, n * n);
-  }
-  const pVoff = arena.alloc((count + 1) * 4);
-  const pGenOff = arena.alloc((count + 1) * 4);
-  const pRow = arena.alloc((total + 1) * 4);
-  // four slots of slack: canon_csr stores whole groups of four
-  const pCol = arena.alloc((entries + 4) * 4);
-  const pEcol = arena.alloc((entries + 4) * 4);
-  const pVcol = arena.alloc(total * 4);
-  const pDense = arena.alloc(maxDense * 4);
-  // (usize results past 2^31 read as negative i32 in JS)
-  const pWork = arena.alloc(x.canon_work(maxN, maxE) >>> 0);
-  const pSizes = arena.alloc(total * 4);
-  const pNgens = arena.alloc(count * 4);
-  // the results, back to back in the order of the copy out: labelings, canonical
-  // colours, orbits, generators (compacted by read), then the canonical forms of
-  // the graphs searched (allocated by read, once it knows which)
-  const pLab = arena.alloc((3 * total + genTotal) * 4);
-  const pColours = pLab + total * 4;
-  const pOrb = pColours + total * 4;
-  const pGens = pOrb + total * 4;
-  // one view of the whole memory: no allocation above this point grows it
-  let heap = new Int32Array(arena.memory.buffer);
-  // (>>>: pointers may pass 2^31)
-  const at = (ptr: number) => ptr >>> 2;
-  let v0 = 0;
-  let g0 = 0;
-  let e = 0;
-  for (let g = 0; g < count; g++) {
-    const c = graphs[g];
-    heap[at(pVoff) + g] = v0;
-    heap[at(pGenOff) + g] = g0;
-    if (c.dense) {
-      heap.set(c.dense, at(pDense));
-      const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
-      if (r < 0) throw asymmetric(c, -1 - r);
-      e = r;
-    } else {
-      for (let v = 0; v < c.n; v++) heap[at(pRow) + v0 + v] = c.rowPtr[v] + e;
-      heap.set(c.col, at(pCol) + e);
-      heap.set(c.ecol, at(pEcol) + e);
-      e += c.entries;
-    }
-    putKernelColours(c, heap, at(pVcol) + v0);
-    v0 += c.n;
-    g0 += generatorRoom(c.n, allGenerators);
-  }
-  heap[at(pVoff) + count] = total;
-  heap[at(pGenOff) + count] = genTotal;
-  heap[at(pRow) + total] = e;
-  const run = () => x.canon_label(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pLab, pOrb, pSizes, pGens, pGenOff, pNgens, mode.reduceFrom);
-  const searched = (g: number) => heap[at(pNgens) + g] !== REDUCIBLE;
-  /**
-   * Results: the forms and colours are completed in WASM memory, the generators
-   * moved down behind each other, and everything copied out in one piece, of which
-   * every per-graph array is a view. A typed array per result would cost an
-   * allocation each, several times the search of a small graph.
-   */
-  const read = () => {
-    let forms = 0;
-    if (mode.forms) for (let g = 0; g < count; g++) if (searched(g)) forms += graphs[g].n ** 2;
-    const pForms = arena.alloc(forms * 4);
-    heap = new Int32Array(arena.memory.buffer);
-    if (forms > 0) x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pNgens, pWork, pForms);
-    let form = at(pForms);
-    let gen = at(pGens);
+class PackedGraphs {
+  private readonly x: KernelExports;
+  private readonly count: number;
+  private readonly total: number;
+  /** One view of the whole memory: nothing allocated after the constructor grows it, but refine. */
+  private heap: Int32Array;
+  private readonly pVoff: number;
+  private readonly pGenOff: number;
+  private readonly pVcol: number;
+  private readonly pWork: number;
+  private readonly pSizes: number;
+  private readonly pNgens: number;
+  private readonly pLab: number;
+  private readonly pGens: number;
+  private readonly pRow: number;
+  private readonly pCol: number;
+  private readonly pEcol: number;
+
+  constructor(private readonly arena: Arena, private readonly graphs: Checked[], allGenerators: boolean, private readonly mode: PackMode) {
+    const x = (this.x = arena.exports);
+    const count = (this.count = graphs.length);
+    let total = 0;
+    let entries = 0;
+    let maxN = 0;
+    let maxE = 0;
+    let maxDense = 0;
+    let genTotal = 0;
+    let floats = false;
+    let verify = false;
     for (let g = 0; g < count; g++) {
       const c = graphs[g];
-      const n = c.n;
-      const lab = at(pLab) + heap[at(pVoff) + g];
-      const colour = lab + total;
-      if (!searched(g)) continue;
-      for (let i = 0; i < n; i++) heap[colour + i] = c.colors === null ? 0 : c.colors[heap[lab + i]];
-      if (mode.forms) {
-        finishForm(c, heap.subarray(lab, lab + n), heap.subarray(form, form + n * n));
-        form += n * n;
+      total += c.n;
+      entries += c.entries;
+      genTotal += generatorRoom(c.n, allGenerators);
+      maxN = Math.max(maxN, c.n);
+      maxE = Math.max(maxE, c.entries);
+      if (c.dense !== null) maxDense = Math.max(maxDense, c.n * c.n);
+      floats ||= c.floats;
+      verify ||= c.verify;
+    }
+    this.total = total;
+    const pVoff = (this.pVoff = arena.alloc((count + 1) * 4));
+    const pGenOff = (this.pGenOff = arena.alloc((count + 1) * 4));
+    const pVcol = (this.pVcol = arena.alloc(total * 4));
+    // (f64 when a graph's entries are floats: canon_from_f64 converts them in place)
+    const pDense = arena.alloc(maxDense * (floats ? 8 : 4));
+    // (usize results past 2^31 read as negative i32 in JS)
+    this.pWork = arena.alloc(x.canon_work(maxN, maxE) >>> 0);
+    this.pSizes = arena.alloc(total * 4);
+    this.pNgens = arena.alloc(count * 4);
+    const pCheck = verify ? arena.alloc(x.canon_check_work(maxN, maxE) >>> 0) : 0;
+    // the results and the CSR in one block, in the order of the copy out:
+    // labelings, canonical colours, orbits, generators (compacted by read), rowPtr,
+    // col, ecol (four slots of slack each: canon_csr stores whole groups of four)
+    const pLab = (this.pLab = arena.alloc((3 * total + genTotal + total + 1 + 2 * (entries + 4)) * 4));
+    const pGens = (this.pGens = pLab + 3 * total * 4);
+    const pRow = (this.pRow = pGens + genTotal * 4);
+    const pCol = (this.pCol = pRow + (total + 1) * 4);
+    const pEcol = (this.pEcol = pCol + (entries + 4) * 4);
+    const heap = (this.heap = arena.heap32());
+    const f64 = floats ? arena.heap64() : null;
+    let v0 = 0;
+    let g0 = 0;
+    let e = 0;
+    for (let g = 0; g < count; g++) {
+      const c = graphs[g];
+      heap[at(pVoff) + g] = v0;
+      heap[at(pGenOff) + g] = g0;
+      if (c.dense !== null) {
+        if (f64 !== null && c.floats) {
+          f64.set(c.dense, pDense >>> 3);
+          if (x.canon_from_f64(pDense, c.n * c.n, pDense) !== 0) throw entryError(c.source.a, c.source.w, c.n, c.input);
+        } else heap.set(c.dense, at(pDense));
+        const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
+        if (r < 0) throw asymmetric(c, -1 - r);
+        e = r;
+      } else {
+        for (let v = 0; v <= c.n; v++) heap[at(pRow) + v0 + v] = c.rowPtr[v] + e;
+        heap.set(c.col, at(pCol) + e);
+        if (c.ecol === null) heap.fill(1, at(pEcol) + e, at(pEcol) + e + c.entries);
+        else heap.set(c.ecol, at(pEcol) + e);
+        if (c.verify && x.canon_check_csr(c.n, pRow + v0 * 4, pCol, pEcol, pCheck) !== 0) rejectCSR(c.rowPtr, c.rowPtr, c.col, c.ecol ?? undefined, c.n, c.input);
+        e += c.entries;
       }
-      // (ngens = −1: no room; overflowed() has the graph labeled again)
-      const len = Math.max(0, heap[at(pNgens) + g]) * n;
-      const from = at(pGens) + heap[at(pGenOff) + g];
-      if (from !== gen) heap.copyWithin(gen, from, from + len);
+      putKernelColours(c, heap, at(pVcol) + v0);
+      v0 += c.n;
+      g0 += generatorRoom(c.n, allGenerators);
+    }
+    heap[at(pVoff) + count] = total;
+    heap[at(pGenOff) + count] = genTotal;
+    heap[at(pRow) + total] = e;
+  }
+
+  run(): void {
+    this.x.canon_label(this.count, this.pVoff, this.pRow, this.pCol, this.pEcol, this.pVcol, this.pWork, this.pLab,
+      this.pLab + 2 * this.total * 4, this.pSizes, this.pGens, this.pGenOff, this.pNgens, this.mode.reduceFrom);
+  }
+
+  private searched(g: number): boolean {
+    return this.heap[at(this.pNgens) + g] !== REDUCIBLE;
+  }
+
+  /**
+   * Results: labelings, canonical colours, orbits, the generators behind each other
+   * and the CSR copied out of WASM memory into one piece, which the results read
+   * lazily (SearchedLabeling). A typed array per result would cost an allocation
+   * each, several times the search of a small graph.
+   */
+  read(): (CanonicalLabeling | null)[] {
+    const { heap, graphs, count, total, pNgens, pVoff, pGenOff } = this;
+    const forms = this.mode.forms;
+    const e = heap[at(this.pRow) + total];
+    // (ngens = −1: no room; overflowed() has the graph labeled again)
+    const ngens = (g: number) => Math.max(0, heap[at(pNgens) + g]);
+    let gens = 0;
+    for (let g = 0; g < count; g++) if (this.searched(g)) gens += ngens(g) * graphs[g].n;
+    const row = 3 * total + gens;
+    const buf = resultInts(row + (forms ? total + 1 + 2 * e : 0));
+    copyRun(buf, 0, heap, at(this.pLab), total);
+    copyRun(buf, 2 * total, heap, at(this.pLab) + 2 * total, total);
+    let gen = 3 * total;
+    for (let g = 0; g < count; g++) {
+      if (!this.searched(g)) continue;
+      const { n, colors } = graphs[g];
+      const v0 = heap[at(pVoff) + g];
+      // (the colours of graphs without are the buffer's zeros)
+      if (colors !== null) for (let i = 0; i < n; i++) buf[total + v0 + i] = colors[buf[v0 + i]];
+      const len = ngens(g) * n;
+      copyRun(buf, gen, heap, at(this.pGens) + heap[at(pGenOff) + g], len);
       gen += len;
     }
-    // the generators' end to the forms' start holds nothing: copy the two parts
-    const copy = new Int32Array(gen - at(pLab) + forms);
-    copy.set(heap.subarray(at(pLab), gen));
-    copy.set(heap.subarray(at(pForms), at(pForms) + forms), gen - at(pLab));
-    const base = (p: number) => at(p) - at(pLab);
+    // the CSR for the forms, made on first read: rowPtr (absolute entry indices), col, ecol
+    if (forms) {
+      copyRun(buf, row, heap, at(this.pRow), total + 1);
+      copyRun(buf, row + total + 1, heap, at(this.pCol), e);
+      copyRun(buf, row + total + 1 + e, heap, at(this.pEcol), e);
+    }
+    const copy: Copy = { buf, total, row, col: row + total + 1, ecol: row + total + 1 + e };
     const out: (CanonicalLabeling | null)[] = new Array(count);
-    form = gen - at(pLab);
-    gen = base(pGens);
+    gen = 3 * total;
     for (let g = 0; g < count; g++) {
-      const n = graphs[g].n;
-      const v0 = heap[at(pVoff) + g];
-      if (!searched(g)) {
+      if (!this.searched(g)) {
         out[g] = null;
         continue;
       }
+      const c = graphs[g];
+      const n = c.n;
+      const v0 = heap[at(pVoff) + g];
       // |Aut| as a number while exact, in bigint past 2^53
       let size = 1;
       let big: bigint | null = null;
-      for (let i = at(pSizes) + v0; i < at(pSizes) + v0 + n; i++) {
+      for (let i = at(this.pSizes) + v0; i < at(this.pSizes) + v0 + n; i++) {
         const f = heap[i];
         if (f === 1) continue;
         if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
         else big = (big ?? BigInt(size)) * BigInt(f);
       }
-      const generators: Int32Array[] = [];
-      for (let i = Math.max(0, heap[at(pNgens) + g]); i > 0; i--, gen += n) generators.push(copy.subarray(gen, gen + n));
-      out[g] = {
-        n,
-        labeling: copy.subarray(v0, v0 + n),
-        canonical: mode.forms ? copy.subarray(form, form + n * n) : NO_FORM,
-        canonicalColors: copy.subarray(base(pColours) + v0, base(pColours) + v0 + n),
-        orbits: copy.subarray(base(pOrb) + v0, base(pOrb) + v0 + n),
-        generators,
-        size: big === null ? size : Number(big),
-        sizeExact: big ?? BigInt(size),
-      };
-      if (mode.forms) form += n * n;
+      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big, forms, c.loops, c.arcs);
+      gen += ngens(g) * n;
     }
     return out;
-  };
-  const refine = () => {
-    const pCells = arena.alloc(total * 4);
-    x.canon_refine(count, pVoff, pRow, pCol, pEcol, pVcol, pWork, pCells);
-    const cells = arena.i32(pCells, total);
-    return graphs.map((_, g) => cells.slice(heap[at(pVoff) + g], heap[at(pVoff) + g + 1]));
-  };
+  }
+
+  refine(): Int32Array[] {
+    const pCells = this.arena.alloc(this.total * 4);
+    this.x.canon_refine(this.count, this.pVoff, this.pRow, this.pCol, this.pEcol, this.pVcol, this.pWork, pCells);
+    const cells = this.arena.i32(pCells, this.total);
+    this.heap = this.arena.heap32();
+    return this.graphs.map((_, g) => cells.slice(this.heap[at(this.pVoff) + g], this.heap[at(this.pVoff) + g + 1]));
+  }
+
   /** Graphs whose generators did not fit (ngens = −1): label them again with allGenerators. */
-  const overflowed = () => {
+  overflowed(): number[] {
     const out: number[] = [];
-    for (let g = 0; g < count; g++) if (heap[at(pNgens) + g] === -1) out.push(g);
+    for (let g = 0; g < this.count; g++) if (this.heap[at(this.pNgens) + g] === -1) out.push(g);
     return out;
-  };
+  }
+
   /** The graphs handed back, as the kernel saw them (CSR from 0, kernel colours). */
-  const reducible = () => {
+  reducible(): { g: number; graph: Graph }[] {
+    const { heap, pRow, pCol, pEcol, pVcol } = this;
     const out: { g: number; graph: Graph }[] = [];
-    for (let g = 0; g < count; g++) {
-      if (searched(g)) continue;
-      const v0 = heap[at(pVoff) + g];
-      const n = graphs[g].n;
+    for (let g = 0; g < this.count; g++) {
+      if (this.searched(g)) continue;
+      const v0 = heap[at(this.pVoff) + g];
+      const n = this.graphs[g].n;
       const e0 = heap[at(pRow) + v0];
       const rowPtr = heap.slice(at(pRow) + v0, at(pRow) + v0 + n + 1);
       for (let v = 0; v <= n; v++) rowPtr[v] -= e0;
@@ -526,22 +624,192 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       });
     }
     return out;
-  };
-  return { run, read, refine, overflowed, reducible };
+  }
 }
+
+/** An i32 index of a byte pointer (>>>: pointers may pass 2^31). */
+const at = (ptr: number) => ptr >>> 2;
+
+/**
+ * heap[from .. from + length) to out[to ..]: a loop for short runs, on which
+ * TypedArray.prototype.set costs more in its checks (about 0.1 µs) than the copy.
+ */
+function copyRun(out: Int32Array, to: number, heap: Int32Array, from: number, length: number): void {
+  if (length > 128) out.set(heap.subarray(from, from + length), to);
+  else for (let i = 0; i < length; i++) out[to + i] = heap[from + i];
+}
+
+/** Checked graphs laid out for canon_label (PackedGraphs). */
+export function packGraphs(arena: Arena, graphs: Checked[], allGenerators = false, mode: PackMode = PUBLIC): PackedGraphs {
+  return new PackedGraphs(arena, graphs, allGenerators, mode);
+}
+
+/**
+ * A slice's results as copied out of WASM memory: per graph at its vertex offset v0,
+ * labeling buf[v0 ..], canonical colours buf[total + v0 ..], orbits
+ * buf[2·total + v0 ..]; the CSR rowPtr at buf[row + v0 ..], whose entry indices
+ * count from buf[col] (neighbours) and buf[ecol] (colours).
+ */
+interface Copy {
+  buf: Int32Array;
+  total: number;
+  row: number;
+  col: number;
+  ecol: number;
+}
+
+/**
+ * The result of a searched graph: views into its slice's copy, each made on first
+ * read, and the canonical form built on first read from the labeling and the CSR
+ * (C[i][j] = colour(lab[i], lab[j]), then finishForm): a call that reads only
+ * some of them pays for no more.
+ */
+class SearchedLabeling implements CanonicalLabeling {
+  readonly n: number;
+  readonly size: number;
+  /** |Aut| exactly when past 2^53, else null: sizeExact is then made from size on first read. */
+  #big: bigint | null;
+  // (# fields: a result's own keys are its public fields alone)
+  readonly #copy: Copy;
+  readonly #v0: number;
+  readonly #gen: number;
+  readonly #ngens: number;
+  readonly #forms: boolean;
+  readonly #loops: Int32Array | null;
+  readonly #arcs: Int32Array | null;
+  #lab: Int32Array | null = null;
+  #form: Int32Array | null = null;
+  #colours: Int32Array | null = null;
+  #orbits: Int32Array | null = null;
+  #gens: Int32Array[] | null = null;
+
+  /** Graph at vertex offset v0 of `copy`, its `ngens` generators at copy.buf[gen ..]; `forms`: the CSR is in the copy. */
+  constructor(copy: Copy, v0: number, n: number, gen: number, ngens: number, size: number, big: bigint | null, forms: boolean, loops: Int32Array | null, arcs: Int32Array | null) {
+    this.n = n;
+    this.size = size;
+    this.#big = big;
+    this.#copy = copy;
+    this.#v0 = v0;
+    this.#gen = gen;
+    this.#ngens = ngens;
+    this.#forms = forms;
+    this.#loops = loops;
+    this.#arcs = arcs;
+  }
+
+  get sizeExact(): bigint {
+    return (this.#big ??= BigInt(this.size));
+  }
+
+  get labeling(): Int32Array {
+    return (this.#lab ??= this.#view(this.#v0, this.n));
+  }
+
+  get canonicalColors(): Int32Array {
+    return (this.#colours ??= this.#view(this.#copy.total + this.#v0, this.n));
+  }
+
+  get orbits(): Int32Array {
+    return (this.#orbits ??= this.#view(2 * this.#copy.total + this.#v0, this.n));
+  }
+
+  get generators(): Int32Array[] {
+    if (this.#gens === null) {
+      const n = this.n;
+      this.#gens = new Array(this.#ngens);
+      for (let i = 0; i < this.#ngens; i++) this.#gens[i] = this.#view(this.#gen + i * n, n);
+    }
+    return this.#gens;
+  }
+
+  get canonical(): Int32Array {
+    if (!this.#forms) return NO_FORM;
+    return (this.#form ??= this.formInto(new Int32Array(this.n * this.n)));
+  }
+
+  /** The canonical form written into `out` (n×n, zeros), in the form's own values. */
+  formInto<T extends Int32Array | Float64Array>(out: T): T {
+    const n = this.n;
+    const copy = this.#copy;
+    const buf = copy.buf;
+    const lab = this.labeling;
+    if (this.#arcs === null) {
+      if (position.length < n) position = new Int32Array(Math.max(n, 2 * position.length));
+      const pos = position;
+      for (let i = 0; i < n; i++) pos[lab[i]] = i;
+      const row = copy.row + this.#v0;
+      const col = copy.col;
+      const ecol = copy.ecol;
+      for (let i = 0; i < n; i++) {
+        const v = lab[i];
+        const to = i * n;
+        for (let e = buf[row + v], end = buf[row + v + 1]; e < end; e++) out[to + pos[buf[col + e]]] = buf[ecol + e];
+      }
+    }
+    finishForm(n, this.#loops, this.#arcs, lab, out);
+    return out;
+  }
+
+  /** `length` values of the copy from `from` (a view made with the buffer's constructor: subarray looks up a species). */
+  #view(from: number, length: number): Int32Array {
+    const buf = this.#copy.buf;
+    return new Int32Array(buf.buffer, buf.byteOffset + from * 4, length);
+  }
+}
+
+/** Canonical position of each vertex, for formInto (kept between calls: an allocation costs more than the form of a small graph). */
+let position = new Int32Array(64);
 
 /** The canonical form of the internal (CORE) runs, which build none. */
 const NO_FORM = new Int32Array(0);
 
 /**
- * A canonical form as the kernel leaves it (edge colours of the CSR, zero
- * diagonal) made the input's: loop colours on the diagonal, a digraph's arcs.
+ * A canonical form as the kernel's CSR gives it (edge colours, zero diagonal) made
+ * the input's: loop colours on the diagonal, a digraph's arcs.
  */
-function finishForm(c: Checked, lab: Int32Array, form: Int32Array): void {
-  const { n, loops, arcs } = c;
+function finishForm(n: number, loops: Int32Array | null, arcs: Int32Array | null, lab: Int32Array, form: Int32Array | Float64Array): void {
   if (loops !== null) for (let i = 0; i < n; i++) form[i * n + i] = loops[lab[i]];
-  // the kernel's form holds pair codes: a digraph's form is read from its arcs
+  // the kernel's CSR holds pair codes: a digraph's form is read from its arcs
   if (arcs !== null) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) form[i * n + j] = arcs[lab[i] * n + lab[j]];
+}
+
+/** A labeling's canonical form as f64 (the graph frames' `canonical`), with no i32 copy on the way for a searched graph. */
+export function canonicalF64(l: CanonicalLabeling): Float64Array {
+  if (!(l instanceof SearchedLabeling)) return new Float64Array(l.canonical);
+  const m = l.n * l.n;
+  if (m * 8 > SLAB_PART) return l.formInto(new Float64Array(m));
+  const o = slabPart(m * 8);
+  return l.formInto(new Float64Array(slab, o, m));
+}
+
+/**
+ * Results of small graphs are views into slabs of SLAB bytes, handed out in order:
+ * an ArrayBuffer of its own costs a call on a small graph more than its search
+ * (0.6 µs for 400 bytes, against 40 ns for a view). A slab lives while any result
+ * in it does, so parts are at most SLAB_PART bytes (larger results get their own
+ * buffer) and a slab is at most 16 of them.
+ */
+const SLAB = 1 << 19;
+const SLAB_PART = SLAB >> 4;
+let slab = new ArrayBuffer(0);
+let slabTop = 0;
+
+/** The offset in `slab` (which it may replace) of `bytes` (at most SLAB_PART) never handed out, so zero; 8-byte aligned. */
+function slabPart(bytes: number): number {
+  if (slabTop + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB);
+    slabTop = 0;
+  }
+  const o = slabTop;
+  slabTop += (bytes + 7) & ~7;
+  return o;
+}
+
+/** Zeroed i32 result memory of `length` values: a slab's part, or its own buffer when large. */
+function resultInts(length: number): Int32Array {
+  if (length * 4 > SLAB_PART) return new Int32Array(length);
+  const o = slabPart(length * 4);
+  return new Int32Array(slab, o, length);
 }
 
 /** The result for a graph labelled by src/graphs/reduce.ts; canonical form, generators and |Aut| made on first read. */
@@ -562,7 +830,7 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
           const v = l.lab[i];
           for (let e = g.rowPtr[v]; e < g.rowPtr[v + 1]; e++) form[i * n + pos[g.col[e]]] = g.ecol[e];
         }
-        finishForm(c, l.lab, form);
+        finishForm(n, c.loops, c.arcs, l.lab, form);
       }
       return form;
     },
@@ -642,27 +910,30 @@ export function labelChecked(graphs: Checked[], k: Kernels = kernels(), mode: Pa
 
 function labelSlice(graphs: Checked[], k: Kernels, mode: PackMode = PUBLIC): CanonicalLabeling[] {
   const out = withArena(k, 'canon_label', (arena) => {
-    const batch = packGraphs(k, arena, graphs, false, mode);
+    const batch = new PackedGraphs(arena, graphs, false, mode);
     batch.run();
-    return { results: batch.read(), overflowed: batch.overflowed(), reducible: batch.reducible() };
+    const reducible = batch.reducible();
+    return { reducible, overflowed: batch.overflowed(), results: batch.read() };
   });
   if (out.overflowed.length > 0) {
     const again = withArena(k, 'canon_label', (arena) => {
-      const batch = packGraphs(k, arena, out.overflowed.map((g) => graphs[g]), true, mode);
+      const batch = new PackedGraphs(arena, out.overflowed.map((g) => graphs[g]), true, mode);
       batch.run();
       return batch.read();
     });
     out.overflowed.forEach((g, i) => (out.results[g] = again[i]));
   }
-  const core = coreOf(k);
-  for (const { g, graph } of out.reducible) out.results[g] = reducedResult(graphs[g], graph, labelReduced(graph, core));
+  if (out.reducible.length > 0) {
+    const core = coreOf(k);
+    for (const { g, graph } of out.reducible) out.results[g] = reducedResult(graphs[g], graph, labelReduced(graph, core));
+  }
   return out.results as CanonicalLabeling[];
 }
 
 /** The search kernel as reduce.ts's Core: one irreducible graph, generators as moved points. */
 function coreOf(k: Kernels): Core {
   return (g) => {
-    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n] };
+    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, floats: false, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n], verify: false };
     const r = labelSlice([c], k, CORE)[0];
     const gens = () =>
       r.generators.map((p) => {
@@ -688,12 +959,18 @@ function checkGraphs(graphs: unknown): Checked[] {
 export function equitablePartitions(graphs: GraphInput[], k: Kernels = kernels()): Int32Array[] {
   const checked = checkGraphs(graphs);
   if (checked.length === 0) return [];
-  return withArena(k, 'canon_refine', (arena) => packGraphs(k, arena, checked).refine());
+  return withArena(k, 'canon_refine', (arena) => new PackedGraphs(arena, checked, false, PUBLIC).refine());
 }
 
 /** Canonical labeling, generators, orbits and |Aut| of one graph. */
 export function canonicalLabeling(adjacency: ArrayLike<number> | CSR, options: GraphOptions): CanonicalLabeling {
-  return labelChecked([checkGraph({ adjacency, ...options }, 0)])[0];
+  const o = options as Partial<GraphOptions> | undefined;
+  return canonicalLabelingOf({ adjacency, n: o?.n as number, directed: o?.directed, colors: o?.colors, edgeColors: o?.edgeColors });
+}
+
+/** The same for one GraphInput (its errors name input 0). */
+export function canonicalLabelingOf(g: GraphInput, k: Kernels = kernels()): CanonicalLabeling {
+  return labelSlice([checkGraph(g, 0)], k)[0];
 }
 
 /** The same for many graphs in one WASM call; errors name the graph's index. */

@@ -55,9 +55,11 @@ export interface KernelExports {
   cluster_columns(x: number, offsets: number, count: number, d: number, tol: number, work: number, ids: number): void;
   canon_work(n: number, entries: number): number;
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
+  canon_from_f64(src: number, count: number, dst: number): number;
+  canon_check_work(n: number, entries: number): number;
+  canon_check_csr(n: number, rowPtr: number, col: number, ecol: number, work: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,
     lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number, reduceFrom: number): void;
-  canon_forms(count: number, voff: number, rowPtr: number, col: number, ecol: number, lab: number, ngens: number, work: number, out: number): void;
   canon_refine(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number, cells: number): void;
   fa_work(d: number): number;
   fa_moments(x: number, offsets: number, count: number, d: number, flags: number, work: number, shift: number, a: number): void;
@@ -81,8 +83,17 @@ const PAGE = 65536;
 /** Bump allocator over the module memory. */
 export class Arena {
   private top: number;
+  /**
+   * The memory's size and whole-memory views as of the last grow: only alloc grows
+   * the memory (kernels never allocate), and reading memory.buffer costs about as
+   * much as a small kernel call.
+   */
+  private bytes: number;
+  private heapI32: Int32Array | null = null;
+  private heapF64: Float64Array | null = null;
   constructor(readonly exports: KernelExports) {
     this.top = exports.mem_base();
+    this.bytes = exports.memory.buffer.byteLength;
   }
 
   get memory(): WebAssembly.Memory {
@@ -103,17 +114,29 @@ export class Arena {
   alloc(bytes: number): number {
     const ptr = (this.top + 15) & ~15;
     const end = ptr + Math.max(0, bytes);
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      const pages = Math.ceil((end - have) / PAGE);
+    if (end > this.bytes) {
+      const pages = Math.ceil((end - this.bytes) / PAGE);
       try {
         this.memory.grow(pages);
       } catch {
         throw new MemoryLimitError(Math.ceil(end / 2 ** 20));
       }
+      this.bytes = this.memory.buffer.byteLength;
+      this.heapI32 = null;
+      this.heapF64 = null;
     }
     this.top = end;
     return ptr;
+  }
+
+  /** The whole memory as i32 (index = byte pointer >>> 2); valid until the next alloc that grows memory. */
+  heap32(): Int32Array {
+    return (this.heapI32 ??= new Int32Array(this.memory.buffer));
+  }
+
+  /** The whole memory as f64 (index = byte pointer >>> 3); valid until the next alloc that grows memory. */
+  heap64(): Float64Array {
+    return (this.heapF64 ??= new Float64Array(this.memory.buffer));
   }
 
   f64(ptr: number, length: number): Float64Array {

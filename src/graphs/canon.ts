@@ -659,18 +659,19 @@ function labelSlice(graphs: Checked[], k: Kernels, mode: PackMode = PUBLIC): Can
   return out.results as CanonicalLabeling[];
 }
 
-/** The search kernel as reduce.ts's Core: one irreducible graph, generators as moved points. */
+/** The search kernel as reduce.ts's Core: irreducible graphs in one batch, generators as moved points. */
 function coreOf(k: Kernels): Core {
-  return (g) => {
-    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n] };
-    const r = labelSlice([c], k, CORE)[0];
-    const gens = () =>
-      r.generators.map((p) => {
-        const moved: number[] = [];
-        for (let v = 0; v < g.n; v++) if (p[v] !== v) moved.push(v, p[v]);
-        return Int32Array.from(moved);
-      });
-    return { lab: r.labeling, orbits: r.orbits, factors: [r.sizeExact], gens };
+  return (graphs) => {
+    const checked = graphs.map((g): Checked => ({ input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n] }));
+    return labelChecked(checked, k, CORE).map((r) => {
+      const gens = () =>
+        r.generators.map((p) => {
+          const moved: number[] = [];
+          for (let v = 0; v < r.n; v++) if (p[v] !== v) moved.push(v, p[v]);
+          return Int32Array.from(moved);
+        });
+      return { lab: r.labeling, orbits: r.orbits, factors: [r.sizeExact], gens };
+    });
   };
 }
 

@@ -65,17 +65,19 @@ export type Core = (graphs: Graph[]) => Labeled[];
 
 /** Canonical labeling of g with twins, components, trees and cycles reduced. */
 export function labelReduced(g: Graph, core: Core): Labeled {
-  const c = components(g);
-  if (c.count === 1) {
-    const l = labelShaped(g);
-    if (l !== null) return l;
-  }
+  const shaped = labelShaped(g);
+  if (shaped !== null) return shaped;
   const t = twins(g);
   if (t !== null) return expandTwins(t, labelReduced(t.quotient, core));
+  const c = components(g);
   return c.count === 1 ? core([g])[0] : joinComponents(g, c, core);
 }
 
-/** The labeling of a connected graph that is one vertex, a tree or a cycle; else null. */
+/**
+ * The labeling of g when it is one vertex, a tree or a cycle, else null: n − 1
+ * edges or n of degree 2 make one, if g is connected, which labelTree and
+ * labelCycle find out on the way.
+ */
 function labelShaped(g: Graph): Labeled | null {
   const { n, rowPtr } = g;
   if (n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: [], gens: () => [] };
@@ -117,24 +119,26 @@ function mixInto(h: number, x: number): number {
  * calls (a tree's levels).
  */
 class Ranker {
-  private readonly table: Int32Array; // slot → 1 + distinct id, 0: empty
-  private readonly used: Int32Array; // the slots taken by the current call
-  private readonly first: Int32Array; // distinct id → its first item
-  private readonly rankOf: Int32Array;
-  private readonly mask: number;
+  private table = new Int32Array(0); // slot → 1 + distinct id, 0: empty
+  private used = new Int32Array(0); // the slots taken by the current call
+  private first = new Int32Array(0); // distinct id → its first item
+  private rankOf = new Int32Array(0);
+  private mask = 0;
 
-  /** For calls of at most `capacity` items. */
-  constructor(capacity: number) {
-    const size = 2 << Math.ceil(Math.log2(capacity + 1));
+  /** Room for calls of `count` items (a table at most half full). */
+  private reserve(count: number): void {
+    if (count <= this.used.length) return;
+    const size = 2 << Math.ceil(Math.log2(count + 1));
     this.table = new Int32Array(size);
     this.mask = size - 1;
-    this.used = new Int32Array(capacity);
-    this.first = new Int32Array(capacity);
-    this.rankOf = new Int32Array(capacity);
+    this.used = new Int32Array(size >> 1);
+    this.first = new Int32Array(size >> 1);
+    this.rankOf = new Int32Array(size >> 1);
   }
 
   /** out[i] = rank of item i for lo ≤ i < hi; returns the number of distinct tuples. */
   rank(buf: Int32Array, off: Int32Array, lo: number, hi: number, out: Int32Array): number {
+    this.reserve(hi - lo);
     const { table, used, first, rankOf, mask } = this;
     let distinct = 0;
     for (let i = lo; i < hi; i++) {
@@ -331,7 +335,7 @@ function twinQuotient(g: Graph, rep: Int32Array): Twins {
     for (let e = rowPtr[a]; e < rowPtr[a + 1]; e++) if (col[e] === b) buf[3 * i + 2] = ecol[e];
   }
   const vq = new Int32Array(count);
-  new Ranker(count).rank(buf, iota(count + 1, 3), 0, count, vq);
+  new Ranker().rank(buf, iota(count + 1, 3), 0, count, vq);
   // one entry per neighbouring class, through its smallest vertex
   let entries = 0;
   for (let i = 0; i < count; i++) {
@@ -514,7 +518,7 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
   const at = new Int32Array(n);
   for (let i = 0; i < count; i++) off[i + 1] = certificate(subs[i], labels[i].lab, cert, off[i], pos, at);
   const rank = new Int32Array(count);
-  const kinds = new Ranker(count).rank(cert, off, 0, count, rank);
+  const kinds = new Ranker().rank(cert, off, 0, count, rank);
   const kindStart = new Int32Array(kinds + 1);
   for (let i = 0; i < count; i++) kindStart[rank[i] + 1]++;
   for (let r = 0; r < kinds; r++) kindStart[r + 1] += kindStart[r];
@@ -579,125 +583,129 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
 }
 
 /**
- * Sort order[a .. b) by (code, vertex): insertion sort for the few children most
- * vertices have, else packed into doubles (code·n + vertex < 2^44) for the native sort.
+ * Sort kids[a .. b) by (code, colour of the edge to it, vertex): insertion sort for
+ * the few children most vertices have, else the native sort with a comparator.
  */
-function sortByCode(order: Int32Array, a: number, b: number, code: Int32Array, n: number, scratch: Float64Array): void {
+function sortKids(kids: Int32Array, a: number, b: number, code: Int32Array, down: Int32Array): void {
+  const before = (x: number, y: number) => code[x] < code[y] || (code[x] === code[y] && (down[x] < down[y] || (down[x] === down[y] && x < y)));
   if (b - a > 16) {
-    const keys = scratch.subarray(0, b - a);
-    for (let i = a; i < b; i++) keys[i - a] = code[order[i]] * n + order[i];
-    keys.sort();
-    for (let i = a; i < b; i++) order[i] = keys[i - a] % n;
+    const sorted = Array.from(kids.subarray(a, b)).sort((x, y) => (before(x, y) ? -1 : 1));
+    kids.set(sorted, a);
     return;
   }
   for (let i = a + 1; i < b; i++) {
-    const v = order[i];
-    const c = code[v];
+    const v = kids[i];
     let j = i - 1;
-    for (; j >= a && (code[order[j]] > c || (code[order[j]] === c && order[j] > v)); j--) order[j + 1] = order[j];
-    order[j + 1] = v;
+    for (; j >= a && before(v, kids[j]); j--) kids[j + 1] = kids[j];
+    kids[j + 1] = v;
   }
 }
 
-/** Tree labeling (g connected with n − 1 edges, n ≥ 2, no twins needed). */
-function labelTree(g: Graph): Labeled {
+/**
+ * Tree labeling (g with n − 1 edges, n ≥ 2, no twins needed; null when g is not
+ * connected, so has a cycle, which peeling cannot consume). Peeling leaves layer
+ * by layer roots the tree at its centre (or central edge) and orders it bottom up
+ * by height, so each layer is coded as it is peeled: a vertex's code is its
+ * layer's offset plus its rank there of (colour, colour of the edge to its parent,
+ * its children's (code, colour of the edge to the child) sorted). Equal codes are
+ * isomorphic rooted subtrees (equal heights), and codes compare consistently
+ * across layers.
+ */
+function labelTree(g: Graph): Labeled | null {
   const { n, rowPtr, col, ecol, vcol } = g;
-  // centre: peel leaves layer by layer (a queue in `order`) until one or two vertices remain
   const deg = new Int32Array(n);
-  const order = new Int32Array(n);
+  const order = new Int32Array(n); // the peeling order: leaves first, the centre(s) last
+  const parent = new Int32Array(n).fill(-1);
+  const up = new Int32Array(n); // colour of v → parent
+  const down = new Int32Array(n); // colour of parent → v
+  // each row with the entry to the parent (or the other centre) moved last: v's children are kids[rowPtr[v] .. kidEnd[v])
+  const kids = col.slice();
+  const kidEnd = rowPtr.slice(1);
+  const done = new Uint8Array(n);
+  const code = new Int32Array(n);
+  const rank = new Int32Array(n); // by position in order
+  const buf = new Int32Array(2 * n + 2 * rowPtr[n]);
+  const off = new Int32Array(n + 1);
+  const ranker = new Ranker();
   let tail = 0;
   for (let v = 0; v < n; v++) if ((deg[v] = rowPtr[v + 1] - rowPtr[v]) <= 1) order[tail++] = v;
-  let head = 0;
-  for (let left = n; left > 2; ) {
-    const end = tail;
-    left -= end - head;
-    for (; head < end; head++) {
-      const v = order[head];
-      for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) if (--deg[col[e]] === 1) order[tail++] = col[e];
-    }
-  }
-  const roots = tail - head;
-  const c0 = order[head];
-  const c1 = order[tail - 1];
-  // breadth first from the centre(s), level by level: order, parent, and the colours of the edge to the parent
-  const parent = new Int32Array(n).fill(-1);
-  const down = new Int32Array(n); // colour of parent → v
-  const up = new Int32Array(n); // colour of v → parent
-  const firstChild = new Int32Array(n);
-  const children = new Int32Array(n);
-  const seen = new Uint8Array(n);
-  const levels = new Int32Array(n + 1); // level d: positions levels[d] .. levels[d + 1]
-  order[0] = c0;
-  order[roots - 1] = c1;
-  seen[c0] = seen[c1] = 1;
-  if (roots === 2) {
-    // each centre's "parent edge" is the central edge, seen from either end
-    for (let e = rowPtr[c0]; e < rowPtr[c0 + 1]; e++) if (col[e] === c1) down[c1] = up[c0] = ecol[e];
-    for (let e = rowPtr[c1]; e < rowPtr[c1 + 1]; e++) if (col[e] === c0) down[c0] = up[c1] = ecol[e];
-  }
-  let depth = 0;
-  let width = roots;
-  tail = roots;
-  for (let lo = 0, hi = roots; lo < hi; lo = hi, hi = tail) {
-    levels[++depth] = hi;
-    if (hi - lo > width) width = hi - lo;
-    for (let i = lo; i < hi; i++) {
-      const v = order[i];
-      firstChild[v] = tail;
-      for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) {
-        const w = col[e];
-        if (seen[w]) {
-          if (w === parent[v]) up[v] = ecol[e];
-          continue;
-        }
-        seen[w] = 1;
-        parent[w] = v;
-        down[w] = ecol[e];
-        order[tail++] = w;
-      }
-      children[v] = tail - firstChild[v];
-    }
-  }
-  // bottom up, level by level: code = rank among the level of (colour, down, up, sorted child codes);
-  // each vertex's children are sorted by code on the way (ties by vertex)
-  const code = new Int32Array(n);
-  const rank = new Int32Array(n); // by position
-  const buf = new Int32Array(4 * n);
-  const off = new Int32Array(n + 1);
-  const scratch = new Float64Array(width);
-  const ranker = new Ranker(width);
-  for (let d = depth - 1; d >= 0; d--) {
-    const lo = levels[d];
-    const hi = levels[d + 1];
+  let codes = 0;
+  /** Codes for order[lo .. hi), whose children are coded and whose edges to them and up are known. */
+  const codeLayer = (lo: number, hi: number) => {
     let o = 0;
     for (let i = lo; i < hi; i++) {
       const v = order[i];
       off[i] = o;
       buf[o++] = vcol[v];
-      buf[o++] = down[v];
       buf[o++] = up[v];
-      const a = firstChild[v];
-      const b = a + children[v];
-      if (b - a > 1) sortByCode(order, a, b, code, n, scratch);
-      for (let j = a; j < b; j++) buf[o++] = code[order[j]];
+      const a = rowPtr[v];
+      const b = kidEnd[v];
+      if (b - a > 1) sortKids(kids, a, b, code, down);
+      for (let j = a; j < b; j++) {
+        buf[o++] = code[kids[j]];
+        buf[o++] = down[kids[j]];
+      }
     }
     off[hi] = o;
-    ranker.rank(buf, off, lo, hi, rank);
-    for (let i = lo; i < hi; i++) code[order[i]] = rank[i];
+    const distinct = ranker.rank(buf, off, lo, hi, rank);
+    for (let i = lo; i < hi; i++) code[order[i]] = codes + rank[i];
+    codes += distinct;
+  };
+  /** v's entry e to w, its parent (or the other centre), moved last in its row of kids. */
+  const toParent = (v: number, e: number, w: number) => {
+    const last = rowPtr[v + 1] - 1;
+    up[v] = ecol[e];
+    kids[e] = kids[last];
+    kids[last] = w;
+    kidEnd[v] = last;
+  };
+  let head = 0;
+  for (let left = n; left > 2; ) {
+    const lo = head;
+    const hi = tail;
+    if (lo === hi) return null; // a cycle is left: not connected
+    left -= hi - lo;
+    for (; head < hi; head++) {
+      // every neighbour but the parent is peeled already
+      const v = order[head];
+      done[v] = 1;
+      for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) {
+        const w = col[e];
+        if (done[w]) down[w] = ecol[e];
+        else {
+          parent[v] = w;
+          toParent(v, e, w);
+          if (--deg[w] === 1) order[tail++] = w;
+        }
+      }
+    }
+    codeLayer(lo, hi);
   }
-  sortByCode(order, 0, roots, code, n, scratch);
-  // the preorder, children in code order
+  // the centre, or two adjacent centres, each the other's "parent" across the central edge
+  const roots = n - head;
+  for (let i = head; i < n; i++) {
+    const v = order[i];
+    const other = roots === 2 ? order[2 * head + 1 - i] : -1;
+    for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) {
+      const w = col[e];
+      down[w] = ecol[e];
+      if (w === other) toParent(v, e, w);
+    }
+  }
+  codeLayer(head, n);
+  sortKids(order, head, n, code, down);
+  // the preorder from the centre(s), children in code order
   const lab = new Int32Array(n);
   const stack = rank; // (free again)
   let sp = 0;
   let p = 0;
-  for (let r = roots - 1; r >= 0; r--) stack[sp++] = order[r];
+  for (let i = n - 1; i >= head; i--) stack[sp++] = order[i];
   while (sp > 0) {
     const v = stack[--sp];
     lab[p++] = v;
-    for (let i = firstChild[v] + children[v] - 1; i >= firstChild[v]; i--) stack[sp++] = order[i];
+    for (let j = kidEnd[v] - 1; j >= rowPtr[v]; j--) stack[sp++] = kids[j];
   }
-  // runs of equal siblings: orbit classes (the first member of a class gives its
+  // runs of equal siblings, top down: orbit classes (the first member of a class gives its
   // children's runs new classes, the others reuse them run by run), factors, swaps
   const factors: number[] = [];
   const swaps = new Int32Array(2 * n); // pairs of equal sibling subtrees (their roots), at the first member of each class
@@ -707,36 +715,36 @@ function labelTree(g: Graph): Labeled {
   const runCls = new Int32Array(n);
   let runs = 0;
   let classes = 0;
-  const classify = (a: number, b: number, owner: number) => {
+  const classify = (list: Int32Array, a: number, b: number, owner: number) => {
     const fresh = owner < 0 || runsOf[owner] < 0;
     if (fresh && owner >= 0) runsOf[owner] = runs;
     let j = fresh ? 0 : runsOf[owner];
     for (let x = a; x < b; ) {
-      const cx = code[order[x]];
+      const v = list[x];
       let y = x + 1;
-      while (y < b && code[order[y]] === cx) y++;
+      while (y < b && code[list[y]] === code[v] && down[list[y]] === down[v]) y++;
       let id: number;
       if (!fresh) id = runCls[j++];
       else {
         id = classes++;
         if (owner >= 0) runCls[runs++] = id;
       }
-      cls[order[x]] = id;
+      cls[v] = id;
       for (let z = x + 1; z < y; z++) {
-        cls[order[z]] = id;
+        cls[list[z]] = id;
         factors.push(z - x + 1);
         if (fresh) {
-          swaps[nswaps++] = order[z - 1];
-          swaps[nswaps++] = order[z];
+          swaps[nswaps++] = list[z - 1];
+          swaps[nswaps++] = list[z];
         }
       }
       x = y;
     }
   };
-  classify(0, roots, -1);
-  for (let i = 0; i < n; i++) {
+  classify(order, head, n, -1);
+  for (let i = n - 1; i >= 0; i--) {
     const v = order[i];
-    if (children[v] > 0) classify(firstChild[v], firstChild[v] + children[v], cls[v]);
+    if (kidEnd[v] > rowPtr[v]) classify(kids, rowPtr[v], kidEnd[v], cls[v]);
   }
   const lowest = new Int32Array(classes).fill(n);
   for (let v = 0; v < n; v++) if (v < lowest[cls[v]]) lowest[cls[v]] = v;
@@ -747,7 +755,7 @@ function labelTree(g: Graph): Labeled {
     const pos = new Int32Array(n);
     for (let i = 0; i < n; i++) pos[lab[i]] = i;
     const size = new Int32Array(n).fill(1);
-    for (let i = n - 1; i >= 0; i--) if (parent[lab[i]] >= 0) size[parent[lab[i]]] += size[lab[i]];
+    for (let i = 0; i < n; i++) if (parent[order[i]] >= 0) size[parent[order[i]]] += size[order[i]];
     const out: Int32Array[] = [];
     for (let k = 0; k < nswaps; k += 2) {
       const x = swaps[k];
@@ -801,14 +809,15 @@ function period(s: Int32Array, n: number): number {
   return n % p === 0 ? p : n;
 }
 
-/** Cycle labeling (g connected, every vertex of degree 2, n ≥ 3). */
-function labelCycle(g: Graph): Labeled {
+/** Cycle labeling (every vertex of degree 2, n ≥ 3; null when the walk from 0 closes early: several cycles). */
+function labelCycle(g: Graph): Labeled | null {
   const { n, rowPtr, col, ecol, vcol } = g;
   // walk the cycle from 0: c[i], and the colours of the edge c[i] – c[i + 1] seen from either end
   const c = new Int32Array(n);
   const fwd = new Int32Array(n);
   const back = new Int32Array(n);
   for (let i = 0, v = 0, prev = -1; i < n; i++) {
+    if (i > 0 && v === 0) return null;
     c[i] = v;
     const e = col[rowPtr[v]] !== prev ? rowPtr[v] : rowPtr[v] + 1;
     fwd[i] = ecol[e];
@@ -832,7 +841,7 @@ function labelCycle(g: Graph): Labeled {
     buf[3 * (n + i) + 2] = fwd[j];
   }
   const ids = new Int32Array(2 * n);
-  new Ranker(2 * n).rank(buf, iota(2 * n + 1, 3), 0, 2 * n, ids);
+  new Ranker().rank(buf, iota(2 * n + 1, 3), 0, 2 * n, ids);
   // F: the forward reading from c[0], twice; B: the backward one (c[0], c[n − 1], …), twice
   const F = new Int32Array(2 * n);
   const B = new Int32Array(2 * n);

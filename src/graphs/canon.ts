@@ -274,8 +274,10 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
 }
 
 /**
- * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c):
- * each row j against the entries that point to j, which must be as many.
+ * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c).
+ * Rows sorted ascending (as most CSR is) take one pass: the entries pointing to j,
+ * met in order of i, must then be row j itself, entry by entry; other rows are
+ * checked against the entries that point to them, which must be as many.
  */
 function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array): boolean {
   const m = rowPtr[n];
@@ -285,6 +287,19 @@ function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int3
     inStart[j + 1] += inStart[j];
     if (inStart[j + 1] - inStart[j] !== rowPtr[j + 1] - rowPtr[j]) return false;
   }
+  // (passing implies symmetry: the k-th entry pointing to j is matched with row j's k-th, a bijection)
+  const next = inStart.slice(0, n);
+  let inOrder = true;
+  for (let i = 0; i < n && inOrder; i++) {
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const k = next[col[e]]++;
+      if (col[k] !== i || ecol[k] !== ecol[e]) {
+        inOrder = false;
+        break;
+      }
+    }
+  }
+  if (inOrder) return true;
   const fill = inStart.slice(0, n);
   const from = new Int32Array(m);
   const colour = new Int32Array(m);

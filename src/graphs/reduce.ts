@@ -89,9 +89,45 @@ function labelShaped(g: Graph): Labeled | null {
 
 /** 0, step, 2·step, … (length n), by a loop: Int32Array.from with a function iterates slowly. */
 export function iota(n: number, step = 1): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = step * i;
+  return countUp(new Int32Array(n), step);
+}
+
+/** a filled with 0, step, 2·step, … */
+function countUp(a: Int32Array, step = 1): Int32Array {
+  for (let i = 0; i < a.length; i++) a[i] = step * i;
   return a;
+}
+
+/**
+ * Temporaries that no result keeps come from one reused buffer, as a stack
+ * (take, then release to the mark taken before): a dozen fresh arrays of n words
+ * per step cost as much as the step's work on large graphs (new memory is
+ * faulted in and zeroed page by page). Taken words hold whatever was there
+ * before. Up to SCRATCH_KEEP words stay allocated between calls.
+ */
+const SCRATCH_KEEP = 1 << 22;
+let scratch = new Int32Array(1 << 12);
+let scratchTop = 0;
+let scratchWant = 0;
+
+function take(words: number): Int32Array {
+  const end = scratchTop + words;
+  if (end > scratch.length) {
+    // fresh this time; the buffer grows once the stack is empty again
+    scratchWant = Math.max(scratchWant, end);
+    return new Int32Array(words);
+  }
+  const a = scratch.subarray(scratchTop, end);
+  scratchTop = end;
+  return a;
+}
+
+function release(mark: number): void {
+  scratchTop = mark;
+  if (mark === 0 && scratchWant > scratch.length) {
+    scratch = new Int32Array(Math.min(scratchWant, SCRATCH_KEEP));
+    scratchWant = 0;
+  }
 }
 
 /** A 32-bit mix of x (the murmur3 finalizer). */
@@ -115,8 +151,9 @@ function mixInto(h: number, x: number): number {
  * buf[off[i] .. off[i + 1]). The distinct tuples are found in a hash table (each
  * confirmed entry by entry against the first of its kind) and only they are
  * sorted, so the many equal tuples of a symmetric graph cost a hash each. The
- * table is cleared slot by slot after each call, so one Ranker serves many small
- * calls (a tree's levels).
+ * table is cleared slot by slot after each call, so one Ranker serves every call
+ * (calls never nest), many small ones among them (a tree's layers); tables past
+ * SCRATCH_KEEP slots are dropped after their call.
  */
 class Ranker {
   private table = new Int32Array(0); // slot → 1 + distinct id, 0: empty
@@ -139,6 +176,12 @@ class Ranker {
   /** out[i] = rank of item i for lo ≤ i < hi; returns the number of distinct tuples. */
   rank(buf: Int32Array, off: Int32Array, lo: number, hi: number, out: Int32Array): number {
     this.reserve(hi - lo);
+    const distinct = this.ranks(buf, off, lo, hi, out);
+    if (this.table.length > SCRATCH_KEEP) this.table = this.used = this.first = this.rankOf = new Int32Array(0);
+    return distinct;
+  }
+
+  private ranks(buf: Int32Array, off: Int32Array, lo: number, hi: number, out: Int32Array): number {
     const { table, used, first, rankOf, mask } = this;
     let distinct = 0;
     for (let i = lo; i < hi; i++) {
@@ -174,6 +217,8 @@ class Ranker {
   }
 }
 
+const ranker = new Ranker();
+
 function sameRun(buf: Int32Array, a: number, b: number, len: number): boolean {
   for (let j = 0; j < len; j++) if (buf[a + j] !== buf[b + j]) return false;
   return true;
@@ -203,10 +248,19 @@ interface Twins {
  * time, never a wrong class.
  */
 function twins(g: Graph): Twins | null {
+  const mark = scratchTop;
+  try {
+    return twinClasses(g);
+  } finally {
+    release(mark);
+  }
+}
+
+function twinClasses(g: Graph): Twins | null {
   const { n, rowPtr, col, ecol, vcol } = g;
-  const word = new Int32Array(n);
+  const word = take(n);
   for (let v = 0; v < n; v++) word[v] = mix(v + 0x632be5ab);
-  const h = new Int32Array(n);
+  const h = take(n);
   let c0 = 0;
   let ch = 0;
   for (let v = 0; v < n; v++) {
@@ -218,7 +272,7 @@ function twins(g: Graph): Twins | null {
     h[v] = a;
   }
   // candidate groups: a union–find over vertices (roots are their groups' smallest vertices)
-  const parent = iota(n);
+  const parent = countUp(take(n));
   const find = (x: number): number => {
     while (parent[x] !== x) x = parent[x] = parent[parent[x]];
     return x;
@@ -245,7 +299,7 @@ function twins(g: Graph): Twins | null {
   }
   // non-adjacent twins: equal (colour, degree, H), found in an open-addressing table on H
   const size = 2 << Math.ceil(Math.log2(n + 1));
-  const table = new Int32Array(size).fill(-1);
+  const table = take(size).fill(-1);
   for (let v = 0; v < n; v++) {
     const dv = rowPtr[v + 1] - rowPtr[v];
     let slot = mix(h[v] ^ Math.imul(dv, 0x9e3779b1)) & (size - 1);
@@ -265,19 +319,19 @@ function twins(g: Graph): Twins | null {
   }
   if (!any) return null;
   // confirm: split each candidate group into exact classes, each against its first vertex
-  const rep = iota(n);
-  const groupNext = new Int32Array(n).fill(-1); // members of a group, as a list from its root
-  const groupLast = iota(n);
+  const rep = countUp(take(n));
+  const groupNext = take(n).fill(-1); // members of a group, as a list from its root
+  const groupLast = countUp(take(n));
   for (let v = 0; v < n; v++) {
     const r = find(v);
     if (r === v) continue;
     groupNext[groupLast[r]] = v;
     groupLast[r] = v;
   }
-  const markS = new Int32Array(n);
-  const markC = new Int32Array(n);
+  const markS = take(n).fill(0);
+  const markC = take(n);
   let stamp = 0;
-  const assigned = new Uint8Array(n);
+  const assigned = take(n).fill(0);
   let merged = false;
   for (let r0 = 0; r0 < n; r0++) {
     if (parent[r0] !== r0 || groupNext[r0] < 0) continue;
@@ -321,21 +375,23 @@ function twinQuotient(g: Graph, rep: Int32Array): Twins {
   const start = new Int32Array(count + 1);
   for (let v = 0; v < n; v++) start[cls[v] + 1]++;
   for (let i = 0; i < count; i++) start[i + 1] += start[i];
-  const fill = start.slice(0, count);
+  const fill = take(count);
+  fill.set(start.subarray(0, count));
   const members = new Int32Array(n);
   for (let v = 0; v < n; v++) members[fill[cls[v]]++] = v;
   // quotient colours: rank of (colour, size, inner edge colour or 0 for independent classes)
-  const buf = new Int32Array(3 * count);
+  const buf = take(3 * count);
   for (let i = 0; i < count; i++) {
     const a = members[start[i]];
     buf[3 * i] = vcol[a];
     buf[3 * i + 1] = start[i + 1] - start[i];
+    buf[3 * i + 2] = 0;
     if (start[i + 1] - start[i] < 2) continue;
     const b = members[start[i] + 1];
     for (let e = rowPtr[a]; e < rowPtr[a + 1]; e++) if (col[e] === b) buf[3 * i + 2] = ecol[e];
   }
   const vq = new Int32Array(count);
-  new Ranker().rank(buf, iota(count + 1, 3), 0, count, vq);
+  ranker.rank(buf, countUp(take(count + 1), 3), 0, count, vq);
   // one entry per neighbouring class, through its smallest vertex
   let entries = 0;
   for (let i = 0; i < count; i++) {
@@ -407,7 +463,8 @@ interface Components {
 function components(g: Graph): Components {
   const { n, rowPtr, col } = g;
   const comp = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
+  const mark = scratchTop;
+  const queue = take(n);
   let count = 0;
   for (let s = 0; s < n; s++) {
     if (comp[s] >= 0) continue;
@@ -425,6 +482,7 @@ function components(g: Graph): Components {
     }
     count++;
   }
+  release(mark);
   return { count, comp };
 }
 
@@ -518,7 +576,7 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
   const at = new Int32Array(n);
   for (let i = 0; i < count; i++) off[i + 1] = certificate(subs[i], labels[i].lab, cert, off[i], pos, at);
   const rank = new Int32Array(count);
-  const kinds = new Ranker().rank(cert, off, 0, count, rank);
+  const kinds = ranker.rank(cert, off, 0, count, rank);
   const kindStart = new Int32Array(kinds + 1);
   for (let i = 0; i < count; i++) kindStart[rank[i] + 1]++;
   for (let r = 0; r < kinds; r++) kindStart[r + 1] += kindStart[r];
@@ -612,21 +670,29 @@ function sortKids(kids: Int32Array, a: number, b: number, code: Int32Array, down
  * across layers.
  */
 function labelTree(g: Graph): Labeled | null {
+  const mark = scratchTop;
+  try {
+    return treeLabeling(g);
+  } finally {
+    release(mark);
+  }
+}
+
+function treeLabeling(g: Graph): Labeled | null {
   const { n, rowPtr, col, ecol, vcol } = g;
-  const deg = new Int32Array(n);
-  const order = new Int32Array(n); // the peeling order: leaves first, the centre(s) last
-  const parent = new Int32Array(n).fill(-1);
-  const up = new Int32Array(n); // colour of v → parent
-  const down = new Int32Array(n); // colour of parent → v
+  const deg = take(n); // −1 once peeled
+  const order = take(n); // the peeling order: leaves first, the centre(s) last
+  const up = take(n); // colour of v → parent
+  const down = take(n); // colour of parent → v
   // each row with the entry to the parent (or the other centre) moved last: v's children are kids[rowPtr[v] .. kidEnd[v])
-  const kids = col.slice();
-  const kidEnd = rowPtr.slice(1);
-  const done = new Uint8Array(n);
-  const code = new Int32Array(n);
-  const rank = new Int32Array(n); // by position in order
-  const buf = new Int32Array(2 * n + 2 * rowPtr[n]);
-  const off = new Int32Array(n + 1);
-  const ranker = new Ranker();
+  const kids = take(rowPtr[n]);
+  kids.set(col);
+  const kidEnd = take(n);
+  kidEnd.set(rowPtr.subarray(1));
+  const code = take(n);
+  const rank = take(n); // by position in order
+  const buf = take(2 * n + 2 * rowPtr[n]);
+  const off = take(n + 1);
   let tail = 0;
   for (let v = 0; v < n; v++) if ((deg[v] = rowPtr[v + 1] - rowPtr[v]) <= 1) order[tail++] = v;
   let codes = 0;
@@ -668,12 +734,11 @@ function labelTree(g: Graph): Labeled | null {
     for (; head < hi; head++) {
       // every neighbour but the parent is peeled already
       const v = order[head];
-      done[v] = 1;
+      deg[v] = -1;
       for (let e = rowPtr[v]; e < rowPtr[v + 1]; e++) {
         const w = col[e];
-        if (done[w]) down[w] = ecol[e];
+        if (deg[w] < 0) down[w] = ecol[e];
         else {
-          parent[v] = w;
           toParent(v, e, w);
           if (--deg[w] === 1) order[tail++] = w;
         }
@@ -683,6 +748,7 @@ function labelTree(g: Graph): Labeled | null {
   }
   // the centre, or two adjacent centres, each the other's "parent" across the central edge
   const roots = n - head;
+  up[order[head]] = down[order[head]] = 0;
   for (let i = head; i < n; i++) {
     const v = order[i];
     const other = roots === 2 ? order[2 * head + 1 - i] : -1;
@@ -708,11 +774,11 @@ function labelTree(g: Graph): Labeled | null {
   // runs of equal siblings, top down: orbit classes (the first member of a class gives its
   // children's runs new classes, the others reuse them run by run), factors, swaps
   const factors: number[] = [];
-  const swaps = new Int32Array(2 * n); // pairs of equal sibling subtrees (their roots), at the first member of each class
+  const swaps = take(2 * n); // pairs of equal sibling subtrees (their roots), at the first member of each class
   let nswaps = 0;
-  const cls = new Int32Array(n);
-  const runsOf = new Int32Array(n).fill(-1); // class → its children's first run in runCls
-  const runCls = new Int32Array(n);
+  const cls = take(n);
+  const runsOf = take(n).fill(-1); // class → its children's first run in runCls
+  const runCls = take(n);
   let runs = 0;
   let classes = 0;
   const classify = (list: Int32Array, a: number, b: number, owner: number) => {
@@ -746,22 +812,23 @@ function labelTree(g: Graph): Labeled | null {
     const v = order[i];
     if (kidEnd[v] > rowPtr[v]) classify(kids, rowPtr[v], kidEnd[v], cls[v]);
   }
-  const lowest = new Int32Array(classes).fill(n);
+  const lowest = take(classes).fill(n);
   for (let v = 0; v < n; v++) if (v < lowest[cls[v]]) lowest[cls[v]] = v;
   const orbits = new Int32Array(n);
   for (let v = 0; v < n; v++) orbits[v] = lowest[cls[v]];
+  const pairs = swaps.slice(0, nswaps);
   const gens = () => {
-    // a subtree is a run of the preorder: swap two equal ones position by position
+    // a subtree is a run of the preorder, and y's follows x's (consecutive siblings):
+    // swap the two position by position
     const pos = new Int32Array(n);
     for (let i = 0; i < n; i++) pos[lab[i]] = i;
-    const size = new Int32Array(n).fill(1);
-    for (let i = 0; i < n; i++) if (parent[order[i]] >= 0) size[parent[order[i]]] += size[order[i]];
     const out: Int32Array[] = [];
-    for (let k = 0; k < nswaps; k += 2) {
-      const x = swaps[k];
-      const y = swaps[k + 1];
-      const s = new Int32Array(4 * size[x]);
-      for (let i = 0; i < size[x]; i++) {
+    for (let k = 0; k < pairs.length; k += 2) {
+      const x = pairs[k];
+      const y = pairs[k + 1];
+      const size = pos[y] - pos[x];
+      const s = new Int32Array(4 * size);
+      for (let i = 0; i < size; i++) {
         const a = lab[pos[x] + i];
         const b = lab[pos[y] + i];
         s[4 * i] = a;
@@ -778,7 +845,7 @@ function labelTree(g: Graph): Labeled | null {
 
 /** The start of the lexicographically least rotation of s (Booth 1980), O(n); s2 is s twice. */
 function leastRotation(s2: Int32Array, n: number): number {
-  const f = new Int32Array(2 * n).fill(-1);
+  const f = take(2 * n).fill(-1);
   let k = 0;
   for (let j = 1; j < 2 * n; j++) {
     const sj = s2[j];
@@ -799,7 +866,8 @@ function leastRotation(s2: Int32Array, n: number): number {
 
 /** The least period of the cyclic sequence s[0 .. n) (a divisor of n), from its prefix function. */
 function period(s: Int32Array, n: number): number {
-  const pi = new Int32Array(n);
+  const pi = take(n);
+  pi[0] = 0;
   for (let i = 1; i < n; i++) {
     let k = pi[i - 1];
     while (k > 0 && s[i] !== s[k]) k = pi[k - 1];
@@ -811,11 +879,20 @@ function period(s: Int32Array, n: number): number {
 
 /** Cycle labeling (every vertex of degree 2, n ≥ 3; null when the walk from 0 closes early: several cycles). */
 function labelCycle(g: Graph): Labeled | null {
+  const mark = scratchTop;
+  try {
+    return cycleLabeling(g);
+  } finally {
+    release(mark);
+  }
+}
+
+function cycleLabeling(g: Graph): Labeled | null {
   const { n, rowPtr, col, ecol, vcol } = g;
   // walk the cycle from 0: c[i], and the colours of the edge c[i] – c[i + 1] seen from either end
   const c = new Int32Array(n);
-  const fwd = new Int32Array(n);
-  const back = new Int32Array(n);
+  const fwd = take(n);
+  const back = take(n);
   for (let i = 0, v = 0, prev = -1; i < n; i++) {
     if (i > 0 && v === 0) return null;
     c[i] = v;
@@ -824,14 +901,14 @@ function labelCycle(g: Graph): Labeled | null {
     prev = v;
     v = col[e];
   }
-  const at = new Int32Array(n);
+  const at = take(n);
   for (let i = 0; i < n; i++) at[c[i]] = i;
   for (let i = 0; i < n; i++) {
     const w = c[i + 1 < n ? i + 1 : 0];
     back[i] = col[rowPtr[w]] === c[i] ? ecol[rowPtr[w]] : ecol[rowPtr[w] + 1];
   }
   // tokens: (colour, colour of the edge ahead seen from here, seen from there), forward and backward, ranked together
-  const buf = new Int32Array(6 * n);
+  const buf = take(6 * n);
   for (let i = 0; i < n; i++) {
     const j = i > 0 ? i - 1 : n - 1;
     buf[3 * i] = buf[3 * (n + i)] = vcol[c[i]];
@@ -840,11 +917,11 @@ function labelCycle(g: Graph): Labeled | null {
     buf[3 * (n + i) + 1] = back[j];
     buf[3 * (n + i) + 2] = fwd[j];
   }
-  const ids = new Int32Array(2 * n);
-  new Ranker().rank(buf, iota(2 * n + 1, 3), 0, 2 * n, ids);
+  const ids = take(2 * n);
+  ranker.rank(buf, countUp(take(2 * n + 1), 3), 0, 2 * n, ids);
   // F: the forward reading from c[0], twice; B: the backward one (c[0], c[n − 1], …), twice
-  const F = new Int32Array(2 * n);
-  const B = new Int32Array(2 * n);
+  const F = take(2 * n);
+  const B = take(2 * n);
   for (let k = 0; k < n; k++) {
     F[k] = F[n + k] = ids[k];
     B[k] = B[n + k] = ids[n + (k === 0 ? 0 : n - k)];
@@ -868,10 +945,10 @@ function labelCycle(g: Graph): Labeled | null {
   const factors: number[] = [n / p, mirrored ? 2 : 1].filter((f) => f > 1);
   // orbits: the rotation by p joins the positions of a residue mod p; the reflection
   // forward(k) ↦ backward(k) pairs residues (an involution on them)
-  const lowest = new Int32Array(p).fill(n);
+  const lowest = take(p).fill(n);
   for (let i = 0, r = 0; i < n; i++, r = r + 1 < p ? r + 1 : 0) if (c[i] < lowest[r]) lowest[r] = c[i];
   if (mirrored) {
-    const pair = new Int32Array(p);
+    const pair = take(p);
     for (let k = 0; k < p; k++) pair[at[forward[k]] % p] = at[backward[k]] % p;
     const own = lowest.slice();
     for (let r = 0; r < p; r++) lowest[r] = Math.min(own[r], own[pair[r]]);

@@ -596,7 +596,7 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
       return Number(this.sizeExact);
     },
     get sizeExact() {
-      return (exact ??= product(l.factors));
+      return (exact ??= product(l.factors()));
     },
   };
 }
@@ -686,7 +686,7 @@ function coreOf(k: Kernels): Core {
           for (let v = 0; v < r.n; v++) if (p[v] !== v) moved.push(v, p[v]);
           return Int32Array.from(moved);
         });
-      return { lab: r.labeling, orbits: r.orbits, factors: [r.sizeExact], gens };
+      return { lab: r.labeling, orbits: r.orbits, factors: () => [r.sizeExact], gens };
     });
   };
 }

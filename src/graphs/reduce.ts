@@ -54,8 +54,8 @@ export interface Graph {
 export interface Labeled {
   lab: Int32Array;
   orbits: Int32Array;
-  /** |Aut| = the product of these (small integers, or bigints). */
-  factors: (number | bigint)[];
+  /** |Aut| = the product of these (small integers, or bigints); made on demand, as gens. */
+  factors: () => (number | bigint)[];
   /** Generators as the pairs (v, g(v)) of their moved points, back to back; made on demand (most callers never read them). */
   gens: () => Int32Array[];
 }
@@ -80,7 +80,7 @@ export function labelReduced(g: Graph, core: Core): Labeled {
  */
 function labelShaped(g: Graph): Labeled | null {
   const { n, rowPtr } = g;
-  if (n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: [], gens: () => [] };
+  if (n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: () => [], gens: () => [] };
   if (rowPtr[n] === 2 * (n - 1)) return labelTree(g);
   if (rowPtr[n] !== 2 * n) return null;
   for (let v = 1; v <= n; v++) if (rowPtr[v] !== 2 * v) return null;
@@ -128,6 +128,11 @@ function release(mark: number): void {
     scratch = new Int32Array(Math.min(scratchWant, SCRATCH_KEEP));
     scratchWant = 0;
   }
+}
+
+/** Append 2, 3, …, k to out: the factors of k!. */
+function factorial(out: (number | bigint)[], k: number): void {
+  for (let i = 2; i <= k; i++) out.push(i);
 }
 
 /** A 32-bit mix of x (the murmur3 finalizer). */
@@ -427,8 +432,11 @@ function expandTwins(t: Twins, q: Labeled): Labeled {
   }
   const orbits = new Int32Array(n);
   for (let v = 0; v < n; v++) orbits[v] = members[start[q.orbits[cls[v]]]];
-  const factors = q.factors.slice();
-  for (let i = 0; i + 1 < start.length; i++) for (let k = start[i] + 2; k <= start[i + 1]; k++) factors.push(k - start[i]);
+  const factors = () => {
+    const out = q.factors();
+    for (let i = 0; i + 1 < start.length; i++) factorial(out, start[i + 1] - start[i]);
+    return out;
+  };
   const gens = () => {
     const out: Int32Array[] = [];
     for (let i = 0; i + 1 < start.length; i++) {
@@ -585,7 +593,6 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
   for (let i = 0; i < count; i++) order[fill[rank[i]]++] = i;
   const lab = new Int32Array(n);
   const orbits = new Int32Array(n);
-  const factors: (number | bigint)[] = [];
   const kindPos = new Int32Array(kinds); // position of a kind's first copy
   let p = 0;
   for (let r = 0; r < kinds; r++) {
@@ -598,9 +605,7 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
       const i = order[j];
       const l = labels[i];
       for (let q = 0; q < k; q++) lab[p++] = byComp[start[i] + l.lab[q]];
-      for (const f of l.factors) factors.push(f);
     }
-    for (let m = 2; m <= b - a; m++) factors.push(m);
     // orbits: positions q of the copies are joined when the first copy's vertices there are
     const lowest = new Int32Array(k).fill(n); // first copy's orbit (a local vertex) → smallest global vertex
     for (let q = 0; q < k; q++) {
@@ -612,6 +617,12 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
       for (let x = kindPos[r] + q; x < p; x += k) orbits[lab[x]] = lowest[o];
     }
   }
+  const factors = () => {
+    const out: (number | bigint)[] = [];
+    for (const l of labels) for (const f of l.factors()) out.push(f);
+    for (let r = 0; r < kinds; r++) factorial(out, kindStart[r + 1] - kindStart[r]);
+    return out;
+  };
   const gens = () => {
     const out: Int32Array[] = [];
     for (let r = 0; r < kinds; r++) {
@@ -773,7 +784,8 @@ function treeLabeling(g: Graph): Labeled | null {
   }
   // runs of equal siblings, top down: orbit classes (the first member of a class gives its
   // children's runs new classes, the others reuse them run by run), factors, swaps
-  const factors: number[] = [];
+  const runLengths = take(n + 1).fill(0); // how many runs of each length
+  let longest = 0;
   const swaps = take(2 * n); // pairs of equal sibling subtrees (their roots), at the first member of each class
   let nswaps = 0;
   const cls = take(n);
@@ -796,9 +808,10 @@ function treeLabeling(g: Graph): Labeled | null {
         if (owner >= 0) runCls[runs++] = id;
       }
       cls[v] = id;
+      runLengths[y - x]++;
+      if (y - x > longest) longest = y - x;
       for (let z = x + 1; z < y; z++) {
         cls[list[z]] = id;
-        factors.push(z - x + 1);
         if (fresh) {
           swaps[nswaps++] = list[z - 1];
           swaps[nswaps++] = list[z];
@@ -817,6 +830,12 @@ function treeLabeling(g: Graph): Labeled | null {
   const orbits = new Int32Array(n);
   for (let v = 0; v < n; v++) orbits[v] = lowest[cls[v]];
   const pairs = swaps.slice(0, nswaps);
+  const lengths = runLengths.slice(0, longest + 1);
+  const factors = () => {
+    const out: number[] = [];
+    for (let k = 2; k < lengths.length; k++) for (let i = 0; i < lengths[k]; i++) factorial(out, k);
+    return out;
+  };
   const gens = () => {
     // a subtree is a run of the preorder, and y's follows x's (consecutive siblings):
     // swap the two position by position
@@ -942,7 +961,7 @@ function cycleLabeling(g: Graph): Labeled | null {
   const lab = cmp <= 0 ? forward : backward;
   const p = period(F, n);
   const mirrored = cmp === 0;
-  const factors: number[] = [n / p, mirrored ? 2 : 1].filter((f) => f > 1);
+  const factors = () => [n / p, mirrored ? 2 : 1].filter((f) => f > 1);
   // orbits: the rotation by p joins the positions of a residue mod p; the reflection
   // forward(k) ↦ backward(k) pairs residues (an involution on them)
   const lowest = take(p).fill(n);

@@ -192,6 +192,11 @@ class Ranker {
     for (let i = lo; i < hi; i++) {
       const a = off[i];
       const b = off[i + 1];
+      // (a symmetric graph's equal tuples mostly come in runs: the previous one is checked first)
+      if (i > lo && off[i - 1] + b - a === a && sameRun(buf, off[i - 1], a, b - a)) {
+        out[i] = out[i - 1];
+        continue;
+      }
       let h = b - a;
       for (let j = a; j < b; j++) h = mixInto(h, buf[j]);
       let slot = mix(h) & mask;

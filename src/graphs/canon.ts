@@ -274,38 +274,34 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
 }
 
 /**
- * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c).
- * Rows sorted ascending (as most CSR is) take one pass: the entries pointing to j,
- * met in order of i, must then be row j itself, entry by entry; other rows are
- * checked against the entries that point to them, which must be as many.
+ * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c),
+ * given as many entries point to each row as it has. A row sorted ascending (as
+ * most CSR is) is checked on the way: the entries pointing to j, met in order of
+ * i, are then row j itself, entry by entry (a bijection, so passing proves it);
+ * the rows where that fails are checked again as sets.
  */
 function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array): boolean {
   const m = rowPtr[n];
-  const inStart = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) inStart[col[e] + 1]++;
-  for (let j = 0; j < n; j++) {
-    inStart[j + 1] += inStart[j];
-    if (inStart[j + 1] - inStart[j] !== rowPtr[j + 1] - rowPtr[j]) return false;
-  }
-  // (passing implies symmetry: the k-th entry pointing to j is matched with row j's k-th, a bijection)
-  const next = inStart.slice(0, n);
-  let inOrder = true;
-  for (let i = 0; i < n && inOrder; i++) {
+  const inDegree = new Int32Array(n);
+  for (let e = 0; e < m; e++) inDegree[col[e]]++;
+  for (let j = 0; j < n; j++) if (inDegree[j] !== rowPtr[j + 1] - rowPtr[j]) return false;
+  const next = rowPtr.slice(0, n);
+  let unsorted: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
       const k = next[col[e]]++;
-      if (col[k] !== i || ecol[k] !== ecol[e]) {
-        inOrder = false;
-        break;
-      }
+      if (col[k] !== i || ecol[k] !== ecol[e]) (unsorted ??= new Uint8Array(n))[col[e]] = 1;
     }
   }
-  if (inOrder) return true;
-  const fill = inStart.slice(0, n);
+  if (unsorted === null) return true;
+  // those rows against the entries that point to them, marked by a stamp per row
+  next.set(rowPtr.subarray(0, n));
   const from = new Int32Array(m);
   const colour = new Int32Array(m);
   for (let i = 0; i < n; i++) {
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-      const k = fill[col[e]]++;
+      if (unsorted[col[e]] === 0) continue;
+      const k = next[col[e]]++;
       from[k] = i;
       colour[k] = ecol[e];
     }
@@ -313,11 +309,12 @@ function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int3
   const mark = new Int32Array(n);
   const stamp = new Int32Array(n).fill(-1);
   for (let j = 0; j < n; j++) {
+    if (unsorted[j] === 0) continue;
     for (let e = rowPtr[j]; e < rowPtr[j + 1]; e++) {
       stamp[col[e]] = j;
       mark[col[e]] = ecol[e];
     }
-    for (let k = inStart[j]; k < inStart[j + 1]; k++) if (stamp[from[k]] !== j || mark[from[k]] !== colour[k]) return false;
+    for (let k = rowPtr[j]; k < rowPtr[j + 1]; k++) if (stamp[from[k]] !== j || mark[from[k]] !== colour[k]) return false;
   }
   return true;
 }

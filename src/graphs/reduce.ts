@@ -23,10 +23,10 @@
  *   with colours); m isomorphic components give the wreath product Aut(C) ≀ S(m): a
  *   factor m!, generators of one copy and swaps of consecutive copies, orbits joined
  *   across copies position by position.
- * - Trees: rooted at the centre (or the central edge), encoded bottom up by level,
- *   each vertex by the rank among its level of (colour, colours of the edge to its
- *   parent, sorted codes of its children) (Aho, Hopcroft & Ullman 1974, with
- *   colours). The canonical order is the preorder with children sorted by code;
+ * - Trees: rooted at the centre (or the central edge) by peeling leaves, encoded
+ *   bottom up as they are peeled, each vertex by the rank among its layer of
+ *   (colour, colour of the edge to its parent, sorted (code, edge colour) of its
+ *   children) (Aho, Hopcroft & Ullman 1974, with colours). The canonical order is the preorder with children sorted by code;
  *   |Aut| is the product of k! over the groups of k equal children of each vertex;
  *   orbits are the classes of equal code paths from the root; generators swap equal
  *   sibling subtrees, at one vertex per orbit (an iterated wreath product).
@@ -36,7 +36,8 @@
  *   sequence's period, and a reflection when both directions give the least.
  *
  * Everything is linear in n + m up to the sorting of distinct tuples (see Ranker),
- * in typed arrays; generators are made only when asked for.
+ * in typed arrays (temporaries from a reused scratch stack); |Aut| and generators
+ * are made only when asked for.
  */
 
 /** A graph as the reductions see it: CSR rows from 0, both directions of each edge, colour ids. */
@@ -67,7 +68,7 @@ export type Core = (graphs: Graph[]) => Labeled[];
 export function labelReduced(g: Graph, core: Core): Labeled {
   const shaped = labelShaped(g);
   if (shaped !== null) return shaped;
-  const t = twins(g);
+  const t = withScratch(twins, g);
   if (t !== null) return expandTwins(t, labelReduced(t.quotient, core));
   const c = components(g);
   return c.count === 1 ? core([g])[0] : joinComponents(g, c, core);
@@ -81,10 +82,10 @@ export function labelReduced(g: Graph, core: Core): Labeled {
 function labelShaped(g: Graph): Labeled | null {
   const { n, rowPtr } = g;
   if (n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: () => [], gens: () => [] };
-  if (rowPtr[n] === 2 * (n - 1)) return labelTree(g);
+  if (rowPtr[n] === 2 * (n - 1)) return withScratch(labelTree, g);
   if (rowPtr[n] !== 2 * n) return null;
   for (let v = 1; v <= n; v++) if (rowPtr[v] !== 2 * v) return null;
-  return labelCycle(g);
+  return withScratch(labelCycle, g);
 }
 
 /** 0, step, 2·step, … (length n), by a loop: Int32Array.from with a function iterates slowly. */
@@ -103,9 +104,9 @@ function countUp(a: Int32Array, step = 1): Int32Array {
  * (take, then release to the mark taken before): a dozen fresh arrays of n words
  * per step cost as much as the step's work on large graphs (new memory is
  * faulted in and zeroed page by page). Taken words hold whatever was there
- * before. Up to SCRATCH_KEEP words stay allocated between calls.
+ * before. Up to SCRATCH_KEEP words (4 MiB) stay allocated between calls.
  */
-const SCRATCH_KEEP = 1 << 22;
+const SCRATCH_KEEP = 1 << 20;
 let scratch = new Int32Array(1 << 12);
 let scratchTop = 0;
 let scratchWant = 0;
@@ -120,6 +121,16 @@ function take(words: number): Int32Array {
   const a = scratch.subarray(scratchTop, end);
   scratchTop = end;
   return a;
+}
+
+/** fn(g), with the scratch it takes given back after. */
+function withScratch<T>(fn: (g: Graph) => T, g: Graph): T {
+  const mark = scratchTop;
+  try {
+    return fn(g);
+  } finally {
+    release(mark);
+  }
 }
 
 function release(mark: number): void {
@@ -158,7 +169,7 @@ function mixInto(h: number, x: number): number {
  * sorted, so the many equal tuples of a symmetric graph cost a hash each. The
  * table is cleared slot by slot after each call, so one Ranker serves every call
  * (calls never nest), many small ones among them (a tree's layers); tables past
- * SCRATCH_KEEP slots are dropped after their call.
+ * SCRATCH_KEEP / 4 slots are dropped after their call.
  */
 class Ranker {
   private table = new Int32Array(0); // slot → 1 + distinct id, 0: empty
@@ -182,7 +193,7 @@ class Ranker {
   rank(buf: Int32Array, off: Int32Array, lo: number, hi: number, out: Int32Array): number {
     this.reserve(hi - lo);
     const distinct = this.ranks(buf, off, lo, hi, out);
-    if (this.table.length > SCRATCH_KEEP) this.table = this.used = this.first = this.rankOf = new Int32Array(0);
+    if (this.table.length > SCRATCH_KEEP >> 2) this.table = this.used = this.first = this.rankOf = new Int32Array(0);
     return distinct;
   }
 
@@ -258,15 +269,6 @@ interface Twins {
  * time, never a wrong class.
  */
 function twins(g: Graph): Twins | null {
-  const mark = scratchTop;
-  try {
-    return twinClasses(g);
-  } finally {
-    release(mark);
-  }
-}
-
-function twinClasses(g: Graph): Twins | null {
   const { n, rowPtr, col, ecol, vcol } = g;
   const word = take(n);
   for (let v = 0; v < n; v++) word[v] = mix(v + 0x632be5ab);
@@ -562,6 +564,20 @@ function certificate(g: Graph, lab: Int32Array, out: Int32Array, o: number, pos:
   return o;
 }
 
+/** The involution exchanging lab[x + i] and lab[y + i] for i < size, as its moved pairs. */
+function swapRuns(lab: Int32Array, x: number, y: number, size: number): Int32Array {
+  const s = new Int32Array(4 * size);
+  for (let i = 0; i < size; i++) {
+    const a = lab[x + i];
+    const b = lab[y + i];
+    s[4 * i] = a;
+    s[4 * i + 1] = b;
+    s[4 * i + 2] = b;
+    s[4 * i + 3] = a;
+  }
+  return s;
+}
+
 /** The labeling of a twin-free graph of several components (see the file's comment). */
 function joinComponents(g: Graph, c: Components, core: Core): Labeled {
   const { n } = g;
@@ -638,18 +654,7 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
       for (const s of labels[i0].gens()) out.push(s.map((v) => byComp[start[i0] + v]));
       // swaps of consecutive copies, position by position (lab holds the copies back to back)
       const p0 = kindPos[r];
-      for (let j = 0; j + 1 < b - a; j++) {
-        const s = new Int32Array(4 * k);
-        for (let q = 0; q < k; q++) {
-          const x = lab[p0 + j * k + q];
-          const y = lab[p0 + (j + 1) * k + q];
-          s[4 * q] = x;
-          s[4 * q + 1] = y;
-          s[4 * q + 2] = y;
-          s[4 * q + 3] = x;
-        }
-        out.push(s);
-      }
+      for (let j = 0; j + 1 < b - a; j++) out.push(swapRuns(lab, p0 + j * k, p0 + (j + 1) * k, k));
     }
     return out;
   };
@@ -686,15 +691,6 @@ function sortKids(kids: Int32Array, a: number, b: number, code: Int32Array, down
  * across layers.
  */
 function labelTree(g: Graph): Labeled | null {
-  const mark = scratchTop;
-  try {
-    return treeLabeling(g);
-  } finally {
-    release(mark);
-  }
-}
-
-function treeLabeling(g: Graph): Labeled | null {
   const { n, rowPtr, col, ecol, vcol } = g;
   const deg = take(n); // −1 once peeled
   const order = take(n); // the peeling order: leaves first, the centre(s) last
@@ -850,17 +846,7 @@ function treeLabeling(g: Graph): Labeled | null {
     for (let k = 0; k < pairs.length; k += 2) {
       const x = pairs[k];
       const y = pairs[k + 1];
-      const size = pos[y] - pos[x];
-      const s = new Int32Array(4 * size);
-      for (let i = 0; i < size; i++) {
-        const a = lab[pos[x] + i];
-        const b = lab[pos[y] + i];
-        s[4 * i] = a;
-        s[4 * i + 1] = b;
-        s[4 * i + 2] = b;
-        s[4 * i + 3] = a;
-      }
-      out.push(s);
+      out.push(swapRuns(lab, pos[x], pos[y], pos[y] - pos[x]));
     }
     return out;
   };
@@ -903,15 +889,6 @@ function period(s: Int32Array, n: number): number {
 
 /** Cycle labeling (every vertex of degree 2, n ≥ 3; null when the walk from 0 closes early: several cycles). */
 function labelCycle(g: Graph): Labeled | null {
-  const mark = scratchTop;
-  try {
-    return cycleLabeling(g);
-  } finally {
-    release(mark);
-  }
-}
-
-function cycleLabeling(g: Graph): Labeled | null {
   const { n, rowPtr, col, ecol, vcol } = g;
   // walk the cycle from 0: c[i], and the colours of the edge c[i] – c[i + 1] seen from either end
   const c = new Int32Array(n);

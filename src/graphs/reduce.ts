@@ -331,11 +331,12 @@ function twins(g: Graph): Twins | null {
   }
   if (!any) return null;
   // confirm: split each candidate group into exact classes, each against its first vertex
-  const rep = countUp(take(n));
+  const rep = countUp(word); // (the words are used up)
   const groupNext = take(n).fill(-1); // members of a group, as a list from its root
   const groupLast = countUp(take(n));
   for (let v = 0; v < n; v++) {
-    const r = find(v);
+    // (parents are smaller vertices, flattened already: the root is the parent's parent)
+    const r = (parent[v] = parent[parent[v]]);
     if (r === v) continue;
     groupNext[groupLast[r]] = v;
     groupLast[r] = v;

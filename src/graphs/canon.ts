@@ -274,11 +274,11 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
 }
 
 /**
- * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c),
- * given as many entries point to each row as it has. A row sorted ascending (as
- * most CSR is) is checked on the way: the entries pointing to j, met in order of
- * i, are then row j itself, entry by entry (a bijection, so passing proves it);
- * the rows where that fails are checked again as sets.
+ * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c).
+ * Each row must have as many entries pointing to it as it holds; then a row sorted
+ * ascending (as most CSR is) is checked in one pass: the entries pointing to j,
+ * met in order of i, are row j itself, entry by entry (a bijection, so passing
+ * proves it); the rows where that fails are checked again as sets.
  */
 function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array): boolean {
   const m = rowPtr[n];

@@ -795,6 +795,7 @@ function labelTree(g: Graph): Labeled | null {
   const runCls = take(n);
   let runs = 0;
   let classes = 0;
+  const lowest = take(n); // class → its smallest vertex
   const classify = (list: Int32Array, a: number, b: number, owner: number) => {
     const fresh = owner < 0 || runsOf[owner] < 0;
     if (fresh && owner >= 0) runsOf[owner] = runs;
@@ -807,14 +808,15 @@ function labelTree(g: Graph): Labeled | null {
       if (!fresh) id = runCls[j++];
       else {
         id = classes++;
+        lowest[id] = n;
         if (owner >= 0) runCls[runs++] = id;
       }
-      cls[v] = id;
       runLengths[y - x]++;
       if (y - x > longest) longest = y - x;
-      for (let z = x + 1; z < y; z++) {
+      for (let z = x; z < y; z++) {
         cls[list[z]] = id;
-        if (fresh) {
+        if (list[z] < lowest[id]) lowest[id] = list[z];
+        if (fresh && z > x) {
           swaps[nswaps++] = list[z - 1];
           swaps[nswaps++] = list[z];
         }
@@ -827,8 +829,6 @@ function labelTree(g: Graph): Labeled | null {
     const v = order[i];
     if (kidEnd[v] > rowPtr[v]) classify(kids, rowPtr[v], kidEnd[v], cls[v]);
   }
-  const lowest = take(classes).fill(n);
-  for (let v = 0; v < n; v++) if (v < lowest[cls[v]]) lowest[cls[v]] = v;
   const orbits = new Int32Array(n);
   for (let v = 0; v < n; v++) orbits[v] = lowest[cls[v]];
   const pairs = swaps.slice(0, nswaps);

@@ -5,6 +5,7 @@
  * scalar builds give identical answers.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { canonicalLabelings, equitablePartitions, type GraphInput } from '../src/graphs/canon.js';
 import { loadKernels } from '../src/wasm/module.js';
 import { rng } from '../src/testing/random.js';
@@ -151,6 +152,46 @@ describe('inputs and scale', () => {
     expect(key(c.canonical)).toBe(key(d.canonical));
     expect(key(c.labeling)).toBe(key(d.labeling));
     expect(c.sizeExact).toBe(d.sizeExact);
+  });
+
+  it('CSR symmetry: rows in any order are accepted as the dense input; a reverse entry missing or of another colour is rejected', () => {
+    // a random coloured graph with its rows in random orders, and perhaps one entry dropped or recoloured
+    const graph = fc.integer({ min: 2, max: 9 }).chain((n) =>
+      fc.record({
+        n: fc.constant(n),
+        edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { maxLength: 20 }),
+        order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
+        fault: fc.option(fc.tuple(fc.nat(), fc.boolean()), { nil: null }),
+      }),
+    );
+    fc.assert(
+      fc.property(graph, ({ n, edges, order, fault }) => {
+        const a = new Int32Array(n * n);
+        for (const [i, j, c] of edges) if (i !== j) a[i * n + j] = a[j * n + i] = c;
+        const rows = Array.from({ length: n }, (_, i) => [...Array(n).keys()].filter((j) => a[i * n + j] !== 0).sort((x, y) => order[i * n + x] - order[i * n + y]));
+        const colour = rows.map((r, i) => r.map((j) => a[i * n + j]));
+        const m = rows.reduce((t, r) => t + r.length, 0);
+        const broken = fault !== null && m > 0;
+        if (broken) {
+          let k = fault[0] % m;
+          const i = rows.findIndex((r) => (k -= r.length) < 0);
+          const at = k + rows[i].length;
+          if (fault[1]) colour[i][at] = 1 + (colour[i][at] % 3);
+          else rows[i].splice(at, 1), colour[i].splice(at, 1);
+        }
+        const rowPtr = [0];
+        for (const r of rows) rowPtr.push(rowPtr[rowPtr.length - 1] + r.length);
+        const csr = { adjacency: { rowPtr, col: rows.flat() }, edgeColors: colour.flat(), n };
+        if (broken) {
+          expect(() => canonicalLabelings([csr])).toThrow('graph adjacency must be symmetric');
+          return;
+        }
+        const [d, c] = canonicalLabelings([{ adjacency: a, n }, csr]);
+        expect(key(c.labeling)).toBe(key(d.labeling));
+        expect(key(c.canonical)).toBe(key(d.canonical));
+      }),
+      { seed: 11, numRuns: 300 },
+    );
   });
 
   it('K_200 and the empty graph on 200 vertices: |Aut| = 200! exactly, 199 generators', () => {

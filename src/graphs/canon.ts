@@ -328,7 +328,7 @@ function rejectCSR(rowPtr: Int32Array, rp: ArrayLike<number>, cl: ArrayLike<numb
       if (!Number.isInteger(j) || j < 0 || j >= n) throw inputRangeError(input, `adjacency.col[${e}] = ${j} is not a vertex of 0..${n - 1}`);
       if (j === i) throw inputRangeError(input, `loops are not supported in CSR input (vertex ${i}); put them in colors`);
       const c = ec === undefined ? 1 : ec[e];
-      checkInt(input, `edgeColors[${e}]`, c);
+      if ((c | 0) !== c) checkInt(input, `edgeColors[${e}]`, c);
       if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
       if (stamp[j] === i) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
       stamp[j] = i;
@@ -341,23 +341,34 @@ function rejectCSR(rowPtr: Int32Array, rp: ArrayLike<number>, cl: ArrayLike<numb
 }
 
 /**
- * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c):
- * each row j against the entries that point to j, which must be as many.
+ * Whether every entry (i, j, c) of rows without repeats has its reverse (j, i, c).
+ * Each row must have as many entries pointing to it as it holds; then a row sorted
+ * ascending (as most CSR is) is checked in one pass: the entries pointing to j,
+ * met in order of i, are row j itself, entry by entry (a bijection, so passing
+ * proves it); the rows where that fails are checked again as sets.
  */
 function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int32Array): boolean {
   const m = rowPtr[n];
-  const inStart = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) inStart[col[e] + 1]++;
-  for (let j = 0; j < n; j++) {
-    inStart[j + 1] += inStart[j];
-    if (inStart[j + 1] - inStart[j] !== rowPtr[j + 1] - rowPtr[j]) return false;
+  const inDegree = new Int32Array(n);
+  for (let e = 0; e < m; e++) inDegree[col[e]]++;
+  for (let j = 0; j < n; j++) if (inDegree[j] !== rowPtr[j + 1] - rowPtr[j]) return false;
+  const next = rowPtr.slice(0, n);
+  let unsorted: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const k = next[col[e]]++;
+      if (col[k] !== i || ecol[k] !== ecol[e]) (unsorted ??= new Uint8Array(n))[col[e]] = 1;
+    }
   }
-  const fill = inStart.slice(0, n);
+  if (unsorted === null) return true;
+  // those rows against the entries that point to them, marked by a stamp per row
+  next.set(rowPtr.subarray(0, n));
   const from = new Int32Array(m);
   const colour = new Int32Array(m);
   for (let i = 0; i < n; i++) {
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-      const k = fill[col[e]]++;
+      if (unsorted[col[e]] === 0) continue;
+      const k = next[col[e]]++;
       from[k] = i;
       colour[k] = ecol[e];
     }
@@ -365,11 +376,12 @@ function symmetricCSR(n: number, rowPtr: Int32Array, col: Int32Array, ecol: Int3
   const mark = new Int32Array(n);
   const stamp = new Int32Array(n).fill(-1);
   for (let j = 0; j < n; j++) {
+    if (unsorted[j] === 0) continue;
     for (let e = rowPtr[j]; e < rowPtr[j + 1]; e++) {
       stamp[col[e]] = j;
       mark[col[e]] = ecol[e];
     }
-    for (let k = inStart[j]; k < inStart[j + 1]; k++) if (stamp[from[k]] !== j || mark[from[k]] !== colour[k]) return false;
+    for (let k = rowPtr[j]; k < rowPtr[j + 1]; k++) if (stamp[from[k]] !== j || mark[from[k]] !== colour[k]) return false;
   }
   return true;
 }
@@ -848,7 +860,7 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
       return Number(this.sizeExact);
     },
     get sizeExact() {
-      return (exact ??= product(l.factors));
+      return (exact ??= product(l.factors()));
     },
   };
 }
@@ -930,18 +942,19 @@ function labelSlice(graphs: Checked[], k: Kernels, mode: PackMode = PUBLIC): Can
   return out.results as CanonicalLabeling[];
 }
 
-/** The search kernel as reduce.ts's Core: one irreducible graph, generators as moved points. */
+/** The search kernel as reduce.ts's Core: irreducible graphs in one batch, generators as moved points. */
 function coreOf(k: Kernels): Core {
-  return (g) => {
-    const c: Checked = { input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, floats: false, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n], verify: false };
-    const r = labelSlice([c], k, CORE)[0];
-    const gens = () =>
-      r.generators.map((p) => {
-        const moved: number[] = [];
-        for (let v = 0; v < g.n; v++) if (p[v] !== v) moved.push(v, p[v]);
-        return Int32Array.from(moved);
-      });
-    return { lab: r.labeling, orbits: r.orbits, factors: [r.sizeExact], gens };
+  return (graphs) => {
+    const checked = graphs.map((g): Checked => ({ input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, floats: false, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n], verify: false }));
+    return labelChecked(checked, k, CORE).map((r) => {
+      const gens = () =>
+        r.generators.map((p) => {
+          const moved: number[] = [];
+          for (let v = 0; v < r.n; v++) if (p[v] !== v) moved.push(v, p[v]);
+          return Int32Array.from(moved);
+        });
+      return { lab: r.labeling, orbits: r.orbits, factors: () => [r.sizeExact], gens };
+    });
   };
 }
 

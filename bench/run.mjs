@@ -52,7 +52,7 @@ const SECTIONS = [
   },
   {
     key: 'canon-large',
-    title: 'Canonical labeling of large symmetric graphs and molecules against nauty labelg (one thread; ms per graph, nauty start-up subtracted; |Aut| and orbits checked by dreadnaut)',
+    title: 'Canonical labeling of large symmetric graphs and molecules against nauty labelg (one thread; ms per graph after warm-up calls, the second call of the process beside it; nauty start-up subtracted; |Aut| and orbits checked by dreadnaut)',
     run: () => benchCanonLarge(),
     table: canonLargeTable,
     skip: (e) => /needs nauty/.test(e.message),

@@ -116,7 +116,8 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
   if (g.colors !== undefined) {
     colors = checkArray(input, 'colors', g.colors);
     if (colors.length !== n) throw inputRangeError(input, `colors must have length n = ${n}, got ${colors.length}`);
-    for (let i = 0; i < n; i++) checkInt(input, `colors[${i}]`, colors[i]);
+    // (the message only for a bad entry: a string per entry cost more than the search of large graphs)
+    for (let i = 0; i < n; i++) if ((colors[i] | 0) !== colors[i]) checkInt(input, `colors[${i}]`, colors[i]);
   }
   if (isCSR(g.adjacency)) {
     if (g.directed) throw inputTypeError(input, 'directed graphs take a dense n×n adjacency, not CSR');
@@ -251,18 +252,17 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   const rowPtr = Int32Array.from(rp as ArrayLike<number>);
   const col = new Int32Array(m);
   const ecol = new Int32Array(m);
-  // rows: bounds, loops, repeats (a stamp per row); then symmetry, O(n + m)
+  // rows: bounds, loops, repeats (a stamp per row); then symmetry, O(n + m). One
+  // test per entry, the message built only for a bad one (building it for every
+  // entry cost more than labelling a large graph)
   const stamp = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
-    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+    const e1 = rowPtr[i + 1];
+    if (!(rowPtr[i] <= e1)) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
+    for (let e = rowPtr[i]; e < e1; e++) {
       const j = cl[e];
-      if (!Number.isInteger(j) || j < 0 || j >= n) throw inputRangeError(input, `adjacency.col[${e}] = ${j} is not a vertex of 0..${n - 1}`);
-      if (j === i) throw inputRangeError(input, `loops are not supported in CSR input (vertex ${i}); put them in colors`);
       const c = ec === undefined ? 1 : ec[e];
-      checkInt(input, `edgeColors[${e}]`, c);
-      if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
-      if (stamp[j] === i) throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
+      if (!((j | 0) === j && j >= 0 && j < n && j !== i && (c | 0) === c && c !== 0 && stamp[j] !== i)) badCSREntry(input, n, i, e, j, c);
       stamp[j] = i;
       col[e] = j;
       ecol[e] = c;
@@ -270,6 +270,15 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   }
   if (!symmetricCSR(n, rowPtr, col, ecol)) throw asymmetricCSR(n, rowPtr, col, ecol, input);
   return { rowPtr, col, ecol, entries: m };
+}
+
+/** Throws the error for CSR entry e = (i, j) of colour c, which checkCSR found bad (j repeats the row's entry when no other test fails). */
+function badCSREntry(input: number, n: number, i: number, e: number, j: number, c: number): never {
+  if (!Number.isInteger(j) || j < 0 || j >= n) throw inputRangeError(input, `adjacency.col[${e}] = ${j} is not a vertex of 0..${n - 1}`);
+  if (j === i) throw inputRangeError(input, `loops are not supported in CSR input (vertex ${i}); put them in colors`);
+  checkInt(input, `edgeColors[${e}]`, c);
+  if (c === 0) throw inputRangeError(input, `edgeColors[${e}] is 0, which means no edge`);
+  throw inputRangeError(input, `edge (${i}, ${j}) is listed twice`);
 }
 
 /**

@@ -159,15 +159,15 @@ function symmetric(adj: usize, n: i32): bool {
 /**
  * Canonical forms after canon_label: for each graph, the n × n edge-colour matrix
  * C[i][j] = colour(lab[i], lab[j]) (0 = no edge, zero diagonal), graphs back to
- * back in `out`, skipping the graphs canon_label handed back (ngens[g] = −2).
- * Input layout as canon_label's; `work` holds n i32.
+ * back in `out`, skipping the graphs canon_label handed back (ngens[g] = −2) and
+ * those of at least `below` vertices. Input layout as canon_label's; `work` holds n i32.
  */
-export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, lab: usize, ngens: usize, work: usize, out: usize): void {
+export function canon_forms(count: i32, voff: usize, rowPtr: usize, col: usize, ecol: usize, lab: usize, ngens: usize, below: i32, work: usize, out: usize): void {
   let o = out;
   for (let g = 0; g < count; g++) {
-    if (ld(ngens, g) == -2) continue;
     const v0 = ld(voff, g);
     const n = ld(voff, g + 1) - v0;
+    if (ld(ngens, g) == -2 || n >= below) continue;
     const row = rowPtr + (<usize>v0 << 2);
     const lg = lab + (<usize>v0 << 2);
     for (let i = 0; i < n; i++) st(work, ld(lg, i), i);

@@ -437,10 +437,10 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
    */
   const read = () => {
     let forms = 0;
-    if (mode.forms) for (let g = 0; g < count; g++) if (searched(g)) forms += graphs[g].n ** 2;
+    if (mode.forms) for (let g = 0; g < count; g++) if (searched(g) && graphs[g].n < LAZY_FORM_FROM) forms += graphs[g].n ** 2;
     const pForms = arena.alloc(forms * 4);
     heap = new Int32Array(arena.memory.buffer);
-    if (forms > 0) x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pNgens, pWork, pForms);
+    if (forms > 0) x.canon_forms(count, pVoff, pRow, pCol, pEcol, pLab, pNgens, LAZY_FORM_FROM, pWork, pForms);
     let form = at(pForms);
     let gen = at(pGens);
     for (let g = 0; g < count; g++) {
@@ -450,7 +450,7 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       const colour = lab + total;
       if (!searched(g)) continue;
       for (let i = 0; i < n; i++) heap[colour + i] = c.colors === null ? 0 : c.colors[heap[lab + i]];
-      if (mode.forms) {
+      if (mode.forms && n < LAZY_FORM_FROM) {
         finishForm(c, heap.subarray(lab, lab + n), heap.subarray(form, form + n * n));
         form += n * n;
       }
@@ -486,17 +486,19 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
       }
       const generators: Int32Array[] = [];
       for (let i = Math.max(0, heap[at(pNgens) + g]); i > 0; i--, gen += n) generators.push(copy.subarray(gen, gen + n));
-      out[g] = {
+      const r: CanonicalLabeling = {
         n,
         labeling: copy.subarray(v0, v0 + n),
-        canonical: mode.forms ? copy.subarray(form, form + n * n) : NO_FORM,
+        canonical: mode.forms && n < LAZY_FORM_FROM ? copy.subarray(form, form + n * n) : NO_FORM,
         canonicalColors: copy.subarray(base(pColours) + v0, base(pColours) + v0 + n),
         orbits: copy.subarray(base(pOrb) + v0, base(pOrb) + v0 + n),
         generators,
         size: big === null ? size : Number(big),
         sizeExact: big ?? BigInt(size),
       };
-      if (mode.forms) form += n * n;
+      if (mode.forms && n < LAZY_FORM_FROM) form += n * n;
+      else if (mode.forms) laterForm(r, graphs[g], kernelGraph(g));
+      out[g] = r;
     }
     return out;
   };
@@ -515,32 +517,61 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
   /** The graphs handed back, as the kernel saw them (CSR from 0, kernel colours). */
   const reducible = () => {
     const out: { g: number; graph: Graph }[] = [];
-    for (let g = 0; g < count; g++) {
-      if (searched(g)) continue;
-      const v0 = heap[at(pVoff) + g];
-      const n = graphs[g].n;
-      const e0 = heap[at(pRow) + v0];
-      const rowPtr = heap.slice(at(pRow) + v0, at(pRow) + v0 + n + 1);
-      for (let v = 0; v <= n; v++) rowPtr[v] -= e0;
-      const m = rowPtr[n];
-      out.push({
-        g,
-        graph: {
-          n,
-          rowPtr,
-          col: heap.slice(at(pCol) + e0, at(pCol) + e0 + m),
-          ecol: heap.slice(at(pEcol) + e0, at(pEcol) + e0 + m),
-          vcol: heap.slice(at(pVcol) + v0, at(pVcol) + v0 + n),
-        },
-      });
-    }
+    for (let g = 0; g < count; g++) if (!searched(g)) out.push({ g, graph: kernelGraph(g) });
     return out;
+  };
+  /** Graph g as the kernel saw it (CSR from 0, kernel colours), copied out of WASM memory. */
+  const kernelGraph = (g: number): Graph => {
+    const v0 = heap[at(pVoff) + g];
+    const n = graphs[g].n;
+    const e0 = heap[at(pRow) + v0];
+    const rowPtr = heap.slice(at(pRow) + v0, at(pRow) + v0 + n + 1);
+    for (let v = 0; v <= n; v++) rowPtr[v] -= e0;
+    const m = rowPtr[n];
+    return {
+      n,
+      rowPtr,
+      col: heap.slice(at(pCol) + e0, at(pCol) + e0 + m),
+      ecol: heap.slice(at(pEcol) + e0, at(pEcol) + e0 + m),
+      vcol: heap.slice(at(pVcol) + v0, at(pVcol) + v0 + n),
+    };
   };
   return { run, read, refine, overflowed, reducible };
 }
 
 /** The canonical form of the internal (CORE) runs, which build none. */
 const NO_FORM = new Int32Array(0);
+
+/**
+ * Searched graphs from this many vertices get their canonical form on first read:
+ * its n² words (100 MB at n = 5000) cost several times the labeling of a sparse
+ * graph that size, and the labeling, orbits and generators need none of them.
+ */
+const LAZY_FORM_FROM = 256;
+
+/**
+ * Give r (a searched graph, c) its canonical form from g, the graph as the kernel
+ * saw it: on first read, or at once for a digraph (its form is read from the arc
+ * matrix, which may be the caller's own array).
+ */
+function laterForm(r: CanonicalLabeling, c: Checked, g: Graph): void {
+  let form = c.arcs === null ? null : csrForm(c, g, r.labeling);
+  Object.defineProperty(r, 'canonical', { get: () => (form ??= csrForm(c, g, r.labeling)), enumerable: true });
+}
+
+/** The canonical form of c under `lab`, from g, c as the kernel saw it. */
+function csrForm(c: Checked, g: Graph, lab: Int32Array): Int32Array {
+  const n = c.n;
+  const form = new Int32Array(n * n);
+  const pos = new Int32Array(n);
+  for (let i = 0; i < n; i++) pos[lab[i]] = i;
+  for (let i = 0; i < n; i++) {
+    const v = lab[i];
+    for (let e = g.rowPtr[v]; e < g.rowPtr[v + 1]; e++) form[i * n + pos[g.col[e]]] = g.ecol[e];
+  }
+  finishForm(c, lab, form);
+  return form;
+}
 
 /**
  * A canonical form as the kernel leaves it (edge colours of the CSR, zero
@@ -563,17 +594,7 @@ function reducedResult(c: Checked, g: Graph, l: Labeled): CanonicalLabeling {
     n,
     labeling: l.lab,
     get canonical() {
-      if (form === null) {
-        form = new Int32Array(n * n);
-        const pos = new Int32Array(n);
-        for (let i = 0; i < n; i++) pos[l.lab[i]] = i;
-        for (let i = 0; i < n; i++) {
-          const v = l.lab[i];
-          for (let e = g.rowPtr[v]; e < g.rowPtr[v + 1]; e++) form[i * n + pos[g.col[e]]] = g.ecol[e];
-        }
-        finishForm(c, l.lab, form);
-      }
-      return form;
+      return (form ??= csrForm(c, g, l.lab));
     },
     canonicalColors: canonicalColours(c.colors, l.lab),
     orbits: l.orbits,

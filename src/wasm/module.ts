@@ -57,7 +57,7 @@ export interface KernelExports {
   canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,
     lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number, reduceFrom: number): void;
-  canon_forms(count: number, voff: number, rowPtr: number, col: number, ecol: number, lab: number, ngens: number, work: number, out: number): void;
+  canon_forms(count: number, voff: number, rowPtr: number, col: number, ecol: number, lab: number, ngens: number, below: number, work: number, out: number): void;
   canon_refine(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number, cells: number): void;
   fa_work(d: number): number;
   fa_moments(x: number, offsets: number, count: number, d: number, flags: number, work: number, shift: number, a: number): void;

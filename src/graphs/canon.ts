@@ -56,7 +56,7 @@ export interface CanonicalLabeling {
 }
 
 /**
- * Largest vertex count accepted: the kernel's scratch is about 37·n + 4·entries +
+ * Largest vertex count accepted: the kernel's scratch is about 38·n + 4·entries +
  * 32·n words, and dense input and canonical forms take n² words each.
  */
 export const MAX_VERTICES = 1 << 22;

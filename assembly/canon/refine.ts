@@ -142,8 +142,6 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
   leadsAt = -1;
   st(CUR_TS, level, curLen);
   let ncells = cells;
-  // the arrays in locals: the engine compiles a global read per access otherwise,
-  // half of the instructions of the loop over the splitter's edges
   const row = ROW, col = COL, eh = EH, lab = LAB, inv = INV, cell = CELL, len = LEN;
   const key = KEY, touch = TOUCH, tcnt = TCNT, tcells = TCELLS, wbuf = WBUF;
   for (;;) {

@@ -497,7 +497,11 @@ export function packGraphs(k: Kernels, arena: Arena, graphs: Checked[], allGener
         sizeExact: big ?? BigInt(size),
       };
       if (mode.forms && n < LAZY_FORM_FROM) form += n * n;
-      else if (mode.forms) laterForm(r, graphs[g], kernelGraph(g));
+      else if (mode.forms) {
+        // CSR input: its checked copy is the graph as the kernel saw it; dense: copied out
+        const c = graphs[g];
+        laterForm(r, c, c.rowPtr === null ? kernelGraph(g) : c);
+      }
       out[g] = r;
     }
     return out;
@@ -554,13 +558,16 @@ const LAZY_FORM_FROM = 256;
  * saw it: on first read, or at once for a digraph (its form is read from the arc
  * matrix, which may be the caller's own array).
  */
-function laterForm(r: CanonicalLabeling, c: Checked, g: Graph): void {
+function laterForm(r: CanonicalLabeling, c: Checked, g: KernelCSR): void {
   let form = c.arcs === null ? null : csrForm(c, g, r.labeling);
   Object.defineProperty(r, 'canonical', { get: () => (form ??= csrForm(c, g, r.labeling)), enumerable: true });
 }
 
+/** The CSR arrays of a graph as the kernel saw it (rows from 0). */
+type KernelCSR = Pick<Graph, 'rowPtr' | 'col' | 'ecol'>;
+
 /** The canonical form of c under `lab`, from g, c as the kernel saw it. */
-function csrForm(c: Checked, g: Graph, lab: Int32Array): Int32Array {
+function csrForm(c: Checked, g: KernelCSR, lab: Int32Array): Int32Array {
   const n = c.n;
   const form = new Int32Array(n * n);
   const pos = new Int32Array(n);

@@ -262,18 +262,18 @@ export function setGraph(n: i32, row: usize, col: usize, ecol: usize): void {
 
 /**
  * Sort positions [a, b) of LAB by KEY of their vertex, ascending (u64), and update
- * INV there when anything moved. Past 16 keys, when at most FEW distinct keys occur
- * (the common case in refinement: counts of one edge colour), a counting sort in two
- * passes, O(k); else insertion sort up to 48 keys (measured: heapsort's scattered
- * accesses cost more below that, e.g. 10% of the search of G(30, 0.3)), heapsort
- * past them: no recursion, no allocation, O(k log k).
+ * INV there when anything moved. Insertion sort up to 48 keys (measured: heapsort's
+ * scattered accesses cost more below that, e.g. 10% of the search of G(30, 0.3));
+ * past them a counting sort in two passes, O(k), when at most FEW distinct keys
+ * occur (the common case in refinement: counts of one edge colour), else heapsort:
+ * no recursion, no allocation, O(k log k).
  */
 export function sortByKey(a: i32, b: i32): void {
   const k = b - a;
   let sorted = true;
   for (let i = a + 1; i < b && sorted; i++) sorted = ldk(ld(LAB, i - 1)) <= ldk(ld(LAB, i));
   if (sorted) return; // common: one edge colour and a small splitter give equal keys
-  if (k > 16 && byFewKeys(a, b)) return;
+  if (k > 48 && byFewKeys(a, b)) return;
   if (k <= 48) {
     for (let i = a + 1; i < b; i++) {
       const v = ld(LAB, i);

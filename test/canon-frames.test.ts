@@ -4,6 +4,7 @@
  * clustering; and the errors for bad input, message by message.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { graphFrame, graphFrames, orbitsOnPairs } from '../src/frames/graph.js';
 import { clusterIds } from '../src/frames/cluster.js';
 import { canonicalLabeling, canonicalLabelings } from '../src/graphs/canon.js';
@@ -164,6 +165,33 @@ describe('errors name the input and the rule', () => {
     throwsExactly(() => canonicalLabelings([{ adjacency: ok, n: 2 }, { adjacency: a, n: 3 }]), RangeError, 'input 1: graph adjacency must be symmetric (A[1][2] = 1, A[2][1] = 0)');
     expect(() => graphFrame([0, 1, 1.5, 0], { n: 2, weighted: true })).toThrow('input 0: graph adjacency must be symmetric (A[0][1] = 1, A[1][0] = 1.5)');
     expect(() => canonicalLabeling({ rowPtr: [0, 1, 1], col: [1] }, { n: 2 })).toThrow('input 0: graph adjacency must be symmetric (A[0][1] = 1, A[1][0] = 0)');
+  });
+  it('CSR input is asymmetric exactly when its matrix is, rows in order or not', () => {
+    // entries 0..2 (0: no edge), mostly symmetric; rows listed in column order or reversed
+    const graph = fc.integer({ min: 2, max: 7 }).chain((n) =>
+      fc.record({ n: fc.constant(n), a: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n * n, maxLength: n * n }), flips: fc.array(fc.nat(n * n - 1), { maxLength: 2 }), reversed: fc.boolean() }),
+    );
+    fc.assert(
+      fc.property(graph, ({ n, a, flips, reversed }) => {
+        const m = new Int32Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) m[i * n + j] = m[j * n + i] = a[i * n + j];
+        for (const f of flips) if (Math.floor(f / n) !== f % n) m[f] = a[f];
+        let symmetric = true;
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) symmetric &&= m[i * n + j] === m[j * n + i];
+        const rowPtr = [0];
+        const col: number[] = [];
+        const edgeColors: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const js = Array.from({ length: n }, (_, j) => j).filter((j) => m[i * n + j] !== 0);
+          for (const j of reversed ? js.reverse() : js) col.push(j), edgeColors.push(m[i * n + j]);
+          rowPtr.push(col.length);
+        }
+        const call = () => canonicalLabeling({ rowPtr, col }, { n, edgeColors });
+        if (symmetric) call();
+        else expect(call).toThrow('must be symmetric');
+      }),
+      { numRuns: 300 },
+    );
   });
   it('n = 0, wrong lengths, non-integer n', () => {
     throwsExactly(() => canonicalLabeling([], { n: 0 }), RangeError, 'input 0: a graph needs at least one vertex, got n = 0');

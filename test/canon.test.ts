@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalLabelings, type CanonicalLabeling, type GraphInput } from '../src/graphs/canon.js';
 import { rng } from '../src/testing/random.js';
 import { fromGraph6, relabel, randomPermutation, isAutomorphism, key } from './helpers/graphs.js';
+import { randomRegular, toCSR, toDense } from './helpers/families.js';
 import small from './fixtures/nauty/small.json';
 import families from './fixtures/nauty/families.json';
 import random from './fixtures/nauty/random.json';
@@ -95,5 +96,32 @@ describe('random graphs (nauty-genrang), relabelled copies (nauty-ranlabg)', () 
       if (classOf.has(k)) expect(classOf.get(k)).toBe(f.class);
       classOf.set(k, f.class);
     });
+  });
+});
+
+describe('canonical forms of searched graphs from 256 vertices (made on first read)', () => {
+  it('are P·A·Pᵀ for dense, coloured, looped and directed input, and CSR agrees, whatever the input becomes after the call', () => {
+    const n = 300;
+    const g = randomRegular(n, 3, rng(300));
+    const plain = toDense(g);
+    // edge colours 1..3, a loop on every seventh vertex
+    const coloured = plain.map((x, i) => (x === 0 ? 0 : 1 + ((Math.floor(i / n) + (i % n)) % 3)));
+    for (let v = 0; v < n; v += 7) coloured[v * n + v] = 5;
+    // each edge kept one way (the lower end's row) with colour 2, the other way colour 0 or 3
+    const arcs = plain.map((x, i) => (x === 0 ? 0 : Math.floor(i / n) < i % n ? 2 : (i % 5) % 2 === 0 ? 0 : 3));
+    const inputs: GraphInput[] = [
+      { adjacency: plain, n },
+      { adjacency: coloured, n },
+      { adjacency: arcs, n, directed: true },
+    ];
+    const copies = inputs.map((x) => ({ n, a: Int32Array.from(x.adjacency as Int32Array) }));
+    const out = canonicalLabelings([...inputs, { adjacency: toCSR(g), n }]);
+    for (const x of inputs) (x.adjacency as Int32Array).fill(0);
+    copies.forEach((c, i) => {
+      expect(out[i].canonical).toBe(out[i].canonical);
+      if (i < 2) check(c, out[i]);
+      else for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) if (out[i].canonical[p * n + q] !== c.a[out[i].labeling[p] * n + out[i].labeling[q]]) throw new Error(`digraph form differs at (${p}, ${q})`);
+    });
+    expect(key(out[3].canonical)).toBe(key(out[0].canonical));
   });
 });

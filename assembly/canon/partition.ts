@@ -40,6 +40,7 @@ export let TCELLS: usize = 0; // cells reached by the splitter
 export let QUEUE: usize = 0; // ring of pending splitter cells (n + 1 slots)
 export let INQ: usize = 0; // cell start → 1 when queued
 export let WBUF: usize = 0; // copy of the splitter's vertices
+export let SORTBUF: usize = 0; // vertices of a cell being sorted by key (sortByKey)
 
 // Search and certificate scratch (search.ts, automorphisms.ts).
 export let MARK: usize = 0; // vertex / position → edge colour, kept zero between uses
@@ -91,7 +92,7 @@ export function workBytes(n: i32, entries: i32): usize {
   const vec = (((<usize>n + 2) << 2) + 7) & ~7;
   const tr = ((<usize>traceCap(n) << 2) + 7) & ~7;
   return (
-    vec * 37 + // i32 arrays per vertex, position or level
+    vec * 38 + // i32 arrays per vertex, position or level
     ((<usize>n + 1) << 3) + // KEY
     tr * 3 +
     ((<usize>entries << 3) + 8) * 2 + // CERT, EH
@@ -130,6 +131,7 @@ export function layout(work: usize, n: i32, entries: i32): void {
   TCELLS = p; p += vec;
   QUEUE = p; p += vec;
   WBUF = p; p += vec;
+  SORTBUF = p; p += vec;
   VQ = p; p += vec;
   GAMMA = p; p += vec;
   UFP = p; p += vec;
@@ -193,13 +195,23 @@ export function zeroWords(dst: usize, words: i32): void {
 }
 
 // @ts-ignore: decorator
+@inline export function ld64(base: usize, i: i32): u64 {
+  return load<u64>(base + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline export function st64(base: usize, i: i32, v: u64): void {
+  store<u64>(base + (<usize>i << 3), v);
+}
+
+// @ts-ignore: decorator
 @inline export function ldk(v: i32): u64 {
-  return load<u64>(KEY + (<usize>v << 3));
+  return ld64(KEY, v);
 }
 
 // @ts-ignore: decorator
 @inline export function stk(v: i32, k: u64): void {
-  store<u64>(KEY + (<usize>v << 3), k);
+  st64(KEY, v, k);
 }
 
 let qHead: i32 = 0;
@@ -251,14 +263,17 @@ export function setGraph(n: i32, row: usize, col: usize, ecol: usize): void {
 /**
  * Sort positions [a, b) of LAB by KEY of their vertex, ascending (u64), and update
  * INV there when anything moved. Insertion sort up to 48 keys (measured: heapsort's
- * scattered accesses cost more below that, e.g. 10% of the search of G(30, 0.3)),
- * heapsort otherwise: no recursion, no allocation, O(k log k).
+ * scattered accesses cost more below that, e.g. 10% of the search of G(30, 0.3));
+ * past them a counting sort in two passes, O(k), when at most FEW distinct keys
+ * occur (the common case in refinement: counts of one edge colour), else heapsort:
+ * no recursion, no allocation, O(k log k).
  */
 export function sortByKey(a: i32, b: i32): void {
   const k = b - a;
   let sorted = true;
   for (let i = a + 1; i < b && sorted; i++) sorted = ldk(ld(LAB, i - 1)) <= ldk(ld(LAB, i));
   if (sorted) return; // common: one edge colour and a small splitter give equal keys
+  if (k > 48 && byFewKeys(a, b)) return;
   if (k <= 48) {
     for (let i = a + 1; i < b; i++) {
       const v = ld(LAB, i);
@@ -280,6 +295,63 @@ export function sortByKey(a: i32, b: i32): void {
     }
   }
   for (let i = a; i < b; i++) st(INV, ld(LAB, i), i);
+}
+
+/** Distinct keys byFewKeys counts at most. */
+const FEW: i32 = 8;
+const FEW_KEYS = memory.data(FEW << 3); // the distinct keys, ascending
+const FEW_AT = memory.data(FEW << 2); // their counts, then their next slot in SORTBUF
+
+/** Index of key x among the first nd FEW_KEYS, or nd. */
+// @ts-ignore: decorator
+@inline function fewIndex(x: u64, nd: i32): i32 {
+  let j = 0;
+  while (j < nd && load<u64>(FEW_KEYS + (<usize>j << 3)) != x) j++;
+  return j;
+}
+
+/**
+ * Counting sort of positions [a, b) of LAB by KEY (stable, INV updated) when they
+ * hold at most FEW distinct keys; false, LAB untouched, when they hold more.
+ */
+function byFewKeys(a: i32, b: i32): bool {
+  let nd = 0;
+  for (let i = a; i < b; i++) {
+    const x = ldk(ld(LAB, i));
+    let j = fewIndex(x, nd);
+    if (j == nd) {
+      if (nd == FEW) return false;
+      // insert x in order
+      while (j > 0 && load<u64>(FEW_KEYS + (<usize>(j - 1) << 3)) > x) {
+        store<u64>(FEW_KEYS + (<usize>j << 3), load<u64>(FEW_KEYS + (<usize>(j - 1) << 3)));
+        st(FEW_AT, j, ld(FEW_AT, j - 1));
+        j--;
+      }
+      store<u64>(FEW_KEYS + (<usize>j << 3), x);
+      st(FEW_AT, j, 0);
+      nd++;
+    }
+    st(FEW_AT, j, ld(FEW_AT, j) + 1);
+  }
+  let o = 0;
+  for (let j = 0; j < nd; j++) {
+    const c = ld(FEW_AT, j);
+    st(FEW_AT, j, o);
+    o += c;
+  }
+  for (let i = a; i < b; i++) {
+    const v = ld(LAB, i);
+    const j = fewIndex(ldk(v), nd);
+    const q = ld(FEW_AT, j);
+    st(SORTBUF, q, v);
+    st(FEW_AT, j, q + 1);
+  }
+  for (let q = 0; q < b - a; q++) {
+    const v = ld(SORTBUF, q);
+    st(LAB, a + q, v);
+    st(INV, v, a + q);
+  }
+  return true;
 }
 
 function siftDown(a: i32, i: i32, k: i32): void {

@@ -28,7 +28,7 @@
 import {
   N, ROW, COL, ECOL, LAB, INV, CELL, LEN, EH, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
-  ld, st, ldk, stk, copyWords, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
+  ld, st, ld64, st64, copyWords, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
 } from './partition';
 
 /** Trace comparison state after `refine`: 1 while equal to the first path. */
@@ -142,52 +142,54 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
   leadsAt = -1;
   st(CUR_TS, level, curLen);
   let ncells = cells;
+  const row = ROW, col = COL, eh = EH, lab = LAB, inv = INV, cell = CELL, len = LEN;
+  const key = KEY, touch = TOUCH, tcnt = TCNT, tcells = TCELLS, wbuf = WBUF;
   for (;;) {
     if (ncells == n) break;
     const w = dequeue();
     if (w < 0) break;
-    const wl = ld(LEN, w);
+    const wl = ld(len, w);
     // the splitter's own cell may be reordered below: read its vertices from a copy
-    if (wl == 1) st(WBUF, 0, ld(LAB, w));
-    else copyWords(WBUF, LAB + (<usize>w << 2), wl);
-    stamp++;
+    if (wl == 1) st(wbuf, 0, ld(lab, w));
+    else copyWords(wbuf, lab + (<usize>w << 2), wl);
+    const mark = ++stamp;
     let ntc = 0;
     // Phase 1: keys, and move reached vertices to the end of their cell.
     for (let i = 0; i < wl; i++) {
-      const v = ld(WBUF, i);
-      const e1 = ld(ROW, v + 1);
-      for (let e = ld(ROW, v); e < e1; e++) {
-        const u = ld(COL, e);
-        const c = ld(CELL, u);
-        const cl = ld(LEN, c);
+      const v = ld(wbuf, i);
+      const e1 = ld(row, v + 1);
+      for (let e = ld(row, v); e < e1; e++) {
+        const u = ld(col, e);
+        const c = ld(cell, u);
+        const cl = ld(len, c);
         if (cl == 1) continue;
-        const h = load<u64>(EH + (<usize>e << 3));
-        if (ld(TOUCH, u) != stamp) {
-          st(TOUCH, u, stamp);
-          const t = ld(TCNT, c);
-          if (t == 0) st(TCELLS, ntc++, c);
+        const h = ld64(eh, e);
+        if (ld(touch, u) != mark) {
+          st(touch, u, mark);
+          const t = ld(tcnt, c);
+          if (t == 0) st(tcells, ntc++, c);
           const q = c + cl - 1 - t;
-          const p = ld(INV, u);
-          const x = ld(LAB, q);
-          st(LAB, q, u);
-          st(INV, u, q);
-          st(LAB, p, x);
-          st(INV, x, p);
-          st(TCNT, c, t + 1);
-          stk(u, h);
+          const p = ld(inv, u);
+          const x = ld(lab, q);
+          st(lab, q, u);
+          st(inv, u, q);
+          st(lab, p, x);
+          st(inv, x, p);
+          st(tcnt, c, t + 1);
+          st64(key, u, h);
         } else {
-          stk(u, ldk(u) + h);
+          st64(key, u, ld64(key, u) + h);
         }
       }
     }
     // Phase 2: split the reached cells in position order (an invariant order).
-    sortInts(TCELLS, ntc);
+    sortInts(tcells, ntc);
     let tr = mix(mix(0x9747b28c, <u32>w), <u32>wl);
     for (let j = 0; j < ntc; j++) {
-      const c = ld(TCELLS, j);
-      const t = ld(TCNT, c);
-      st(TCNT, c, 0);
-      const cl = ld(LEN, c);
+      const c = ld(tcells, j);
+      const t = ld(tcnt, c);
+      st(tcnt, c, 0);
+      const cl = ld(len, c);
       const a = c + cl - t;
       if (t > 1) sortByKey(a, c + cl);
       tr = mix(tr, <u32>c);
@@ -199,34 +201,43 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
       let largestLen = a - c;
       if (a > c) {
         tr = mix(mix(tr, 0), <u32>(a - c));
-        st(LEN, c, a - c);
+        st(len, c, a - c);
       }
+      // one pass over the reached part: runs, their vertices' cells, keys back to zero
       let s = a;
-      let k = ldk(ld(LAB, a));
-      for (let p = a + 1; p <= end; p++) {
-        const kp = p < end ? ldk(ld(LAB, p)) : 0;
-        if (p < end && kp == k) continue;
-        // fragment [s, p) with key k
-        tr = mix(mix(tr, <u32>(k ^ (k >> 32))), <u32>(p - s));
-        st(LEN, s, p - s);
-        if (s != c) {
-          newStart(s, level);
-          for (let q = s; q < p; q++) st(CELL, ld(LAB, q), s);
-          ncells++;
-          if (queued) enqueue(s);
+      let k = ld64(key, ld(lab, a));
+      for (let p = a; p <= end; p++) {
+        let v = -1;
+        let kp: u64 = 0;
+        if (p < end) {
+          v = ld(lab, p);
+          kp = ld64(key, v);
         }
-        if (p - s > largestLen) {
-          largest = s;
-          largestLen = p - s;
+        if (p == end || kp != k) {
+          // fragment [s, p) with key k
+          tr = mix(mix(tr, <u32>(k ^ (k >> 32))), <u32>(p - s));
+          st(len, s, p - s);
+          if (s != c) {
+            newStart(s, level);
+            ncells++;
+            if (queued) enqueue(s);
+          }
+          if (p - s > largestLen) {
+            largest = s;
+            largestLen = p - s;
+          }
+          s = p;
+          k = kp;
         }
-        s = p;
-        k = kp;
+        if (v >= 0) {
+          st(cell, v, s);
+          st64(key, v, 0);
+        }
       }
       if (!queued && largestLen < cl) {
         // Hopcroft: queue every fragment but the first largest
-        for (let p = c; p < end; p += ld(LEN, p)) if (p != largest) enqueue(p);
+        for (let p = c; p < end; p += ld(len, p)) if (p != largest) enqueue(p);
       }
-      for (let q = a; q < end; q++) stk(ld(LAB, q), 0);
     }
     setCells(ncells);
     const r = emit(level, tr & 0x7fffffff, compare, defer);

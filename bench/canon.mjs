@@ -377,7 +377,7 @@ function timeLabelgOnce(args, file, tiny, copies) {
   }
 }
 
-const REPEAT_LARGE = 5;
+const REPEAT_LARGE = 11;
 
 const scale = (t, f) => ({ ...t, median: t.median * f, min: t.min * f, max: t.max * f });
 
@@ -445,9 +445,10 @@ export async function benchCanonLarge(only) {
         }));
       }
       // labelg takes no edge colours: the layered graph (dreadnaut.mjs) stands in;
-      // small graphs are timed over many copies in one file, less one copy
+      // graphs are timed over copies in one file (about 10^6 vertices and edges in all,
+      // so that start-up noise is small against it), less one copy
       const plain = g.edgeColors ? layered(g) : g;
-      const copies = Math.max(1, Math.min(2000, Math.floor(2e5 / (plain.n + plain.edges.length))));
+      const copies = Math.max(1, Math.min(2000, Math.floor(1e6 / (plain.n + plain.edges.length))));
       const line = sparse6(plain) + '\n';
       const file = join(dir, 'g.s6');
       const one = join(dir, 'one.s6');

@@ -340,6 +340,16 @@ describe('averaged outputs: every kind, every model form, inline and on engines'
     }
   });
 
+  it('a module model\'s invariant outputs that are views of its chunk\'s frames survive the chunks after it (engines of 0 and 2 threads, chunks of 3)', async () => {
+    for (const c of CASES.filter((c) => c.kind !== 'graph')) {
+      const want = await invariant(c.spec, (x: Float64Array) => x, { tol: c.tol }).batch(c.batch as never, { errors: 'status' });
+      for (const engine of [engines.get(engineKey(0, 3)), engines.get(engineKey(2, 3))]) {
+        const got = await invariant(c.spec, fixtureModel('identity'), { engine, tol: c.tol }).batch(c.batch as never, { errors: 'status' });
+        expectSameBits(got, want, `${label(c)}, ${engine!.threads} threads`);
+      }
+    }
+  });
+
   it('the single call gives its input\'s slice of the batch, bit for bit (function and module models)', async () => {
     for (const c of CASES) {
       for (const output of c.outputs) {

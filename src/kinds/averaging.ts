@@ -407,20 +407,35 @@ export interface AverageReply {
   thrown?: { option: 'type' | 'range'; rule: string } | { input: number; failure: InputFailure } | { file: string; problem: string };
 }
 
+/**
+ * The frames and gathered model outputs of this thread's last chunk, which the next
+ * chunk of the same kind overwrites instead of touching fresh memory (as a wrapper
+ * does between its calls): a chunk takes them for its duration, and never keeps
+ * what its reply holds (the averaged outputs are new; invariant outputs that may be
+ * views of the frames keep them from reuse).
+ */
+let spare: { kind: string; framed: Framed; scratch?: Float64Array } | null = null;
+
 /** The worker side of a module model: frames of the chunk, the model, the average, all here. */
 export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k: Kernels, run: (task: Task, k: Kernels) => unknown): Promise<AverageReply> {
   try {
     const m = await loadModel(task.model);
     const { model } = m;
-    const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k), run, k);
+    // the last chunk's frames and gathered outputs, taken for this one (see `spare`)
+    const reuse = spare?.kind === kind.name ? spare : null;
+    spare = null;
+    const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k, reuse?.framed), run, k);
     const how = howFor(task.how, m, kind);
-    const options: CallOptions = { errors: 'status' };
+    const options: CallOptions = { errors: 'status', scratch: reuse?.scratch };
     const reply: AverageReply = { failures: [], warnings: f.warnings };
-    if (how.mode === 'invariant' && !how.batchModel) reply.outputs = await averageInvariant(f, model as Model, options);
-    else {
+    if (how.mode === 'invariant' && !how.batchModel) {
+      reply.outputs = await averageInvariant(f, model as Model, options);
+      if (!outputsMayShare(f, reply.outputs)) spare = { kind: kind.name, framed: f };
+    } else {
       const a = await averageFlat(f, model, how, options);
       reply.data = a.data;
       reply.width = a.width;
+      spare = { kind: kind.name, framed: f, scratch: a.scratch };
     }
     reply.failures = f.errors.map((e) => (e ? toFailure(e) : null));
     return reply;

@@ -3,6 +3,7 @@ import { canonicalizeBatch, createEngine, equivariant, WorkerFailedError, type B
 import type { Worker } from 'node:worker_threads';
 import { denseBatch as dense3, raggedBatch } from './batches.js';
 import { runChunk } from '../src/engine/run.js';
+import { planChunks } from '../src/engine/index.js';
 import { pointJob, pointResult } from '../src/kinds/points.js';
 import { LOCAL } from '../src/kinds/kind.js';
 import { checkBatch } from '../src/batch.js';
@@ -265,5 +266,30 @@ describe('engine: progress, faults, abort, close', () => {
     expect(await running).toMatchObject({ message: expect.stringMatching(/the engine is closed/) });
     await expect(e.canonicalize('SO(3)', dense)).rejects.toThrow('minframe: the engine is closed; create a new one with createEngine()');
     await e.close();
+  });
+});
+
+describe('planChunks', () => {
+  // 20,000 inputs of 96 values of work each (with the fixed cost per input of rowWork)
+  const work = (i: number) => i * 104;
+  const sizes = (b: number[]) => b.slice(1).map((e, j) => e - b[j]);
+  it('covers every input once, in order, for every thread count and chunks per thread', () => {
+    for (const threads of [0, 1, 2, 8]) {
+      for (const perThread of [4, 16]) {
+        for (const count of [0, 1, 7, 20_000]) {
+          const b = planChunks(count, work, threads, undefined, perThread);
+          expect(b[0]).toBe(0);
+          expect(b[b.length - 1]).toBe(count);
+          expect(sizes(b).every((s) => s > 0)).toBe(true);
+        }
+      }
+    }
+  });
+  it('equal chunks: 4 per thread by default, as many as a job asks for (a module model: 16)', () => {
+    const even = sizes(planChunks(20_000, work, 2));
+    expect(even).toHaveLength(8);
+    const fine = sizes(planChunks(20_000, work, 2, undefined, 16));
+    expect(fine).toHaveLength(32);
+    expect(Math.max(...fine) - Math.min(...fine)).toBeLessThanOrEqual(1);
   });
 });

@@ -184,6 +184,20 @@ export function zeroWords(dst: usize, words: i32): void {
   else for (let i = 0; i < words; i++) st(dst, i, 0);
 }
 
+/**
+ * Vertex v to position q of the labeling `lab` (its inverse `inv` kept), the vertex
+ * at q to v's old position: the swap that cells are split and individualized by.
+ */
+// @ts-ignore: decorator
+@inline export function moveTo(lab: usize, inv: usize, v: i32, q: i32): void {
+  const p = ld(inv, v);
+  const u = ld(lab, q);
+  st(lab, q, v);
+  st(inv, v, q);
+  st(lab, p, u);
+  st(inv, u, p);
+}
+
 // @ts-ignore: decorator
 @inline export function ld(base: usize, i: i32): i32 {
   return load<i32>(base + (<usize>i << 2));
@@ -428,12 +442,7 @@ export function individualize(v: i32, level: i32): i32 {
   const c = ld(CELL, v);
   const l = ld(LEN, c);
   const q = c + l - 1;
-  const p = ld(INV, v);
-  const u = ld(LAB, q);
-  st(LAB, q, v);
-  st(INV, v, q);
-  st(LAB, p, u);
-  st(INV, u, p);
+  moveTo(LAB, INV, v, q);
   st(LEN, c, l - 1);
   st(LEN, q, 1);
   st(CELL, v, q);

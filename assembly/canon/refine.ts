@@ -28,7 +28,7 @@
 import {
   N, ROW, COL, ECOL, LAB, INV, CELL, LEN, EH, KEY, TOUCH, TCNT, TCELLS, WBUF, INQ,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
-  ld, st, ld64, st64, copyWords, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
+  ld, st, ld64, st64, moveTo, copyWords, sortByKey, sortInts, newStart, enqueue, dequeue, clearQueue, cells, setCells,
 } from './partition';
 
 /** Trace comparison state after `refine`: 1 while equal to the first path. */
@@ -168,13 +168,7 @@ export function refine(level: i32, compare: bool, eqF: i32, cmpB: i32, defer: bo
           st(touch, u, mark);
           const t = ld(tcnt, c);
           if (t == 0) st(tcells, ntc++, c);
-          const q = c + cl - 1 - t;
-          const p = ld(inv, u);
-          const x = ld(lab, q);
-          st(lab, q, u);
-          st(inv, u, q);
-          st(lab, p, x);
-          st(inv, x, p);
+          moveTo(lab, inv, u, c + cl - 1 - t);
           st(tcnt, c, t + 1);
           st64(key, u, h);
         } else {

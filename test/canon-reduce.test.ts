@@ -135,6 +135,32 @@ describe('graphs full of twins against brute force', () => {
   });
 });
 
+describe('graphs without edges', () => {
+  it('colour classes in colour order, each an orbit of |K|! automorphisms, small and past REDUCE_FROM', () => {
+    for (let t = 0; t < 60; t++) {
+      const n = t < 30 ? 1 + (t % 9) : REDUCE_FROM + 37 * t;
+      const k = 1 + (t % 4);
+      const colors = Int32Array.from({ length: n }, () => Math.floor(u() * k) * (t % 2 ? -3 : 5));
+      const empty = { adjacency: { rowPtr: new Int32Array(n + 1), col: new Int32Array(0) }, n, colors };
+      const [r] = canonicalLabelingsReducedFrom([empty], 1);
+      const order = Array.from({ length: n }, (_, v) => v).sort((a, b) => colors[a] - colors[b] || a - b);
+      expect(Array.from(r.labeling)).toEqual(order);
+      const sizes = new Map<number, number>();
+      for (const c of colors) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+      let aut = 1n;
+      for (const s of sizes.values()) for (let i = 2n; i <= BigInt(s); i++) aut *= i;
+      expect(r.sizeExact).toBe(aut);
+      const firstOf = new Map<number, number>();
+      colors.forEach((c, v) => firstOf.has(c) || firstOf.set(c, v));
+      expect(Array.from(r.orbits)).toEqual(Array.from(colors, (c) => firstOf.get(c)));
+      if (n < 10) for (const p of r.generators) expect(Array.from(p, (w) => colors[w])).toEqual(Array.from(colors));
+      const p = randomPermutation(n, u);
+      const [rp] = canonicalLabelings([{ ...empty, colors: permuteColors(colors, p) }]);
+      expect(key(rp.canonicalColors)).toBe(key(r.canonicalColors));
+    }
+  });
+});
+
 describe('coloured cycles against brute force', () => {
   it('n = 3..8, vertex and edge colours of random periods: dihedral or cyclic |Aut|, orbits, canonical forms', () => {
     for (let t = 0; t < 300; t++) {

@@ -6,7 +6,7 @@
  * connected, twin-free graph with a cycle) goes to the search kernel (`core`).
  *
  * - Trees and cycles are labelled directly when connected (their codes see every
- *   automorphism, twins included).
+ *   automorphism, twins included), and graphs without edges by their colours.
  * - Twins: u, v are twins when the transposition (u v) is an automorphism (equal
  *   colours, equal neighbourhoods with edge colours, up to each other). Twinhood is
  *   an equivalence relation (a conjugate of a transposition in Aut is one), its
@@ -82,10 +82,41 @@ export function labelReduced(g: Graph, core: Core): Labeled {
 function labelShaped(g: Graph): Labeled | null {
   const { n, rowPtr } = g;
   if (n === 1) return { lab: Int32Array.of(0), orbits: Int32Array.of(0), factors: () => [], gens: () => [] };
+  if (rowPtr[n] === 0) return withScratch(labelEdgeless, g);
   if (rowPtr[n] === 2 * (n - 1)) return withScratch(labelTree, g);
   if (rowPtr[n] !== 2 * n) return null;
   for (let v = 1; v <= n; v++) if (rowPtr[v] !== 2 * v) return null;
   return withScratch(labelCycle, g);
+}
+
+/**
+ * The labeling of a graph without edges: its colour classes are its twin classes
+ * and its quotient is discrete, so this is what the twin reduction gives, with
+ * the classes found by ranking the colours instead of hashing neighbourhoods and
+ * the quotient (one vertex per colour, in colour order) labelled as it stands.
+ */
+function labelEdgeless(g: Graph): Labeled {
+  const { n, vcol } = g;
+  const rank = take(n);
+  const k = ranker.rank(vcol, countUp(take(n + 1)), 0, n, rank);
+  // classes numbered by their smallest vertex, as `twins` numbers them; the
+  // quotient's labeling lists them in colour order
+  const id = take(k).fill(-1);
+  const byColour = new Int32Array(k);
+  const cls = new Int32Array(n);
+  const start = new Int32Array(k + 1);
+  for (let v = 0, count = 0; v < n; v++) {
+    const r = rank[v];
+    if (id[r] < 0) byColour[r] = id[r] = count++;
+    cls[v] = id[r];
+    start[cls[v] + 1]++;
+  }
+  for (let i = 0; i < k; i++) start[i + 1] += start[i];
+  const fill = take(k);
+  fill.set(start.subarray(0, k));
+  const members = new Int32Array(n);
+  for (let v = 0; v < n; v++) members[fill[cls[v]]++] = v;
+  return expandTwins({ cls, start, members }, { lab: byColour, orbits: iota(k), factors: () => [], gens: () => [] });
 }
 
 /** 0, step, 2·step, … (length n), by a loop: Int32Array.from with a function iterates slowly. */
@@ -429,7 +460,7 @@ function twinQuotient(g: Graph, rep: Int32Array): Twins {
 }
 
 /** The labeling of g from its quotient's: classes as blocks, |K|! each, twin transpositions. */
-function expandTwins(t: Twins, q: Labeled): Labeled {
+function expandTwins(t: Omit<Twins, 'quotient'>, q: Labeled): Labeled {
   const { cls, start, members } = t;
   const n = cls.length;
   const lab = new Int32Array(n);

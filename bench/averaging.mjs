@@ -2,9 +2,11 @@
 // a sum for invariants) against canonicalizeBatch with `into` on the same batch:
 // equivariant with batchModel, equivariant per input, invariant per input and with
 // batchModel (the sums of the stacked forms, one pass), timed side
-// by side (bench/lib.mjs timeInterleaved). The sum is not free — n·d dependent
-// additions — so it is also timed alone on the same canonical forms, and the
-// invariant's overhead is reported without it as well. The mapping back alone
+// by side (bench/lib.mjs timeInterleaved). The sums run four partial sums, as a sum
+// of many values is written where speed matters: one running total is a chain of
+// n·d dependent additions, which alone cost 0.3–0.7× the frames here. They are not
+// free even so, and are timed alone on the same canonical forms, with the
+// invariant's overhead reported without them as well. The mapping back alone
 // (restoreOutputs on the frames, the WASM kernel with its copies in and out of WASM
 // memory) is timed too: it is what batchModel adds to the frames at the least.
 import { canonicalizeBatch, equivariant, group, invariant } from '../dist/node/index.js';
@@ -14,19 +16,24 @@ import { timeInterleaved, fmt, ratio, table } from './lib.mjs';
 
 const identity = (x) => x;
 const stackedIdentity = (b) => b.data;
-const sum = (x) => {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s;
+/** x[from .. to) summed in four interleaved partial sums. */
+const sumOf = (x, from, to) => {
+  let a = 0, b = 0, c = 0, d = 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    a += x[i];
+    b += x[i + 1];
+    c += x[i + 2];
+    d += x[i + 3];
+  }
+  for (; i < to; i++) a += x[i];
+  return a + b + (c + d);
 };
+const sum = (x) => sumOf(x, 0, x.length);
 // the same sums, one per input, over the stacked canonical forms
 const stackedSum = ({ data, dim, offsets, count }) => {
   const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    let s = 0;
-    for (let v = offsets[i] * dim; v < offsets[i + 1] * dim; v++) s += data[v];
-    out[i] = s;
-  }
+  for (let i = 0; i < count; i++) out[i] = sumOf(data, offsets[i] * dim, offsets[i + 1] * dim);
   return out;
 };
 

@@ -126,8 +126,7 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
   const calls = f.calls ?? one;
   // items of the outputs (offsets) and of the model's outputs, call by call (at: the
   // same when every input has one call)
-  const offsets = new Int32Array(f.count + 1);
-  for (let i = 0; i < f.count; i++) offsets[i + 1] = offsets[i] + f.items(i, output);
+  const offsets = f.itemOffsets?.(output) ?? sumItems(f, output);
   let at = offsets;
   if (f.calls) {
     at = new Int32Array(f.count + 1);
@@ -144,9 +143,9 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
     if (options.errors === 'throw' || err.name === 'AbortError') throw err;
     errors[i] = err;
   };
+  const every = !errors.some((e) => e !== null);
   if (how.batchModel) {
     // the valid inputs, listed only when some input is not
-    const every = !errors.some((e) => e !== null);
     const valid: number[] = [];
     if (!every) for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
     const all = f.stacked();
@@ -206,10 +205,19 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
   const w = width ?? 1;
   const yb = buffer(w);
   // inputs without outputs (bad inputs, failed model calls) average as NaN
-  for (let i = 0; i < f.count; i++) if (errors[i]) yb.fill(NaN, at[i] * w, at[i + 1] * w);
+  // (a per-input model's failed calls joined the errors above)
+  const clean = how.batchModel ? every : !errors.some((e) => e !== null);
+  for (let i = 0; !clean && i < f.count; i++) if (errors[i]) yb.fill(NaN, at[i] * w, at[i + 1] * w);
   const out = options.into && options.into.length === total * w && options.into !== yb ? options.into : new Float64Array(total * w);
   f.restore(yb, w, output, out);
   return { data: out, width: w, offsets, scratch: borrowed ? undefined : yb };
+}
+
+/** The count+1 offsets of the items of every input's output. */
+function sumItems(f: Framed, output: OutputKind): Int32Array {
+  const offsets = new Int32Array(f.count + 1);
+  for (let i = 0; i < f.count; i++) offsets[i + 1] = offsets[i] + f.items(i, output);
+  return offsets;
 }
 
 /**

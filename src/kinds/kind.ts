@@ -116,9 +116,10 @@ export function checkErrorMode(mode: unknown): ErrorMode {
  * computed is lost. Otherwise the result is handed back.
  */
 export function settle<R extends { errors: (Error | null)[] }>(result: R, mode: ErrorMode): R {
-  if (mode === 'throw') {
+  // (a loop to the first error: most batches have none, and filter would copy them all)
+  if (mode === 'throw' && result.errors.some((e) => e !== null)) {
     const bad = result.errors.filter((e): e is Error => e !== null);
-    if (bad.length > 0) throw withBatchResult(bad[0], bad, result);
+    throw withBatchResult(bad[0], bad, result);
   }
   return result;
 }
@@ -181,6 +182,8 @@ export interface Framed {
   stacked(): StackedBatch;
   /** Items (rows, vertices or vertex pairs) of input i's output of this kind. */
   items(i: number, output: OutputKind): number;
+  /** The items' count+1 offsets, where the frames hold them already (the point groups' rows); else they are summed from `items`. */
+  itemOffsets?(output: OutputKind): Int32Array;
   /**
    * The width of each item the output kind requires (the row length for the point
    * groups), or null when the model chooses it (S(n) alone, graphs).

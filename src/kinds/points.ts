@@ -308,6 +308,7 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
     input: (i) => ({ x: view(f.canonical, f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), shape: { n: rows(i), d: G.d } }),
     stacked: () => ({ data: f.canonical, dim: G.d, offsets: f.offsets, count: f.count }),
     items: rows,
+    itemOffsets: () => f.offsets,
     width: () => rowLen,
     restore(y, _width, output, out) {
       restoreOutputs(G, f, y, output === 'points' ? 'points' : 'vectors', k, out);

@@ -44,8 +44,10 @@ export async function timeAsync(fn, { items = 1, repeat = 7, warmup = 1 } = {}) 
  * Time several calls side by side: each round runs every one of `fns` once, in turn,
  * so load from elsewhere on the machine falls on all of them alike and their ratios
  * stay meaningful on a shared machine. Returns µs per item for each: { median, min, max, runs }.
+ * With `rounds`, also each function's times round by round (`rounds[k][r]`), for
+ * ratios taken within a round, which cancel the machine's drift between rounds.
  */
-export async function timeInterleaved(fns, { items = 1, repeat = 15, warmup = 2 } = {}) {
+export async function timeInterleaved(fns, { items = 1, repeat = 15, warmup = 2, rounds = false } = {}) {
   const names = Object.keys(fns);
   const runs = Object.fromEntries(names.map((k) => [k, []]));
   collectGarbage();
@@ -56,7 +58,8 @@ export async function timeInterleaved(fns, { items = 1, repeat = 15, warmup = 2 
       if (r >= warmup) runs[k].push(((performance.now() - t0) * 1000) / items);
     }
   }
-  return Object.fromEntries(names.map((k) => [k, summarize(runs[k])]));
+  const out = Object.fromEntries(names.map((k) => [k, summarize(runs[k])]));
+  return rounds ? { ...out, rounds: runs } : out;
 }
 
 /** Start each measurement with a clean heap, so one benchmark's garbage is not collected on another's clock (node --expose-gc). */

@@ -116,7 +116,7 @@ export function checkErrorMode(mode: unknown): ErrorMode {
  * computed is lost. Otherwise the result is handed back.
  */
 export function settle<R extends { errors: (Error | null)[] }>(result: R, mode: ErrorMode): R {
-  // (a loop to the first error: most batches have none, and filter would copy them all)
+  // (`some` stops at the first error: most batches have none, and filter would copy them all)
   if (mode === 'throw' && result.errors.some((e) => e !== null)) {
     const bad = result.errors.filter((e): e is Error => e !== null);
     throw withBatchResult(bad[0], bad, result);

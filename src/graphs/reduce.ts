@@ -104,19 +104,12 @@ function labelEdgeless(g: Graph): Labeled {
   const id = take(k).fill(-1);
   const byColour = new Int32Array(k);
   const cls = new Int32Array(n);
-  const start = new Int32Array(k + 1);
   for (let v = 0, count = 0; v < n; v++) {
     const r = rank[v];
     if (id[r] < 0) byColour[r] = id[r] = count++;
     cls[v] = id[r];
-    start[cls[v] + 1]++;
   }
-  for (let i = 0; i < k; i++) start[i + 1] += start[i];
-  const fill = take(k);
-  fill.set(start.subarray(0, k));
-  const members = new Int32Array(n);
-  for (let v = 0; v < n; v++) members[fill[cls[v]]++] = v;
-  return expandTwins({ cls, start, members }, { lab: byColour, orbits: iota(k), factors: () => [], gens: () => [] });
+  return expandTwins({ cls, ...classMembers(cls, k) }, { lab: byColour, orbits: iota(k), factors: () => [], gens: () => [] });
 }
 
 /** 0, step, 2·step, … (length n), by a loop: Int32Array.from with a function iterates slowly. */
@@ -410,19 +403,25 @@ function twins(g: Graph): Twins | null {
   return twinQuotient(g, rep);
 }
 
+/** The members of classes 0..count−1 of `cls` (vertex → class), each ascending: members[start[i] .. start[i + 1]). */
+function classMembers(cls: Int32Array, count: number): { start: Int32Array; members: Int32Array } {
+  const start = new Int32Array(count + 1);
+  for (let v = 0; v < cls.length; v++) start[cls[v] + 1]++;
+  for (let i = 0; i < count; i++) start[i + 1] += start[i];
+  const fill = take(count);
+  fill.set(start.subarray(0, count));
+  const members = new Int32Array(cls.length);
+  for (let v = 0; v < cls.length; v++) members[fill[cls[v]]++] = v;
+  return { start, members };
+}
+
 /** Classes from rep (each vertex → its class's smallest vertex) and the quotient graph. */
 function twinQuotient(g: Graph, rep: Int32Array): Twins {
   const { n, rowPtr, col, ecol, vcol } = g;
   const cls = new Int32Array(n);
   let count = 0;
   for (let v = 0; v < n; v++) cls[v] = rep[v] === v ? count++ : cls[rep[v]];
-  const start = new Int32Array(count + 1);
-  for (let v = 0; v < n; v++) start[cls[v] + 1]++;
-  for (let i = 0; i < count; i++) start[i + 1] += start[i];
-  const fill = take(count);
-  fill.set(start.subarray(0, count));
-  const members = new Int32Array(n);
-  for (let v = 0; v < n; v++) members[fill[cls[v]]++] = v;
+  const { start, members } = classMembers(cls, count);
   // quotient colours: rank of (colour, size, inner edge colour or 0 for independent classes)
   const buf = take(3 * count);
   for (let i = 0; i < count; i++) {

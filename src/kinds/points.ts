@@ -102,7 +102,6 @@ function lengths(G: Group, rows: number, count: number): Record<keyof Outputs, n
   return { canonical: rows * row, matrices: count * G.d * row, shifts: count * row, ranks: count, sizes: count };
 }
 
-
 /**
  * Result arrays for `count` inputs with `rows` rows in total, on shared buffers or
  * plain ones — or `into`'s arrays where they fit (same length, and shared when

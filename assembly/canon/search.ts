@@ -36,7 +36,7 @@
 import {
   N, ROW, LAB, LEN, CELL, FIRSTLAB, BESTLAB, FP, BP, PATH, TCS, TCMIN, TCMAX, LAST, LEADER, EQF, CMPB, GAMMA,
   CUR_T, CUR_TS, FIRST_T, FIRST_TS, BEST_T, BEST_TS,
-  ld, st, copyWords, layout, workBytes, clearScratch, setGraph, initPartition, restore,
+  ld, st, copyWords, zeroWords, layout, workBytes, clearScratch, setGraph, initPartition, restore,
   individualize, targetCell, enqueue, resetQueue,
 } from './partition';
 import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, PRUNED, LEADS, TIED } from './refine';
@@ -57,50 +57,76 @@ export function canon_work(n: i32, entries: i32): usize {
 
 /**
  * One dense edge-colour matrix to CSR rows, checking symmetry. `adj`: n × n i32,
- * row-major, entry = edge colour id, 0 = no edge; the diagonal is skipped (loops
- * belong in the vertex colour). Writes rowPtr[0..n] as absolute entry indices
- * starting at e0 and the entries to col (neighbour) and ecol (colour) from index
- * e0 (col / ecol need 4 slots of slack past the last entry: groups of four are
- * stored whole); returns the index after the last entry, or −1 − (i·n + j) for
- * the first pair i < j (row-major) with adj[i][j] != adj[j][i] (the caller
- * reports it).
+ * row-major, entry = edge colour id, 0 = no edge; its diagonal is set to 0 here
+ * (loops belong in the vertex colour: the caller reads them first). Writes
+ * rowPtr[0..n] as absolute entry indices starting at e0 and the entries to col
+ * (neighbour) and ecol (colour) from index e0 (col / ecol need 4 slots of slack
+ * past the last entry: groups of four are stored whole); returns the index after
+ * the last entry, or −1 − (i·n + j) for the first pair i < j (row-major) with
+ * adj[i][j] != adj[j][i] (the caller reports it), and writes nothing else then.
+ *
+ * Also writes the matrix as bits, which is all a 0/1 graph's canonical form needs
+ * and a sixteenth of its CSR: row i at the i32 words bits[i·⌈n/32⌉ ..], bit j set
+ * when j != i and adj[i][j] != 0; and 1 at `binary` when every entry is 0 or 1,
+ * else 0.
  * Graphs of a batch are converted one call each, into one CSR batch.
  */
-export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: usize, e0: i32): i32 {
+export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: usize, e0: i32, bits: usize, binary: usize): i32 {
   if (!symmetric(adj, n)) {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) if (ld(adj, i * n + j) != ld(adj, j * n + i)) return -1 - (i * n + j);
     }
   }
+  // (a zero diagonal: no lane test for it in the loop below)
+  for (let i = 0; i < n; i++) st(adj, i * n + i, 0);
+  const words = (n + 31) >> 5;
+  zeroWords(bits, n * words);
+  // bits above bit 0 in some entry: a colour other than 0 and 1
+  let other = 0;
   let e = e0;
   for (let i = 0; i < n; i++) {
     st(rowPtr, i, e);
     const r = adj + (<usize>i * <usize>n << 2);
+    const row = bits + (<usize>(i * words) << 2);
     let j = 0;
     // branch-free: random adjacency defeats branch prediction (SIMD tests of
     // all-zero groups were slower here at density 0.3). Four entries at a time,
-    // the edges of a group moved to its front by a shuffle, all four lanes stored.
+    // the edges of a group moved to its front by a shuffle, all four lanes stored;
+    // the group's lane mask is its four bits.
     if (ASC_FEATURE_SIMD) {
-      const diag = i32x4.splat(i);
       let js = i32x4(0, 1, 2, 3);
+      let high = i32x4.splat(0);
+      let word = 0;
       for (; j + 4 <= n; j += 4) {
         const c = v128.load(r + (<usize>j << 2));
-        const m = i32x4.bitmask(v128.and(i32x4.ne(c, i32x4.splat(0)), i32x4.ne(js, diag)));
+        const m = i32x4.bitmask(i32x4.eq(c, i32x4.splat(0))) ^ 15;
         const front = v128.load(COMPACT + (<usize>m << 4));
         v128.store(col + (<usize>e << 2), i8x16.swizzle(js, front));
         v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c, front));
         e += popcnt(m);
         js = i32x4.add(js, i32x4.splat(4));
+        high = v128.or(high, v128.andnot(c, i32x4.splat(1)));
+        word |= m << (j & 31);
+        if ((j & 31) == 28) {
+          st(row, j >> 5, word);
+          word = 0;
+        }
       }
+      if ((j & 31) != 0) st(row, j >> 5, word);
+      other |= i32(v128.any_true(high));
     }
     for (; j < n; j++) {
       const c = ld(r, j);
       st(col, e, j);
       st(ecol, e, c);
-      e += i32((c != 0) & (j != i));
+      const edge = i32(c != 0);
+      e += edge;
+      other |= c & ~1;
+      st(row, j >> 5, ld(row, j >> 5) | (edge << (j & 31)));
     }
   }
   st(rowPtr, n, e);
+  store<i32>(binary, i32(other == 0));
   return e;
 }
 

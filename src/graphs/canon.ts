@@ -451,6 +451,9 @@ class PackedGraphs {
   private readonly pRow: number;
   private readonly pCol: number;
   private readonly pEcol: number;
+  /** The dense graphs' bits (canon_csr), behind each other in graph order, and a binary flag per graph. */
+  private readonly pBits: number;
+  private readonly pBinary: number;
 
   constructor(private readonly arena: Arena, private readonly graphs: Checked[], allGenerators: boolean, private readonly mode: PackMode) {
     const x = (this.x = arena.exports);
@@ -461,11 +464,13 @@ class PackedGraphs {
     let maxE = 0;
     let maxDense = 0;
     let genTotal = 0;
+    let bitsTotal = 0;
     let floats = false;
     let verify = false;
     for (let g = 0; g < count; g++) {
       const c = graphs[g];
       total += c.n;
+      if (c.dense !== null) bitsTotal += bitWords(c.n);
       entries += c.entries;
       genTotal += generatorRoom(c.n, allGenerators);
       maxN = Math.max(maxN, c.n);
@@ -485,6 +490,8 @@ class PackedGraphs {
     this.pSizes = arena.alloc(total * 4);
     this.pNgens = arena.alloc(count * 4);
     const pCheck = verify ? arena.alloc(x.canon_check_work(maxN, maxE) >>> 0) : 0;
+    const pBits = (this.pBits = arena.alloc(bitsTotal * 4));
+    const pBinary = (this.pBinary = arena.alloc(count * 4));
     // the results and the CSR in one block, in the order of the copy out:
     // labelings, canonical colours, orbits, generators (compacted by read), rowPtr,
     // col, ecol (four slots of slack each: canon_csr stores whole groups of four)
@@ -498,18 +505,21 @@ class PackedGraphs {
     let v0 = 0;
     let g0 = 0;
     let e = 0;
+    let b = 0;
     for (let g = 0; g < count; g++) {
       const c = graphs[g];
       heap[at(pVoff) + g] = v0;
       heap[at(pGenOff) + g] = g0;
+      heap[at(pBinary) + g] = 0;
       if (c.dense !== null) {
         if (f64 !== null && c.floats) {
           f64.set(c.dense, pDense >>> 3);
           if (x.canon_from_f64(pDense, c.n * c.n, pDense) !== 0) throw entryError(c.source.a, c.source.w, c.n, c.input);
         } else heap.set(c.dense, at(pDense));
-        const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e);
+        const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e, pBits + b * 4, pBinary + g * 4);
         if (r < 0) throw asymmetric(c, -1 - r);
         e = r;
+        b += bitWords(c.n);
       } else {
         for (let v = 0; v <= c.n; v++) heap[at(pRow) + v0 + v] = c.rowPtr[v] + e;
         heap.set(c.col, at(pCol) + e);
@@ -538,50 +548,41 @@ class PackedGraphs {
 
   /**
    * Results: labelings, canonical colours, orbits, the generators behind each other
-   * and the CSR copied out of WASM memory into one piece, which the results read
-   * lazily (SearchedLabeling). A typed array per result would cost an allocation
-   * each, several times the search of a small graph.
+   * and what each form is built from (formWords) copied out of WASM memory into
+   * one piece, which the results read lazily (SearchedLabeling). A typed array per
+   * result would cost an allocation each, several times the search of a small graph.
    */
   read(): (CanonicalLabeling | null)[] {
     const { heap, graphs, count, total, pNgens, pVoff, pGenOff } = this;
     const forms = this.mode.forms;
-    const e = heap[at(this.pRow) + total];
     // (ngens = −1: no room; overflowed() has the graph labeled again)
     const ngens = (g: number) => Math.max(0, heap[at(pNgens) + g]);
-    let gens = 0;
-    for (let g = 0; g < count; g++) if (this.searched(g)) gens += ngens(g) * graphs[g].n;
-    const row = 3 * total + gens;
-    const buf = resultInts(row + (forms ? total + 1 + 2 * e : 0));
+    let length = 3 * total;
+    for (let g = 0; g < count; g++) if (this.searched(g)) length += ngens(g) * graphs[g].n + (forms ? this.formWords(g) : 0);
+    const buf = resultInts(length);
     copyRun(buf, 0, heap, at(this.pLab), total);
     copyRun(buf, 2 * total, heap, at(this.pLab) + 2 * total, total);
-    let gen = 3 * total;
-    for (let g = 0; g < count; g++) {
-      if (!this.searched(g)) continue;
-      const { n, colors } = graphs[g];
-      const v0 = heap[at(pVoff) + g];
-      // (the colours of graphs without are the buffer's zeros)
-      if (colors !== null) for (let i = 0; i < n; i++) buf[total + v0 + i] = colors[buf[v0 + i]];
-      const len = ngens(g) * n;
-      copyRun(buf, gen, heap, at(this.pGens) + heap[at(pGenOff) + g], len);
-      gen += len;
-    }
-    // the CSR for the forms, made on first read: rowPtr (absolute entry indices), col, ecol
-    if (forms) {
-      copyRun(buf, row, heap, at(this.pRow), total + 1);
-      copyRun(buf, row + total + 1, heap, at(this.pCol), e);
-      copyRun(buf, row + total + 1 + e, heap, at(this.pEcol), e);
-    }
-    const copy: Copy = { buf, total, row, col: row + total + 1, ecol: row + total + 1 + e };
+    const copy: Copy = { buf, total };
     const out: (CanonicalLabeling | null)[] = new Array(count);
-    gen = 3 * total;
+    let to = 3 * total;
+    let b = 0;
     for (let g = 0; g < count; g++) {
+      const c = graphs[g];
+      const n = c.n;
+      const bits = c.dense !== null ? b : -1;
+      if (c.dense !== null) b += bitWords(n);
       if (!this.searched(g)) {
         out[g] = null;
         continue;
       }
-      const c = graphs[g];
-      const n = c.n;
       const v0 = heap[at(pVoff) + g];
+      // (the colours of graphs without are the buffer's zeros)
+      if (c.colors !== null) for (let i = 0; i < n; i++) buf[total + v0 + i] = c.colors[buf[v0 + i]];
+      const gen = to;
+      copyRun(buf, gen, heap, at(this.pGens) + heap[at(pGenOff) + g], ngens(g) * n);
+      to += ngens(g) * n;
+      const form = forms ? to : -1;
+      if (forms) to += this.copyForm(g, bits, buf, form);
       // |Aut| as a number while exact, in bigint past 2^53
       let size = 1;
       let big: bigint | null = null;
@@ -591,10 +592,45 @@ class PackedGraphs {
         if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
         else big = (big ?? BigInt(size)) * BigInt(f);
       }
-      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big, forms, c.loops, c.arcs);
-      gen += ngens(g) * n;
+      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big, form, this.binary(g), c.loops, c.arcs);
     }
     return out;
+  }
+
+  /** Whether graph g is dense with every entry 0 or 1 (canon_csr): its form is built from its bits. */
+  private binary(g: number): boolean {
+    return this.heap[at(this.pBinary) + g] === 1;
+  }
+
+  /**
+   * Words of graph g's copy for its form: a 0/1 graph's bits; nothing for a digraph,
+   * whose form is read from its arcs; else its CSR, rowPtr from 0 (n + 1), col, ecol.
+   */
+  private formWords(g: number): number {
+    const c = this.graphs[g];
+    if (c.arcs !== null) return 0;
+    if (this.binary(g)) return bitWords(c.n);
+    const r = at(this.pRow) + this.heap[at(this.pVoff) + g];
+    return c.n + 1 + 2 * (this.heap[r + c.n] - this.heap[r]);
+  }
+
+  /** Graph g's formWords at buf[to ..] (`bits`: its word offset among the bits); returns their count. */
+  private copyForm(g: number, bits: number, buf: Int32Array, to: number): number {
+    const { heap, graphs } = this;
+    const n = graphs[g].n;
+    const words = this.formWords(g);
+    if (words === 0) return 0;
+    if (this.binary(g)) {
+      copyRun(buf, to, heap, at(this.pBits) + bits, words);
+      return words;
+    }
+    const r = at(this.pRow) + heap[at(this.pVoff) + g];
+    const e0 = heap[r];
+    const m = heap[r + n] - e0;
+    for (let v = 0; v <= n; v++) buf[to + v] = heap[r + v] - e0;
+    copyRun(buf, to + n + 1, heap, at(this.pCol) + e0, m);
+    copyRun(buf, to + n + 1 + m, heap, at(this.pEcol) + e0, m);
+    return words;
   }
 
   refine(): Int32Array[] {
@@ -642,6 +678,10 @@ class PackedGraphs {
 /** An i32 index of a byte pointer (>>>: pointers may pass 2^31). */
 const at = (ptr: number) => ptr >>> 2;
 
+/** Words of a row of an n-vertex graph's bits as canon_csr writes them, and of all n rows. */
+const rowWords = (n: number) => (n + 31) >>> 5;
+const bitWords = (n: number) => n * rowWords(n);
+
 /**
  * heap[from .. from + length) to out[to ..]: a loop for short runs, on which
  * TypedArray.prototype.set costs more in its checks (about 0.1 µs) than the copy.
@@ -659,15 +699,12 @@ export function packGraphs(arena: Arena, graphs: Checked[], allGenerators = fals
 /**
  * A slice's results as copied out of WASM memory: per graph at its vertex offset v0,
  * labeling buf[v0 ..], canonical colours buf[total + v0 ..], orbits
- * buf[2·total + v0 ..]; the CSR rowPtr at buf[row + v0 ..], whose entry indices
- * count from buf[col] (neighbours) and buf[ecol] (colours).
+ * buf[2·total + v0 ..]; then each graph's generators and its form's words
+ * (PackedGraphs formWords) behind each other.
  */
 interface Copy {
   buf: Int32Array;
   total: number;
-  row: number;
-  col: number;
-  ecol: number;
 }
 
 /**
@@ -686,17 +723,20 @@ class SearchedLabeling implements CanonicalLabeling {
   readonly #v0: number;
   readonly #gen: number;
   readonly #ngens: number;
-  readonly #forms: boolean;
+  /** Where the form's words are in the copy (PackedGraphs formWords), or −1: no forms (the internal runs). */
+  readonly #form: number;
+  /** The form's words are the graph's bits (a 0/1 graph), not its CSR. */
+  readonly #bits: boolean;
   readonly #loops: Int32Array | null;
   readonly #arcs: Int32Array | null;
   #lab: Int32Array | null = null;
-  #form: Int32Array | null = null;
+  #canonical: Int32Array | null = null;
   #colours: Int32Array | null = null;
   #orbits: Int32Array | null = null;
   #gens: Int32Array[] | null = null;
 
-  /** Graph at vertex offset v0 of `copy`, its `ngens` generators at copy.buf[gen ..]; `forms`: the CSR is in the copy. */
-  constructor(copy: Copy, v0: number, n: number, gen: number, ngens: number, size: number, big: bigint | null, forms: boolean, loops: Int32Array | null, arcs: Int32Array | null) {
+  /** Graph at vertex offset v0 of `copy`, its `ngens` generators at copy.buf[gen ..], what its form is built from at copy.buf[form ..]. */
+  constructor(copy: Copy, v0: number, n: number, gen: number, ngens: number, size: number, big: bigint | null, form: number, bits: boolean, loops: Int32Array | null, arcs: Int32Array | null) {
     this.n = n;
     this.size = size;
     this.#big = big;
@@ -704,7 +744,8 @@ class SearchedLabeling implements CanonicalLabeling {
     this.#v0 = v0;
     this.#gen = gen;
     this.#ngens = ngens;
-    this.#forms = forms;
+    this.#form = form;
+    this.#bits = bits;
     this.#loops = loops;
     this.#arcs = arcs;
   }
@@ -735,27 +776,38 @@ class SearchedLabeling implements CanonicalLabeling {
   }
 
   get canonical(): Int32Array {
-    if (!this.#forms) return NO_FORM;
-    return (this.#form ??= this.formInto(new Int32Array(this.n * this.n)));
+    if (this.#form < 0) return NO_FORM;
+    return (this.#canonical ??= this.formInto(new Int32Array(this.n * this.n)));
   }
 
   /** The canonical form written into `out` (n×n, zeros), in the form's own values. */
   formInto<T extends Int32Array | Float64Array>(out: T): T {
     const n = this.n;
-    const copy = this.#copy;
-    const buf = copy.buf;
+    const buf = this.#copy.buf;
     const lab = this.labeling;
+    const f = this.#form;
     if (this.#arcs === null) {
       if (position.length < n) position = new Int32Array(Math.max(n, 2 * position.length));
       const pos = position;
       for (let i = 0; i < n; i++) pos[lab[i]] = i;
-      const row = copy.row + this.#v0;
-      const col = copy.col;
-      const ecol = copy.ecol;
-      for (let i = 0; i < n; i++) {
-        const v = lab[i];
-        const to = i * n;
-        for (let e = buf[row + v], end = buf[row + v + 1]; e < end; e++) out[to + pos[buf[col + e]]] = buf[ecol + e];
+      if (this.#bits) {
+        // row lab[i]'s set bits, lowest first (canon_csr's layout)
+        const words = rowWords(n);
+        for (let i = 0; i < n; i++) {
+          const row = f + lab[i] * words;
+          const to = i * n;
+          for (let w = 0; w < words; w++) {
+            for (let x = buf[row + w]; x !== 0; x &= x - 1) out[to + pos[32 * w + 31 - Math.clz32(x & -x)]] = 1;
+          }
+        }
+      } else {
+        const col = f + n + 1;
+        const ecol = col + buf[f + n];
+        for (let i = 0; i < n; i++) {
+          const v = lab[i];
+          const to = i * n;
+          for (let e = buf[f + v], end = buf[f + v + 1]; e < end; e++) out[to + pos[buf[col + e]]] = buf[ecol + e];
+        }
       }
     }
     finishForm(n, this.#loops, this.#arcs, lab, out);

@@ -54,7 +54,7 @@ export interface KernelExports {
   cluster_values(values: number, m: number, tol: number, zero: number, work: number, ids: number): void;
   cluster_columns(x: number, offsets: number, count: number, d: number, tol: number, work: number, ids: number): void;
   canon_work(n: number, entries: number): number;
-  canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number): number;
+  canon_csr(adj: number, n: number, rowPtr: number, col: number, ecol: number, e0: number, bits: number, binary: number): number;
   canon_from_f64(src: number, count: number, dst: number): number;
   canon_check_work(n: number, entries: number): number;
   canon_check_csr(n: number, rowPtr: number, col: number, ecol: number, work: number): number;

@@ -63,57 +63,53 @@ export function canon_work(n: i32, entries: i32): usize {
  * (neighbour) and ecol (colour) from index e0 (col / ecol need 4 slots of slack
  * past the last entry: groups of four are stored whole); returns the index after
  * the last entry, or −1 − (i·n + j) for the first pair i < j (row-major) with
- * adj[i][j] != adj[j][i] (the caller reports it), and writes nothing else then.
+ * adj[i][j] != adj[j][i] (the caller reports it; the outputs are undefined then).
  *
  * Also writes the matrix as bits, which is all a 0/1 graph's canonical form needs
  * and a sixteenth of its CSR: row i at the i32 words bits[i·⌈n/32⌉ ..], bit j set
- * when j != i and adj[i][j] != 0; and 1 at `binary` when every entry is 0 or 1,
- * else 0.
+ * when j != i and adj[i][j] != 0; and 1 at `binary` when every entry off the
+ * diagonal is 0 or 1, else 0.
  * Graphs of a batch are converted one call each, into one CSR batch.
  */
 export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: usize, e0: i32, bits: usize, binary: usize): i32 {
-  if (!symmetric(adj, n)) {
+  // (a zero diagonal: no lane test for it below, and loops are no colours here)
+  for (let i = 0; i < n; i++) st(adj, i * n + i, 0);
+  if (!symmetricScan(adj, n, binary)) {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) if (ld(adj, i * n + j) != ld(adj, j * n + i)) return -1 - (i * n + j);
     }
   }
-  // (a zero diagonal: no lane test for it in the loop below)
-  for (let i = 0; i < n; i++) st(adj, i * n + i, 0);
-  const words = (n + 31) >> 5;
-  zeroWords(bits, n * words);
-  // bits above bit 0 in some entry: a colour other than 0 and 1
-  let other = 0;
+  const rowBytes = <usize>((n + 31) >> 5) << 2;
+  zeroWords(bits, n * ((n + 31) >> 5));
   let e = e0;
   for (let i = 0; i < n; i++) {
     st(rowPtr, i, e);
     const r = adj + (<usize>i * <usize>n << 2);
-    const row = bits + (<usize>(i * words) << 2);
+    const row = bits + <usize>i * rowBytes;
     let j = 0;
     // branch-free: random adjacency defeats branch prediction (SIMD tests of
     // all-zero groups were slower here at density 0.3). Four entries at a time,
     // the edges of a group moved to its front by a shuffle, all four lanes stored;
-    // the group's lane mask is its four bits.
+    // two groups' lane masks make a byte of the bits.
     if (ASC_FEATURE_SIMD) {
       let js = i32x4(0, 1, 2, 3);
-      let high = i32x4.splat(0);
-      let word = 0;
-      for (; j + 4 <= n; j += 4) {
-        const c = v128.load(r + (<usize>j << 2));
-        const m = i32x4.bitmask(i32x4.eq(c, i32x4.splat(0))) ^ 15;
-        const front = v128.load(COMPACT + (<usize>m << 4));
-        v128.store(col + (<usize>e << 2), i8x16.swizzle(js, front));
-        v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c, front));
-        e += popcnt(m);
+      for (; j + 8 <= n; j += 8) {
+        const c0 = v128.load(r + (<usize>j << 2));
+        const c1 = v128.load(r + (<usize>j << 2), 16);
+        const m0 = i32x4.bitmask(i32x4.eq(c0, i32x4.splat(0))) ^ 15;
+        const m1 = i32x4.bitmask(i32x4.eq(c1, i32x4.splat(0))) ^ 15;
+        const f0 = v128.load(COMPACT + (<usize>m0 << 4));
+        v128.store(col + (<usize>e << 2), i8x16.swizzle(js, f0));
+        v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c0, f0));
+        e += popcnt(m0);
         js = i32x4.add(js, i32x4.splat(4));
-        high = v128.or(high, v128.andnot(c, i32x4.splat(1)));
-        word |= m << (j & 31);
-        if ((j & 31) == 28) {
-          st(row, j >> 5, word);
-          word = 0;
-        }
+        const f1 = v128.load(COMPACT + (<usize>m1 << 4));
+        v128.store(col + (<usize>e << 2), i8x16.swizzle(js, f1));
+        v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c1, f1));
+        e += popcnt(m1);
+        js = i32x4.add(js, i32x4.splat(4));
+        store<u8>(row + (<usize>j >> 3), <u8>(m0 | (m1 << 4)));
       }
-      if ((j & 31) != 0) st(row, j >> 5, word);
-      other |= i32(v128.any_true(high));
     }
     for (; j < n; j++) {
       const c = ld(r, j);
@@ -121,12 +117,11 @@ export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: u
       st(ecol, e, c);
       const edge = i32(c != 0);
       e += edge;
-      other |= c & ~1;
-      st(row, j >> 5, ld(row, j >> 5) | (edge << (j & 31)));
+      const b = row + (<usize>j >> 3);
+      store<u8>(b, load<u8>(b) | <u8>(edge << (j & 7)));
     }
   }
   st(rowPtr, n, e);
-  store<i32>(binary, i32(other == 0));
   return e;
 }
 
@@ -153,13 +148,19 @@ const COMPACT = memory.data<u8>([
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 ]);
 
-/** Whether the n × n i32 matrix equals its transpose (4 × 4 blocks against transposed blocks with SIMD). */
-function symmetric(adj: usize, n: i32): bool {
+/**
+ * Whether the n × n i32 matrix equals its transpose (4 × 4 blocks against transposed
+ * blocks with SIMD); writes 1 at `binary` when every entry of its upper triangle
+ * (all of it, if symmetric) is 0 or 1, else 0: their OR has no bit above bit 0.
+ */
+function symmetricScan(adj: usize, n: i32, binary: usize): bool {
   let diff = 0;
+  let high = 0;
   let nb = 0;
   if (ASC_FEATURE_SIMD) {
     nb = n & ~3;
     let acc = i32x4.splat(0);
+    let any = i32x4.splat(0);
     const row = <usize>n << 2;
     for (let bi = 0; bi < nb; bi += 4) {
       for (let bj = bi; bj < nb; bj += 4) {
@@ -170,18 +171,26 @@ function symmetric(adj: usize, n: i32): bool {
         const x1 = v128.shuffle<i32>(b2, b3, 0, 4, 1, 5);
         const x2 = v128.shuffle<i32>(b0, b1, 2, 6, 3, 7);
         const x3 = v128.shuffle<i32>(b2, b3, 2, 6, 3, 7);
-        acc = v128.or(acc, v128.xor(v128.load(a), v128.shuffle<i32>(x0, x1, 0, 1, 4, 5)));
-        acc = v128.or(acc, v128.xor(v128.load(a + row), v128.shuffle<i32>(x0, x1, 2, 3, 6, 7)));
-        acc = v128.or(acc, v128.xor(v128.load(a + 2 * row), v128.shuffle<i32>(x2, x3, 0, 1, 4, 5)));
-        acc = v128.or(acc, v128.xor(v128.load(a + 3 * row), v128.shuffle<i32>(x2, x3, 2, 3, 6, 7)));
+        const a0 = v128.load(a), a1 = v128.load(a + row), a2 = v128.load(a + 2 * row), a3 = v128.load(a + 3 * row);
+        any = v128.or(any, v128.or(v128.or(a0, a1), v128.or(a2, a3)));
+        acc = v128.or(acc, v128.xor(a0, v128.shuffle<i32>(x0, x1, 0, 1, 4, 5)));
+        acc = v128.or(acc, v128.xor(a1, v128.shuffle<i32>(x0, x1, 2, 3, 6, 7)));
+        acc = v128.or(acc, v128.xor(a2, v128.shuffle<i32>(x2, x3, 0, 1, 4, 5)));
+        acc = v128.or(acc, v128.xor(a3, v128.shuffle<i32>(x2, x3, 2, 3, 6, 7)));
       }
     }
     diff = i32(v128.any_true(acc));
+    high = i32(v128.any_true(v128.andnot(any, i32x4.splat(1))));
   }
   // pairs outside the blocks (all pairs in the scalar build)
   for (let i = 0; i < n; i++) {
-    for (let j = max(i + 1, nb); j < n; j++) diff |= ld(adj, i * n + j) ^ ld(adj, j * n + i);
+    for (let j = max(i + 1, nb); j < n; j++) {
+      const x = ld(adj, i * n + j);
+      diff |= x ^ ld(adj, j * n + i);
+      high |= x & ~1;
+    }
   }
+  store<i32>(binary, i32(high == 0));
   return diff == 0;
 }
 

@@ -57,7 +57,8 @@ export function canon_work(n: i32, entries: i32): usize {
 
 /**
  * One dense edge-colour matrix to CSR rows, checking symmetry. `adj`: n × n i32,
- * row-major, entry = edge colour id, 0 = no edge; its diagonal is set to 0 here
+ * row-major, with 12 bytes of slack after it, entry = edge colour id, 0 = no
+ * edge; its diagonal is set to 0 here
  * (loops belong in the vertex colour: the caller reads them first). Writes
  * rowPtr[0..n] as absolute entry indices starting at e0 and the entries to col
  * (neighbour) and ecol (colour) from index e0 (col / ecol need 4 slots of slack
@@ -109,6 +110,19 @@ export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: u
         e += popcnt(m1);
         js = i32x4.add(js, i32x4.splat(4));
         store<u8>(row + (<usize>j >> 3), <u8>(m0 | (m1 << 4)));
+      }
+      // the last one or two groups, lanes past the row masked off (their loads
+      // reach at most 12 bytes past it: adj needs that slack past the matrix)
+      for (; j < n; j += 4) {
+        const c = v128.load(r + (<usize>j << 2));
+        const m = (i32x4.bitmask(i32x4.eq(c, i32x4.splat(0))) ^ 15) & ((1 << min(n - j, 4)) - 1);
+        const f = v128.load(COMPACT + (<usize>m << 4));
+        v128.store(col + (<usize>e << 2), i8x16.swizzle(js, f));
+        v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c, f));
+        e += popcnt(m);
+        js = i32x4.add(js, i32x4.splat(4));
+        const b = row + (<usize>j >> 3);
+        store<u8>(b, load<u8>(b) | <u8>(m << (j & 7)));
       }
     }
     for (; j < n; j++) {

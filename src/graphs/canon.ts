@@ -483,8 +483,9 @@ class PackedGraphs {
     const pVoff = (this.pVoff = arena.alloc((count + 1) * 4));
     const pGenOff = (this.pGenOff = arena.alloc((count + 1) * 4));
     const pVcol = (this.pVcol = arena.alloc(total * 4));
-    // (f64 when a graph's entries are floats: canon_from_f64 converts them in place)
-    const pDense = arena.alloc(maxDense * (floats ? 8 : 4));
+    // (f64 when a graph's entries are floats: canon_from_f64 converts them in place;
+    // canon_csr reads up to 12 bytes past the matrix)
+    const pDense = arena.alloc(maxDense * (floats ? 8 : 4) + 16);
     // (usize results past 2^31 read as negative i32 in JS)
     this.pWork = arena.alloc(x.canon_work(maxN, maxE) >>> 0);
     this.pSizes = arena.alloc(total * 4);

@@ -79,7 +79,11 @@ type Checked = {
   n: number;
   /** Vertex colour ids as given (checked), or null: every vertex has colour 0. */
   colors: ArrayLike<number> | null;
-  /** Loop colour per vertex (dense input with a non-zero diagonal), else null. */
+  /**
+   * Loop colour per vertex (dense input with a non-zero diagonal), else null. An
+   * undirected dense graph's are read at packing from its copy in WASM memory: a
+   * read of the diagonal of the input itself touches a cache line per row of it.
+   */
   loops: Int32Array | null;
   /** CSR entries (each undirected edge twice; for dense input, if symmetric). */
   entries: number;
@@ -158,18 +162,15 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     const m = n * n;
     for (let i = 0; i < m; i++) if ((a[i] | 0) !== a[i]) throw entryError(a, w, n, input);
   }
-  // (a float matrix's diagonal is read before canon_from_f64 checks it: a bad
-  // entry there throws before its loop colour is used)
-  const loops = loopColours(dense, n);
   // the bound n(n − 1) for small graphs (a pass over n² values less); the exact
   // count past it: scratch sized by the bound passes 2 GiB at n ≈ 8200
   let entries = n * (n - 1);
   if (n > EXACT_ENTRIES) {
     entries = 0;
     for (let i = 0; i < n * n; i++) if (dense[i] !== 0) entries++;
-    if (loops !== null) for (let i = 0; i < n; i++) if (loops[i] !== 0) entries--;
+    for (let i = 0; i < n; i++) if (dense[i * n + i] !== 0) entries--;
   }
-  return { input, n, colors, loops, arcs: null, dense, floats, source: { a, w }, rowPtr: null, col: null, ecol: null, verify: false, entries };
+  return { input, n, colors, loops: null, arcs: null, dense, floats, source: { a, w }, rowPtr: null, col: null, ecol: null, verify: false, entries };
 }
 
 /** Whether every value an array of this type can hold is an i32 colour id (so it needs no check). */
@@ -177,13 +178,14 @@ function isIdArray(a: ArrayLike<number>): boolean {
   return a instanceof Int32Array || a instanceof Uint8Array || a instanceof Int8Array || a instanceof Uint16Array || a instanceof Int16Array || a instanceof Uint8ClampedArray;
 }
 
-/** The loop colour of each vertex (the diagonal of a dense matrix), or null when it has none. */
-function loopColours(d: ArrayLike<number>, n: number): Int32Array | null {
+/** The loop colour of each vertex (the diagonal of a dense matrix at d[from ..]), or null when it has none. */
+function loopColours(d: ArrayLike<number>, n: number, from = 0): Int32Array | null {
   let loops: Int32Array | null = null;
   for (let i = 0; i < n; i++) {
-    if (d[i * n + i] === 0) continue;
+    const x = d[from + i * n + i];
+    if (x === 0) continue;
     loops ??= new Int32Array(n);
-    loops[i] = d[i * n + i];
+    loops[i] = x;
   }
   return loops;
 }
@@ -517,6 +519,7 @@ class PackedGraphs {
           f64.set(c.dense, pDense >>> 3);
           if (x.canon_from_f64(pDense, c.n * c.n, pDense) !== 0) throw entryError(c.source.a, c.source.w, c.n, c.input);
         } else heap.set(c.dense, at(pDense));
+        c.loops = loopColours(heap, c.n, at(pDense));
         const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e, pBits + b * 4, pBinary + g * 4);
         if (r < 0) throw asymmetric(c, -1 - r);
         e = r;

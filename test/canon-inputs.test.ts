@@ -186,10 +186,11 @@ describe('graph inputs in every array type', () => {
       [{ rowPtr: [0, 2, 3, 4], col: [2, 1, 0, 1] }, undefined, 'input 0: graph adjacency must be symmetric (A[0][2] = 1, A[2][0] = 0)'],
       [{ rowPtr: [0, 2, 3, 5], col: [2, 1, 0, 0, 0] }, undefined, 'input 0: edge (2, 0) is listed twice'],
       [{ rowPtr: [0, 2, 1, 2], col: [1, 2] }, undefined, 'input 0: adjacency.rowPtr must be non-decreasing (rowPtr[1] = 2, rowPtr[2] = 1)'],
+      [{ rowPtr: [0, 1.5, 2], col: [1, 0] }, undefined, 'input 0: adjacency.rowPtr[1] = 1.5 is not an integer'],
     ];
     for (const [g, edgeColors, message] of csr) {
       for (const as of [(x: number[]) => x, (x: number[]) => Int32Array.from(x), (x: number[]) => Float64Array.from(x)]) {
-        if ([...g.col, ...(edgeColors ?? [])].some((x) => !Number.isInteger(x)) && !(as([0.5])[0] === 0.5)) continue;
+        if ([...g.rowPtr, ...g.col, ...(edgeColors ?? [])].some((x) => !Number.isInteger(x)) && !(as([0.5])[0] === 0.5)) continue;
         const ec = edgeColors === undefined ? undefined : as(edgeColors);
         expect(() => canonicalLabeling({ rowPtr: as(g.rowPtr), col: as(g.col) }, { n: g.rowPtr.length - 1, edgeColors: ec }), message).toThrow(message);
       }

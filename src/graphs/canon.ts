@@ -95,8 +95,8 @@ type Checked = {
       dense: null;
       floats: false;
       source: null;
-      /** Entry indices from 0 into col and ecol (ecol null: every edge has colour 1). */
-      rowPtr: Int32Array;
+      /** Entry indices from 0 into col and ecol (ecol null: every edge has colour 1), integers, non-decreasing. */
+      rowPtr: ArrayLike<number>;
       col: ArrayLike<number>;
       ecol: ArrayLike<number> | null;
       /** CSR as the caller gave it, with only its shape checked: canon_check_csr checks the rest at packing. */
@@ -138,11 +138,11 @@ export function checkGraph(g: GraphInput, input = 0): Checked {
     colors = checkArray(input, 'colors', g.colors);
     if (colors.length !== n) throw inputRangeError(input, `colors must have length n = ${n}, got ${colors.length}`);
     // (the message, with its index, only for an id that fails: (x | 0) === x is exactly an i32)
-    for (let i = 0; i < n; i++) if ((colors[i] | 0) !== colors[i]) checkInt(input, `colors[${i}]`, colors[i]);
+    if (!allInts(colors)) for (let i = 0; i < n; i++) if ((colors[i] | 0) !== colors[i]) checkInt(input, `colors[${i}]`, colors[i]);
   }
   if (isCSR(g.adjacency)) {
     if (g.directed) throw inputTypeError(input, 'directed graphs take a dense n×n adjacency, not CSR');
-    return { input, n, colors, loops: null, arcs: null, dense: null, floats: false, source: null, ...checkCSR(g.adjacency, g.edgeColors, n, input) };
+    return checkCSR(g.adjacency, g.edgeColors, n, input, colors);
   }
   const a = checkArray(input, 'adjacency', g.adjacency);
   if (a.length !== n * n) throw inputRangeError(input, `adjacency must have n·n = ${n * n} entries, got ${a.length}`);
@@ -285,12 +285,13 @@ function putKernelColours(c: Checked, heap: Int32Array, at: number): void {
 }
 
 /**
- * A CSR graph's shape and rowPtr (as i32 from 0) checked here, its col and edge
- * colours kept as given once every entry is an i32 (ecol null: all 1); the rest
+ * A CSR graph's shape and rowPtr (integers from 0, non-decreasing) checked here, its
+ * arrays kept as given once every entry is an i32 (ecol null: all 1); the rest
  * (bounds, loops, colour 0, repeats, symmetry) canon_check_csr checks in WASM
- * memory at packing, and rejectCSR names the rule broken.
+ * memory at packing, and rejectCSR names the rule broken. No copy: an array of
+ * its own costs a call on a small graph about 0.5 µs.
  */
-function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number): { rowPtr: Int32Array; col: ArrayLike<number>; ecol: ArrayLike<number> | null; entries: number; verify: true } {
+function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, input: number, colors: ArrayLike<number> | null): Checked {
   const rp = checkArray(input, 'adjacency.rowPtr', g.rowPtr);
   const cl = checkArray(input, 'adjacency.col', g.col);
   if (rp.length !== n + 1) throw inputRangeError(input, `adjacency.rowPtr must have n + 1 = ${n + 1} entries, got ${rp.length}`);
@@ -298,12 +299,10 @@ function checkCSR(g: CSR, edgeColors: ArrayLike<number> | undefined, n: number, 
   const m = cl.length;
   const ec = edgeColors === undefined ? undefined : checkArray(input, 'edgeColors', edgeColors);
   if (ec !== undefined && ec.length !== m) throw inputRangeError(input, `edgeColors must have one entry per col entry (${m}), got ${ec.length}`);
-  const rowPtr = new Int32Array(n + 1);
-  rowPtr.set(rp);
-  let ok = allInts(cl) && (ec === undefined || allInts(ec));
-  for (let i = 0; i < n; i++) if (!(rowPtr[i] <= rowPtr[i + 1])) ok = false;
-  if (!ok) rejectCSR(rowPtr, rp, cl, ec, n, input);
-  return { rowPtr, col: cl, ecol: ec ?? null, entries: m, verify: true };
+  let ok = allInts(rp) && allInts(cl) && (ec === undefined || allInts(ec));
+  for (let i = 0; i < n; i++) if (!(rp[i] <= rp[i + 1])) ok = false;
+  if (!ok) rejectCSR(rp, cl, ec, n, input);
+  return { input, n, colors, loops: null, arcs: null, dense: null, floats: false, source: null, rowPtr: rp, col: cl, ecol: ec ?? null, entries: m, verify: true };
 }
 
 /** Whether every entry is an i32 ((x | 0) === x exactly then), with no pass for typed arrays that hold nothing else. */
@@ -314,17 +313,19 @@ function allInts(a: ArrayLike<number>): boolean {
 }
 
 /**
- * Throws the error for the first rule a CSR graph breaks, row by row (rowPtr order,
- * bounds, loops, colours, repeats: a stamp per row), then symmetry; O(n + m).
- * `rp`: rowPtr as given, for the message.
+ * Throws the error for the first rule a CSR graph breaks: rowPtr entries that are
+ * no integers, then row by row (rowPtr order, bounds, loops, colours, repeats: a
+ * stamp per row), then symmetry; O(n + m). `rp`: rowPtr as given.
  */
-function rejectCSR(rowPtr: Int32Array, rp: ArrayLike<number>, cl: ArrayLike<number>, ec: ArrayLike<number> | undefined, n: number, input: number): never {
+function rejectCSR(rp: ArrayLike<number>, cl: ArrayLike<number>, ec: ArrayLike<number> | undefined, n: number, input: number): never {
+  for (let i = 0; i <= n; i++) if (!Number.isInteger(rp[i])) throw inputRangeError(input, `adjacency.rowPtr[${i}] = ${rp[i]} is not an integer`);
+  const rowPtr = Int32Array.from(rp);
   const m = cl.length;
   const col = new Int32Array(m);
   const ecol = new Int32Array(m);
   const stamp = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    if (!(rowPtr[i] <= rowPtr[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
+    if (!(rp[i] <= rp[i + 1])) throw inputRangeError(input, `adjacency.rowPtr must be non-decreasing (rowPtr[${i}] = ${rp[i]}, rowPtr[${i + 1}] = ${rp[i + 1]})`);
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
       const j = cl[e];
       if (!Number.isInteger(j) || j < 0 || j >= n) throw inputRangeError(input, `adjacency.col[${e}] = ${j} is not a vertex of 0..${n - 1}`);
@@ -529,7 +530,7 @@ class PackedGraphs {
         heap.set(c.col, at(pCol) + e);
         if (c.ecol === null) heap.fill(1, at(pEcol) + e, at(pEcol) + e + c.entries);
         else heap.set(c.ecol, at(pEcol) + e);
-        if (c.verify && x.canon_check_csr(c.n, pRow + v0 * 4, pCol, pEcol, pCheck) !== 0) rejectCSR(c.rowPtr, c.rowPtr, c.col, c.ecol ?? undefined, c.n, c.input);
+        if (c.verify && x.canon_check_csr(c.n, pRow + v0 * 4, pCol, pEcol, pCheck) !== 0) rejectCSR(c.rowPtr, c.col, c.ecol ?? undefined, c.n, c.input);
         e += c.entries;
       }
       putKernelColours(c, heap, at(pVcol) + v0);

@@ -58,13 +58,13 @@ export function canon_work(n: i32, entries: i32): usize {
 /**
  * One dense edge-colour matrix to CSR rows, checking symmetry. `adj`: n × n i32,
  * row-major, with 12 bytes of slack after it, entry = edge colour id, 0 = no
- * edge; its diagonal is set to 0 here
- * (loops belong in the vertex colour: the caller reads them first). Writes
- * rowPtr[0..n] as absolute entry indices starting at e0 and the entries to col
- * (neighbour) and ecol (colour) from index e0 (col / ecol need 4 slots of slack
- * past the last entry: groups of four are stored whole); returns the index after
- * the last entry, or −1 − (i·n + j) for the first pair i < j (row-major) with
- * adj[i][j] != adj[j][i] (the caller reports it; the outputs are undefined then).
+ * edge; its diagonal is set to 0 here (loops belong in the vertex colour: the
+ * caller reads them first). Writes rowPtr[0..n] as absolute entry indices
+ * starting at e0 and the entries to col (neighbour) and ecol (colour) from index
+ * e0 (col / ecol need 4 slots of slack past the last entry: groups of four are
+ * stored whole); returns the index after the last entry, or −1 − (i·n + j) for
+ * the first pair i < j (row-major) with adj[i][j] != adj[j][i] (the caller
+ * reports it; the outputs are undefined then).
  *
  * Also writes the matrix as bits, which is all a 0/1 graph's canonical form needs
  * and a sixteenth of its CSR: row i at the i32 words bits[i·⌈n/32⌉ ..], bit j set

@@ -80,13 +80,13 @@ export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: u
       for (let j = i + 1; j < n; j++) if (ld(adj, i * n + j) != ld(adj, j * n + i)) return -1 - (i * n + j);
     }
   }
-  const rowBytes = <usize>((n + 31) >> 5) << 2;
-  zeroWords(bits, n * ((n + 31) >> 5));
+  const words = (n + 31) >> 5;
+  zeroWords(bits, n * words);
   let e = e0;
   for (let i = 0; i < n; i++) {
     st(rowPtr, i, e);
     const r = adj + (<usize>i * <usize>n << 2);
-    const row = bits + <usize>i * rowBytes;
+    const row = bits + (<usize>(i * words) << 2);
     let j = 0;
     // branch-free: random adjacency defeats branch prediction (SIMD tests of
     // all-zero groups were slower here at density 0.3). Four entries at a time,
@@ -95,18 +95,10 @@ export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: u
     if (ASC_FEATURE_SIMD) {
       let js = i32x4(0, 1, 2, 3);
       for (; j + 8 <= n; j += 8) {
-        const c0 = v128.load(r + (<usize>j << 2));
-        const c1 = v128.load(r + (<usize>j << 2), 16);
-        const m0 = i32x4.bitmask(i32x4.eq(c0, i32x4.splat(0))) ^ 15;
-        const m1 = i32x4.bitmask(i32x4.eq(c1, i32x4.splat(0))) ^ 15;
-        const f0 = v128.load(COMPACT + (<usize>m0 << 4));
-        v128.store(col + (<usize>e << 2), i8x16.swizzle(js, f0));
-        v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c0, f0));
+        const m0 = compactGroup(v128.load(r + (<usize>j << 2)), js, 15, col, ecol, e);
         e += popcnt(m0);
         js = i32x4.add(js, i32x4.splat(4));
-        const f1 = v128.load(COMPACT + (<usize>m1 << 4));
-        v128.store(col + (<usize>e << 2), i8x16.swizzle(js, f1));
-        v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c1, f1));
+        const m1 = compactGroup(v128.load(r + (<usize>j << 2), 16), js, 15, col, ecol, e);
         e += popcnt(m1);
         js = i32x4.add(js, i32x4.splat(4));
         store<u8>(row + (<usize>j >> 3), <u8>(m0 | (m1 << 4)));
@@ -114,11 +106,7 @@ export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: u
       // the last one or two groups, lanes past the row masked off (their loads
       // reach at most 12 bytes past it: adj needs that slack past the matrix)
       for (; j < n; j += 4) {
-        const c = v128.load(r + (<usize>j << 2));
-        const m = (i32x4.bitmask(i32x4.eq(c, i32x4.splat(0))) ^ 15) & ((1 << min(n - j, 4)) - 1);
-        const f = v128.load(COMPACT + (<usize>m << 4));
-        v128.store(col + (<usize>e << 2), i8x16.swizzle(js, f));
-        v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c, f));
+        const m = compactGroup(v128.load(r + (<usize>j << 2)), js, (1 << min(n - j, 4)) - 1, col, ecol, e);
         e += popcnt(m);
         js = i32x4.add(js, i32x4.splat(4));
         const b = row + (<usize>j >> 3);
@@ -137,6 +125,20 @@ export function canon_csr(adj: usize, n: i32, rowPtr: usize, col: usize, ecol: u
   }
   st(rowPtr, n, e);
   return e;
+}
+
+/**
+ * canon_csr's step: the entries c of a group of four (neighbours js) in the lanes
+ * set in `lanes` that are edges, moved to the front and stored whole at col and
+ * ecol from entry e; returns their lane mask.
+ */
+// @ts-ignore: decorator
+@inline function compactGroup(c: v128, js: v128, lanes: i32, col: usize, ecol: usize, e: i32): i32 {
+  const m = (i32x4.bitmask(i32x4.eq(c, i32x4.splat(0))) ^ 15) & lanes;
+  const front = v128.load(COMPACT + (<usize>m << 4));
+  v128.store(col + (<usize>e << 2), i8x16.swizzle(js, front));
+  v128.store(ecol + (<usize>e << 2), i8x16.swizzle(c, front));
+  return m;
 }
 
 /**

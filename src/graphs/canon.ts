@@ -454,9 +454,13 @@ class PackedGraphs {
   private readonly pRow: number;
   private readonly pCol: number;
   private readonly pEcol: number;
-  /** The dense graphs' bits (canon_csr), behind each other in graph order, and a binary flag per graph. */
+  /**
+   * The dense graphs' bits (canon_csr), behind each other in graph order, and per
+   * graph the word offset of its bits there when it is a 0/1 graph (its form is
+   * then built from them), else −1.
+   */
   private readonly pBits: number;
-  private readonly pBinary: number;
+  private readonly pBitsAt: number;
 
   constructor(private readonly arena: Arena, private readonly graphs: Checked[], allGenerators: boolean, private readonly mode: PackMode) {
     const x = (this.x = arena.exports);
@@ -495,10 +499,10 @@ class PackedGraphs {
     this.pNgens = arena.alloc(count * 4);
     const pCheck = verify ? arena.alloc(x.canon_check_work(maxN, maxE) >>> 0) : 0;
     const pBits = (this.pBits = arena.alloc(bitsTotal * 4));
-    const pBinary = (this.pBinary = arena.alloc(count * 4));
-    // the results and the CSR in one block, in the order of the copy out:
-    // labelings, canonical colours, orbits, generators (compacted by read), rowPtr,
-    // col, ecol (four slots of slack each: canon_csr stores whole groups of four)
+    const pBitsAt = (this.pBitsAt = arena.alloc(count * 4));
+    // the results and the CSR in one block: labelings, canonical colours, orbits
+    // (copied out as they are), generators (compacted by read), rowPtr, col, ecol
+    // (four slots of slack each: canon_csr stores whole groups of four)
     const pLab = (this.pLab = arena.alloc((3 * total + genTotal + total + 1 + 2 * (entries + 4)) * 4));
     const pGens = (this.pGens = pLab + 3 * total * 4);
     const pRow = (this.pRow = pGens + genTotal * 4);
@@ -514,15 +518,17 @@ class PackedGraphs {
       const c = graphs[g];
       heap[at(pVoff) + g] = v0;
       heap[at(pGenOff) + g] = g0;
-      heap[at(pBinary) + g] = 0;
+      heap[at(pBitsAt) + g] = -1;
       if (c.dense !== null) {
         if (f64 !== null && c.floats) {
           f64.set(c.dense, pDense >>> 3);
           if (x.canon_from_f64(pDense, c.n * c.n, pDense) !== 0) throw entryError(c.source.a, c.source.w, c.n, c.input);
         } else heap.set(c.dense, at(pDense));
         c.loops = loopColours(heap, c.n, at(pDense));
-        const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e, pBits + b * 4, pBinary + g * 4);
+        // (canon_csr writes its binary flag in the graph's slot: 1 becomes the offset)
+        const r = x.canon_csr(pDense, c.n, pRow + v0 * 4, pCol, pEcol, e, pBits + b * 4, pBitsAt + g * 4);
         if (r < 0) throw asymmetric(c, -1 - r);
+        heap[at(pBitsAt) + g] = heap[at(pBitsAt) + g] === 1 ? b : -1;
         e = r;
         b += bitWords(c.n);
       } else {
@@ -570,12 +576,9 @@ class PackedGraphs {
     const copy: Copy = { buf, total };
     const out: (CanonicalLabeling | null)[] = new Array(count);
     let to = 3 * total;
-    let b = 0;
     for (let g = 0; g < count; g++) {
       const c = graphs[g];
       const n = c.n;
-      const bits = c.dense !== null ? b : -1;
-      if (c.dense !== null) b += bitWords(n);
       if (!this.searched(g)) {
         out[g] = null;
         continue;
@@ -587,7 +590,7 @@ class PackedGraphs {
       copyRun(buf, gen, heap, at(this.pGens) + heap[at(pGenOff) + g], ngens(g) * n);
       to += ngens(g) * n;
       const form = forms ? to : -1;
-      if (forms) to += this.copyForm(g, bits, buf, form);
+      if (forms) to += this.copyForm(g, buf, form);
       // |Aut| as a number while exact, in bigint past 2^53
       let size = 1;
       let big: bigint | null = null;
@@ -597,14 +600,14 @@ class PackedGraphs {
         if (big === null && size * f <= Number.MAX_SAFE_INTEGER) size *= f;
         else big = (big ?? BigInt(size)) * BigInt(f);
       }
-      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big, form, this.binary(g), c.loops, c.arcs);
+      out[g] = new SearchedLabeling(copy, v0, n, gen, ngens(g), big === null ? size : Number(big), big, form, this.bitsAt(g) >= 0, c.loops, c.arcs);
     }
     return out;
   }
 
-  /** Whether graph g is dense with every entry 0 or 1 (canon_csr): its form is built from its bits. */
-  private binary(g: number): boolean {
-    return this.heap[at(this.pBinary) + g] === 1;
+  /** Where graph g's bits are among the bits (a 0/1 dense graph: its form is built from them), else −1. */
+  private bitsAt(g: number): number {
+    return this.heap[at(this.pBitsAt) + g];
   }
 
   /**
@@ -614,19 +617,19 @@ class PackedGraphs {
   private formWords(g: number): number {
     const c = this.graphs[g];
     if (c.arcs !== null) return 0;
-    if (this.binary(g)) return bitWords(c.n);
+    if (this.bitsAt(g) >= 0) return bitWords(c.n);
     const r = at(this.pRow) + this.heap[at(this.pVoff) + g];
     return c.n + 1 + 2 * (this.heap[r + c.n] - this.heap[r]);
   }
 
-  /** Graph g's formWords at buf[to ..] (`bits`: its word offset among the bits); returns their count. */
-  private copyForm(g: number, bits: number, buf: Int32Array, to: number): number {
+  /** Graph g's formWords at buf[to ..]; returns their count. */
+  private copyForm(g: number, buf: Int32Array, to: number): number {
     const { heap, graphs } = this;
     const n = graphs[g].n;
     const words = this.formWords(g);
     if (words === 0) return 0;
-    if (this.binary(g)) {
-      copyRun(buf, to, heap, at(this.pBits) + bits, words);
+    if (this.bitsAt(g) >= 0) {
+      copyRun(buf, to, heap, at(this.pBits) + this.bitsAt(g), words);
       return words;
     }
     const r = at(this.pRow) + heap[at(this.pVoff) + g];

@@ -143,9 +143,9 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
     if (options.errors === 'throw' || err.name === 'AbortError') throw err;
     errors[i] = err;
   };
-  const every = !errors.some((e) => e !== null);
   if (how.batchModel) {
     // the valid inputs, listed only when some input is not
+    const every = !errors.some((e) => e !== null);
     const valid: number[] = [];
     if (!every) for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
     const all = f.stacked();
@@ -205,9 +205,7 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
   const w = width ?? 1;
   const yb = buffer(w);
   // inputs without outputs (bad inputs, failed model calls) average as NaN
-  // (a per-input model's failed calls joined the errors above)
-  const clean = how.batchModel ? every : !errors.some((e) => e !== null);
-  for (let i = 0; !clean && i < f.count; i++) if (errors[i]) yb.fill(NaN, at[i] * w, at[i + 1] * w);
+  for (let i = 0; i < f.count; i++) if (errors[i]) yb.fill(NaN, at[i] * w, at[i + 1] * w);
   const out = options.into && options.into.length === total * w && options.into !== yb ? options.into : new Float64Array(total * w);
   f.restore(yb, w, output, out);
   return { data: out, width: w, offsets, scratch: borrowed ? undefined : yb };

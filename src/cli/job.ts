@@ -5,9 +5,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { optionRangeError } from '../errors.js';
 import { createEngine, group, type Engine } from '../index.js';
-import { OutputFile } from '../io/index.js';
+import { OutputFile, parseArraySpec } from '../io/index.js';
 import { required, wholeNumber, type Parsed } from './args.js';
 import {
   errorsPath, Failures, largestChunk, openDataset, Outputs, pipeline, planChunks, readChunk, resolveShard, shardPath, shardRange,
@@ -64,11 +66,14 @@ export function jobOptions(p: Parsed, command: string, env: Record<string, strin
   const tol = tolText === undefined ? undefined : Number(tolText);
   if (tol !== undefined && !(tolText!.trim() !== '' && tol >= 0 && tol < 1)) throw optionRangeError(`option --tol must be a number in [0, 1), got '${tolText}'`);
   const shard = resolveShard(p.values.get('--shard'), wholeNumber(p, '--shard-count', 1), env);
+  const output = shardPath(required(p, '--output', command), shard);
+  const frames = p.values.has('--frames') ? shardPath(p.values.get('--frames')!, shard) : null;
+  checkOutputPaths(output, frames, [parseArraySpec(input).path, offsets, sizes]);
   return {
     G,
     input,
-    output: shardPath(required(p, '--output', command), shard),
-    frames: p.values.has('--frames') ? shardPath(p.values.get('--frames')!, shard) : null,
+    output,
+    frames,
     offsets,
     sizes,
     threads: wholeNumber(p, '--threads', 0, availableParallelism()),
@@ -77,6 +82,23 @@ export function jobOptions(p: Parsed, command: string, env: Record<string, strin
     chunk: wholeNumber(p, '--chunk', 1),
     quiet: p.flags.has('--quiet'),
   };
+}
+
+/**
+ * Outputs named for what they hold (an .npy, a frames .npz: another name would
+ * hide the format from whoever opens the file), and none of them a file the run
+ * reads: the output replaces its target when the run completes, so an output over
+ * the input would lose the input.
+ */
+function checkOutputPaths(output: string, frames: string | null, reads: (string | undefined)[]): void {
+  if (!/\.npy$/i.test(output)) throw optionRangeError(`--output names the output .npy, got '${output}'`);
+  if (frames !== null && !/\.npz$/i.test(frames)) throw optionRangeError(`--frames names a .npz, got '${frames}'`);
+  // (through symbolic links, for the files that exist)
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+  const read = new Set(reads.filter((path) => path !== undefined).map(real));
+  for (const path of [output, frames, frames && errorsPath(frames)]) {
+    if (path && read.has(real(path))) throw optionRangeError(`${path} is also an input of this run; write the outputs to another file`);
+  }
 }
 
 /** A command's work on the chunks of its slice of the dataset. */

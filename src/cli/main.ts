@@ -25,8 +25,9 @@ const USAGE = `usage: ${first(BUNNY_USAGE)}
   concat         join the outputs of shards
   bench          the benchmark suite: [--json out.json] [--quick] [--filter ...] [--compare a.json b.json]
 
-'minframe COMMAND --help' describes a command. Exit status: 0 done, 1 bad input
-(a file, its contents, the model), 2 a usage error.`;
+'minframe COMMAND --help' describes a command. Exit status: 0 done (inputs that
+failed included: they are reported, and NaN in the outputs), 1 bad input (a file,
+its contents, the model), 2 a usage error.`;
 
 const COMMANDS: Record<string, (argv: readonly string[], env: Record<string, string | undefined>) => () => Promise<void>> = {
   bunny: bunnyCommand,

@@ -9,6 +9,7 @@ export { linalg_apply, linalg_centroid } from './linalg/apply';
 export { linalg_gram } from './linalg/gram';
 export { linalg_qr, linalg_select } from './linalg/qr';
 export { linalg_det, linalg_inverse } from './linalg/lu';
+export { linalg_nonfinite } from './linalg/scale';
 export { cplx_apply, cplx_gram, cplx_qr } from './linalg/complex';
 export { ortho_frames, ortho_work } from './frames/orthogonal';
 export { lorentz_frames, lorentz_work } from './frames/lorentz';

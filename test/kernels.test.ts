@@ -67,6 +67,32 @@ describe.each(dims)('kernels, d = %i', (d) => {
     }
   });
 
+  it('linalg_nonfinite: flags the inputs that hold NaN or ±∞, at every position of a row and of the SIMD groups', () => {
+    // every input gets one bad value in turn at each of its positions; the others
+    // hold the finite extremes (±0, subnormals, ±MAX_VALUE) that must not be flagged
+    const edges = [0, -0, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE];
+    const y = Float64Array.from(x, (v, j) => (j % 7 === 0 ? edges[(j / 7) % edges.length] : v));
+    const run = (data: Float64Array) => both((k) => withArena(k, 'linalg_nonfinite', (a) => {
+      const xp = a.putF64(data), op = a.putI32(offsets), flags = a.alloc(count * 4);
+      const flagged = k.exports.linalg_nonfinite(xp, op, count, d, flags);
+      return Int32Array.from([flagged, ...a.i32(flags, count)]);
+    }));
+    expect(Array.from(run(y))).toEqual([0, ...new Array(count).fill(0)]);
+    const bad = [NaN, Infinity, -Infinity];
+    for (let i = 0; i < count; i++) {
+      for (let j = offsets[i] * d; j < offsets[i + 1] * d; j++) {
+        const z = y.slice();
+        z[j] = bad[j % 3];
+        // a second bad value in the last input, so that two inputs are counted
+        if (i !== count - 1) z[z.length - 1] = NaN;
+        const want = new Array(count).fill(0);
+        want[i] = 1;
+        want[count - 1] = 1;
+        expect(Array.from(run(z)), `input ${i}, value ${j}`).toEqual([i === count - 1 ? 1 : 2, ...want]);
+      }
+    }
+  });
+
   it('linalg_centroid: mean of each input, zero for an empty input', () => {
     const got = both((k) => withArena(k, 'linalg_centroid', (a) => {
       const xp = a.putF64(x), op = a.putI32(offsets), out = a.alloc(count * d * 8);

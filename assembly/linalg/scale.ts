@@ -55,3 +55,38 @@ export function constantRows(x: usize, rows: i32, rowLen: i32, center: bool): bo
   }
   return true;
 }
+
+/** The exponent bits of an f64: all set for NaN and ±∞ only. */
+const EXPONENT: u64 = 0x7ff0000000000000;
+
+/**
+ * Which inputs hold a value that is not finite (NaN, ±∞): flags[i] (i32) = 1 for
+ * such an input, else 0; returns how many there are. Inputs in the batch layout
+ * (assembly/linalg/apply.ts), rowLen f64 per row. It only answers the rule; the
+ * caller finds the value to name (src/frames/index.ts runFrames). One pass of
+ * exponent tests, OR-ed together: no chain of dependent arithmetic, so it runs at
+ * the pace of the loads.
+ */
+export function linalg_nonfinite(x: usize, offsets: usize, count: i32, rowLen: i32, flags: usize): i32 {
+  let flagged = 0;
+  for (let i = 0; i < count; i++) {
+    const from = <usize>load<i32>(offsets + (<usize>i << 2)) * <usize>rowLen;
+    const to = <usize>load<i32>(offsets + (<usize>(i + 1) << 2)) * <usize>rowLen;
+    let hit: u64 = 0;
+    let j = from;
+    if (ASC_FEATURE_SIMD) {
+      const mask = i64x2.splat(EXPONENT);
+      let a = i64x2.splat(0), b = i64x2.splat(0);
+      for (; j + 4 <= to; j += 4) {
+        a = v128.or(a, i64x2.eq(v128.and(v128.load(x + (j << 3)), mask), mask));
+        b = v128.or(b, i64x2.eq(v128.and(v128.load(x + (j << 3) + 16), mask), mask));
+      }
+      hit = <u64>v128.any_true(v128.or(a, b));
+    }
+    for (; j < to; j++) hit |= <u64>((load<u64>(x + (j << 3)) & EXPONENT) == EXPONENT);
+    const bad = i32(hit != 0);
+    store<i32>(flags + (<usize>i << 2), bad);
+    flagged += bad;
+  }
+  return flagged;
+}

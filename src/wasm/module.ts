@@ -33,6 +33,7 @@ export interface KernelExports {
   linalg_select(x: number, offsets: number, count: number, d: number, tol: number, work: number,
     picked: number, rank: number): void;
   linalg_det(a: number, count: number, d: number, work: number, out: number): void;
+  linalg_nonfinite(x: number, offsets: number, count: number, rowLen: number, flags: number): number;
   linalg_inverse(a: number, count: number, d: number, work: number, out: number, cond: number): void;
   cplx_apply(x: number, offsets: number, count: number, d: number, m: number, mStride: number, out: number, work: number): void;
   cplx_gram(x: number, offsets: number, count: number, d: number, out: number): void;

@@ -30,7 +30,7 @@ export interface CheckedBatch {
   /** Number of skipped inputs. */
   bad: number;
   /**
-   * Whether every value was checked for finiteness (checkValues). If not, runFrames
+   * Whether every value is known to be finite (rows a family made itself). If not, runFrames
    * checks each slice's values in WASM memory right after copying them in, before
    * the kernel sees them, and reports the non-finite inputs in the frames' status
    * (STATUS_NONFINITE), which applyStatus turns into these inputs' errors.
@@ -72,37 +72,9 @@ export function nonFiniteRule(data: Real, from: number, at: number, rowLen: numb
   return `row ${r} holds ${data[at]} at column ${(at - from) % rowLen}; every value must be finite`;
 }
 
-/** Check a batch's shape (throws for the batch) and each input (collected per input). */
-export function checkBatch(G: Group, input: BatchInput): CheckedBatch {
-  const b = checkShape(G, input);
-  checkValues(G, b);
-  return b;
-}
-
-/**
- * Check that every value is finite, recording the inputs that are not. Batches
- * computed right away skip this pass (see CheckedBatch.checked): the frames check
- * each slice as they copy it, and workers check their own chunks.
- */
-function checkValues(G: Group, b: CheckedBatch): void {
-  const rowLen = G.d * G.width;
-  b.checked = true;
-  for (let i = 0; i < b.count; i++) {
-    if (b.skip[i]) continue;
-    const from = b.offsets[i] * rowLen;
-    const at = firstNonFinite(b.data, from, b.offsets[i + 1] * rowLen);
-    if (at >= 0) {
-      b.errors[i] = inputRangeError(i, nonFiniteRule(b.data, from, at, rowLen));
-      b.skip[i] = 1;
-      b.bad++;
-    }
-  }
-}
-
 /**
  * Check a batch's shape (throws for the batch) and that no input is empty
- * (collected per input); values are left to checkValues or to the frames (see
- * CheckedBatch.checked).
+ * (collected per input); values are left to the frames (see CheckedBatch.checked).
  */
 export function checkShape(G: Group, input: BatchInput): CheckedBatch {
   if (typeof input !== 'object' || input === null) throw optionError(`a batch must be { data, dim, count } or { data, dim, offsets }, got ${describe(input)}`);
@@ -180,9 +152,8 @@ export function checkSingle(G: Group, x: unknown, shape: { n: number; d: number 
   if (x.length !== n * rowLen) {
     throw inputRangeError(0, `x has ${x.length} values, but n×d${G.width === 2 ? '×2 (complex)' : ''} = ${n * rowLen}`);
   }
-  const b = checkBatch(G, { data: x, dim: d, offsets: Int32Array.of(0, n) });
-  if (b.errors[0]) throw b.errors[0];
-  return b;
+  // (its values are checked where its frame is made, as a batch's are)
+  return checkShape(G, { data: x, dim: d, offsets: Int32Array.of(0, n) });
 }
 
 /** Check `tol`: a finite number in [0, 1). */

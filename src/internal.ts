@@ -3,5 +3,4 @@
  * kernels, the arena and frame computation on checked batches. Not a stable API.
  */
 export { kernels, loadKernels, withArena, simdSupported, type Kernels, type KernelExports } from './wasm/module.js';
-export { checkBatch } from './batch.js';
 export { computeFrames, restoreOutputs } from './frames/families.js';

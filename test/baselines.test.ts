@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { equivariant, invariant, group, InputRangeError, InputTypeError, ModelError, OptionRangeError, OptionTypeError, type Group } from '../src/index.js';
 import { faAverage, faFrames, type FaMethod } from '../src/frames/fa.js';
 import { checkMethod, checkSeed, FA_MAX_DIM } from '../src/groups.js';
-import { checkBatch, checkShape, checkSingle } from '../src/batch.js';
+import { checkShape, checkSingle } from '../src/batch.js';
+import { checkEagerly } from './helpers/eager.js';
 import { withArena, type Kernels } from '../src/wasm/module.js';
 import { testFunctions } from '../src/testing/functions.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
@@ -466,7 +467,7 @@ describe.each(dims)('kernels, d = %i', (d) => {
       sizes.forEach((s, i) => (offsets[i + 1] = offsets[i] + s));
       const x = gaussianMatrix(normal, offsets[sizes.length], d);
       for (const method of ['fa', 'ifa'] as const) {
-        const frames = (k: Kernels) => faFrames(method, G, checkBatch(G, { data: x, dim: d, offsets }), {}, k);
+        const frames = (k: Kernels) => faFrames(method, G, checkEagerly(G, { data: x, dim: d, offsets }), {}, k);
         const f = frames(simd);
         const g = frames(scalar);
         // bit for bit (helpers' `both` compares byte arrays with toEqual, slow at this size)

@@ -1,12 +1,12 @@
 /**
  * Point-group batches go through the arena in slices of whole inputs (runFrames):
  * whatever the slicing, every input's results are those of the input alone, bit for
- * bit; values are checked as they are copied in, with checkBatch's own errors; and
+ * bit; values are checked as they are copied in, with the errors of an eager check; and
  * `into` is overwritten in place.
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalizeBatch, type BatchResult } from '../src/index.js';
-import { checkBatch } from '../src/batch.js';
+import { checkEagerly } from './helpers/eager.js';
 import { computeFrames } from '../src/frames/families.js';
 import { group } from '../src/groups.js';
 import { gaussian, gaussianMatrix, rng } from '../src/testing/random.js';
@@ -41,12 +41,12 @@ function alone(spec: string, dim: number, rowLen: number, data: Float64Array | F
 
 describe('batches in slices', () => {
   const cases = [['SO(3)', 3, 1], ['E(3)', 3, 1], ['O(6)', 6, 1], ['O(1,3)', 4, 1], ['U(2)', 2, 2], ['GL(3)', 3, 1]] as const;
-  it.each(cases)('%s: each input as if alone, errors as checkBatch words them', (spec, dim, w) => {
+  it.each(cases)('%s: each input as if alone, errors as an eager check words them', (spec, dim, w) => {
     const rowLen = dim * w;
     const { data, offsets } = ragged(rowLen);
     const r = canonicalizeBatch(spec, { data, dim, offsets }, { errors: 'status' });
     const G = group(spec);
-    const eager = checkBatch(G, { data, dim, offsets });
+    const eager = checkEagerly(G, { data, dim, offsets });
     // the eagerly checked batch takes the same path with the check done up front
     const f = computeFrames(G, eager, 1e-9);
     expect(messages(r.errors)).toEqual(messages(eager.errors));

@@ -6,7 +6,7 @@ import { runChunk } from '../src/engine/run.js';
 import { planChunks } from '../src/engine/index.js';
 import { pointJob, pointResult } from '../src/kinds/points.js';
 import { LOCAL } from '../src/kinds/kind.js';
-import { checkBatch } from '../src/batch.js';
+import { checkEagerly } from './helpers/eager.js';
 import { ready } from '../src/wasm/module.js';
 import { group } from '../src/groups.js';
 
@@ -236,7 +236,7 @@ describe('engine: progress, faults, abort, close', () => {
   it('a task whose kernel traps rejects naming the kernel; the next task runs on a fresh instance', async () => {
     const G = group('SO(3)');
     const small = denseBatch(4, 11);
-    const job = pointJob(G, checkBatch(G, small), 1e-9, LOCAL);
+    const job = pointJob(G, checkEagerly(G, small), 1e-9, LOCAL);
     const task = job.task(0, 4);
     await runChunk(task); // the next task runs on this thread's instance
     // Tasks size every WASM access from checked offsets, so the trap is staged: the

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalize, canonicalizeBatch, equivariant, group, invariant } from '../src/index.js';
-import { checkBatch } from '../src/batch.js';
+import { checkEagerly } from './helpers/eager.js';
 import { applyStatus, computeFrames } from '../src/frames/families.js';
 
 describe('group specs', () => {
@@ -139,9 +139,9 @@ describe('remarks travel as data', () => {
     // input 0 invalid (NaN), 1 rank-deficient, 2 ill-conditioned, 3 fine
     const data = Float64Array.of(NaN, 0, 0, 1, 1, 0, 2, 0, 1, 0, 1, 1e-13, 3, 0, 0, 3);
     const G = group('GL(2)');
-    const worker = computeFrames(G, checkBatch(G, { data, dim: 2, count: 4 }), 1e-15);
+    const worker = computeFrames(G, checkEagerly(G, { data, dim: 2, count: 4 }), 1e-15);
     // the calling thread has only its own checked batch and the worker's plain arrays
-    const b = checkBatch(G, { data, dim: 2, count: 4 });
+    const b = checkEagerly(G, { data, dim: 2, count: 4 });
     const f = { ...worker, warnings: undefined, status: worker.status.slice() };
     applyStatus(G, b, f);
     expect(b.errors[0]?.message).toMatch(/^input 0: row 0 holds NaN/);

@@ -105,9 +105,8 @@ export interface FaFramesOptions {
 }
 
 /**
- * The frames of a checked batch (src/batch.ts: checkShape, checkBatch or
- * checkSingle for G). Inputs whose values were not checked yet (b.checked false)
- * are checked here; a non-finite one is rejected in b like an invalid one (its
+ * The frames of a checked batch (src/batch.ts: checkShape or checkSingle for G).
+ * Inputs whose values were not checked yet (b.checked false) are checked here; a non-finite one is rejected in b like an invalid one (its
  * error in b.errors, b.skip set) and gets no elements. `tol` (default 1e-9) is
  * iFA's null-space threshold relative to the largest eigenvalue; `seed` is SFA's
  * (see checkSeed), and `first` the index in a larger batch of b's first input

@@ -54,7 +54,7 @@ export function applyStatus(G: Group, b: CheckedBatch, f: FrameBatch, keepNonFin
     const code = f.status[2 * i];
     if (code === 0) continue;
     if (code === STATUS_NONFINITE) {
-      // found by runFrames' check: the same error as checkValues'
+      // found by runFrames' check: the error of an input found non-finite
       const from = f.offsets[i] * rowLen;
       reject(b, i, nonFiniteRule(b.data, from, from + f.status[2 * i + 1], rowLen));
       if (!keepNonFinite) f.status[2 * i] = f.status[2 * i + 1] = 0;

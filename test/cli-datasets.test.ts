@@ -446,6 +446,8 @@ describe('errors and exit status', () => {
       [['average', '--group', 'SE(3)', '--mode', 'invariant', '--input', 'd.npz:x', '--output', 'o.npy', '--frames', 'd.npz', '--model', 'points.mjs'], /d\.npz is also an input of this run/],
       [['concat', '--output', 'o.npy'], /minframe concat needs the files to join/],
       [['concat', '--output', 'o.npy', 'part-0.npz'], /part-0\.npz: join \.npz files into an \.npz output/],
+      [['concat', '--output', 'o.txt', 'part-0.npy'], /--output names the joined \.npy or \.npz, got 'o\.txt'/],
+      [['concat', '--output', 'part-0.npy', 'part-0.npy', 'part-1.npy'], /part-0\.npy is also an input of this run/],
     ];
     const runs = await Promise.all(cases.map(([a, , env]) => run(a, env)));
     runs.forEach((r, k) => {

@@ -9,7 +9,7 @@ import { fileError, optionRangeError } from '../errors.js';
 import { listArrays, NpyWriter, NpzWriter, openArray, OutputFile, type ArrayReader, type DTypeName } from '../io/index.js';
 import { itemBytes } from '../io/npy.js';
 import { parseOptions, required } from './args.js';
-import { errorsPath, Outputs } from './dataset.js';
+import { errorsPath, Outputs, rejectOverwrite } from './dataset.js';
 
 export const CONCAT_USAGE = `usage: minframe concat --output FILE FILE... [--quiet]
 
@@ -53,9 +53,11 @@ export function concatCommand(argv: readonly string[]): () => Promise<void> {
   const output = required(p, '--output', 'concat');
   const inputs = p.positionals;
   if (inputs.length === 0) throw optionRangeError('minframe concat needs the files to join; see minframe concat --help');
+  if (!/\.np[yz]$/i.test(output)) throw optionRangeError(`--output names the joined .npy or .npz, got '${output}'`);
   const npz = /\.npz$/i.test(output);
   const wrong = inputs.find((f) => /\.npz$/i.test(f) !== npz);
   if (wrong !== undefined) throw optionRangeError(`${wrong}: join .npz files into an .npz output and .npy files into an .npy output`);
+  rejectOverwrite([output, npz ? errorsPath(output) : null], [...inputs, ...(npz ? inputs.map(errorsPath) : [])]);
 
   return async () => {
     const outputs = new Outputs();

@@ -5,6 +5,8 @@
  * shard's contiguous slice of them, and pushed through read → compute → write with
  * the three stages overlapping.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileError, ModelError, optionRangeError } from '../errors.js';
 import { type Group, type GraphGroup, type PermutationGroup } from '../index.js';
 import { openArray, OutputFile, type ArrayReader, type Output } from '../io/index.js';
@@ -278,6 +280,19 @@ export class Failures {
     });
     if (this.text && lines) await this.text.append(new TextEncoder().encode(lines));
     return codes;
+  }
+}
+
+/**
+ * Refuse a run that would write over one of its inputs (an output replaces its
+ * target when the run completes, so the input would be lost): paths compared as
+ * resolved, through symbolic links for the files that exist.
+ */
+export function rejectOverwrite(writes: (string | null)[], reads: (string | undefined)[]): void {
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+  const read = new Set(reads.filter((path) => path !== undefined).map(real));
+  for (const path of writes) {
+    if (path && read.has(real(path))) throw optionRangeError(`${path} is also an input of this run; write the outputs to another file`);
   }
 }
 

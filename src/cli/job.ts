@@ -5,14 +5,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
-import { existsSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { optionRangeError } from '../errors.js';
 import { createEngine, group, type Engine } from '../index.js';
 import { OutputFile, parseArraySpec } from '../io/index.js';
 import { required, wholeNumber, type Parsed } from './args.js';
 import {
-  errorsPath, Failures, largestChunk, openDataset, Outputs, pipeline, planChunks, readChunk, resolveShard, shardPath, shardRange,
+  errorsPath, Failures, largestChunk, openDataset, Outputs, pipeline, planChunks, readChunk, rejectOverwrite, resolveShard, shardPath, shardRange,
   type AnyGroup, type ChunkBatch, type Dataset, type Shard,
 } from './dataset.js';
 import { progress } from './progress.js';
@@ -93,12 +91,7 @@ export function jobOptions(p: Parsed, command: string, env: Record<string, strin
 function checkOutputPaths(output: string, frames: string | null, reads: (string | undefined)[]): void {
   if (!/\.npy$/i.test(output)) throw optionRangeError(`--output names the output .npy, got '${output}'`);
   if (frames !== null && !/\.npz$/i.test(frames)) throw optionRangeError(`--frames names a .npz, got '${frames}'`);
-  // (through symbolic links, for the files that exist)
-  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
-  const read = new Set(reads.filter((path) => path !== undefined).map(real));
-  for (const path of [output, frames, frames && errorsPath(frames)]) {
-    if (path && read.has(real(path))) throw optionRangeError(`${path} is also an input of this run; write the outputs to another file`);
-  }
+  rejectOverwrite([output, frames, frames && errorsPath(frames)], reads);
 }
 
 /** A command's work on the chunks of its slice of the dataset. */

@@ -194,7 +194,10 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
           const v = outputValues(r, i);
           const w = widthOf(v.length, items, width, i, what);
           width = w;
-          buffer(w).set(v, (at[i] + j * items) * w);
+          if (f.count === 1 && c === 1 && v instanceof Float64Array) {
+            y = v; // a single input's one output is the whole buffer: no copy (and not ours to reuse)
+            borrowed = true;
+          } else buffer(w).set(v, (at[i] + j * items) * w);
         } catch (e) {
           if (options.errors === 'throw') throw e;
           errors[i] = e as Error;

@@ -154,7 +154,12 @@ export function runPoints(task: PointTask, k: Kernels): PointReply {
   if (task.out) {
     const at = lengths(G, task.row0, task.first);
     const out = task.out;
-    slices = Object.fromEntries(OUTPUTS.map((key) => [key, out[key].subarray(at[key], at[key] + want[key])])) as Outputs;
+    // the chunk's part of each array (the array itself when the chunk is the whole
+    // batch), in a literal: Object.fromEntries makes a dictionary-mode object, slow to
+    // build and to read, which cost a small batch's call more than its kernel
+    const part = <K extends keyof Outputs>(key: K): Outputs[K] =>
+      (at[key] === 0 && want[key] === out[key].length ? out[key] : out[key].subarray(at[key], at[key] + want[key])) as Outputs[K];
+    slices = { canonical: part('canonical'), matrices: part('matrices'), shifts: part('shifts'), ranks: part('ranks'), sizes: part('sizes') };
   }
   const f = computeFrames(G, chunk, task.tol, k, slices, true);
   for (const key of OUTPUTS) {
@@ -227,7 +232,9 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
     },
     finish() {
       const status = new Float64Array(remarks.length > 0 ? 2 * b.count : 0);
-      const f: FrameBatch = { group: G.spec, dim: G.d, count: b.count, offsets: b.offsets, ...out, status };
+      // (named, not spread: a spread costs a small batch's call more than its kernel)
+      const { canonical, matrices, shifts, ranks, sizes } = out;
+      const f: FrameBatch & { errors: (Error | null)[] } = { group: G.spec, dim: G.d, count: b.count, offsets: b.offsets, canonical, matrices, shifts, ranks, sizes, status, errors: b.errors };
       if (remarks.length > 0) {
         for (let j = 0; j < remarks.length; j += 3) {
           status[2 * remarks[j]] = remarks[j + 1];
@@ -236,7 +243,7 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
         // the workers' rejections and warnings become this batch's errors and warnings
         applyStatus(G, b, f);
       }
-      return { ...f, errors: b.errors };
+      return f;
     },
   };
 }
@@ -318,9 +325,10 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
 /** The frame of one point set as the wrappers average with. */
 export function pointFramedOne(G: Group, x: unknown, shape: { n: number; d: number }, tol: number, k: Kernels = kernels()): Framed {
   const b = checkSingle(G, x, shape);
-  const f = computeFrames(G, b, tol, k);
+  const f = computeFrames(G, b, tol, k) as FrameBatch & { errors: (Error | null)[] };
   if (b.errors[0]) throw b.errors[0];
-  return pointFramed(G, { ...f, errors: b.errors }, k);
+  f.errors = b.errors; // (set, not spread, as in pointJob)
+  return pointFramed(G, f, k);
 }
 
 /** The output kinds of the point groups: 'vectors' (the default) rotate, 'points' also translate. */

@@ -21,6 +21,7 @@ import { benchThreads, threadsTable } from './threads.mjs';
 import { benchPermutation, permutationTable } from './permutation.mjs';
 import { benchCanon, benchCanonLarge, benchPerCall, canonTable, canonLargeTable, perCallTable } from './canon.mjs';
 import { benchAveraging, averagingTable } from './averaging.mjs';
+import { benchSingle, singleTable } from './single.mjs';
 import { benchModels, modelsTable } from './models.mjs';
 import { benchOnnx, onnxTable } from './onnx.mjs';
 import { benchMemory, memoryTable } from './memory.mjs';
@@ -60,6 +61,7 @@ const SECTIONS = [
   { key: 'permutation', title: 'S(n) x O(3) point sets, and RDKit conformers of molecules under S(n) x E(3) (one thread; µs per set: median (min–max))', run: benchPermutation, table: permutationTable },
   { key: 'threads', title: 'Worker threads', run: benchThreads, table: threadsTable },
   { key: 'averaging', title: 'Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', run: benchAveraging, table: averagingTable },
+  { key: 'single', title: 'One call per input, as an app embedding minframe makes them (one thread; µs per call or per set: median (min–max), and its ratio to the same sets\' frames in one batch)', run: benchSingle, table: singleTable },
   { key: 'models', title: 'Models on the workers', run: benchModels, table: modelsTable },
   { key: 'onnx', title: 'ONNX models on the workers, onnxruntime-node and onnxruntime-web (µs per set: median (min–max))', run: benchOnnx, table: onnxTable },
   { key: 'memory', title: 'Peak memory', run: benchMemory, table: memoryTable },

@@ -248,9 +248,23 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
   };
 }
 
+/** Batches of up to this many inputs get `sizesExact` and `warnings` made at once (pointResult). */
+const EAGER_RESULT = 16;
+
 /** The public form of a batch's frames: no status codes, sizes exactly, a warning slot per input. */
 export function pointResult(f: FrameBatch & { errors: (Error | null)[] }): BatchResult {
   const { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors } = f;
+  if (count <= EAGER_RESULT) {
+    // a small batch's are made now: a literal with getters costs about 1 µs to make,
+    // more than these arrays of a few inputs
+    const sizesExact: (bigint | null)[] = [];
+    const warnings: (string | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      sizesExact.push(exactSize(sizes[i]));
+      warnings.push(f.warnings?.[i] ?? null);
+    }
+    return { group, dim, count, offsets, canonical, matrices, shifts, ranks, sizes, errors, sizesExact, warnings };
+  }
   // |frame| of a point group is 1, 2 or infinite, and warnings are rare: both arrays
   // are made on first read, so a large batch does not hold them unless asked (getters
   // in the literal: defineProperty would turn the object into a slow dictionary)

@@ -1,20 +1,15 @@
 // One call per input, as an app embedding minframe calls it: canonicalize on one
 // point set, canonicalizeBatch on batches of 1 and 8, and the wrappers on one input
-// (equivariant with the identity, invariant with a sum), against the same sets'
-// frames in one large batch (canonicalizeBatch with into, per set), timed side by
-// side, round by round (bench/lib.mjs timeInterleaved), each call on 256 different
-// inputs in turn.
+// (equivariant with the identity, invariant with bench/averaging.mjs's sum), against
+// the same sets' frames in one large batch (canonicalizeBatch with into, per set),
+// timed side by side, round by round (bench/lib.mjs timeInterleaved), each call on
+// 256 different inputs in turn.
 import { canonicalize, canonicalizeBatch, equivariant, group, invariant } from '../dist/node/index.js';
 import { rng, gaussian, gaussianMatrix } from '../dist/node/testing.js';
 import { timeInterleaved, fmt, ratio, table } from './lib.mjs';
+import { sum } from './averaging.mjs';
 
 const INPUTS = 256;
-
-const sum = (x) => {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s;
-};
 
 export async function benchSingle({ repeat = 31 } = {}) {
   const rows = [];

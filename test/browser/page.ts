@@ -108,9 +108,9 @@ async function runModels() {
     const b = denseBatch(count, n, seed);
     const ort = new URL('ort/ort.wasm.min.mjs', location.href);
     const onnx = new URL(`model.onnx#runtime=${encodeURIComponent(ort.href)}`, location.href);
-    const module = await equivariant(group, new URL('sine.mjs', location.href), { engine }).batch(b);
-    const stacked = await equivariant(group, new URL('stacked.mjs', location.href), { engine }).batch(b);
-    const inv = (await invariant(group, new URL('sine.mjs', location.href), { engine }).batch(b)).outputs as Float64Array[];
+    const module = await equivariant(group, new URL('rational.mjs', location.href), { engine }).batch(b);
+    const stacked = await equivariant(group, new URL('rational-stacked.mjs', location.href), { engine }).batch(b);
+    const inv = (await invariant(group, new URL('rational.mjs', location.href), { engine }).batch(b)).outputs as Float64Array[];
     const flat = new Float64Array(inv.reduce((s, v) => s + v.length, 0));
     inv.reduce((at, v) => (flat.set(v, at), at + v.length), 0);
     const workers = await equivariant(group, onnx, { engine }).batch(b);

@@ -39,7 +39,7 @@ import {
   ld, st, copyWords, zeroWords, layout, workBytes, clearScratch, setGraph, initPartition, restore,
   individualize, targetCell, enqueue, resetQueue,
 } from './partition';
-import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, PRUNED, LEADS, TIED } from './refine';
+import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, REFINED, PRUNED, LEADS, TIED } from './refine';
 import {
   resetAutomorphisms, isAutomorphism, addAutomorphism, prunedByOrbit, orbitSize, orbitMin,
   generatorCount,
@@ -342,12 +342,17 @@ function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
       limitBest(level + 1, curLen - ld(CUR_TS, level + 1));
       continue;
     }
-    if (r == TIED) {
+    // A child that refined to its end against a deferred leader's trace is tied
+    // with it when equal to all of it (the leader may have stopped at its end
+    // mark), or beats it: the leader, no longer the best path, is dropped.
+    const tied = r == TIED || (r == REFINED && outCmpB == 0 && ld(LEADER, level) >= 0);
+    if (tied) {
       // finish the leader, then come back to w
       st(LAST, level, last);
       finishLeader = true;
       continue;
     }
+    if (outCmpB > 0) st(LEADER, level, -1);
     const child = level + 1;
     st(PATH, child, w);
     if (!haveFirst) {

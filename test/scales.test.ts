@@ -322,10 +322,12 @@ describe('S(n) and S(n) x G: permutations, sizes and G-frames of s·X', () => {
     });
   }
 
-  it('S(n) x G rejects an all-subnormal set (S(n) only sorts, and keeps it); the batch keeps the others', () => {
+  it('S(n) x G rejects an all-subnormal set (S(n) only sorts, and keeps it, as E(d) keeps a single point); the batch keeps the others', () => {
     const x = scaled(unit(Float64Array.from(cube)), 2 ** -1040);
     expect(() => canonicalize('S(n) x O(3)', x, { n: 8, d: 3 })).toThrow(/^input 0: every value is subnormal or zero/);
     expect(canonicalize('S(n)', x, { n: 8, d: 3 }).size).toBe(1);
+    // one point: centred, it is 0 whatever its scale, a frame with no arithmetic on the values
+    for (const spec of ['E(3)', 'SE(3)', 'S(n) x E(3)']) expect(Array.from(canonicalize(spec, x.subarray(0, 3), { n: 1, d: 3 }).canonical), spec).toEqual([0, 0, 0]);
     const data = Float64Array.from([...cube, ...x, ...cube.map((v) => v * 1e300)]);
     const r = canonicalizeBatch('S(n) x O(3)', { data, dim: 3, count: 3 }, { errors: 'status' });
     expect(r.errors[0]).toBeNull();

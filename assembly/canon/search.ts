@@ -342,9 +342,9 @@ function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
       limitBest(level + 1, curLen - ld(CUR_TS, level + 1));
       continue;
     }
-    // A child that refined to its end against a deferred leader's trace is tied
-    // with it when equal to all of it (the leader may have stopped at its end
-    // mark), or beats it: the leader, no longer the best path, is dropped.
+    // Against a deferred leader's trace, a child that refined to its end equal to
+    // all of it is tied with it (a leader may stop at its end mark), and a child
+    // that beats it drops it: the leader is no longer the best path.
     const tied = r == TIED || (r == REFINED && outCmpB == 0 && ld(LEADER, level) >= 0);
     if (tied) {
       // finish the leader, then come back to w

@@ -112,12 +112,14 @@ function emit(level: i32, t: u32, compare: bool, defer: bool): i32 {
   if (!compare) return REFINED;
   if (outEqF != 0 && <u32>ld(FIRST_T, ld(FIRST_TS, level) + i) != t) outEqF = 0;
   if (outCmpB == 0) {
-    if (level == limitLevel && i >= limitLen) return TIED;
     const b = <u32>ld(BEST_T, ld(BEST_TS, level) + i);
     if (t != b) {
       outCmpB = t > b ? 1 : -1;
       if (outCmpB > 0) leadsAt = i;
     }
+    // equal to every entry known of a deferred leader's trace (which may end at
+    // its end mark, with no entry after it to find the tie at): tied
+    if (outCmpB == 0 && level == limitLevel && i + 1 >= limitLen) return TIED;
   }
   // a leader refines a few splitters past the entry where it won, so that fewer
   // later siblings tie with its known prefix and force it to be finished early

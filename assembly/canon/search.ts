@@ -39,7 +39,7 @@ import {
   ld, st, copyWords, zeroWords, layout, workBytes, clearScratch, setGraph, initPartition, restore,
   individualize, targetCell, enqueue, resetQueue,
 } from './partition';
-import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, REFINED, PRUNED, LEADS, TIED } from './refine';
+import { refine, resetRefine, truncateTrace, limitBest, outEqF, outCmpB, curLen, PRUNED, LEADS, TIED } from './refine';
 import {
   resetAutomorphisms, isAutomorphism, addAutomorphism, prunedByOrbit, orbitSize, orbitMin,
   generatorCount,
@@ -342,16 +342,13 @@ function search(vcol: usize, gensOut: usize, genCap: i32, sizes: usize): void {
       limitBest(level + 1, curLen - ld(CUR_TS, level + 1));
       continue;
     }
-    // Against a deferred leader's trace, a child that refined to its end equal to
-    // all of it is tied with it (a leader may stop at its end mark), and a child
-    // that beats it drops it: the leader is no longer the best path.
-    const tied = r == TIED || (r == REFINED && outCmpB == 0 && ld(LEADER, level) >= 0);
-    if (tied) {
+    if (r == TIED) {
       // finish the leader, then come back to w
       st(LAST, level, last);
       finishLeader = true;
       continue;
     }
+    // a child that beats a deferred leader's trace drops it: it is no longer the best path
     if (outCmpB > 0) st(LEADER, level, -1);
     const child = level + 1;
     st(PATH, child, w);

@@ -16,9 +16,9 @@
 import { checkSeed, DEFAULT_TOL, type Method, type Group, type GraphGroup, type PermutationGroup } from './groups.js';
 import { checkOptions, checkTol, type BatchInput } from './batch.js';
 import { describe, fileError, fromFailure, optionError, optionRangeError } from './errors.js';
-import { kernels, ready } from './wasm/module.js';
-import { checkErrorMode, checkRun, isJobEngine, LOCAL, runInline, runJob, settle, view, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
-import { kindOf, runTask, type AnyGroup, type Kind } from './kinds/index.js';
+import { ready } from './wasm/module.js';
+import { checkErrorMode, checkRun, isJobEngine, runJob, settle, view, type ErrorMode, type Framed, type Job, type JobEngine, type OutputKind, type RunOptions } from './kinds/kind.js';
+import { framedHere, kindOf, type AnyGroup, type Kind } from './kinds/index.js';
 import { averageFlat, averageInvariant, howFor, loadModel, outputsMayShare, type AverageReply, type AverageTask, type Averaging, type BatchModel, type Model } from './kinds/averaging.js';
 import type { GraphBatchInput } from './kinds/graph.js';
 import type { Engine } from './engine/index.js';
@@ -203,8 +203,7 @@ async function localModel(w: Wrapper): Promise<{ model: Model | BatchModel; how:
 /** A batch's frames, on the engine or on this thread (overwriting `reuse`'s arrays where they fit). */
 async function frames(w: Wrapper, input: unknown, run: RunOptions, reuse?: Framed): Promise<Framed> {
   if (w.engine) return w.engine[runJob]((staging) => w.kind.framed(w.G as never, input, w.tol, staging, undefined, reuse), run);
-  await ready();
-  const f = runInline(w.kind.framed(w.G as never, input, w.tol, LOCAL, undefined, reuse), runTask, kernels());
+  const f = framedHere(w.kind, w.G, input, w.tol, await ready(), reuse);
   run.onProgress?.(f.count, f.count);
   return f;
 }

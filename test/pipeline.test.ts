@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize, canonicalizeBatch, createEngine, equivariant, invariant, type Engine, type Model } from '../src/index.js';
 import type { OutputKind } from '../src/kinds/kind.js';
+import { RESIDENT_VALUES } from '../src/kinds/points.js';
 import { graphBatch, raggedBatch } from './batches.js';
 import { alternatingHexagon, bytes, cubeCorners, cycleWithPendants, expectSameBits, fixtureModel, graphBatchOf, hypercube, petersen, pointBatchOf, randomRows } from './helpers/pipeline.js';
 
@@ -71,6 +72,28 @@ function symmetricSets(): AnyBatch {
   return pointBatchOf([cubeCorners(), square, rotated, randomRows(5, 3, 30), ties, nan, randomRows(1, 3, 32)], 3);
 }
 
+/**
+ * A batch past RESIDENT_VALUES, so that the wrappers keep its frames in kernels of
+ * their own inline (src/kinds/points.ts pointFramedHere) while the engines' workers
+ * do not: ragged inputs of ranks 1..3 (raggedBatch; GL(3) rejects the deficient ones,
+ * so some engine chunks hold no valid input), one NaN input, and inputs scaled by
+ * 1e300 and 1e-300 (the kernels compute them again, rescaled).
+ */
+function large(rows: number): AnyBatch {
+  const b = rows === 4 ? u2Large() : raggedBatch(1600, 16, 7);
+  const w = rows;
+  const at = (i: number) => b.data.subarray(b.offsets[i] * w, b.offsets[i + 1] * w);
+  at(9)[1] = NaN;
+  at(11).forEach((v, j, a) => (a[j] = v * 1e300));
+  at(13).forEach((v, j, a) => (a[j] = v * 1e-300));
+  return b;
+}
+
+/** U(2): 2000 complex inputs of 1..8 rows. */
+function u2Large(): AnyBatch {
+  return pointBatchOf(Array.from({ length: 2000 }, (_, i) => randomRows(1 + (i % 8), 4, 100 + i)), 2, 4);
+}
+
 /** Graphs with large automorphism groups, random ones, a single vertex and an asymmetric (rejected) adjacency. */
 function graphs(): AnyBatch {
   const asymmetric = { n: 3, a: Float64Array.of(0, 1, 0, 0, 0, 1, 0, 1, 0) };
@@ -110,6 +133,9 @@ const CASES: Case[] = [
   { spec: 'graph', kind: 'graph', batch: graphs(), outputs: ['nodes', 'edges'] },
   { spec: 'graph', kind: 'graph', batch: graphBatch(10, 6, 5, { colored: true }), outputs: ['nodes', 'edges'] },
   { spec: 'weighted-graph', kind: 'graph', batch: weightedGraphs(), outputs: ['nodes', 'edges'] },
+  { spec: 'SE(3)', kind: 'points', batch: large(3), outputs: ['points', 'vectors'] },
+  { spec: 'U(2)', kind: 'points', batch: large(4), outputs: ['vectors'] },
+  { spec: 'GL(3)', kind: 'points', batch: large(3), outputs: ['vectors'] },
 ];
 
 const label = (c: Case) => `${c.spec}${c.batch.colors ? ' (coloured)' : ''}`;
@@ -203,6 +229,12 @@ describe('frames: every kind through every entry point', () => {
     expect(sizes(CASES[5]).slice(0, 4)).toEqual([120, 48, 8, 1]);
     expect(sizes(CASES[7])[0]).toBe(6);
     expect((reference.get(CASES[2])!.warnings as (string | null)[]).at(-1)).toMatch(/^input 20: /);
+    for (const c of CASES.slice(-3)) {
+      expect(c.batch.data.length, label(c)).toBeGreaterThanOrEqual(RESIDENT_VALUES);
+      expect(reference.get(c)!.errors[9], label(c)).not.toBeNull();
+      expect(reference.get(c)!.errors[11], label(c)).toBeNull();
+      expect(reference.get(c)!.errors[13], label(c)).toBeNull();
+    }
     for (const c of CASES.filter((c) => !c.batch.colors && c.spec !== 'weighted-graph' && c.spec !== 'U(2)')) {
       expect(reference.get(c)!.errors.some(Boolean), label(c)).toBe(true);
     }

@@ -9,7 +9,7 @@ import type { Group } from '../groups.js';
 import { nonFiniteRule, type CheckedBatch } from '../batch.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import { inputRangeError } from '../errors.js';
-import { overflowRule, runFrames, subnormalRule, STATUS_NONFINITE, STATUS_OVERFLOW, STATUS_SUBNORMAL, type Elements, type FamilyKernel, type FrameBatch, type OutputKind, type Remark } from './index.js';
+import { overflowRule, runFrames, PLACED, subnormalRule, STATUS_NONFINITE, STATUS_OVERFLOW, STATUS_SUBNORMAL, type Elements, type FamilyKernel, type FrameBatch, type OutputKind, type Remark } from './index.js';
 import * as orthogonal from './orthogonal.js';
 import * as lorentz from './lorentz.js';
 import * as unitary from './unitary.js';
@@ -34,7 +34,7 @@ const families: Record<Group['family'], Family> = { orthogonal, lorentz, unitary
  * results). A worker passes `keepNonFinite`: the status of its non-finite inputs
  * stays in f.status for the calling thread's applyStatus, which owns the errors.
  */
-export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels(), into?: Partial<FrameBatch>, keepNonFinite = false): FrameBatch {
+export function computeFrames(G: Group, b: CheckedBatch, tol: number, k: Kernels = kernels(), into?: Partial<FrameBatch> | typeof PLACED, keepNonFinite = false): FrameBatch {
   const f = runFrames(k, families[G.family], G, b, tol, 0, into);
   applyStatus(G, b, f, keepNonFinite);
   if (b.bad > 0) markSkipped(f, b.skip, G.width);

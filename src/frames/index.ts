@@ -118,6 +118,11 @@ export interface FamilyKernel {
   stabilizerSize(G: Group, rank: number): number;
 }
 
+/** runFrames' `into` for results kept in the kernels' own memory (see runFrames). */
+export const PLACED = 'placed';
+
+const EMPTY = new Float64Array(0);
+
 /**
  * Values per slice of runFrames (128 KiB of f64 rows): a batch goes through the
  * arena in slices of whole inputs, each copied in, checked, computed and copied
@@ -166,21 +171,34 @@ export function sliceBatch(offsets: Int32Array, rowLen: number): { bounds: numbe
  * only marked inputs take this path. An input whose values are all subnormal gets
  * STATUS_SUBNORMAL instead, and one whose frame does not fit float64 once scaled back
  * (say, a canonical row longer than 1.8e308) STATUS_OVERFLOW.
+ *
+ * `into` = PLACED keeps canonical, matrices, shifts and ranks in k's own memory,
+ * allocated above the arena's mark and not released: the kernel writes them where
+ * they stay, with no copy out, and the result's arrays are views on them, valid
+ * until k's memory next grows. For a caller that owns k (src/kinds/points.ts
+ * residentFramed).
  */
-export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch>): FrameBatch {
+export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch> | typeof PLACED): FrameBatch {
   const d = G.d;
   const rowLen = d * G.width;
   const mLen = d * rowLen;
   const count = b.count;
   const offsets = b.offsets;
+  const given = into === PLACED ? undefined : into;
   const fits = <T extends Float64Array | Int32Array>(a: T | undefined, length: number): a is T => a !== undefined && a.length === length;
   const f64 = (a: Float64Array | undefined, length: number) => (fits(a, length) ? a : new Float64Array(length));
-  const canonical = f64(into?.canonical, offsets[count] * rowLen);
-  const matrices = f64(into?.matrices, count * mLen);
-  const shifts = f64(into?.shifts, count * rowLen);
-  const ranks = fits(into?.ranks, count) ? into.ranks : new Int32Array(count);
-  const sizes = f64(into?.sizes, count);
-  const status = f64(into?.status, 2 * count);
+  const lengths = { canonical: offsets[count] * rowLen, matrices: count * mLen, shifts: count * rowLen };
+  // placed: the four arrays' pointers, allocated before withArena's mark so that they stay
+  const at = into === PLACED
+    ? { canonical: k.arena.alloc(lengths.canonical * 8), matrices: k.arena.alloc(lengths.matrices * 8), shifts: k.arena.alloc(lengths.shifts * 8), ranks: k.arena.alloc(count * 4) }
+    : null;
+  // (views on placed memory are made once the scratch below is released: it may grow the memory)
+  let canonical = at ? EMPTY : f64(given?.canonical, lengths.canonical);
+  let matrices = at ? EMPTY : f64(given?.matrices, lengths.matrices);
+  let shifts = at ? EMPTY : f64(given?.shifts, lengths.shifts);
+  let ranks = at ? new Int32Array(0) : fits(given?.ranks, count) ? given.ranks : new Int32Array(count);
+  const sizes = f64(given?.sizes, count);
+  const status = f64(given?.status, 2 * count);
   const { bounds, maxRows, maxInputs } = sliceBatch(offsets, rowLen);
   const kernel = k.exports[`${family.kernel}_frames`];
   withArena(k, `${family.kernel}_frames`, (a) => {
@@ -196,11 +214,17 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
     const flags = a.alloc(maxInputs * 4); // linalg_nonfinite's answer per input
     // views of the slice buffers: no allocation below grows the memory
     const X = a.f64(x, maxRows * rowLen);
-    const C = a.f64(canon, maxRows * rowLen);
     const O = a.i32(off, maxInputs + 1);
-    const M = a.f64(m, maxInputs * mLen);
-    const S = a.f64(shift, maxInputs * rowLen);
     const R = a.i32(rank, maxInputs);
+    // where the kernel writes a slice's results, and views of them: the slice buffers,
+    // copied out after each slice, or (placed) the results' own memory at the slice
+    let cp = canon;
+    let mp = m;
+    let sp = shift;
+    let rp = rank;
+    let C = a.f64(canon, maxRows * rowLen);
+    let M = a.f64(m, maxInputs * mLen);
+    let S = a.f64(shift, maxInputs * rowLen);
     const T = a.f64(st, 2 * maxInputs);
     const O1 = a.i32(single, 2);
     const F = a.i32(flags, maxInputs);
@@ -220,7 +244,7 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
       O1[1] = O[i + 1] - O[i];
       S.fill(0, i * rowLen, (i + 1) * rowLen);
       T[2 * i] = T[2 * i + 1] = 0;
-      kernel(x + from * 8, single, 1, d, family.flags(G) | extraFlags | FRAMES_SCALED, tol, work, m + i * mLen * 8, shift + i * rowLen * 8, rank + i * 4, st + i * 16, canon + from * 8);
+      kernel(x + from * 8, single, 1, d, family.flags(G) | extraFlags | FRAMES_SCALED, tol, work, mp + i * mLen * 8, sp + i * rowLen * 8, rp + i * 4, st + i * 16, cp + from * 8);
       const back = 2 ** e;
       const [pc, pm] = family.degrees(G);
       if (pc === 1) scaleValues(C, from, to, back);
@@ -238,6 +262,15 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
       const values = (offsets[i0 + n] - r0) * rowLen;
       const v0 = r0 * rowLen;
       X.set(b.data.subarray(v0, v0 + values));
+      if (at) {
+        cp = at.canonical + v0 * 8;
+        mp = at.matrices + i0 * mLen * 8;
+        sp = at.shifts + i0 * rowLen * 8;
+        rp = at.ranks + i0 * 4;
+        C = a.f64(cp, values);
+        M = a.f64(mp, n * mLen);
+        S = a.f64(sp, n * rowLen);
+      }
       for (let i = 0; i <= n; i++) O[i] = offsets[i0 + i] - r0;
       let nonFinite: number[] | null = null;
       // the copy is checked while it is in cache (one read of the input), in WASM:
@@ -256,20 +289,28 @@ export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: Checked
       }
       S.fill(0, 0, n * rowLen);
       T.fill(0, 0, 2 * n);
-      if (kernel(x, off, n, d, family.flags(G) | extraFlags, tol, work, m, shift, rank, st, canon) > 0) {
+      if (kernel(x, off, n, d, family.flags(G) | extraFlags, tol, work, mp, sp, rp, st, cp) > 0) {
         for (let i = 0; i < n; i++) if (T[2 * i] === STATUS_RESCALE) rescale(i);
       }
       for (let j = 0; nonFinite !== null && j < nonFinite.length; j += 2) {
         T[2 * nonFinite[j]] = STATUS_NONFINITE;
         T[2 * nonFinite[j] + 1] = nonFinite[j + 1];
       }
-      canonical.set(C.subarray(0, values), v0);
-      matrices.set(M.subarray(0, n * mLen), i0 * mLen);
-      shifts.set(S.subarray(0, n * rowLen), i0 * rowLen);
-      ranks.set(R.subarray(0, n), i0);
+      if (!at) {
+        canonical.set(C.subarray(0, values), v0);
+        matrices.set(M.subarray(0, n * mLen), i0 * mLen);
+        shifts.set(S.subarray(0, n * rowLen), i0 * rowLen);
+        ranks.set(R.subarray(0, n), i0);
+      }
       status.set(T.subarray(0, 2 * n), 2 * i0);
     }
   });
+  if (at) {
+    canonical = k.arena.f64(at.canonical, lengths.canonical);
+    matrices = k.arena.f64(at.matrices, lengths.matrices);
+    shifts = k.arena.f64(at.shifts, lengths.shifts);
+    ranks = k.arena.i32(at.ranks, count);
+  }
   for (let i = 0; i < count; i++) sizes[i] = family.stabilizerSize(G, ranks[i]);
   return { group: G.spec, dim: d, count, offsets, canonical, matrices, shifts, ranks, sizes, status };
 }

@@ -45,28 +45,35 @@ export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, ki
   // copied in, mapped and copied out while they are in cache
   const { bounds, maxRows, maxInputs } = sliceBatch(f.offsets, d);
   const points = kind === 'points' && G.translations;
+  // arrays already in the kernels' memory are read there, not copied in: frames kept
+  // in it (runFrames' PLACED), and a batch model's outputs when it returns the
+  // canonical batch it was given (or writes over it)
+  const [py, pm, ps] = [y, f.matrices, f.shifts].map((v) => k.arena.pointerOf(v));
   return withArena(k, 'linalg_apply_t', (a) => {
-    const yp = a.alloc(maxRows * d * 8);
+    const yp = py >= 0 ? 0 : a.alloc(maxRows * d * 8);
     const outp = a.alloc(maxRows * d * 8);
     const off = a.alloc((maxInputs + 1) * 4);
-    const m = a.alloc(maxInputs * d * d * 8);
-    const shift = a.alloc(maxInputs * d * 8);
+    const m = pm >= 0 ? 0 : a.alloc(maxInputs * d * d * 8);
+    const shift = ps >= 0 ? 0 : a.alloc(maxInputs * d * 8);
     const work = a.alloc(d * d * 8);
-    const Y = a.f64(yp, maxRows * d);
+    const Y = a.f64(yp, py >= 0 ? 0 : maxRows * d);
     const R = a.f64(outp, maxRows * d);
     const O = a.i32(off, maxInputs + 1);
-    const M = a.f64(m, maxInputs * d * d);
-    const S = a.f64(shift, maxInputs * d);
+    const M = a.f64(m, pm >= 0 ? 0 : maxInputs * d * d);
+    const S = a.f64(shift, ps >= 0 ? 0 : maxInputs * d);
     for (let s = 1; s < bounds.length; s++) {
       const i0 = bounds[s - 1];
       const n = bounds[s] - i0;
       const r0 = f.offsets[i0];
       const values = (f.offsets[i0 + n] - r0) * d;
       for (let i = 0; i <= n; i++) O[i] = f.offsets[i0 + i] - r0;
-      Y.set(y.subarray(r0 * d, r0 * d + values));
-      M.set(f.matrices.subarray(i0 * d * d, (i0 + n) * d * d));
-      if (points) S.set(f.shifts.subarray(i0 * d, (i0 + n) * d));
-      k.exports.linalg_apply_t(yp, off, n, d, m, d * d, 0, 0, points ? shift : 0, d, outp, work);
+      if (py < 0) Y.set(y.subarray(r0 * d, r0 * d + values));
+      if (pm < 0) M.set(f.matrices.subarray(i0 * d * d, (i0 + n) * d * d));
+      if (points && ps < 0) S.set(f.shifts.subarray(i0 * d, (i0 + n) * d));
+      const ys = py >= 0 ? py + r0 * d * 8 : yp;
+      const ms = pm >= 0 ? pm + i0 * d * d * 8 : m;
+      const ss = ps >= 0 ? ps + i0 * d * 8 : shift;
+      k.exports.linalg_apply_t(ys, off, n, d, ms, d * d, 0, 0, points ? ss : 0, d, outp, work);
       result.set(R.subarray(0, values), r0 * d);
     }
     return result;

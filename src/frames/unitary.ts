@@ -32,10 +32,12 @@ export function stabilizerSize(G: Group, rank: number): number {
 /** y_i·M_iᵀ (complex): outputs on canonical forms back to the inputs' frames, to `out` when given (y's length). */
 export function restore(k: Kernels, G: Group, f: FrameBatch, y: Float64Array, _kind: OutputKind, out?: Float64Array): Float64Array {
   const d = G.d;
+  // read in place where they are in the kernels' memory already (orthogonal.ts restore)
+  const [py, pm] = [y, f.matrices].map((v) => k.arena.pointerOf(v));
   return withArena(k, 'cplx_apply_t', (a) => {
-    const yp = a.putF64(y);
+    const yp = py >= 0 ? py : a.putF64(y);
     const offsets = a.putI32(f.offsets);
-    const m = a.putF64(f.matrices);
+    const m = pm >= 0 ? pm : a.putF64(f.matrices);
     const outp = a.alloc(y.length * 8);
     const work = a.alloc(4 * d * d * 8);
     k.exports.cplx_apply_t(yp, offsets, f.count, d, m, d * d, outp, work);

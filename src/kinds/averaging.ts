@@ -13,7 +13,7 @@
  */
 import { abortError, describe, inputTypeError, modelError, optionError, toFailure, FileFormatError, OptionRangeError, OptionTypeError, type InputErrorInfo, type InputFailure } from '../errors.js';
 import type { Kernels } from '../wasm/module.js';
-import { LOCAL, runInline, type ErrorMode, type Framed, type ModelInput, type OutputKind, type StackedBatch, type Task } from './kind.js';
+import type { ErrorMode, Framed, ModelInput, OutputKind, StackedBatch, Task } from './kind.js';
 import type { Kind } from './index.js';
 import type { GroupOptions } from '../groups.js';
 import { isOnnxHref, onnxModelAt } from '../models/onnx.js';
@@ -143,11 +143,12 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
     if (options.errors === 'throw' || err.name === 'AbortError') throw err;
     errors[i] = err;
   };
-  if (how.batchModel) {
-    // the valid inputs, listed only when some input is not
-    const every = !errors.some((e) => e !== null);
-    const valid: number[] = [];
-    if (!every) for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
+  // the valid inputs of a batch model, listed only when some input is not
+  const every = !errors.some((e) => e !== null);
+  const valid: number[] = [];
+  if (how.batchModel && !every) for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
+  // (a batch without a valid input does not call the model: its outputs are all NaN)
+  if (how.batchModel && (every || valid.length > 0)) {
     const all = f.stacked();
     // the canonical inputs as they are when every input is valid; else the valid ones, copied together
     const s = every ? all : compact(f, valid, calls, all.dim);
@@ -176,7 +177,7 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
         from += len;
       }
     }
-  } else {
+  } else if (!how.batchModel) {
     for (let i = 0; i < f.count; i++) {
       const items = offsets[i + 1] - offsets[i];
       for (let j = 0, c = calls(i); j < c && !errors[i]; j++) {
@@ -426,14 +427,14 @@ export interface AverageReply {
 let spare: { kind: string; framed: Framed; scratch?: Float64Array } | null = null;
 
 /** The worker side of a module model: frames of the chunk, the model, the average, all here. */
-export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k: Kernels, run: (task: Task, k: Kernels) => unknown): Promise<AverageReply> {
+export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k: Kernels, frames: (kind: Kind, G: never, batch: unknown, tol: number, k: Kernels, reuse?: Framed) => Framed): Promise<AverageReply> {
   try {
     const m = await loadModel(task.model);
     const { model } = m;
     // the last chunk's frames and gathered outputs, taken for this one (see `spare`)
     const reuse = spare?.kind === kind.name ? spare : null;
     spare = null;
-    const f = runInline(kind.framed(G as never, task.input, task.tol, LOCAL, k, reuse?.framed), run, k);
+    const f = frames(kind, G as never, task.input, task.tol, k, reuse?.framed);
     const how = howFor(task.how, m, kind);
     const options: CallOptions = { errors: 'status', scratch: reuse?.scratch };
     const reply: AverageReply = { failures: [], warnings: f.warnings };

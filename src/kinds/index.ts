@@ -13,8 +13,8 @@ import { permutationFrame, type PermutationFrame } from '../frames/permutation.j
 import type { Kernels } from '../wasm/module.js';
 import { baseline, baselineBuffers, runBaseline, type BaselineBatchResult, type BaselineFrame, type BaselineTask } from './baseline.js';
 import { averageChunk, type AverageReply, type AverageTask } from './averaging.js';
-import { isShared, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
-import { checkPoints, rowSlicer, pointBuffers, pointFrame, pointFramed, pointFramedOne, pointJob, pointResult, runPoints, POINT_OUTPUTS, type BatchResult, type Frame, type PointReply, type PointTask } from './points.js';
+import { isShared, runInline, LOCAL, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
+import { checkPoints, rowSlicer, pointBuffers, pointFrame, pointFramed, pointFramedHere, pointFramedOne, pointJob, reusedArrays, pointResult, runPoints, POINT_OUTPUTS, type BatchResult, type Frame, type PointReply, type PointTask } from './points.js';
 import { checkPermutationBatch, permutationBuffers, permutationFramed, permutationFramedOne, permutationJob, permutationResult, runPermutation, type PermutationBatchResult, type PermutationTask } from './permutation.js';
 import { checkGraphBatch, graphSlicer, graphBuffers, graphFramedJob, graphFramedOne, graphJob, runGraph, GRAPH_OUTPUTS, type GraphBatchResult, type GraphTask } from './graph.js';
 
@@ -42,6 +42,12 @@ export interface Kind<G extends AnyGroup = AnyGroup> {
   framedOne(G: G, x: unknown, shape: unknown, tol: number, k?: Kernels): Framed;
   /** `reuse`: an earlier Framed of this kind whose arrays the job may overwrite. */
   framed(G: G, batch: unknown, tol: number, staging: Staging, k?: Kernels, reuse?: Framed): Job<Framed>;
+  /**
+   * A batch's frames on this thread for the wrappers, where the kind keeps them
+   * otherwise than its job does (points: in kernels of their own, pointFramedHere).
+   * Without it, `framed`'s job runs inline (framedHere below).
+   */
+  framedHere?(G: G, batch: unknown, tol: number, k: Kernels, reuse?: Framed): Framed;
   /** Check a batch's shape and cut it into chunks that are batches of their own (module models on workers). */
   slicer(G: G, batch: unknown): Slicer;
 }
@@ -56,9 +62,10 @@ const points: Kind<Group> = {
   outputs: POINT_OUTPUTS,
   framedOne: (G, x, shape, tol, k) => pointFramedOne(G, x, shape as { n: number; d: number }, tol, k),
   framed(G, batch, tol, staging, k, reuse) {
-    const job = pointJob(G, checkPoints(G, batch as BatchInput), tol, staging, reuse?.reusable as never);
+    const job = pointJob(G, checkPoints(G, batch as BatchInput), tol, staging, reusedArrays(reuse));
     return { ...job, finish: () => pointFramed(G, job.finish(), k) };
   },
+  framedHere: (G, batch, tol, k, reuse) => pointFramedHere(G, checkPoints(G, batch as BatchInput), tol, k, reuse),
   slicer: (G, batch) => rowSlicer(checkPoints(G, batch as BatchInput), G.d * G.width),
 };
 
@@ -115,6 +122,11 @@ export function kindOf(spec: unknown, options?: GroupOptions): { G: AnyGroup; ki
   return { G, kind: kind as Kind };
 }
 
+/** A batch's frames on this thread, for the wrappers and a module model's chunks: the kind's own way (Kind.framedHere), or its job inline. */
+export function framedHere(kind: Kind, G: AnyGroup, batch: unknown, tol: number, k: Kernels, reuse?: Framed): Framed {
+  return kind.framedHere ? kind.framedHere(G as never, batch, tol, k, reuse) : runInline(kind.framed(G as never, batch, tol, LOCAL, k, reuse), runTask, k);
+}
+
 /** Run a task of any kind (workers and the inline pool). Throws what the kernels throw. */
 export function runTask(task: Task, k: Kernels): unknown {
   switch (task.kind) {
@@ -128,7 +140,7 @@ export function runTask(task: Task, k: Kernels): unknown {
       return runBaseline(task as BaselineTask, k);
     case 'average': {
       const { G, kind } = kindOf((task as AverageTask).group, (task as AverageTask).options);
-      return averageChunk(G, kind, task as AverageTask, k, runTask);
+      return averageChunk(G, kind, task as AverageTask, k, framedHere);
     }
     default:
       throw internalError(`no kind runs tasks of kind '${task.kind}'`);

@@ -15,10 +15,10 @@
 import { group, type Group } from '../groups.js';
 import { checkCap, checkShape, checkSingle, DEFAULT_ELEMENT_CAP, type BatchInput, type CheckedBatch, type Real } from '../batch.js';
 import { applyStatus, computeFrames, frameElements, restoreOutputs } from '../frames/families.js';
-import type { Elements, FrameBatch } from '../frames/index.js';
-import { describe, internalError, optionError } from '../errors.js';
-import { kernels, type Kernels } from '../wasm/module.js';
-import { isShared, view, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
+import { PLACED, type Elements, type FrameBatch } from '../frames/index.js';
+import { describe, internalError, optionError, MemoryLimitError } from '../errors.js';
+import { kernels, spawnKernels, type Kernels } from '../wasm/module.js';
+import { isShared, runInline, view, LOCAL, type Framed, type Job, type OutputKind, type Slicer, type Staging, type Task } from './kind.js';
 
 /** The minimal frame of one point set. */
 export interface Frame {
@@ -316,11 +316,11 @@ export function checkPoints(G: Group, batch: BatchInput): CheckedBatch {
 }
 
 /** A batch's point frames as the wrappers average with (outputs are rows of the input's width). */
-export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[] }, k: Kernels = kernels()): Framed {
+export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[] }, k: Kernels = kernels(), reusable: unknown = f): Framed {
   const rowLen = G.d * G.width;
   const rows = (i: number) => f.offsets[i + 1] - f.offsets[i];
   return {
-    reusable: f,
+    reusable,
     count: f.count,
     dim: G.d,
     errors: f.errors,
@@ -334,6 +334,63 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
       restoreOutputs(G, f, y, output === 'points' ? 'points' : 'vectors', k, out);
     },
   };
+}
+
+/**
+ * Batches of at least this many values keep their frames in kernels of their own
+ * when they are averaged on this thread (residentFramed): below it, making the
+ * instance (about 0.1 ms, once per wrapper) costs more than the copies it saves.
+ */
+export const RESIDENT_VALUES = 1 << 15;
+
+/** Frames kept in kernels of their own (Framed.reusable of residentFramed): the kernels, and their arena's empty mark. */
+interface Resident {
+  resident: Kernels;
+  base: number;
+}
+
+/**
+ * A checked batch's frames for the wrappers on this thread. A batch of at least
+ * RESIDENT_VALUES values is framed on kernels of its own (spawnKernels), with the
+ * results left where the kernel writes them (runFrames' PLACED): the model reads
+ * the canonical forms there, and mapping back reads the matrices, shifts and a
+ * batch model's outputs in place when it returns the batch it was given, so the
+ * batch is not copied out of WASM memory and back. Nothing else allocates in that
+ * memory, so the views stay valid while the model is awaited, and until the next
+ * call that reuses them. Those kernels are `reuse`'s when it kept its frames so and
+ * they are not more than twice the size this batch needs. Smaller batches, and a
+ * batch too large for a WASM memory of its own, run pointJob as canonicalizeBatch
+ * does. Either way the frames are computeFrames' on the same kernels code: the
+ * same bits.
+ */
+export function pointFramedHere(G: Group, b: CheckedBatch, tol: number, k: Kernels, reuse?: Framed): Framed {
+  const rowLen = G.d * G.width;
+  const values = b.offsets[b.count] * rowLen;
+  if (values >= RESIDENT_VALUES) {
+    const held = reuse?.reusable as Partial<Resident> | undefined;
+    const need = (values + b.count * (G.d * rowLen + rowLen + 1)) * 8;
+    const own = held?.resident && held.resident.exports.memory.buffer.byteLength <= 2 * need + (1 << 20) ? (held as Resident) : null;
+    const r = own ?? (() => {
+      const resident = spawnKernels(k);
+      return { resident, base: resident.arena.mark() };
+    })();
+    r.resident.arena.release(r.base);
+    try {
+      const f = computeFrames(G, b, tol, r.resident, PLACED) as FrameBatch & { errors: (Error | null)[] };
+      f.errors = b.errors;
+      return pointFramed(G, f, r.resident, r);
+    } catch (e) {
+      if (!(e instanceof MemoryLimitError)) throw e;
+      // past what one WASM memory holds: the frames go to plain arrays
+    }
+  }
+  return pointFramed(G, runInline(pointJob(G, b, tol, LOCAL, reusedArrays(reuse)), (t, k) => runPoints(t as PointTask, k), k), k);
+}
+
+/** The arrays of an earlier Framed that pointJob may overwrite (none of resident frames: their kernels are reused instead). */
+export function reusedArrays(reuse: Framed | undefined): Partial<Outputs> | undefined {
+  const r = reuse?.reusable as Partial<Resident> & Partial<Outputs> | undefined;
+  return r?.resident ? undefined : r;
 }
 
 /** The frame of one point set as the wrappers average with. */

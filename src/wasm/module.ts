@@ -148,6 +148,11 @@ export class Arena {
     return new Int32Array(this.memory.buffer, ptr, length);
   }
 
+  /** The byte pointer of `a` when it is a view on this memory (kernels read it in place), else −1. */
+  pointerOf(a: ArrayBufferView): number {
+    return a.buffer === this.memory.buffer ? a.byteOffset : -1;
+  }
+
   /** Copy `src` into fresh arena memory as f64 (converting Float32 input). */
   putF64(src: ArrayLike<number>): number {
     const ptr = this.alloc(src.length * 8);
@@ -168,6 +173,8 @@ export interface Kernels {
   exports: KernelExports;
   arena: Arena;
   simd: boolean;
+  /** The compiled build this instance came from (spawnKernels makes more of it). */
+  module: WebAssembly.Module;
 }
 
 /** A tiny module that uses a v128 instruction: validates only where SIMD is supported. */
@@ -190,7 +197,7 @@ function instantiate(module: WebAssembly.Module, simd: boolean): Kernels {
     },
   });
   const exports = instance.exports as unknown as KernelExports;
-  return { exports, arena: new Arena(exports), simd };
+  return { exports, arena: new Arena(exports), simd, module };
 }
 
 let current: Kernels | undefined;
@@ -222,6 +229,15 @@ export function kernels(): Kernels {
 /** A separate instance of either build (tests compare the SIMD and scalar builds with it). */
 export function loadKernels(options: { simd: boolean }): Kernels {
   return instantiate(new WebAssembly.Module(wasmBytes(options.simd) as BufferSource), options.simd);
+}
+
+/**
+ * Another instance of `k`'s build, with a memory of its own: what its owner places
+ * there stays put (no other call allocates in it, grows it or overwrites it) while
+ * it awaits a model (src/kinds/points.ts residentFramed). About 0.1 ms to make.
+ */
+export function spawnKernels(k: Kernels): Kernels {
+  return instantiate(k.module, k.simd);
 }
 
 /**

@@ -55,7 +55,7 @@ describe('frames in kernels of their own', () => {
       expect(s.data.length).toBe(before);
       return model(s);
     }, { batchModel: true, output: 'points' });
-    expectSameBits(await f.batch(b, { errors: 'status' }), await reference(model, b));
+    expectSameBits(await f.batch(b, { errors: 'status' }), await reference(model, b), 'async batch model');
   });
 
   it('an async per-input model too (its inputs are views of the same memory)', async () => {
@@ -70,7 +70,7 @@ describe('frames in kernels of their own', () => {
       return perInput(x);
     }, { output: 'points' });
     const want = await equivariant('SE(3)', perInput, { output: 'points', engine }).batch(b, { errors: 'status' });
-    expectSameBits(await f.batch(b, { errors: 'status' }), want);
+    expectSameBits(await f.batch(b, { errors: 'status' }), want, 'async per-input model');
   });
 
   it('overlapping calls of one wrapper each get their own frames', async () => {
@@ -103,10 +103,10 @@ describe('frames in kernels of their own', () => {
       return s.data;
     }, { batchModel: true, output: 'points' });
     const r = await inPlace.batch(b, { errors: 'status' });
-    expectSameBits(r, await reference((s) => s.data.map((v) => 2 * v), b));
+    expectSameBits(r, await reference((s) => s.data.map((v) => 2 * v), b), 'in place');
     // and the identity, whose outputs are its inputs in place
     const id = await equivariant('SE(3)', (s: Stacked) => s.data, { batchModel: true, output: 'points' }).batch(b, { errors: 'status' });
-    expectSameBits(id, await reference((s) => s.data.slice(), b));
+    expectSameBits(id, await reference((s) => s.data.slice(), b), 'identity');
   });
 
   it('invariant batch models and per-input invariants see the same canonical forms', async () => {
@@ -114,7 +114,7 @@ describe('frames in kernels of their own', () => {
     const sums = (s: Stacked) => Float64Array.from({ length: s.count }, (_, i) => s.data.subarray(s.offsets[i] * 3, s.offsets[i + 1] * 3).reduce((a, v) => a + v * v * v, 0));
     const got = await invariant('SE(3)', sums, { batchModel: true }).batch(b, { errors: 'status' });
     const want = await invariant('SE(3)', sums, { batchModel: true, engine }).batch(b, { errors: 'status' });
-    expectSameBits({ data: got.data, errors: got.errors }, { data: want.data, errors: want.errors });
+    expectSameBits({ data: got.data, errors: got.errors }, { data: want.data, errors: want.errors }, 'invariant batch model');
     const one = (x: Float64Array) => x.reduce((a, v) => a + v * v * v, 0);
     const per = await invariant('SE(3)', one).batch(b, { errors: 'status' });
     expect(per.outputs.map((v) => (v === undefined ? NaN : v))).toEqual(Array.from(got.data!));

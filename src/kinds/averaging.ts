@@ -268,7 +268,8 @@ export async function averageInvariant<T>(f: Framed, model: Model<T>, options: C
     if (errors[i]) continue;
     const c = f.calls ? f.calls(i) : 1;
     let value: unknown;
-    const values: unknown[] = [];
+    // (only a baseline's several calls per input are listed: most inputs have one)
+    const values: unknown[] | null = c > 1 ? [] : null;
     try {
       for (let j = 0; j < c; j++) {
         if (signal?.aborted) throw abortError(signal.reason);
@@ -276,7 +277,7 @@ export async function averageInvariant<T>(f: Framed, model: Model<T>, options: C
         value = model(x, shape);
         // a synchronous model's output is taken as it is: awaiting it would cost a turn per input
         if (isThenable(value)) value = await untilAborted(value, signal);
-        if (c > 1) values.push(value);
+        values?.push(value);
       }
     } catch (e) {
       if (e instanceof Error && e.name === 'AbortError') throw e;
@@ -286,7 +287,7 @@ export async function averageInvariant<T>(f: Framed, model: Model<T>, options: C
       continue;
     }
     try {
-      outputs[i] = (c === 1 ? value : mean(values, i)) as T;
+      outputs[i] = (values ? mean(values, i) : value) as T;
     } catch (e) {
       if (options.errors === 'throw') throw e;
       errors[i] = e as Error;

@@ -1,7 +1,8 @@
 /**
  * The single WASM loader and the memory arena.
  *
- * One module instance per thread. TypeScript owns the module's linear memory: an
+ * One module instance per thread (and one more per wrapper that keeps a large batch's
+ * frames in WASM memory: spawnKernels). TypeScript owns each instance's linear memory: an
  * arena bump-allocates from the end of the module's static data, grows the memory
  * when needed, and hands out typed views. Growing detaches old views, so callers
  * take views only after their last allocation (or call the view helpers again).

@@ -6,13 +6,16 @@
  * given all get the bits of an engine's path, whose frames are plain arrays.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalizeBatch, createEngine, equivariant, invariant, type Engine } from '../src/index.js';
+import fc from 'fast-check';
+import { canonicalizeBatch, createEngine, equivariant, group, invariant, type Engine } from '../src/index.js';
 import { RESIDENT_VALUES } from '../src/kinds/points.js';
 import { kernels, withArena } from '../src/wasm/module.js';
 import { raggedBatch } from './batches.js';
 import { expectSameBits } from './helpers/pipeline.js';
 
 type Stacked = { data: Float64Array; dim: number; offsets: Int32Array; count: number };
+
+const RUNS = { seed: Number(process.env.FUZZ_SEED ?? 20261202), numRuns: Number(process.env.FUZZ_RUNS ?? 24) };
 
 /** A ragged SE(3) batch of about `values` values (planar and collinear inputs among them). */
 const batchOf = (values: number, seed: number) => raggedBatch(Math.ceil(values / 27), 17, seed);
@@ -119,4 +122,32 @@ describe('frames in kernels of their own', () => {
     const per = await invariant('SE(3)', one).batch(b, { errors: 'status' });
     expect(per.outputs.map((v) => (v === undefined ? NaN : v))).toEqual(Array.from(got.data!));
   });
+
+  it('random batches across the threshold, groups, scales and bad inputs: the engine\'s bits (fast-check)', async () => {
+    const specs = ['O(3)', 'SO(3)', 'E(3)', 'SE(3)', 'O(1,3)', 'U(2)', 'SU(3)', 'GL(3)', 'SL(2)', 'Aff(3)'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...specs), fc.integer({ min: 400, max: 3000 }), fc.integer({ min: 1, max: 24 }), fc.constantFrom(1, 1e-200, 1e200),
+        fc.array(fc.nat(), { maxLength: 4 }), fc.boolean(), fc.integer(),
+        async (spec, count, maxN, scale, bad, stacked, seed) => {
+          const G = group(spec);
+          const d = G.d;
+          const w = d * G.width;
+          let s = seed >>> 0;
+          const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+          const offsets = new Int32Array(count + 1);
+          for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + 1 + Math.floor(rnd() * maxN);
+          const data = Float64Array.from({ length: offsets[count] * w }, () => (rnd() * 2 - 1) * scale);
+          for (const i of bad) data[offsets[i % count] * w] = NaN;
+          const batch = { data, dim: d, offsets };
+          const model = stacked ? (b: Stacked) => cubic(b.data, w) : (x: Float64Array) => cubic(x, w);
+          const opts = { batchModel: stacked, output: 'vectors' as const };
+          const got = await equivariant(spec, model as never, opts as never).batch(batch, { errors: 'status' });
+          const want = await equivariant(spec, model as never, { ...opts, engine } as never).batch(batch, { errors: 'status' });
+          expectSameBits(got, want, `${spec}, ${count} inputs of 1..${maxN} rows (${data.length} values), scale ${scale}`);
+        },
+      ),
+      RUNS,
+    );
+  }, 120_000);
 });

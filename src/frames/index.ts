@@ -176,7 +176,7 @@ export function sliceBatch(offsets: Int32Array, rowLen: number): { bounds: numbe
  * allocated above the arena's mark and not released: the kernel writes them where
  * they stay, with no copy out, and the result's arrays are views on them, valid
  * until k's memory next grows. For a caller that owns k (src/kinds/points.ts
- * residentFramed).
+ * pointFramedHere).
  */
 export function runFrames(k: Kernels, family: FamilyKernel, G: Group, b: CheckedBatch, tol: number, extraFlags = 0, into?: Partial<FrameBatch> | typeof PLACED): FrameBatch {
   const d = G.d;

@@ -338,12 +338,12 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
 
 /**
  * Batches of at least this many values keep their frames in kernels of their own
- * when they are averaged on this thread (residentFramed): below it, making the
+ * when they are averaged on this thread (pointFramedHere): below it, making the
  * instance (about 0.1 ms, once per wrapper) costs more than the copies it saves.
  */
 export const RESIDENT_VALUES = 1 << 15;
 
-/** Frames kept in kernels of their own (Framed.reusable of residentFramed): the kernels, and their arena's empty mark. */
+/** Frames kept in kernels of their own (Framed.reusable of pointFramedHere): the kernels, and their arena's empty mark. */
 interface Resident {
   resident: Kernels;
   base: number;

@@ -235,7 +235,7 @@ export function loadKernels(options: { simd: boolean }): Kernels {
 /**
  * Another instance of `k`'s build, with a memory of its own: what its owner places
  * there stays put (no other call allocates in it, grows it or overwrites it) while
- * it awaits a model (src/kinds/points.ts residentFramed). About 0.1 ms to make.
+ * it awaits a model (src/kinds/points.ts pointFramedHere). About 0.1 ms to make.
  */
 export function spawnKernels(k: Kernels): Kernels {
   return instantiate(k.module, k.simd);

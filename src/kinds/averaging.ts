@@ -143,8 +143,8 @@ export async function averageFlat(frames: Framed, model: Model | BatchModel, how
     if (options.errors === 'throw' || err.name === 'AbortError') throw err;
     errors[i] = err;
   };
-  // the valid inputs of a batch model, listed only when some input is not
-  const every = !errors.some((e) => e !== null);
+  // a batch model's valid inputs, listed only when some input is not (a per-input model skips the bad ones itself)
+  const every = how.batchModel && !errors.some((e) => e !== null);
   const valid: number[] = [];
   if (how.batchModel && !every) for (let i = 0; i < f.count; i++) if (!errors[i]) valid.push(i);
   // (a batch without a valid input does not call the model: its outputs are all NaN)

@@ -343,10 +343,9 @@ export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[]
  */
 export const RESIDENT_VALUES = 1 << 15;
 
-/** Frames kept in kernels of their own (Framed.reusable of pointFramedHere): the kernels, and their arena's empty mark. */
+/** Frames kept in kernels of their own (Framed.reusable of pointFramedHere). */
 interface Resident {
   resident: Kernels;
-  base: number;
 }
 
 /**
@@ -367,14 +366,11 @@ export function pointFramedHere(G: Group, b: CheckedBatch, tol: number, k: Kerne
   const rowLen = G.d * G.width;
   const values = b.offsets[b.count] * rowLen;
   if (values >= RESIDENT_VALUES) {
-    const held = reuse?.reusable as Partial<Resident> | undefined;
+    const held = (reuse?.reusable as Partial<Resident> | undefined)?.resident;
     const need = (values + b.count * (G.d * rowLen + rowLen + 1)) * 8;
-    const own = held?.resident && held.resident.exports.memory.buffer.byteLength <= 2 * need + (1 << 20) ? (held as Resident) : null;
-    const r = own ?? (() => {
-      const resident = spawnKernels(k);
-      return { resident, base: resident.arena.mark() };
-    })();
-    r.resident.arena.release(r.base);
+    const r: Resident = { resident: held && held.exports.memory.buffer.byteLength <= 2 * need + (1 << 20) ? held : spawnKernels(k) };
+    // everything above the module's static data is this batch's (the arena starts there)
+    r.resident.arena.release(r.resident.exports.mem_base());
     try {
       const f = computeFrames(G, b, tol, r.resident, PLACED) as FrameBatch & { errors: (Error | null)[] };
       f.errors = b.errors;

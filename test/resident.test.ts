@@ -123,6 +123,36 @@ describe('frames in kernels of their own', () => {
     expect(per.outputs.map((v) => (v === undefined ? NaN : v))).toEqual(Array.from(got.data!));
   });
 
+  it('a per-input wrapper called again hands out the same views where the forms lie in the same place, and new ones where not', async () => {
+    const perInput = (x: Float64Array) => cubic(x, 3);
+    const seen: Float64Array[] = [];
+    const f = equivariant('SE(3)', (x: Float64Array) => {
+      seen.push(x);
+      return perInput(x);
+    }, { output: 'points' });
+    const sums = invariant('SE(3)', (x: Float64Array) => x.reduce((a, v) => a + v * v * v, 0));
+    const a = batchOf(40_000, 16);
+    // the same rows cut differently: as many inputs and values, the row counts reversed
+    const last = a.offsets.length - 1;
+    const moved = { ...a, offsets: a.offsets.map((o, i) => a.offsets[last] - a.offsets[last - i]) };
+    const other = { ...a, data: batchOf(40_000, 17).data.subarray(0, a.data.length) };
+    const firsts: Float64Array[] = [];
+    for (const [name, b] of [['a', a], ['a again', a], ['offsets moved', moved], ['other values', other], ['a once more', a]] as const) {
+      seen.length = 0;
+      const want = await equivariant('SE(3)', perInput, { output: 'points', engine }).batch(b, { errors: 'status' });
+      expectSameBits(await f.batch(b, { errors: 'status' }), want, name);
+      firsts.push(seen[1]);
+      const inv = await sums.batch(b, { errors: 'status' });
+      const invWant = await invariant('SE(3)', (x: Float64Array) => x.reduce((s, v) => s + v * v * v, 0), { engine }).batch(b, { errors: 'status' });
+      expect(inv.outputs, name).toEqual(invWant.outputs);
+    }
+    // a again: the same views; moved: new ones; other values at a's offsets: new again, then kept
+    expect(firsts[1]).toBe(firsts[0]);
+    expect(firsts[2]).not.toBe(firsts[1]);
+    expect(firsts[3]).not.toBe(firsts[2]);
+    expect(firsts[4]).toBe(firsts[3]);
+  });
+
   it('random batches across the threshold, groups, scales and bad inputs: the engine\'s bits (fast-check)', async () => {
     const specs = ['O(3)', 'SO(3)', 'E(3)', 'SE(3)', 'O(1,3)', 'U(2)', 'SU(3)', 'GL(3)', 'SL(2)', 'Aff(3)'];
     await fc.assert(

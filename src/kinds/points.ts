@@ -316,16 +316,22 @@ export function checkPoints(G: Group, batch: BatchInput): CheckedBatch {
 }
 
 /** A batch's point frames as the wrappers average with (outputs are rows of the input's width). */
-export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[] }, k: Kernels = kernels(), reusable: unknown = f): Framed {
+export function pointFramed(G: Group, f: FrameBatch & { errors: (Error | null)[] }, k: Kernels = kernels(), reusable: unknown = f, views?: Float64Array[]): Framed {
   const rowLen = G.d * G.width;
   const rows = (i: number) => f.offsets[i + 1] - f.offsets[i];
+  const c = f.canonical;
   return {
     reusable,
     count: f.count,
     dim: G.d,
     errors: f.errors,
     warnings: f.warnings ?? new Array<string | null>(f.count).fill(null),
-    input: (i) => ({ x: view(f.canonical, f.offsets[i] * rowLen, f.offsets[i + 1] * rowLen), shape: { n: rows(i), d: G.d } }),
+    input(i) {
+      const from = f.offsets[i] * rowLen;
+      const len = f.offsets[i + 1] * rowLen - from;
+      const x = views ? (views[i] ??= view(c, from, from + len)) : view(c, from, from + len);
+      return { x, shape: { n: rows(i), d: G.d } };
+    },
     stacked: () => ({ data: f.canonical, dim: G.d, offsets: f.offsets, count: f.count }),
     items: rows,
     itemOffsets: () => f.offsets,
@@ -346,6 +352,26 @@ export const RESIDENT_VALUES = 1 << 15;
 /** Frames kept in kernels of their own (Framed.reusable of pointFramedHere). */
 interface Resident {
   resident: Kernels;
+  views: Views;
+}
+
+/**
+ * The views of resident canonical forms handed to per-input models, input by input,
+ * and what they view. A later call whose forms lie in the same place hands out the
+ * same views: making one costs as much as a model summing 48 values, and checking
+ * an old one input by input (its buffer getter) costs more.
+ */
+interface Views {
+  list: Float64Array[];
+  buffer: ArrayBufferLike;
+  at: number;
+  offsets: Int32Array;
+}
+
+/** `prior` if its views are of these canonical forms at these row offsets, else an empty list for them. */
+function viewsOf(prior: Views | undefined, canonical: Float64Array, offsets: Int32Array): Views {
+  const same = prior !== undefined && prior.buffer === canonical.buffer && prior.at === canonical.byteOffset && prior.offsets.length === offsets.length && prior.offsets.every((o, i) => o === offsets[i]);
+  return same ? prior : { list: [], buffer: canonical.buffer, at: canonical.byteOffset, offsets: offsets.slice() };
 }
 
 /**
@@ -366,15 +392,17 @@ export function pointFramedHere(G: Group, b: CheckedBatch, tol: number, k: Kerne
   const rowLen = G.d * G.width;
   const values = b.offsets[b.count] * rowLen;
   if (values >= RESIDENT_VALUES) {
-    const held = (reuse?.reusable as Partial<Resident> | undefined)?.resident;
+    const prior = reuse?.reusable as Partial<Resident> | undefined;
+    const held = prior?.resident;
     const need = (values + b.count * (G.d * rowLen + rowLen + 1)) * 8;
-    const r: Resident = { resident: held && held.exports.memory.buffer.byteLength <= 2 * need + (1 << 20) ? held : spawnKernels(k) };
+    const resident = held && held.exports.memory.buffer.byteLength <= 2 * need + (1 << 20) ? held : spawnKernels(k);
     // everything above the module's static data is this batch's (the arena starts there)
-    r.resident.arena.release(r.resident.exports.mem_base());
+    resident.arena.release(resident.exports.mem_base());
     try {
-      const f = computeFrames(G, b, tol, r.resident, PLACED) as FrameBatch & { errors: (Error | null)[] };
+      const f = computeFrames(G, b, tol, resident, PLACED) as FrameBatch & { errors: (Error | null)[] };
       f.errors = b.errors;
-      return pointFramed(G, f, r.resident, r);
+      const r: Resident = { resident, views: viewsOf(resident === held ? prior!.views : undefined, f.canonical, f.offsets) };
+      return pointFramed(G, f, resident, r, r.views.list);
     } catch (e) {
       if (!(e instanceof MemoryLimitError)) throw e;
       // past what one WASM memory holds: the frames go to plain arrays

@@ -19,6 +19,7 @@ export { perm_work, perm_colours, perm_edges } from './frames/permutation';
 export { cluster_work, cluster_values, cluster_columns } from './frames/cluster';
 export { canon_work, canon_csr, canon_label, canon_refine } from './canon/search';
 export { canon_from_f64, canon_check_work, canon_check_csr } from './canon/input';
+export { canon_twins, canon_twins_work } from './canon/reducible';
 
 /** First byte the TypeScript arena may use (end of static data). */
 export function mem_base(): usize {

@@ -1002,8 +1002,26 @@ function labelSlice(graphs: Checked[], k: Kernels, mode: PackMode = PUBLIC): Can
   return out.results as CanonicalLabeling[];
 }
 
-/** The search kernel as reduce.ts's Core: irreducible graphs in one batch, generators as moved points. */
+/** The kernels as reduce.ts's Core: the search on irreducible graphs in one batch (generators as moved points), and twin classes. */
 function coreOf(k: Kernels): Core {
+  return { search: searchCore(k), twins: (g) => twinClasses(g, k) };
+}
+
+/** canon_twins on g: rep[v] = the smallest vertex of v's twin class, or null when there are none. */
+function twinClasses(g: Graph, k: Kernels): Int32Array | null {
+  return withArena(k, 'canon_twins', (arena) => {
+    const n = g.n;
+    const row = arena.putI32(g.rowPtr);
+    const col = arena.putI32(g.col);
+    const ecol = arena.putI32(g.ecol);
+    const vcol = arena.putI32(g.vcol);
+    const work = arena.alloc(arena.exports.canon_twins_work(n) >>> 0);
+    const rep = arena.alloc(n * 4);
+    return arena.exports.canon_twins(n, row, col, ecol, vcol, work, rep) === 0 ? null : arena.i32(rep, n).slice();
+  });
+}
+
+function searchCore(k: Kernels): Core['search'] {
   return (graphs) => {
     const checked = graphs.map((g): Checked => ({ input: 0, n: g.n, colors: g.vcol, loops: null, arcs: null, dense: null, floats: false, source: null, rowPtr: g.rowPtr, col: g.col, ecol: g.ecol, entries: g.rowPtr[g.n], verify: false }));
     return labelChecked(checked, k, CORE).map((r) => {

@@ -61,17 +61,25 @@ export interface Labeled {
   gens: () => Int32Array[];
 }
 
-/** The labelings of graphs no reduction applies to (the search kernel), all in one call. */
-export type Core = (graphs: Graph[]) => Labeled[];
+/** What the reductions take from the WASM kernels (src/graphs/canon.ts coreOf). */
+export interface Core {
+  /** The labelings of graphs no reduction applies to (the search kernel), all in one call. */
+  search(graphs: Graph[]): Labeled[];
+  /** rep[v] = the smallest vertex of v's twin class (canon_twins), or null when every class is one vertex. */
+  twins(g: Graph): Int32Array | null;
+}
 
 /** Canonical labeling of g with twins, components, trees and cycles reduced. */
 export function labelReduced(g: Graph, core: Core): Labeled {
   const shaped = labelShaped(g);
   if (shaped !== null) return shaped;
-  const t = withScratch(twins, g);
-  if (t !== null) return expandTwins(t, labelReduced(t.quotient, core));
+  const rep = core.twins(g);
+  if (rep !== null) {
+    const t = withScratch((g) => twinQuotient(g, rep), g);
+    return expandTwins(t, labelReduced(t.quotient, core));
+  }
   const c = components(g);
-  return c.count === 1 ? core([g])[0] : joinComponents(g, c, core);
+  return c.count === 1 ? core.search([g])[0] : joinComponents(g, c, core);
 }
 
 /**
@@ -99,7 +107,7 @@ function labelEdgeless(g: Graph): Labeled {
   const { n, vcol } = g;
   const rank = take(n);
   const k = ranker.rank(vcol, countUp(take(n + 1)), 0, n, rank);
-  // classes numbered by their smallest vertex, as `twins` numbers them; the
+  // classes numbered by their smallest vertex, as canon_twins numbers them; the
   // quotient's labeling lists them in colour order
   const id = take(k).fill(-1);
   const byColour = new Int32Array(k);
@@ -282,125 +290,6 @@ interface Twins {
   start: Int32Array;
   members: Int32Array;
   quotient: Graph;
-}
-
-/**
- * The twin classes of g, or null when all are singletons. Candidates come from
- * neighbourhood hashes H(v) = Σ R[w] ^ C(colour), summed over v's entries with a
- * random word R per vertex (equal for non-adjacent twins; adjacent twins u, v with
- * edge colour c have H(u) + (R[u] ^ C(c)) = H(v) + (R[v] ^ C(c))), and each candidate
- * is confirmed exactly against its class's first vertex, so a collision costs
- * time, never a wrong class.
- */
-function twins(g: Graph): Twins | null {
-  const { n, rowPtr, col, ecol, vcol } = g;
-  const word = take(n);
-  for (let v = 0; v < n; v++) word[v] = mix(v + 0x632be5ab);
-  const h = take(n);
-  let c0 = 0;
-  let ch = 0;
-  for (let v = 0; v < n; v++) {
-    let a = 0;
-    for (let e = rowPtr[v], e1 = rowPtr[v + 1]; e < e1; e++) {
-      if (ecol[e] !== c0) ch = mix((c0 = ecol[e]) ^ 0x27d4eb2f);
-      a = (a + (word[col[e]] ^ ch)) | 0;
-    }
-    h[v] = a;
-  }
-  // candidate groups: a union–find over vertices (roots are their groups' smallest vertices)
-  const parent = countUp(take(n));
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  const union = (x: number, y: number) => {
-    const a = find(x);
-    const b = find(y);
-    if (a < b) parent[b] = a;
-    else if (b < a) parent[a] = b;
-  };
-  let any = false;
-  // adjacent twins, edge by edge
-  for (let u = 0; u < n; u++) {
-    const du = rowPtr[u + 1] - rowPtr[u];
-    for (let e = rowPtr[u], e1 = rowPtr[u + 1]; e < e1; e++) {
-      const v = col[e];
-      if (v <= u || vcol[u] !== vcol[v] || rowPtr[v + 1] - rowPtr[v] !== du) continue;
-      if (ecol[e] !== c0) ch = mix((c0 = ecol[e]) ^ 0x27d4eb2f);
-      if (((h[u] + (word[u] ^ ch)) | 0) === ((h[v] + (word[v] ^ ch)) | 0)) {
-        union(u, v);
-        any = true;
-      }
-    }
-  }
-  // non-adjacent twins: equal (colour, degree, H), found in an open-addressing table on H
-  const size = 2 << Math.ceil(Math.log2(n + 1));
-  const table = take(size).fill(-1);
-  for (let v = 0; v < n; v++) {
-    const dv = rowPtr[v + 1] - rowPtr[v];
-    let slot = mix(h[v] ^ Math.imul(dv, 0x9e3779b1)) & (size - 1);
-    for (;;) {
-      const w = table[slot];
-      if (w < 0) {
-        table[slot] = v;
-        break;
-      }
-      if (h[w] === h[v] && vcol[w] === vcol[v] && rowPtr[w + 1] - rowPtr[w] === dv) {
-        union(w, v);
-        any = true;
-        break;
-      }
-      slot = (slot + 1) & (size - 1);
-    }
-  }
-  if (!any) return null;
-  // confirm: split each candidate group into exact classes, each against its first vertex
-  const rep = countUp(word); // (the words are used up)
-  const groupNext = take(n).fill(-1); // members of a group, as a list from its root
-  const groupLast = countUp(take(n));
-  for (let v = 0; v < n; v++) {
-    // (parents are smaller vertices, flattened already: the root is the parent's parent)
-    const r = (parent[v] = parent[parent[v]]);
-    if (r === v) continue;
-    groupNext[groupLast[r]] = v;
-    groupLast[r] = v;
-  }
-  const markS = take(n).fill(0);
-  const markC = take(n);
-  let stamp = 0;
-  const assigned = take(n).fill(0);
-  let merged = false;
-  for (let r0 = 0; r0 < n; r0++) {
-    if (parent[r0] !== r0 || groupNext[r0] < 0) continue;
-    for (let r = r0; r >= 0; r = groupNext[r]) {
-      if (assigned[r]) continue;
-      assigned[r] = 1;
-      stamp++;
-      for (let e = rowPtr[r]; e < rowPtr[r + 1]; e++) {
-        markS[col[e]] = stamp;
-        markC[col[e]] = ecol[e];
-      }
-      const dr = rowPtr[r + 1] - rowPtr[r];
-      for (let u = groupNext[r]; u >= 0; u = groupNext[u]) {
-        if (assigned[u] || vcol[u] !== vcol[r] || rowPtr[u + 1] - rowPtr[u] !== dr) continue;
-        // adjacent: r stands in u's row with the colour of the edge r → u
-        const adjacent = markS[u] === stamp;
-        if (adjacent) {
-          markS[r] = stamp;
-          markC[r] = markC[u];
-        }
-        let ok = true;
-        for (let e = rowPtr[u]; e < rowPtr[u + 1] && ok; e++) ok = markS[col[e]] === stamp && markC[col[e]] === ecol[e];
-        if (adjacent) markS[r] = 0;
-        if (!ok) continue;
-        assigned[u] = 1;
-        rep[u] = r;
-        merged = true;
-      }
-    }
-  }
-  if (!merged) return null;
-  return twinQuotient(g, rep);
 }
 
 /** The members of classes 0..count−1 of `cls` (vertex → class), each ascending: members[start[i] .. start[i + 1]). */
@@ -628,7 +517,7 @@ function joinComponents(g: Graph, c: Components, core: Core): Labeled {
     if (l !== null) labels[i] = l;
     else searched.push(i);
   }
-  if (searched.length > 0) core(searched.map((i) => subs[i])).forEach((l, j) => (labels[searched[j]] = l));
+  if (searched.length > 0) core.search(searched.map((i) => subs[i])).forEach((l, j) => (labels[searched[j]] = l));
   // the components by certificate (ranks of equal certificates equal), ties by smallest vertex
   const off = new Int32Array(count + 1);
   const cert = new Int32Array(count + 2 * n + 2 * g.rowPtr[n]);

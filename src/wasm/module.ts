@@ -60,6 +60,8 @@ export interface KernelExports {
   canon_from_f64(src: number, count: number, dst: number): number;
   canon_check_work(n: number, entries: number): number;
   canon_check_csr(n: number, rowPtr: number, col: number, ecol: number, work: number): number;
+  canon_twins_work(n: number): number;
+  canon_twins(n: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number, rep: number): number;
   canon_label(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number,
     lab: number, orbits: number, sizes: number, gens: number, genOff: number, ngens: number, reduceFrom: number): void;
   canon_refine(count: number, voff: number, rowPtr: number, col: number, ecol: number, vcol: number, work: number, cells: number): void;

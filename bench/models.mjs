@@ -47,7 +47,7 @@ async function plainThreads(data, rowLen, sets) {
   };
 }
 
-export async function benchModels({ sets = 20_000, n = 32, repeat = 9 } = {}) {
+export async function benchModels({ sets = 20_000, n = 32, repeat = 15 } = {}) {
   const batch = { data: gaussianMatrix(gaussian(rng(11)), sets * n, 3), dim: 3, count: sets };
   const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const inline = equivariant('SO(3)', MODEL);

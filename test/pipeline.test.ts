@@ -309,13 +309,33 @@ describe('averaged outputs: every kind, every model form, inline and on engines'
     }
   });
 
-  it('a module model on chunks of one input: chunks whose only input is bad still give the inline bits (S(n), graphs)', async () => {
+  it('a module model on chunks of one input: chunks whose only input is bad still give the inline bits', async () => {
     const e = engines.get(engineKey(2, 1))!;
-    for (const c of CASES.filter((c) => c.kind !== 'points' && reference.get(c)!.errors.some(Boolean))) {
+    for (const c of CASES.filter((c) => reference.get(c)!.errors.some(Boolean))) {
       const output = c.outputs[0];
       const { fn, module } = models(c, output);
       const want = await equivariant(c.spec, fn, { output }).batch(c.batch as never, { errors: 'status' });
       expectSameBits(await equivariant(c.spec, module, { output, engine: e }).batch(c.batch as never, { errors: 'status' }), want, label(c));
+    }
+  });
+
+  it('a module model on workers writes outputs of a width the group fixes in place: into a shared result, a shared into; a plain into is filled', async () => {
+    const e = engines.get(engineKey(2, 3))!;
+    for (const c of CASES.filter((c) => c.kind !== 'graph')) {
+      const output = c.outputs[0];
+      const { fn, module } = models(c, output);
+      const want = await equivariant(c.spec, fn, { output, tol: c.tol }).batch(c.batch as never, { errors: 'status' });
+      const f = equivariant(c.spec, module, { output, engine: e, tol: c.tol });
+      const r = await f.batch(c.batch as never, { errors: 'status' });
+      expectSameBits(r, want, label(c));
+      // (S(n) alone: the model chooses the width, so its outputs come back to be laid out)
+      expect(r.data.buffer instanceof SharedArrayBuffer, label(c)).toBe(c.spec !== 'S(n)');
+      for (const into of [new Float64Array(new SharedArrayBuffer(r.data.byteLength)), new Float64Array(r.data.length)]) {
+        into.fill(7);
+        const again = await f.batch(c.batch as never, { errors: 'status', into });
+        expect(again.data, label(c)).toBe(into);
+        expectSameBits(again, want, `${label(c)}, into`);
+      }
     }
   });
 

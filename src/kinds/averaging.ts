@@ -397,11 +397,18 @@ export interface AverageTask extends Task {
   how: Averaging;
   /** The group's method and seed (group()'s options), when not minimal frames. */
   options?: GroupOptions;
+  /**
+   * Where the chunk's averaged outputs go: its part of the call's result, on shared
+   * memory, when their width is known before the model runs. The reply then has no
+   * `data` unless the chunk's outputs took another width (every input failed).
+   */
+  out?: Float64Array;
 }
 
 /**
- * A worker's reply: the chunk's outputs (flat `data` of `width` values per item, or a
- * per-input invariant model's `outputs`) and, per input, its failure or null.
+ * A worker's reply: the chunk's outputs (flat `data` of `width` values per item, or
+ * only their `width` when they went to the task's `out`, or a per-input invariant
+ * model's `outputs`) and, per input, its failure or null.
  */
 export interface AverageReply {
   data?: Float64Array;
@@ -437,14 +444,14 @@ export async function averageChunk(G: unknown, kind: Kind, task: AverageTask, k:
     spare = null;
     const f = frames(kind, G as never, task.input, task.tol, k, reuse?.framed);
     const how = howFor(task.how, m, kind);
-    const options: CallOptions = { errors: 'status', scratch: reuse?.scratch };
+    const options: CallOptions = { errors: 'status', scratch: reuse?.scratch, into: task.out };
     const reply: AverageReply = { failures: [], warnings: f.warnings };
     if (how.mode === 'invariant' && !how.batchModel) {
       reply.outputs = await averageInvariant(f, model as Model, options);
       if (!outputsMayShare(f, reply.outputs)) spare = { kind: kind.name, framed: f };
     } else {
       const a = await averageFlat(f, model, how, options);
-      reply.data = a.data;
+      if (a.data !== task.out) reply.data = a.data;
       reply.width = a.width;
       spare = { kind: kind.name, framed: f, scratch: a.scratch };
     }

@@ -220,7 +220,7 @@ export const baseline = {
     return { ...job, finish: () => baselineFramed(job.finish(), k) };
   },
   slicer(G: Group, batch: unknown): Slicer {
-    const s = rowSlicer(checkShape(G, batch as BatchInput), G.d);
+    const s = rowSlicer(checkShape(G, batch as BatchInput), G.d, G.d);
     return { ...s, slice: (first, end) => ({ ...(s.slice(first, end) as object), first }) };
   },
 };

@@ -183,6 +183,7 @@ export function graphSlicer(g: GraphBatch): Slicer {
     count: g.offsets.length - 1,
     work: graphWork(g),
     items: (i, output) => (output === 'edges' ? n(i) * n(i) : n(i)),
+    width: () => null,
     slice(first, end) {
       const { data, offsets } = copyChunk(g.data, g.offsets, g.values, g.skip, first, end);
       return { data, offsets, colors: g.colors ? g.colors.slice(g.offsets[first], g.offsets[end]) : undefined };

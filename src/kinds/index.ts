@@ -66,7 +66,7 @@ const points: Kind<Group> = {
     return { ...job, finish: () => pointFramed(G, job.finish(), k) };
   },
   framedHere: (G, batch, tol, k, reuse) => pointFramedHere(G, checkPoints(G, batch as BatchInput), tol, k, reuse),
-  slicer: (G, batch) => rowSlicer(checkPoints(G, batch as BatchInput), G.d * G.width),
+  slicer: (G, batch) => rowSlicer(checkPoints(G, batch as BatchInput), G.d * G.width, G.d * G.width),
 };
 
 const permutation: Kind<PermutationGroup> = {
@@ -84,7 +84,7 @@ const permutation: Kind<PermutationGroup> = {
   },
   slicer(G, batch) {
     const { b } = checkPermutationBatch(G, batch as BatchInput);
-    return rowSlicer(b, b.dim);
+    return rowSlicer(b, b.dim, G.base ? b.dim : null);
   },
 };
 

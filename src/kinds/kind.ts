@@ -206,6 +206,8 @@ export interface Slicer {
   work(i: number): number;
   /** Items of input i's output of this kind (see Framed.items). */
   items(i: number, output: OutputKind): number;
+  /** The width of each item the output kind requires, or null when the model chooses it (see Framed.width). */
+  width(output: OutputKind): number | null;
   /** Inputs first .. end−1 as a batch of their own. */
   slice(first: number, end: number): unknown;
 }

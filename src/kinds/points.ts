@@ -434,13 +434,14 @@ export function rowWork(offsets: Int32Array, rowLen: number): (i: number) => num
   return (i) => (offsets[i] + 8 * i) * rowLen;
 }
 
-/** Chunks of a checked batch of rows (`rowLen` values each) as batches of their own. */
-export function rowSlicer(b: CheckedBatch, rowLen: number): Slicer {
+/** Chunks of a checked batch of rows (`rowLen` values each) as batches of their own, whose output items have `width` values (null: the model's choice). */
+export function rowSlicer(b: CheckedBatch, rowLen: number, width: number | null): Slicer {
   const shared = isShared(b.data.buffer);
   return {
     count: b.count,
     work: rowWork(b.offsets, rowLen),
     items: (i) => b.offsets[i + 1] - b.offsets[i],
+    width: () => width,
     slice(first, end) {
       const v0 = b.offsets[first] * rowLen;
       const v1 = b.offsets[end] * rowLen;

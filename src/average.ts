@@ -232,7 +232,7 @@ const MODEL_CHUNKS_PER_THREAD = 16;
  */
 function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array | undefined): (staging: Staging) => Job<EquivariantBatchResult | InvariantBatchResult<unknown>> {
   return (staging) => {
-    const s = w.kind.slicer(w.G as never, input);
+    const s = w.kind.slicer(w.G as never, input, staging);
     // a baseline's method goes with every task, SFA's seed drawn once for all of them
     const G = w.G as Group;
     const options = G.method && G.method !== 'mfa' ? { method: G.method, seed: G.method === 'sfa' ? checkSeed(G.seed) : undefined } : undefined;
@@ -270,6 +270,7 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
         out: direct?.subarray(items[first] * width, items[end] * width),
       }),
       merge(reply, first, end) {
+        s.done(first);
         const r = reply as AverageReply;
         const t = r.thrown;
         if (t) throw 'option' in t ? (t.option === 'type' ? optionError : optionRangeError)(t.rule) : 'file' in t ? fileError(t.file, t.problem) : fromFailure(first + t.input, t.failure);

@@ -14,7 +14,7 @@ import { faAverage, faFrames, type FaFrames, type FaMethod } from '../frames/fa.
 import { toFailure, type InputFailure } from '../errors.js';
 import { kernels, type Kernels } from '../wasm/module.js';
 import { collectErrors, copyBuffers, copyChunk, type ChunkCopy } from './copies.js';
-import { view, type Framed, type Job, type Slicer, type Task } from './kind.js';
+import { view, type Framed, type Job, type Slicer, type Staging, type Task } from './kind.js';
 import { exactSize, rowSlicer, rowWork } from './points.js';
 
 /** The FA / SFA / iFA frame of one point set (canonicalize with a baseline group). */
@@ -219,8 +219,8 @@ export const baseline = {
     const job = baselineJob(G, checkShape(G, batch as BatchInput), tol, (batch as { first?: number }).first ?? 0);
     return { ...job, finish: () => baselineFramed(job.finish(), k) };
   },
-  slicer(G: Group, batch: unknown): Slicer {
-    const s = rowSlicer(checkShape(G, batch as BatchInput), G.d, G.d);
+  slicer(G: Group, batch: unknown, staging: Staging): Slicer {
+    const s = rowSlicer(checkShape(G, batch as BatchInput), G.d, G.d, staging);
     return { ...s, slice: (first, end) => ({ ...(s.slice(first, end) as object), first }) };
   },
 };

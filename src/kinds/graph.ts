@@ -188,6 +188,7 @@ export function graphSlicer(g: GraphBatch): Slicer {
       const { data, offsets } = copyChunk(g.data, g.offsets, g.values, g.skip, first, end);
       return { data, offsets, colors: g.colors ? g.colors.slice(g.offsets[first], g.offsets[end]) : undefined };
     },
+    done: () => {},
   };
 }
 

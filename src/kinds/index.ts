@@ -48,8 +48,8 @@ export interface Kind<G extends AnyGroup = AnyGroup> {
    * Without it, `framed`'s job runs inline (framedHere below).
    */
   framedHere?(G: G, batch: unknown, tol: number, k: Kernels, reuse?: Framed): Framed;
-  /** Check a batch's shape and cut it into chunks that are batches of their own (module models on workers). */
-  slicer(G: G, batch: unknown): Slicer;
+  /** Check a batch's shape and cut it into chunks that are batches of their own, staged for the pool's memory (module models on workers). */
+  slicer(G: G, batch: unknown, staging: Staging): Slicer;
 }
 
 const points: Kind<Group> = {
@@ -66,7 +66,7 @@ const points: Kind<Group> = {
     return { ...job, finish: () => pointFramed(G, job.finish(), k) };
   },
   framedHere: (G, batch, tol, k, reuse) => pointFramedHere(G, checkPoints(G, batch as BatchInput), tol, k, reuse),
-  slicer: (G, batch) => rowSlicer(checkPoints(G, batch as BatchInput), G.d * G.width, G.d * G.width),
+  slicer: (G, batch, staging) => rowSlicer(checkPoints(G, batch as BatchInput), G.d * G.width, G.d * G.width, staging),
 };
 
 const permutation: Kind<PermutationGroup> = {
@@ -82,9 +82,9 @@ const permutation: Kind<PermutationGroup> = {
     const job = permutationJob(checkPermutationBatch(G, batch as BatchInput), tol);
     return { ...job, finish: () => permutationFramed(G, job.finish(), k) };
   },
-  slicer(G, batch) {
+  slicer(G, batch, staging) {
     const { b } = checkPermutationBatch(G, batch as BatchInput);
-    return rowSlicer(b, b.dim, G.base ? b.dim : null);
+    return rowSlicer(b, b.dim, G.base ? b.dim : null, staging);
   },
 };
 
@@ -109,7 +109,7 @@ const baselines: Kind<Group> = {
   outputs: POINT_OUTPUTS,
   framedOne: (G, x, shape, tol, k) => baseline.framedOne(G, x, shape as { n: number; d: number }, tol, k),
   framed: (G, batch, tol, _staging, k) => baseline.framed(G, batch, tol, k),
-  slicer: (G, batch) => baseline.slicer(G, batch),
+  slicer: (G, batch, staging) => baseline.slicer(G, batch, staging),
 };
 
 /**

@@ -210,6 +210,8 @@ export interface Slicer {
   width(output: OutputKind): number | null;
   /** Inputs first .. end−1 as a batch of their own. */
   slice(first: number, end: number): unknown;
+  /** The chunk from `first` has its reply: what its slice staged may be reused. */
+  done(first: number): void;
 }
 
 /** Check a call's signal and progress callback. */

@@ -189,29 +189,14 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
   const rowLen = G.d * G.width;
   const { memory } = staging;
   const out = outputs(G, b.offsets[b.count], b.count, memory === 'shared', into);
-  // shared buffers of finished chunks, for the next chunks' rows
-  const free: SharedArrayBuffer[] = [];
-  const inPlace = memory === 'local' || (memory === 'shared' && isShared(b.data.buffer));
-  const staged = new Map<number, SharedArrayBuffer>();
+  const chunks = chunkRows(b.data, staging);
   // the tasks' nonzero status codes, as (input, code, value) triples in batch indices
   const remarks: number[] = [];
   return {
     count: b.count,
     work: rowWork(b.offsets, rowLen),
     task(first, end) {
-      const v0 = b.offsets[first] * rowLen;
-      const v1 = b.offsets[end] * rowLen;
-      let rows: Real;
-      if (inPlace) rows = b.data.subarray(v0, v1);
-      else if (memory === 'transfer') rows = b.data.slice(v0, v1);
-      else {
-        const bytes = (v1 - v0) * 8;
-        const j = free.findIndex((buf) => buf.byteLength >= bytes);
-        const buf = j >= 0 ? free.splice(j, 1)[0] : staging.shared(bytes);
-        staged.set(first, buf);
-        rows = new Float64Array(buf, 0, v1 - v0);
-        rows.set(b.data.subarray(v0, v1));
-      }
+      const rows = chunks.rows(first, b.offsets[first] * rowLen, b.offsets[end] * rowLen);
       const task: PointTask = {
         kind: 'points', group: G.spec, tol, rows, offsets: rebase(b.offsets, first, end), skip: b.skip.slice(first, end),
         out: memory === 'transfer' ? null : out, first, row0: b.offsets[first],
@@ -219,11 +204,7 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
       return task;
     },
     merge(reply, first) {
-      const buf = staged.get(first);
-      if (buf) {
-        staged.delete(first);
-        free.push(buf);
-      }
+      chunks.done(first);
       const r = reply as PointReply;
       for (let j = 0; j < r.remarks.length; j += 3) remarks.push(first + r.remarks[j], r.remarks[j + 1], r.remarks[j + 2]);
       if (!r.outputs) return;
@@ -434,18 +415,48 @@ export function rowWork(offsets: Int32Array, rowLen: number): (i: number) => num
   return (i) => (offsets[i] + 8 * i) * rowLen;
 }
 
+/**
+ * The rows of a batch's chunks as the pool's memory has them read: the batch's own
+ * (memory 'local', or rows already shared), a copy per chunk to transfer, or copies
+ * into shared buffers lent by the engine and taken again by later chunks once a
+ * chunk is `done`, so that a call on shared memory allocates nothing per chunk.
+ */
+export function chunkRows(data: Real, staging: Staging): { rows(first: number, v0: number, v1: number): Real; done(first: number): void } {
+  const { memory } = staging;
+  const inPlace = memory === 'local' || (memory === 'shared' && isShared(data.buffer));
+  // shared buffers of finished chunks, for the next chunks' rows
+  const free: SharedArrayBuffer[] = [];
+  const staged = new Map<number, SharedArrayBuffer>();
+  return {
+    rows(first, v0, v1) {
+      if (inPlace) return data.subarray(v0, v1);
+      if (memory === 'transfer') return data.slice(v0, v1);
+      const bytes = (v1 - v0) * 8;
+      const j = free.findIndex((buf) => buf.byteLength >= bytes);
+      const buf = j >= 0 ? free.splice(j, 1)[0] : staging.shared(bytes);
+      staged.set(first, buf);
+      const rows = new Float64Array(buf, 0, v1 - v0);
+      rows.set(data.subarray(v0, v1));
+      return rows;
+    },
+    done(first) {
+      const buf = staged.get(first);
+      if (buf === undefined) return;
+      staged.delete(first);
+      free.push(buf);
+    },
+  };
+}
+
 /** Chunks of a checked batch of rows (`rowLen` values each) as batches of their own, whose output items have `width` values (null: the model's choice). */
-export function rowSlicer(b: CheckedBatch, rowLen: number, width: number | null): Slicer {
-  const shared = isShared(b.data.buffer);
+export function rowSlicer(b: CheckedBatch, rowLen: number, width: number | null, staging: Staging): Slicer {
+  const chunks = chunkRows(b.data, staging);
   return {
     count: b.count,
     work: rowWork(b.offsets, rowLen),
     items: (i) => b.offsets[i + 1] - b.offsets[i],
     width: () => width,
-    slice(first, end) {
-      const v0 = b.offsets[first] * rowLen;
-      const v1 = b.offsets[end] * rowLen;
-      return { data: shared ? b.data.subarray(v0, v1) : b.data.slice(v0, v1), dim: b.dim, offsets: rebase(b.offsets, first, end) };
-    },
+    slice: (first, end) => ({ data: chunks.rows(first, b.offsets[first] * rowLen, b.offsets[end] * rowLen), dim: b.dim, offsets: rebase(b.offsets, first, end) }),
+    done: (first) => chunks.done(first),
   };
 }

@@ -319,6 +319,20 @@ describe('averaged outputs: every kind, every model form, inline and on engines'
     }
   });
 
+  it('a module model that fails some inputs (throws.mjs: every set of 3 points), on chunks of one and of three: the inline bits and errors', async () => {
+    const thrower = fixtureModel('throws');
+    // sets of 4, 3, 5, 3, 3 and 6 points: chunks of one whose only input fails, chunks of three where some do
+    const sets = { data: Float64Array.from({ length: 3 * 24 }, (_, j) => Math.cos(1.3 * j)), dim: 3, offsets: [0, 4, 7, 12, 15, 18, 24] };
+    for (const spec of ['SO(3)', 'SE(3)', 'S(n) x O(3)']) {
+      const want = await equivariant(spec, thrower).batch(sets, { errors: 'status' });
+      expect(want.errors.map((e) => e?.name ?? null), spec).toEqual([null, 'ModelError', null, 'ModelError', 'ModelError', null]);
+      for (const chunk of [1, 3]) {
+        const engine = engines.get(engineKey(2, chunk))!;
+        expectSameBits(await equivariant(spec, thrower, { engine }).batch(sets, { errors: 'status' }), want, `${spec}, chunks of ${chunk}`);
+      }
+    }
+  });
+
   it('a module model on workers writes outputs of a width the group fixes in place: into a shared result, a shared into; a plain into is filled', async () => {
     const e = engines.get(engineKey(2, 3))!;
     for (const c of CASES.filter((c) => c.kind !== 'graph')) {

@@ -246,17 +246,14 @@ function moduleJob(w: Wrapper, href: string, input: unknown, into: Float64Array 
     const outputs: unknown[] = new Array(count).fill(undefined);
     let data: Float64Array | null = null;
     let width = 0;
-    const layout = (w: number) => {
+    const layout = (w: number, shared = false) => {
       width = w;
-      return (data = into && into.length === items[count] * w ? into : new Float64Array(items[count] * w));
+      const length = items[count] * w;
+      return (data = into?.length === length ? into : shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
     };
     // (a non-shared `into` is kept: the outputs are copied into it as they come)
     const fixed = invariant ? null : s.width(w.how.output);
-    if (fixed !== null && staging.memory === 'shared' && (!into || isShared(into.buffer))) {
-      width = fixed;
-      data = into?.length === items[count] * fixed ? into : new Float64Array(new SharedArrayBuffer(items[count] * fixed * 8));
-    }
-    const direct = data;
+    const direct = fixed !== null && staging.memory === 'shared' && (!into || isShared(into.buffer)) ? layout(fixed, true) : null;
     // Chunks whose every input failed have no model outputs, so no say in the width
     // (a worker falls back to 1 values per item, as inline): laid out at the end.
     const empty: [number, AverageReply][] = [];

@@ -23,6 +23,7 @@ import { benchCanon, benchCanonLarge, benchPerCall, canonTable, canonLargeTable,
 import { benchAveraging, averagingTable } from './averaging.mjs';
 import { benchSingle, singleTable } from './single.mjs';
 import { benchModels, modelsTable } from './models.mjs';
+import { benchAbort, abortTable } from './abort.mjs';
 import { benchOnnx, onnxTable } from './onnx.mjs';
 import { benchMemory, memoryTable } from './memory.mjs';
 import { benchNode, resultTables, writeResults } from '../dist/node/bench.js';
@@ -63,6 +64,7 @@ const SECTIONS = [
   { key: 'averaging', title: 'Averaging with a free model against the frames alone (one thread; µs per set: median (min–max))', run: benchAveraging, table: averagingTable },
   { key: 'single', title: 'One call per input, as an app embedding minframe makes them (one thread; µs per call or per set: median (min–max), and its ratio to the same sets\' frames in one batch)', run: benchSingle, table: singleTable },
   { key: 'models', title: 'Models on the workers', run: benchModels, table: modelsTable },
+  { key: 'abort', title: 'Abort of a model that never settles (ms: median (min–max))', run: benchAbort, table: abortTable },
   { key: 'onnx', title: 'ONNX models on the workers, onnxruntime-node and onnxruntime-web (µs per set: median (min–max))', run: benchOnnx, table: onnxTable },
   { key: 'memory', title: 'Peak memory', run: benchMemory, table: memoryTable },
   {

@@ -189,14 +189,14 @@ export function pointJob(G: Group, b: CheckedBatch, tol: number, staging: Stagin
   const rowLen = G.d * G.width;
   const { memory } = staging;
   const out = outputs(G, b.offsets[b.count], b.count, memory === 'shared', into);
-  const chunks = chunkRows(b.data, staging);
+  const chunks = chunkRows(b, rowLen, staging);
   // the tasks' nonzero status codes, as (input, code, value) triples in batch indices
   const remarks: number[] = [];
   return {
     count: b.count,
     work: rowWork(b.offsets, rowLen),
     task(first, end) {
-      const rows = chunks.rows(first, b.offsets[first] * rowLen, b.offsets[end] * rowLen);
+      const rows = chunks.rows(first, end);
       const task: PointTask = {
         kind: 'points', group: G.spec, tol, rows, offsets: rebase(b.offsets, first, end), skip: b.skip.slice(first, end),
         out: memory === 'transfer' ? null : out, first, row0: b.offsets[first],
@@ -416,19 +416,23 @@ export function rowWork(offsets: Int32Array, rowLen: number): (i: number) => num
 }
 
 /**
- * The rows of a batch's chunks as the pool's memory has them read: the batch's own
- * (memory 'local', or rows already shared), a copy per chunk to transfer, or copies
- * into shared buffers lent by the engine and taken again by later chunks once a
- * chunk is `done`, so that a call on shared memory allocates nothing per chunk.
+ * The rows (`rowLen` values each) of a batch's chunks as the pool's memory has them
+ * read: the batch's own (memory 'local', or rows already shared), a copy per chunk
+ * to transfer, or copies into shared buffers lent by the engine and taken again by
+ * later chunks once a chunk is `done`, so that a call on shared memory allocates
+ * nothing per chunk.
  */
-export function chunkRows(data: Real, staging: Staging): { rows(first: number, v0: number, v1: number): Real; done(first: number): void } {
+export function chunkRows(b: CheckedBatch, rowLen: number, staging: Staging): { rows(first: number, end: number): Real; done(first: number): void } {
+  const { data, offsets } = b;
   const { memory } = staging;
   const inPlace = memory === 'local' || (memory === 'shared' && isShared(data.buffer));
   // shared buffers of finished chunks, for the next chunks' rows
   const free: SharedArrayBuffer[] = [];
   const staged = new Map<number, SharedArrayBuffer>();
   return {
-    rows(first, v0, v1) {
+    rows(first, end) {
+      const v0 = offsets[first] * rowLen;
+      const v1 = offsets[end] * rowLen;
       if (inPlace) return data.subarray(v0, v1);
       if (memory === 'transfer') return data.slice(v0, v1);
       const bytes = (v1 - v0) * 8;
@@ -450,13 +454,13 @@ export function chunkRows(data: Real, staging: Staging): { rows(first: number, v
 
 /** Chunks of a checked batch of rows (`rowLen` values each) as batches of their own, whose output items have `width` values (null: the model's choice). */
 export function rowSlicer(b: CheckedBatch, rowLen: number, width: number | null, staging: Staging): Slicer {
-  const chunks = chunkRows(b.data, staging);
+  const chunks = chunkRows(b, rowLen, staging);
   return {
     count: b.count,
     work: rowWork(b.offsets, rowLen),
     items: (i) => b.offsets[i + 1] - b.offsets[i],
     width: () => width,
-    slice: (first, end) => ({ data: chunks.rows(first, b.offsets[first] * rowLen, b.offsets[end] * rowLen), dim: b.dim, offsets: rebase(b.offsets, first, end) }),
+    slice: (first, end) => ({ data: chunks.rows(first, end), dim: b.dim, offsets: rebase(b.offsets, first, end) }),
     done: (first) => chunks.done(first),
   };
 }
